@@ -1,0 +1,236 @@
+"""The evidence record: every fact a source found about a model, each with where it came from.
+
+Sources (local folder, manifest, Hugging Face Hub, git) fill one `Evidence`; rules only read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class TargetKind(str, Enum):
+    """What kind of thing was checked."""
+
+    LOCAL = "local"
+    MANIFEST = "manifest"
+    HUB = "hf"
+    GIT = "git"
+
+
+class ComponentStatus(str, Enum):
+    """Whether a MOF component was found."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+class FileKind(str, Enum):
+    """Classification of a repository file."""
+
+    WEIGHTS = "weights"
+    WEIGHTS_INDEX = "weights-index"
+    CONFIG = "config"
+    TRAINING_CONFIG = "training-config"
+    TOKENIZER = "tokenizer"
+    CODE = "code"
+    LICENSE = "license"
+    MODEL_CARD = "model-card"
+    DATA_CARD = "data-card"
+    DOCUMENT = "document"
+    PAPER = "paper"
+    EVAL_RESULTS = "eval-results"
+    CHECKPOINT = "checkpoint"
+    MANIFEST = "manifest"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, order=True)
+class Provenance:
+    """Where a fact came from: a file and line, a metadata key, or a URL."""
+
+    file: str | None = None
+    line: int | None = None
+    key: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    def describe(self) -> str:
+        """Human-readable locator such as `README.md:3 (license)`."""
+        parts: list[str] = []
+        if self.file:
+            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+        if self.key:
+            parts.append(f"[{self.key}]" if parts else self.key)
+        if self.url:
+            parts.append(f"<{self.url}>" if parts else self.url)
+        text = " ".join(parts) or "(no location)"
+        return f"{text}: {self.note}" if self.note else text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Mapping without empty fields."""
+        return {k: v for k, v in (("file", self.file), ("line", self.line), ("key", self.key),
+                                  ("url", self.url), ("note", self.note)) if v is not None}
+
+
+@dataclass(frozen=True)
+class LicenceStatement:
+    """A licence as some source stated it, before or after normalisation."""
+
+    raw: str
+    provenance: Provenance
+    scope: str = "repository"  # repository | code | data | document | weights | <component name>
+    origin: str = "detected"  # detected | declared
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file of the checked repository."""
+
+    path: str  # POSIX, relative to the target root
+    size: int
+    kind: FileKind
+    sha256: str | None = None  # from Hub LFS metadata when known
+
+
+@dataclass(frozen=True)
+class Section:
+    """A Markdown section of a card, with the line its heading is on."""
+
+    title: str
+    level: int
+    line: int
+    text: str
+    placeholder: bool = False
+
+
+@dataclass
+class ModelCard:
+    """A parsed README / model card."""
+
+    path: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata_lines: dict[str, int] = field(default_factory=dict)  # top-level key -> line in the file
+    sections: list[Section] = field(default_factory=list)
+    body_start_line: int = 1
+    text: str = ""
+
+    def key_provenance(self, key: str) -> Provenance:
+        """Provenance of a top-level front-matter key."""
+        return Provenance(file=self.path, line=self.metadata_lines.get(key), key=key)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL found in a card or metadata, with what it probably points at."""
+
+    url: str
+    kind: str  # paper | code-repository | dataset | technical-report | license | other
+    provenance: Provenance
+    text: str = ""
+
+
+@dataclass
+class ComponentEvidence:
+    """What is known about one MOF component."""
+
+    name: str
+    status: ComponentStatus = ComponentStatus.UNKNOWN
+    licence: LicenceStatement | None = None
+    evidence: list[Provenance] = field(default_factory=list)
+    origin: str = "detected"  # detected | declared | both
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A non-fatal problem met while collecting evidence; it becomes a finding."""
+
+    code: str  # e.g. front-matter-invalid, file-unreadable, symlink-outside
+    message: str
+    provenance: Provenance
+    severity: str = "warning"
+
+
+@dataclass
+class GitInfo:
+    """Facts from a git work tree."""
+
+    commit: str | None = None
+    dirty: bool = False
+    remotes: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    branches: list[str] = field(default_factory=list)
+    checkpoint_branches: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WeightsInfo:
+    """What is known about the weights without reading tensor data."""
+
+    files: list[str] = field(default_factory=list)
+    parameters: int | None = None
+    dtypes: dict[str, int] = field(default_factory=dict)
+    provenance: Provenance | None = None
+    gated: bool = False
+
+
+@dataclass
+class Target:
+    """What was checked."""
+
+    kind: TargetKind
+    id: str
+    path: str | None = None
+    revision: str | None = None
+    resolved_sha: str | None = None
+
+
+@dataclass
+class Evidence:
+    """Everything sources found about one model; the only input rules see."""
+
+    target: Target
+    files: list[FileEntry] = field(default_factory=list)
+    card: ModelCard | None = None
+    licences: list[LicenceStatement] = field(default_factory=list)
+    licence_texts: dict[str, str] = field(default_factory=dict)  # licence file path -> text (capped)
+    links: list[Link] = field(default_factory=list)
+    components: dict[str, ComponentEvidence] = field(default_factory=dict)  # detected, by MOF name
+    declared: dict[str, ComponentEvidence] = field(default_factory=dict)  # from a manifest, by MOF name
+    manifest: dict[str, Any] | None = None  # the raw manifest (MOT format)
+    manifest_path: str | None = None
+    hyperparameters: dict[str, Provenance] = field(default_factory=dict)  # name -> where documented
+    datasets: list[tuple[str, Provenance]] = field(default_factory=list)  # dataset ids / names
+    dataset_licences: dict[str, list[LicenceStatement]] = field(default_factory=dict)
+    checkpoints: list[tuple[str, Provenance]] = field(default_factory=list)  # intermediate checkpoints
+    weights: WeightsInfo = field(default_factory=WeightsInfo)
+    git: GitInfo | None = None
+    hub: dict[str, Any] = field(default_factory=dict)  # raw Hub facts (gated, tags, pipeline_tag, ...)
+    config: dict[str, Any] = field(default_factory=dict)  # config.json, if any
+    problems: list[Problem] = field(default_factory=list)
+    requests: int = 0  # HTTP requests spent collecting
+
+    def files_of(self, *kinds: FileKind) -> list[FileEntry]:
+        """Files of the given kinds, in path order."""
+        return sorted((f for f in self.files if f.kind in kinds), key=lambda f: f.path)
+
+    def component(self, name: str) -> ComponentEvidence:
+        """The merged view of a component: declared facts win, detected ones fill gaps."""
+        declared = self.declared.get(name)
+        detected = self.components.get(name)
+        if declared and detected:
+            merged = ComponentEvidence(
+                name=name,
+                status=declared.status if declared.status != ComponentStatus.UNKNOWN else detected.status,
+                licence=declared.licence or detected.licence,
+                evidence=[*declared.evidence, *detected.evidence],
+                origin="both",
+            )
+            return merged
+        if declared:
+            return declared
+        if detected:
+            return detected
+        return ComponentEvidence(name=name)
