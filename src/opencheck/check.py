@@ -1,0 +1,39 @@
+"""One check, end to end: collect evidence, evaluate packs, evaluate gates, build the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from opencheck.collect import HubOptions, SourceChoice, collect
+from opencheck.engine.evaluate import evaluate_pack
+from opencheck.engine.packs import Pack
+from opencheck.evidence import Evidence
+from opencheck.gates import evaluate_gates
+from opencheck.report import Report, component_rows, data_versions
+from opencheck.results import Severity, Suppression
+
+
+@dataclass
+class CheckOptions:
+    """Everything `opencheck check` can be told."""
+
+    packs: list[Pack]
+    source: SourceChoice = SourceChoice.AUTO
+    hub: HubOptions = field(default_factory=HubOptions)
+    fail_under: dict[str, str] = field(default_factory=dict)
+    fail_on: Severity | None = None
+    suppressions: dict[str, Suppression] = field(default_factory=dict)
+
+
+def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -> Report:
+    """Evaluate the packs on collected evidence and assemble the report."""
+    results = [evaluate_pack(pack, evidence, suppressions=options.suppressions) for pack in options.packs]
+    gates = evaluate_gates(results, options.fail_under, options.fail_on)
+    return Report(evidence=evidence, packs=results, components=component_rows(evidence),
+                  data_versions=data_versions(results), generated_at=generated_at, gates=gates)
+
+
+def run_check(target: str, options: CheckOptions, generated_at: str) -> Report:
+    """Collect evidence for `target` and build its report."""
+    evidence = collect(target, source=options.source, hub=options.hub)
+    return build_report(evidence, options, generated_at)

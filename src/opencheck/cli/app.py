@@ -1,0 +1,98 @@
+"""The `opencheck` command: a thin layer that parses options and hands work to the library."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from opencheck import __version__
+from opencheck.cli import check_cmd, rules_cmd
+from opencheck.environment import Environment
+from opencheck.errors import OpencheckError
+from opencheck.exit_status import ExitStatus
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 checked, no gate failed; 1 a gate failed (--fail-under, --fail-on); "
+    "2 usage or configuration error (bad arguments, invalid pack or manifest); "
+    "3 runtime error (I/O, network, Hub)."
+)
+
+app = typer.Typer(
+    name="opencheck",
+    help="Tell whether an AI model is really open: check a model folder, manifest or Hugging Face Hub repo "
+    "against openness rule packs (MOF, OSAID, open training) and get a graded report with evidence.\n\n"
+    + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"opencheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Tell whether an AI model is really open."""
+
+
+app.command("check", help=check_cmd.HELP, epilog=EXIT_CODES_HELP)(check_cmd.check)
+app.add_typer(rules_cmd.app, name="rules", help="List, show, validate and document rule packs.")
+
+
+def _mount_optional() -> None:
+    """Sub-commands whose modules arrive with later features; each is mounted when present."""
+    try:
+        from opencheck.cli import license_cmd
+    except ImportError:
+        return
+    app.add_typer(license_cmd.app, name="license", help="Normalise, identify and classify licences.")
+
+
+_mount_optional()
+
+
+def main(argv: Sequence[str] | None = None, environment: Environment | None = None) -> int:
+    """Run the CLI and return its exit code; errors end in one line on stderr, never a traceback."""
+    import click
+
+    env = environment or Environment()
+    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        command.main(args=args, prog_name="opencheck", standalone_mode=False, obj=env)
+        return int(ExitStatus.SUCCESS)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show(file=env.stderr)
+        return int(ExitStatus.USAGE_ERROR)
+    except click.exceptions.Abort:
+        env.stderr.write("opencheck: interrupted\n")
+        return int(ExitStatus.INTERRUPTED)
+    except OpencheckError as exc:
+        env.stderr.write(f"opencheck: error: {exc}\n")
+        return int(exc.exit_status)
+    except KeyboardInterrupt:
+        env.stderr.write("opencheck: interrupted\n")
+        return int(ExitStatus.INTERRUPTED)
+    except RecursionError:
+        env.stderr.write("opencheck: error: input is nested too deeply\n")
+        return int(ExitStatus.USAGE_ERROR)
+    except Exception as exc:  # the promise is "never a traceback"; OPENCHECK_DEBUG=1 shows it
+        if env.env.get("OPENCHECK_DEBUG") == "1":
+            raise
+        env.stderr.write(f"opencheck: internal error: {type(exc).__name__}: {exc} "
+                         "(set OPENCHECK_DEBUG=1 for details)\n")
+        return int(ExitStatus.RUNTIME_ERROR)
+

@@ -1,0 +1,86 @@
+"""`opencheck rules list|show|validate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from opencheck.environment import Environment
+from opencheck.errors import UsageError
+from opencheck.exit_status import ExitStatus
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+
+
+def _env(ctx: typer.Context) -> Environment:
+    return ctx.obj or Environment()
+
+
+@app.command("list")
+def list_rules(
+    ctx: typer.Context,
+    pack: list[str] = typer.Option([], "--pack", "-p", help="Only these packs (default: all built-in)."),
+) -> None:
+    """List every rule of the built-in (or given) packs."""
+    from opencheck.engine.packs import builtin_pack_names, load_pack
+
+    env = _env(ctx)
+    for spec in pack or builtin_pack_names():
+        p = load_pack(spec, base_dir=env.cwd)
+        env.stdout.write(f"{p.name} {p.version}: {p.title} ({len(p.active_rules())} rules, "
+                         f"grading: {p.grading['scheme']})\n")
+        for r in p.active_rules():
+            env.stdout.write(f"  {r.id:<40} {r.severity.value:<8} {r.title}\n")
+
+
+@app.command("show")
+def show_rule(
+    ctx: typer.Context,
+    rule_id: str = typer.Argument(..., help="Rule id, e.g. OC-MOF-TRAINING-CODE."),
+    pack: list[str] = typer.Option([], "--pack", "-p", help="Also search these custom packs."),
+) -> None:
+    """Show one rule: rationale, condition, remediation and reference."""
+    import yaml
+
+    from opencheck.engine.packs import builtin_pack_names, load_pack
+
+    env = _env(ctx)
+    for spec in [*pack, *builtin_pack_names()]:
+        p = load_pack(spec, base_dir=env.cwd)
+        rule = p.rule(rule_id.upper())
+        if rule is None:
+            continue
+        env.stdout.write(f"{rule.id}  ({p.name} {p.version})\n{rule.title}\n\n")
+        fields = [("severity", rule.severity.value), ("component", rule.component), ("topic", rule.topic),
+                  ("weight", rule.weight), ("reference", rule.reference)]
+        for key, value in fields:
+            if value is not None:
+                env.stdout.write(f"{key}: {value}\n")
+        env.stdout.write(f"\nwhy: {rule.rationale}\n\nfix: {rule.remediation}\n\ncondition:\n")
+        env.stdout.write("  " + yaml.safe_dump(rule.condition, sort_keys=True).replace("\n", "\n  ").rstrip()
+                         + "\n")
+        return
+    raise UsageError(f"no rule {rule_id!r} in the packs searched; see `opencheck rules list`")
+
+
+@app.command("validate")
+def validate_pack(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="Rule pack YAML files."),
+) -> None:
+    """Validate rule packs against the pack schema; errors read FILE:LINE: $.path: message."""
+    from opencheck.engine.packs import pack_errors
+
+    env = _env(ctx)
+    bad = 0
+    for path in files:
+        errors = pack_errors(path if path.is_absolute() else env.cwd / path)
+        if errors:
+            bad += 1
+            for line in errors:
+                env.stderr.write(line + "\n")
+        else:
+            env.stdout.write(f"{path}: ok\n")
+    if bad:
+        raise typer.Exit(int(ExitStatus.USAGE_ERROR))

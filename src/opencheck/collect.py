@@ -1,0 +1,88 @@
+"""Resolve a target string to a source and collect its evidence."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from opencheck.errors import SourceError, UsageError
+from opencheck.evidence import Evidence
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+
+class SourceChoice(str, Enum):
+    """How to interpret a target."""
+
+    AUTO = "auto"
+    LOCAL = "local"
+    HUB = "hub"
+
+
+@dataclass
+class HubOptions:
+    """Settings for the Hugging Face Hub source."""
+
+    endpoint: str | None = None
+    token: str | None = None
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    offline: bool = False
+    needs: frozenset[str] = field(default_factory=frozenset)
+    github_api: str = "https://api.github.com"
+    github_token: str | None = None
+    no_github: bool = False
+    timeout: float = 10.0
+
+
+def collect(target: str, *, source: SourceChoice = SourceChoice.AUTO,
+            hub: HubOptions | None = None) -> Evidence:
+    """Collect evidence for a local folder, a manifest file, or a Hub model id."""
+    if not target or not target.strip():
+        raise UsageError("no target given: pass a folder, a manifest file or a Hub model id")
+    path = Path(target)
+    if source == SourceChoice.LOCAL or (source == SourceChoice.AUTO and os.path.lexists(target)):
+        return _collect_path(path, target)
+    from opencheck.sources.hub_target import looks_like_hub_target, parse_hub_target
+
+    if source == SourceChoice.HUB or looks_like_hub_target(target):
+        from opencheck.sources.hub import collect_hub
+
+        opts = hub or HubOptions()
+        return collect_hub(parse_hub_target(target), endpoint=opts.endpoint, token=opts.token,
+                           cache_dir=opts.cache_dir, use_cache=opts.use_cache, offline=opts.offline,
+                           needs=opts.needs, github_api=opts.github_api, github_token=opts.github_token,
+                           no_github=opts.no_github, timeout=opts.timeout)
+    raise UsageError(f"{target}: no such file or folder, and not a Hub model id (org/name)")
+
+
+def _collect_path(path: Path, shown: str) -> Evidence:
+    try:
+        if not path.exists():
+            raise UsageError(f"{shown}: no such file or folder")
+        if path.is_dir():
+            return _collect_folder(path)
+        if path.is_file():
+            if path.suffix.lower() in MANIFEST_SUFFIXES:
+                from opencheck.sources.manifest import collect_manifest
+
+                return collect_manifest(path)
+            raise UsageError(f"{shown}: not a folder or a manifest (.yaml/.yml) file")
+    except PermissionError as exc:
+        raise SourceError(f"{shown}: permission denied: {exc.filename or shown}") from None
+    except OSError as exc:
+        raise SourceError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    raise UsageError(f"{shown}: not a regular file or folder")
+
+
+def _collect_folder(root: Path) -> Evidence:
+    from opencheck.sources.local import collect_local
+    from opencheck.sources.manifest import attach_manifest, find_manifest
+
+    evidence = collect_local(root)
+    manifest = find_manifest(root)
+    if manifest is not None:
+        attach_manifest(evidence, manifest, manifest.relative_to(root).as_posix())
+    return evidence

@@ -1,0 +1,1 @@
+"""The rule engine: packs, predicates, evaluation and grading."""

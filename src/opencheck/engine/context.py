@@ -1,0 +1,61 @@
+"""The evaluation context: evidence plus cached derived facts (licence classes, the MOT evaluation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from opencheck.evidence import ComponentStatus, Evidence, LicenceStatement
+
+if TYPE_CHECKING:
+    from opencheck.engine.packs import Pack
+    from opencheck.licenses import Classification
+    from opencheck.mot import MotResult
+
+
+@dataclass
+class Context:
+    """What predicates and grading read; computed facts are cached so each is derived once."""
+
+    evidence: Evidence
+    pack: Pack | None = None
+    _classes: dict[str, Classification] = field(default_factory=dict)
+    _mot: dict[tuple[Any, ...], MotResult] = field(default_factory=dict)
+
+    def classify(self, raw: str) -> Classification:
+        """opencheck's classification of a licence statement (cached)."""
+        if raw not in self._classes:
+            from opencheck.licenses import classify
+
+            self._classes[raw] = classify(raw)
+        return self._classes[raw]
+
+    def mot(self) -> MotResult:
+        """MOT's evaluation of this evidence, using the pack's component table when it has one."""
+        from opencheck.mof_input import mot_manifest
+        from opencheck.mot import MOT_COMPONENTS, evaluate_manifest
+
+        table = tuple(
+            (c["name"], c["type"], c["class"], c["required"])
+            for c in ((self.pack.grading.get("components") if self.pack else None) or [])
+        )
+        if table not in self._mot:
+            components = _table_to_components(table) if table else MOT_COMPONENTS
+            self._mot[table] = evaluate_manifest(mot_manifest(self.evidence), components=components)
+        return self._mot[table]
+
+    def component_licence(self, name: str) -> LicenceStatement | None:
+        """The licence statement that applies to a component (declared wins over detected)."""
+        return self.evidence.component(name).licence
+
+    def present(self, name: str) -> bool:
+        """Whether a component is known to be present."""
+        return self.evidence.component(name).status == ComponentStatus.PRESENT
+
+
+def _table_to_components(table: tuple[tuple[str, str, int, bool], ...]) -> Any:
+    from opencheck.mot import MOT_COMPONENTS, MotComponent
+
+    ids = {c.name: c.id for c in MOT_COMPONENTS}
+    return tuple(MotComponent(id=ids.get(n, 1000 + i), name=n, content_type=t, klass=c, required=r)
+                 for i, (n, t, c, r) in enumerate(table))

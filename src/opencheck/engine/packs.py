@@ -1,0 +1,257 @@
+"""Rule packs: loading YAML packs (built-in or custom), validating them, resolving `extends:`."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from opencheck._resources import rules_dir
+from opencheck.errors import ConfigError
+from opencheck.results import Severity
+
+PACK_SCHEMA = "rule-pack.schema.json"
+MAX_PACK_BYTES = 2_000_000
+MAX_EXTENDS_DEPTH = 8
+
+MOF_COMPONENT_NAMES = (
+    "Model architecture", "Model parameters (Final)", "Technical report", "Evaluation results", "Model card",
+    "Data card", "Sample model outputs", "Training code", "Inference code", "Evaluation code", "Evaluation data",
+    "Supporting libraries and tools", "Datasets", "Data preprocessing code", "Model parameters (Intermediate)",
+    "Research paper", "Model metadata",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One declarative rule of a pack."""
+
+    id: str
+    title: str
+    severity: Severity
+    rationale: str
+    remediation: str
+    condition: dict[str, Any]
+    component: str | None = None
+    topic: str | None = None
+    weight: float = 1.0
+    reference: str | None = None
+    tags: tuple[str, ...] = ()
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A validated rule pack."""
+
+    name: str
+    version: str
+    title: str
+    description: str
+    grading: dict[str, Any]
+    rules: tuple[Rule, ...]
+    source: str
+    sha256: str
+    reference: str | None = None
+    extends: str | None = None
+    builtin: bool = False
+    lineage: tuple[str, ...] = field(default=())
+
+    def active_rules(self) -> tuple[Rule, ...]:
+        """Rules not disabled by an override."""
+        return tuple(r for r in self.rules if not r.disabled)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """The rule with this id, if any."""
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def builtin_packs_dir() -> Path:
+    """Folder of the built-in packs."""
+    return rules_dir() / "packs"
+
+
+def builtin_pack_names() -> list[str]:
+    """Names of the built-in packs, sorted."""
+    return sorted(p.stem for p in builtin_packs_dir().glob("*.yaml"))
+
+
+def _is_path_like(spec: str) -> bool:
+    return spec.endswith((".yaml", ".yml")) or "/" in spec or "\\" in spec
+
+
+def load_pack(spec: str, *, base_dir: Path | None = None, _depth: int = 0) -> Pack:
+    """Load a built-in pack by name, or a custom pack from a YAML path (relative to `base_dir`)."""
+    if _depth > MAX_EXTENDS_DEPTH:
+        raise ConfigError(f"{spec}: `extends:` chain is deeper than {MAX_EXTENDS_DEPTH} packs (a cycle?)")
+    if _is_path_like(spec):
+        path = Path(spec)
+        if base_dir is not None and not path.is_absolute():
+            path = base_dir / path
+        builtin = False
+    else:
+        path = builtin_packs_dir() / f"{spec}.yaml"
+        builtin = True
+        if not path.is_file():
+            names = ", ".join(builtin_pack_names())
+            raise ConfigError(f"unknown rule pack {spec!r}; built-in packs: {names} (or give a path to a .yaml pack)")
+    display = spec if builtin else str(path)
+    data, raw = _read_and_validate(path, display)
+    pack = _build(data, raw, display, builtin)
+    if pack.extends:
+        parent = load_pack(pack.extends, base_dir=path.parent, _depth=_depth + 1)
+        pack = _merge(parent, pack, data, display)
+    _semantic_checks(pack, display)
+    return pack
+
+
+def _read_and_validate(path: Path, display: str) -> tuple[dict[str, Any], bytes]:
+    from opencheck.schema_validation import validate
+    from opencheck.yaml_loading import load_yaml
+
+    try:
+        if not path.is_file():
+            raise ConfigError(f"{display}: rule pack not found (not a file)")
+        size = path.stat().st_size
+        if size > MAX_PACK_BYTES:
+            raise ConfigError(f"{display}: rule pack is {size} bytes; the limit is {MAX_PACK_BYTES}")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{display}: cannot read rule pack: {exc.strerror or exc}") from None
+    doc = load_yaml(raw, display, max_bytes=MAX_PACK_BYTES)
+    if not isinstance(doc.data, dict):
+        raise ConfigError(f"{display}:1: $: a rule pack must be a YAML mapping")
+    errors = validate(doc.data, PACK_SCHEMA, source=display, line_of=doc.line_of)
+    if errors:
+        raise ConfigError(errors[0] if len(errors) == 1 else errors[0] + f" (and {len(errors) - 1} more errors)",
+                          ) from None
+    _check_rule_ids_unique(doc.data, display, doc.line_of)
+    return doc.data, raw
+
+
+def pack_errors(path: Path) -> list[str]:
+    """Every problem with a pack file, as `FILE:LINE: $.path: message` lines (empty when valid)."""
+    from opencheck.schema_validation import validate
+    from opencheck.yaml_loading import load_yaml
+
+    display = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [f"{display}: cannot read: {exc.strerror or exc}"]
+    try:
+        doc = load_yaml(raw, display, max_bytes=MAX_PACK_BYTES)
+    except ConfigError as exc:
+        return [str(exc)]
+    if not isinstance(doc.data, dict):
+        return [f"{display}:1: $: a rule pack must be a YAML mapping"]
+    errors = validate(doc.data, PACK_SCHEMA, source=display, line_of=doc.line_of)
+    if errors:
+        return errors
+    try:
+        _check_rule_ids_unique(doc.data, display, doc.line_of)
+        load_pack(str(path))
+    except ConfigError as exc:
+        return [str(exc)]
+    return []
+
+
+def _check_rule_ids_unique(data: dict[str, Any], display: str, line_of: Any) -> None:
+    seen: set[str] = set()
+    for i, rule in enumerate(data.get("rules") or []):
+        rid = rule["id"]
+        if rid in seen:
+            line = line_of(("rules", i, "id")) or 1
+            raise ConfigError(f"{display}:{line}: $.rules[{i}].id: duplicate rule id {rid!r}")
+        seen.add(rid)
+
+
+def _build(data: dict[str, Any], raw: bytes, display: str, builtin: bool) -> Pack:
+    rules = tuple(
+        Rule(
+            id=r["id"],
+            title=r["title"],
+            severity=Severity(r["severity"]),
+            rationale=r["rationale"].strip(),
+            remediation=r["remediation"].strip(),
+            condition=r["condition"],
+            component=r.get("component"),
+            topic=r.get("topic"),
+            weight=float(r.get("weight", 1.0)),
+            reference=r.get("reference"),
+            tags=tuple(r.get("tags") or ()),
+        )
+        for r in data.get("rules") or []
+    )
+    return Pack(
+        name=data["name"],
+        version=str(data["version"]),
+        title=data["title"],
+        description=data["description"].strip(),
+        grading=data["grading"],
+        rules=rules,
+        source=display,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        reference=data.get("reference"),
+        extends=data.get("extends"),
+        builtin=builtin,
+    )
+
+
+def _merge(parent: Pack, child: Pack, data: dict[str, Any], display: str) -> Pack:
+    """Child inherits parent's rules and grading; overrides change severity, weight or disable rules."""
+    overrides: dict[str, dict[str, Any]] = data.get("overrides") or {}
+    rules: list[Rule] = []
+    for rule in parent.rules:
+        change = overrides.get(rule.id)
+        if change:
+            rule = replace(
+                rule,
+                severity=Severity(change.get("severity", rule.severity.value)),
+                weight=float(change.get("weight", rule.weight)),
+                disabled=bool(change.get("disabled", rule.disabled)),
+            )
+        rules.append(rule)
+    unknown = sorted(set(overrides) - {r.id for r in parent.rules})
+    if unknown:
+        raise ConfigError(f"{display}: $.overrides: no rule {unknown[0]!r} in extended pack {parent.name!r}")
+    parent_ids = {r.id for r in parent.rules}
+    for rule in child.rules:
+        if rule.id in parent_ids:
+            raise ConfigError(f"{display}: $.rules: rule {rule.id!r} already exists in {parent.name!r}; "
+                              "use `overrides:` to change it")
+        rules.append(rule)
+    grading = child.grading if data.get("grading") else parent.grading
+    return replace(child, rules=tuple(rules), grading=grading, lineage=(*parent.lineage, parent.name))
+
+
+def _semantic_checks(pack: Pack, display: str) -> None:
+    """What the schema cannot say: known component names, and a MOF table when the MOF scheme is used."""
+    from opencheck.engine.predicates import PREDICATES
+
+    for rule in pack.rules:
+        if rule.component and rule.component not in MOF_COMPONENT_NAMES:
+            raise ConfigError(f"{display}: rule {rule.id}: unknown component {rule.component!r}; "
+                              f"expected one of the 17 MOF component names")
+        for name, args in _walk_condition(rule.condition):
+            if name not in PREDICATES:
+                raise ConfigError(f"{display}: rule {rule.id}: unknown predicate {name!r}")
+            comp = args.get("component") if isinstance(args, dict) else None
+            if comp and comp not in MOF_COMPONENT_NAMES:
+                raise ConfigError(f"{display}: rule {rule.id}: {name}: unknown component {comp!r}")
+
+
+def _walk_condition(cond: dict[str, Any]) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    stack = [cond]
+    while stack:
+        node = stack.pop()
+        for key, value in node.items():
+            if key in ("all", "any"):
+                stack.extend(value)
+            elif key == "not":
+                stack.append(value)
+            else:
+                out.append((key, value))
+    return out

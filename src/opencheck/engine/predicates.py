@@ -1,0 +1,382 @@
+"""The small set of predicates rule conditions are built from. Each returns an `Outcome` with evidence."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable
+from typing import Any
+
+from opencheck.engine.context import Context
+from opencheck.evidence import ComponentStatus, Provenance
+from opencheck.results import Outcome, RuleStatus
+
+Predicate = Callable[[Context, dict[str, Any]], Outcome]
+PREDICATES: dict[str, Predicate] = {}
+
+_S = RuleStatus
+
+
+def predicate(name: str) -> Callable[[Predicate], Predicate]:
+    """Register a predicate under the name rule packs use."""
+
+    def register(func: Predicate) -> Predicate:
+        PREDICATES[name] = func
+        return func
+
+    return register
+
+
+def evaluate_condition(ctx: Context, cond: dict[str, Any]) -> Outcome:
+    """Evaluate a condition tree (`all` / `any` / `not` / a predicate)."""
+    (key, args), = cond.items()
+    if key == "all":
+        return _combine_all([evaluate_condition(ctx, c) for c in args])
+    if key == "any":
+        return _combine_any([evaluate_condition(ctx, c) for c in args])
+    if key == "not":
+        inner = evaluate_condition(ctx, args)
+        flipped = {_S.PASS: _S.FAIL, _S.WARN: _S.FAIL, _S.FAIL: _S.PASS}.get(inner.status, inner.status)
+        return Outcome(flipped, f"not ({inner.message})", inner.evidence)
+    return PREDICATES[key](ctx, args or {})
+
+
+def _combine_all(outcomes: list[Outcome]) -> Outcome:
+    evidence = tuple(ev for o in outcomes for ev in o.evidence)
+    for status in (_S.ERROR, _S.FAIL, _S.INCONCLUSIVE, _S.WARN):
+        hits = [o for o in outcomes if o.status == status]
+        if hits:
+            return Outcome(status, "; ".join(o.message for o in hits), evidence)
+    return Outcome(_S.PASS, "; ".join(o.message for o in outcomes), evidence)
+
+
+def _combine_any(outcomes: list[Outcome]) -> Outcome:
+    for status in (_S.PASS, _S.WARN, _S.INCONCLUSIVE, _S.ERROR):
+        hits = [o for o in outcomes if o.status == status]
+        if hits:
+            return Outcome(status, hits[0].message, hits[0].evidence)
+    return Outcome(_S.FAIL, "; ".join(o.message for o in outcomes),
+                   tuple(ev for o in outcomes for ev in o.evidence))
+
+
+def _component_outcome(ctx: Context, name: str) -> Outcome | None:
+    """A failing outcome when the component is not present; None when it is."""
+    comp = ctx.evidence.component(name)
+    if comp.status == ComponentStatus.PRESENT:
+        return None
+    if ctx.evidence.hub.get("card_unavailable") and comp.status == ComponentStatus.UNKNOWN:
+        return Outcome(_S.INCONCLUSIVE, f"{name}: cannot tell (the model card is not readable)",
+                       tuple(comp.evidence))
+    where = "declared absent" if comp.origin == "declared" else "no evidence found in the repository, card or manifest"
+    return Outcome(_S.FAIL, f"{name}: {where}", tuple(comp.evidence))
+
+
+@predicate("component_present")
+def component_present(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """The component is published (detected or declared)."""
+    name = args["component"]
+    missing = _component_outcome(ctx, name)
+    if missing:
+        return missing
+    comp = ctx.evidence.component(name)
+    return Outcome(_S.PASS, f"{name}: present ({comp.origin})", tuple(comp.evidence))
+
+
+@predicate("component_open")
+def component_open(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """The component is present and its licence is open under the chosen policy."""
+    name = args["component"]
+    missing = _component_outcome(ctx, name)
+    if missing:
+        return missing
+    comp = ctx.evidence.component(name)
+    statement = comp.licence
+    evidence = tuple(comp.evidence)
+    if statement is None:
+        return Outcome(_S.FAIL, f"{name}: present but no licence is stated", evidence)
+    evidence = (statement.provenance, *evidence)
+    policy = args.get("policy", "opencheck")
+    if policy == "mot":
+        from opencheck.licenses import normalise
+        from opencheck.mot import is_mot_open
+
+        spdx = normalise(statement.raw).expression or statement.raw
+        ok = is_mot_open(spdx)
+        return Outcome(_S.PASS if ok else _S.FAIL,
+                       f"{name}: {spdx} is {'' if ok else 'not '}open under MOT's licence list", evidence)
+    cls = ctx.classify(statement.raw)
+    if policy == "osi":
+        ok = cls.licence_class.value == "osi"
+        return Outcome(_S.PASS if ok else _S.FAIL,
+                       f"{name}: {cls.expression or statement.raw!r} is {cls.licence_class.value}"
+                       f"{'' if ok else ', not OSI-approved'}", evidence)
+    if not cls.is_open:
+        return Outcome(_S.FAIL, f"{name}: licence {cls.expression or statement.raw!r} is "
+                       f"{cls.licence_class.value}, not open ({cls.reason})", evidence)
+    ctype = args.get("type")
+    if ctype:
+        from opencheck.licenses import suitability
+
+        fit = suitability(cls, ctype)
+        if not fit.appropriate:
+            return Outcome(_S.WARN, f"{name}: {cls.expression} is open but not type-appropriate for "
+                           f"{ctype}: {fit.note}", evidence)
+    return Outcome(_S.PASS, f"{name}: {cls.expression} ({cls.licence_class.value})", evidence)
+
+
+@predicate("mof_component")
+def mof_component(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """The component as MOT scores it: included, missing, unlicensed or invalid."""
+    name = args["component"]
+    verdict = ctx.mot().components.get(name)
+    comp = ctx.evidence.component(name)
+    evidence = tuple(([comp.licence.provenance] if comp.licence else []) + list(comp.evidence))
+    if verdict is None or verdict.status == "missing":
+        required = verdict.required if verdict else True
+        if not required:
+            return Outcome(_S.NOT_APPLICABLE, f"{name}: optional and not listed", evidence)
+        return Outcome(_S.FAIL, f"{name}: missing (neither declared nor detected)", evidence)
+    if verdict.status == "included":
+        if not verdict.type_appropriate:
+            return Outcome(_S.WARN, f"{name}: {verdict.licence} is open, but not a type-appropriate "
+                           f"licence for {verdict.content_type}", evidence)
+        return Outcome(_S.PASS, f"{name}: included under {verdict.licence}", evidence)
+    if verdict.status == "unlicensed":
+        return Outcome(_S.FAIL, f"{name}: present but unlicensed", evidence)
+    hint = ""
+    from opencheck.licenses import normalise
+    from opencheck.mot import is_mot_open
+
+    norm = normalise(verdict.licence)
+    if norm.expression and norm.expression != verdict.licence and is_mot_open(norm.expression):
+        hint = f" (did you mean the SPDX id {norm.expression!r}? MOT matches ids exactly)"
+    return Outcome(_S.FAIL, f"{name}: licence {verdict.licence!r} is not open under MOT{hint}", evidence)
+
+
+@predicate("licence_class_in")
+def licence_class_in(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """The licence of a component (or the repository, or every dataset) is in one of the given classes."""
+    classes = set(args["classes"])
+    if args.get("scope") == "datasets":
+        return _datasets_classes(ctx, classes)
+    if "component" in args:
+        statement = ctx.component_licence(args["component"])
+        label = args["component"]
+    else:
+        statement = ctx.evidence.licences[0] if ctx.evidence.licences else None
+        label = "repository"
+    if statement is None:
+        return Outcome(_S.FAIL, f"{label}: no licence stated")
+    cls = ctx.classify(statement.raw)
+    ok = cls.licence_class.value in classes
+    return Outcome(_S.PASS if ok else _S.FAIL,
+                   f"{label}: {cls.expression or statement.raw!r} is {cls.licence_class.value}",
+                   (statement.provenance,))
+
+
+def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
+    ev = ctx.evidence
+    if not ev.datasets:
+        return Outcome(_S.FAIL, "no training datasets are named")
+    bad: list[str] = []
+    unknown: list[str] = []
+    evidence: list[Provenance] = []
+    for name, prov in ev.datasets:
+        statements = ev.dataset_licences.get(name)
+        evidence.append(prov)
+        if not statements:
+            unknown.append(name)
+            continue
+        for st in statements:
+            evidence.append(st.provenance)
+            cls = ctx.classify(st.raw)
+            if cls.licence_class.value not in classes:
+                bad.append(f"{name} ({cls.expression or st.raw}: {cls.licence_class.value})")
+    if bad:
+        return Outcome(_S.FAIL, "datasets not openly licensed: " + ", ".join(bad), tuple(evidence))
+    if unknown:
+        return Outcome(_S.INCONCLUSIVE, "licence unknown for: " + ", ".join(unknown), tuple(evidence))
+    return Outcome(_S.PASS, f"all {len(ev.datasets)} named datasets are openly licensed", tuple(evidence))
+
+
+@predicate("datasets_open")
+def datasets_open(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """Every named training dataset has an open licence."""
+    return _datasets_classes(ctx, {"osi", "free", "open-data"})
+
+
+@predicate("datasets_named")
+def datasets_named(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """The card or manifest names the training datasets."""
+    ds = ctx.evidence.datasets
+    if ds:
+        names = ", ".join(sorted({n for n, _ in ds}))
+        return Outcome(_S.PASS, f"training data named: {names}", tuple(p for _, p in ds))
+    return _component_outcome(ctx, "Datasets") or Outcome(_S.PASS, "training data declared in the manifest")
+
+
+def _lookup(meta: dict[str, Any], dotted: str) -> Any:
+    node: Any = meta
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+@predicate("metadata_key_present")
+def metadata_key_present(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """One of the given front-matter keys (dotted paths) is present and not empty."""
+    card = ctx.evidence.card
+    if card is None:
+        return _no_card(ctx)
+    for key in args["keys"]:
+        value = _lookup(card.metadata, key)
+        if value not in (None, "", [], {}):
+            return Outcome(_S.PASS, f"{key} is set", (card.key_provenance(key.split(".")[0]),))
+    return Outcome(_S.FAIL, f"none of {', '.join(args['keys'])} is set in the card metadata",
+                   (card.key_provenance(args["keys"][0].split(".")[0]),))
+
+
+def _no_card(ctx: Context) -> Outcome:
+    if ctx.evidence.hub.get("card_unavailable"):
+        return Outcome(_S.INCONCLUSIVE, "the model card could not be read")
+    return Outcome(_S.FAIL, "no model card (README.md)", (Provenance(file="README.md", line=1),))
+
+
+@predicate("card_section_present")
+def card_section_present(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """The card has a section titled like one of `titles`, optionally with real (non-placeholder) content."""
+    card = ctx.evidence.card
+    if card is None:
+        return _no_card(ctx)
+    wanted = [t.lower() for t in args["titles"]]
+    placeholder_hit = None
+    for section in card.sections:
+        title = section.title.lower()
+        if any(w in title for w in wanted):
+            prov = Provenance(file=card.path, line=section.line, note=f"section '{section.title}'")
+            if section.placeholder and args.get("not_placeholder", True):
+                placeholder_hit = prov
+                continue
+            return Outcome(_S.PASS, f"section '{section.title}' is present", (prov,))
+    if placeholder_hit:
+        return Outcome(_S.FAIL, f"{placeholder_hit.note} only holds placeholder text", (placeholder_hit,))
+    return Outcome(_S.FAIL, f"no section titled like {' / '.join(args['titles'])}",
+                   (Provenance(file=card.path, line=card.body_start_line),))
+
+
+@predicate("file_present")
+def file_present(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """A file matching one of the glob patterns exists."""
+    for pattern in args["patterns"]:
+        for f in ctx.evidence.files:
+            if fnmatch.fnmatch(f.path, pattern) or fnmatch.fnmatch(f.path.rsplit("/", 1)[-1], pattern):
+                return Outcome(_S.PASS, f"{f.path} matches {pattern}", (Provenance(file=f.path),))
+    return Outcome(_S.FAIL, f"no file matches {', '.join(args['patterns'])}")
+
+
+@predicate("hyperparameters_documented")
+def hyperparameters_documented(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """At least `min` training hyperparameters are documented (card or training config files)."""
+    found = ctx.evidence.hyperparameters
+    need = int(args.get("min", 3))
+    evidence = tuple(found[k] for k in sorted(found))
+    if len(found) >= need:
+        return Outcome(_S.PASS, f"{len(found)} hyperparameters documented: {', '.join(sorted(found))}", evidence)
+    if ctx.evidence.hub.get("card_unavailable") and not found:
+        return Outcome(_S.INCONCLUSIVE, "the model card could not be read")
+    have = f" (found: {', '.join(sorted(found))})" if found else ""
+    return Outcome(_S.FAIL, f"only {len(found)} of the {need} hyperparameters needed are documented{have}",
+                   evidence)
+
+
+@predicate("checkpoints_present")
+def checkpoints_present(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """Intermediate training checkpoints are published (folders, git or Hub branches, or declared)."""
+    cps = ctx.evidence.checkpoints
+    if cps:
+        names = [n for n, _ in cps]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        return Outcome(_S.PASS, f"{len(names)} intermediate checkpoints: {shown}", tuple(p for _, p in cps[:5]))
+    return _component_outcome(ctx, "Model parameters (Intermediate)") or Outcome(
+        _S.PASS, "intermediate checkpoints declared in the manifest",
+        tuple(ctx.evidence.component("Model parameters (Intermediate)").evidence))
+
+
+@predicate("weights_ungated")
+def weights_ungated(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """Weights can be downloaded without accepting extra terms."""
+    gated = ctx.evidence.hub.get("gated")
+    if gated:
+        return Outcome(_S.FAIL, f"weights are gated on the Hub (gated: {gated})",
+                       (Provenance(key="gated", url=ctx.evidence.hub.get("url")),))
+    missing = _component_outcome(ctx, "Model parameters (Final)")
+    if missing:
+        return missing
+    return Outcome(_S.PASS, "weights are downloadable without a gate",
+                   tuple(ctx.evidence.component("Model parameters (Final)").evidence))
+
+
+@predicate("evaluation_results_present")
+def evaluation_results_present(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """Evaluation results are published (model-index, .eval_results, or an evaluation section)."""
+    return component_present(ctx, {"component": "Evaluation results"})
+
+
+@predicate("licences_consistent")
+def licences_consistent(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """All licence statements for the repository agree (card, LICENSE files, manifest)."""
+    statements = [s for s in ctx.evidence.licences if s.scope == "repository"]
+    if ctx.evidence.manifest:
+        release = ctx.evidence.manifest.get("release") or {}
+        dist = ((release.get("license") or {}).get("distribution") or {}).get("name")
+        if dist:
+            from opencheck.evidence import LicenceStatement
+
+            statements.append(LicenceStatement(
+                raw=dist, provenance=Provenance(file=ctx.evidence.manifest_path,
+                                                key="release.license.distribution.name"),
+                origin="declared"))
+    if len(statements) < 2:
+        return Outcome(_S.PASS if statements else _S.NOT_APPLICABLE,
+                       "one licence statement" if statements else "no licence statements to compare",
+                       tuple(s.provenance for s in statements))
+    by_norm: dict[str, list[Any]] = {}
+    for st in statements:
+        cls = ctx.classify(st.raw)
+        key = cls.expression or f"unknown:{st.raw.strip().lower()}"
+        by_norm.setdefault(key, []).append(st)
+    if len(by_norm) == 1:
+        return Outcome(_S.PASS, f"{len(statements)} statements agree on {next(iter(by_norm))}",
+                       tuple(s.provenance for s in statements))
+    parts = [f"{k} ({', '.join(s.provenance.describe() for s in v)})" for k, v in sorted(by_norm.items())]
+    return Outcome(_S.FAIL, "licence statements disagree: " + " vs ".join(parts),
+                   tuple(s.provenance for s in statements))
+
+
+@predicate("no_collection_problems")
+def no_collection_problems(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """Nothing went wrong reading the repository (malformed front matter, unreadable files, ...)."""
+    problems = ctx.evidence.problems
+    if not problems:
+        return Outcome(_S.PASS, "all files were read cleanly")
+    return Outcome(_S.FAIL, "; ".join(f"{p.message}" for p in problems[:5])
+                   + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""),
+                   tuple(p.provenance for p in problems))
+
+
+@predicate("card_text_matches")
+def card_text_matches(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """The card text matches one of the regular expressions (case-insensitive)."""
+    card = ctx.evidence.card
+    if card is None:
+        return _no_card(ctx)
+    for pattern in args["patterns"]:
+        match = re.search(pattern, card.text, re.IGNORECASE | re.MULTILINE)
+        if match:
+            line = card.text.count("\n", 0, match.start()) + 1
+            return Outcome(_S.PASS, f"card mentions {match.group(0)!r}",
+                           (Provenance(file=card.path, line=line),))
+    return Outcome(_S.FAIL, "the card does not mention it", (Provenance(file=card.path, line=1),))
+

@@ -1,0 +1,1 @@
+"""Reporters: pure functions that render a finished report; they never compute verdicts."""

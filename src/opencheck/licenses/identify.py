@@ -1,0 +1,165 @@
+"""Recognise licence texts (LICENSE / COPYING files, licence sections of cards) from fingerprint phrases."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from opencheck._resources import rules_dir
+from opencheck.errors import ConfigError
+
+FINGERPRINT_FILE = "fingerprints.yaml"
+THRESHOLD = 0.6  # below this mean phrase coverage a text is "unknown", never a guess
+TIE_MARGIN = 0.02  # scores this close are a tie, won by the variant with more matched phrase text
+ABSENT_COVERAGE = 0.8  # an `absent` phrase this well covered rules its variant out
+MENTION_SCORE = 0.6
+MAX_TEXT_CHARS = 300_000  # licence texts are < 40 kB; the cap bounds work on huge inputs
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """Which licence a text is, with a score in [0, 1]; licence_id None means unknown."""
+
+    licence_id: str | None
+    score: float
+    name: str | None
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    shingles: frozenset[tuple[str, ...]]
+    size: int  # shingle length used for this phrase
+
+
+@dataclass(frozen=True)
+class _Variant:
+    licence_id: str
+    name: str
+    phrases: tuple[_Phrase, ...]
+    absent: tuple[_Phrase, ...]
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """All fingerprint variants, with the data version."""
+
+    version: str
+    variants: tuple[_Variant, ...]
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens, ignoring punctuation, quotes and line wrapping."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    # Re-join words hyphenated across a line break ("non-\nexclusive") before punctuation goes.
+    text = re.sub(r"-\s*\n\s*", "-", text)
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def _shingles(words: list[str], size: int) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(words[i:i + size]) for i in range(len(words) - size + 1))
+
+
+def _phrase(text: str) -> _Phrase:
+    words = tokens(text)
+    size = min(3, len(words)) or 1
+    return _Phrase(_shingles(words, size), size)
+
+
+def fingerprints_path() -> Path:
+    """Where the fingerprint data lives."""
+    return rules_dir() / "licenses" / FINGERPRINT_FILE
+
+
+@cache
+def load_fingerprints() -> Fingerprints:
+    """Load the fingerprint data (cached; safe_load only)."""
+    path = fingerprints_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read licence fingerprints: {exc}") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("licences"), dict):
+        raise ConfigError(f"{path}: expected a mapping with a 'licences' mapping")
+    variants: list[_Variant] = []
+    for lid, spec in raw["licences"].items():
+        for var in spec.get("variants", ()):
+            variants.append(_Variant(
+                licence_id=str(var.get("id", lid)),
+                name=str(spec.get("name", lid)),
+                phrases=tuple(_phrase(p) for p in var.get("phrases", ()) if tokens(p)),
+                absent=tuple(_phrase(p) for p in var.get("absent", ()) if tokens(p)),
+            ))
+    return Fingerprints(version=str(raw.get("version", "unversioned")), variants=tuple(variants))
+
+
+def _coverage(phrase: _Phrase, text_shingles: dict[int, frozenset[tuple[str, ...]]]) -> float:
+    if not phrase.shingles:
+        return 0.0
+    return len(phrase.shingles & text_shingles[phrase.size]) / len(phrase.shingles)
+
+
+def _score(variant: _Variant, text_shingles: dict[int, frozenset[tuple[str, ...]]]) -> tuple[float, float]:
+    """(mean phrase coverage, matched shingle count) of one variant."""
+    if any(_coverage(p, text_shingles) >= ABSENT_COVERAGE for p in variant.absent):
+        return 0.0, 0.0
+    covers = [_coverage(p, text_shingles) for p in variant.phrases]
+    if not covers:
+        return 0.0, 0.0
+    matched = sum(c * len(p.shingles) for c, p in zip(covers, variant.phrases, strict=True))
+    return sum(covers) / len(covers), matched
+
+
+def identify_text(text: str) -> TextMatch:
+    """Which known licence a text is; unknown (licence_id None) when nothing matches well."""
+    if not isinstance(text, str) or not text.strip():
+        return TextMatch(None, 0.0, None)
+    words = tokens(text[:MAX_TEXT_CHARS])
+    if not words:
+        return TextMatch(None, 0.0, None)
+    text_shingles = {n: _shingles(words, n) for n in (1, 2, 3)}
+    scored = [(*_score(v, text_shingles), v) for v in load_fingerprints().variants]
+    best_score = max((s for s, _, _ in scored), default=0.0)
+    if best_score >= THRESHOLD:
+        contenders = [(m, s, v) for s, m, v in scored if s >= best_score - TIE_MARGIN]
+        _, score, variant = max(contenders, key=lambda c: (c[0], c[1]))
+        return TextMatch(variant.licence_id, round(score, 3), variant.name)
+    mention = _mentioned(text[:MAX_TEXT_CHARS])
+    if mention is not None:
+        return mention
+    return TextMatch(None, round(best_score, 3), None)
+
+
+_MENTION = re.compile(
+    r"(?:licen[cs]ed|released|distributed|available|provided|made available)\s+under\s+(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?"
+    r"([^\n;()\[\]<>]{2,90})"
+    r"|^\s*(?:[*_#>\-\s]*)licen[cs]e\s*[*_]*\s*:\s*[*_]*\s*([^\n;()\[\]<>]{2,90})",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _mentioned(text: str) -> TextMatch | None:
+    """A short licence statement naming a licence ('This model is licensed under the MIT License.')."""
+    from opencheck.licenses.data import licence_name
+    from opencheck.licenses.normalise import normalise  # local: normalise imports this module lazily too
+
+    found: list[str] = []
+    for m in _MENTION.finditer(text):
+        candidate = (m.group(1) or m.group(2) or "").strip()
+        words = re.sub(r"[.,:]+(\s|$)", r" \1", candidate).split()
+        for end in range(len(words), 0, -1):
+            norm = normalise(" ".join(words[:end]))
+            if norm.expression is not None:
+                if norm.expression not in found:
+                    found.append(norm.expression)
+                break
+    if len(found) == 1:
+        lid = found[0]
+        return TextMatch(lid, MENTION_SCORE, f"{licence_name(lid) or lid} (named in the text, not the licence text)")
+    if len(found) > 1:
+        return TextMatch(None, 0.0, "several licences named: " + ", ".join(found))
+    return None

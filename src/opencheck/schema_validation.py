@@ -1,0 +1,132 @@
+"""JSON Schema validation with `FILE:LINE: $.json.path: message` messages, best match first.
+
+`jsonschema` is imported inside functions: it is slow to import and most CLI runs never validate.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from opencheck.errors import ConfigError
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+LineOf = Callable[[tuple[str | int, ...]], "int | None"]
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_LONG_ENUM = 5
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """JSONPath-style text for an instance path, e.g. `$.release.components[3].name`."""
+    parts = ["$"]
+    for element in path:
+        if isinstance(element, int):
+            parts.append(f"[{element}]")
+        elif _IDENTIFIER.match(element):
+            parts.append(f".{element}")
+        else:
+            parts.append(f"[{json.dumps(element, ensure_ascii=False)}]")
+    return "".join(parts)
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A schema shipped in opencheck's `schemas/` folder, by file name."""
+    from opencheck._resources import schemas_dir
+
+    path = schemas_dir() / name
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot load JSON Schema: {exc}") from None
+    if not isinstance(schema, dict):
+        raise ConfigError(f"{path}: a JSON Schema must be an object")
+    return schema
+
+
+def _build_validator(schema: dict[str, Any]) -> Validator:
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import SchemaError
+
+    cls = validators.validator_for(schema, default=Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except SchemaError as exc:
+        raise ConfigError(f"invalid JSON Schema: {exc.message}") from None
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@cache
+def _named_validator(name: str) -> Validator:
+    return _build_validator(load_schema(name))
+
+
+@cache
+def _dict_validator(canonical: str) -> Validator:
+    return _build_validator(json.loads(canonical))
+
+
+def get_validator(schema: dict[str, Any] | str) -> Validator:
+    """A cached, format-checking validator for a schema dict or a shipped schema's file name."""
+    if isinstance(schema, str):
+        return _named_validator(schema)
+    # Dicts are unhashable; their canonical JSON text is a stable cache key.
+    return _dict_validator(json.dumps(schema, sort_keys=True))
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        options = [o for o in error.validator_value if isinstance(o, str)]
+        if len(error.validator_value) > _LONG_ENUM and isinstance(error.instance, str):
+            close = difflib.get_close_matches(error.instance, options, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            listed = ", ".join(repr(o) for o in error.validator_value)
+            return f"{error.instance!r} is not one of the allowed values{hint}; allowed: {listed}"
+    message = error.message
+    # jsonschema speaks Python (None/True/False); users wrote YAML or JSON.
+    for python, json_word in (("None", "null"), ("True", "true"), ("False", "false")):
+        if error.instance is json.loads(json_word) and message.startswith(python + " "):
+            return json_word + message[len(python):]
+    return message
+
+
+def validate(
+    data: Any,
+    schema: dict[str, Any] | str,
+    *,
+    source: str,
+    line_of: LineOf | None = None,
+) -> list[str]:
+    """Validate data; return `FILE:LINE: $.path: message` lines, best match first, else an empty list."""
+    from jsonschema.exceptions import best_match, relevance
+
+    validator = get_validator(schema)
+    try:
+        errors = list(validator.iter_errors(data))
+    except (TypeError, RecursionError) as exc:
+        # Non-JSON data (e.g. non-string keys meeting `patternProperties`) must not end in a traceback.
+        return [f"{source}: $: cannot validate: {exc}"]
+    if not errors:
+        return []
+    best = best_match(errors, key=relevance)
+
+    def locate(error: ValidationError) -> tuple[int, str]:
+        path = tuple(error.absolute_path)
+        line = line_of(path) if line_of is not None else None
+        where = f"{source}:{line}" if line is not None else source
+        return (line or 0), f"{where}: {format_path(path)}: {_message(error)}"
+
+    first = locate(best)[1] if best is not None else None
+    # The rest in source order, then by text, so output never depends on dict or set iteration.
+    rest = sorted({locate(e) for e in errors})
+    messages = [first] if first else []
+    messages.extend(text for _, text in rest if text != first)
+    return messages

@@ -1,0 +1,131 @@
+"""Classify repository files by name only: what a file probably is, without opening it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from opencheck.evidence import FileKind
+
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx", ".h5", ".msgpack")
+
+# Directory names that hold an intermediate training checkpoint (Hugging Face Trainer, DeepSpeed, Pythia).
+CHECKPOINT_DIR = re.compile(r"^(checkpoint[-_]\d+|step[-_]?\d+|global[-_]?step[-_]?\d+)$", re.IGNORECASE)
+# Folders whose weight files are checkpoints rather than the final release.
+_CHECKPOINT_PARENTS = frozenset({"checkpoints", "ckpts", "ckpt", "intermediate", "intermediate_checkpoints"})
+
+_TOKENIZER_NAMES = frozenset({
+    "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
+    "vocab.json", "vocab.txt", "merges.txt", "tokenizer.model", "spiece.model", "sentencepiece.model",
+    "sentencepiece.bpe.model", "bpe.codes", "chat_template.jinja", "chat_template.json",
+})
+_CONFIG_NAMES = frozenset({
+    "config.json", "generation_config.json", "preprocessor_config.json", "processor_config.json",
+    "adapter_config.json", "model_index.json", "scheduler_config.json", "feature_extractor_config.json",
+    "params.json", "configuration.json",
+})
+_TRAINING_CONFIG_NAMES = frozenset({
+    "training_args.json", "training_args.bin", "training_args.yaml", "hparams.yaml", "hparams.yml",
+    "hparams.json", "hyperparameters.json", "hyperparameters.yaml", "trainer_state.json",
+    "ds_config.json", "deepspeed_config.json", "fsdp_config.json", "fsdp_config.yaml",
+    "accelerate_config.yaml", "args.json", "train_config.json", "train_config.yaml",
+})
+# Trainer state saved next to weights: pickles of optimizer/scheduler/RNG state, not model parameters.
+_TRAINER_STATE = re.compile(r"^(optimizer|scheduler|scaler|rng_state.*|training_state)\.(pt|pth|bin)$")
+_TRAINING_WORDS = re.compile(r"(train|hparam|hyperparam|finetun|fine_tun|pretrain|deepspeed|ds_config|fsdp|"
+                             r"accelerate|optim|sft|dpo|rlhf|recipe)", re.IGNORECASE)
+_CONFIG_DIRS = frozenset({"configs", "config", "conf", "training", "recipes", "train_configs"})
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
+
+_CODE_SUFFIXES = frozenset({
+    ".py", ".ipynb", ".sh", ".bash", ".zsh", ".rs", ".c", ".cc", ".cpp", ".cxx", ".cu", ".cuh", ".h", ".hh",
+    ".hpp", ".go", ".java", ".kt", ".scala", ".js", ".mjs", ".ts", ".jl", ".r", ".lua", ".swift", ".pl",
+    ".rb", ".m", ".mm", ".cmake", ".pyx", ".pxd", ".triton", ".mojo", ".zig",
+})
+_CODE_NAMES = frozenset({
+    "makefile", "gnumakefile", "dockerfile", "cmakelists.txt", "justfile", "pyproject.toml", "setup.cfg",
+    "pipfile", "pipfile.lock", "environment.yml", "environment.yaml", "cargo.toml", "go.mod", "package.json",
+    "poetry.lock", "uv.lock", "tox.ini", "noxfile.py",
+})
+_REQUIREMENTS = re.compile(r"^requirements([-_.][\w.-]*)?\.(txt|in)$", re.IGNORECASE)
+
+_LICENCE_NAME = re.compile(r"^(licen[cs]e|copying|notice|unlicense)([-_.].*)?$", re.IGNORECASE)
+_MODEL_CARD_NAMES = frozenset({"model_card.md", "modelcard.md", "model-card.md"})
+_DATA_CARD = re.compile(r"^(data[-_ ]?card|dataset[-_ ]?card|datasheet)[\w.-]*\.(md|markdown|txt|rst|pdf|html)$",
+                        re.IGNORECASE)
+_PAPER = re.compile(r"^(paper|tech(nical)?[-_ ]?report|report|whitepaper|white[-_]paper|preprint)"
+                    r"[\w.-]*\.(pdf|md|tex|html|txt)$", re.IGNORECASE)
+_DOC_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".tex", ".org"})
+_EVAL_RESULTS = re.compile(r"^(eval(uation)?[-_]?results?[\w.-]*\.(json|jsonl|ya?ml|csv|md)|results[\w.-]*\.json)$",
+                           re.IGNORECASE)
+_MANIFESTS = frozenset({"opencheck.yaml", "opencheck.yml"})
+
+
+def is_checkpoint_dir(name: str) -> bool:
+    """True for a folder name such as `checkpoint-500`, `step1000` or `global_step20`."""
+    return bool(CHECKPOINT_DIR.match(name))
+
+
+def checkpoint_root(path: str) -> str | None:
+    """The `…/checkpoint-N` (or `step N`) folder a file lives in, if any."""
+    parts = PurePosixPath(path).parts[:-1]
+    for index, part in enumerate(parts):
+        if is_checkpoint_dir(part):
+            return "/".join(parts[: index + 1])
+    return None
+
+
+def is_weight_name(name: str) -> bool:
+    """True when a file name has a weight-file suffix and is not trainer state."""
+    lowered = name.lower()
+    return lowered.endswith(WEIGHT_SUFFIXES) and not _TRAINER_STATE.match(lowered) \
+        and lowered != "training_args.bin"
+
+
+def classify_path(path: str) -> FileKind:
+    """Kind of a file from its POSIX path relative to the repository root (name-based, never opens it)."""
+    pure = PurePosixPath(path.strip("/"))
+    parts = pure.parts
+    if not parts:
+        return FileKind.OTHER
+    name = parts[-1]
+    lower = name.lower()
+    dirs = [p.lower() for p in parts[:-1]]
+    at_root = not dirs
+    suffix = pure.suffix.lower()
+
+    if (at_root and lower in _MANIFESTS) or (dirs == [".opencheck"] and lower in {"manifest.yaml", "manifest.yml"}):
+        return FileKind.MANIFEST
+    if any(is_checkpoint_dir(d) for d in dirs):
+        return FileKind.CHECKPOINT
+    if lower.endswith((".safetensors.index.json", ".bin.index.json", ".pt.index.json")):
+        return FileKind.WEIGHTS_INDEX
+    if _LICENCE_NAME.match(name) or (dirs and dirs[-1] in {"licenses", "licences"}):
+        return FileKind.LICENSE
+    if (dirs and dirs[-1] == ".eval_results" and suffix in {".yaml", ".yml", ".json"}) or _EVAL_RESULTS.match(name):
+        return FileKind.EVAL_RESULTS
+    if lower in _TRAINING_CONFIG_NAMES:
+        return FileKind.TRAINING_CONFIG
+    if is_weight_name(name):
+        if any(d in _CHECKPOINT_PARENTS for d in dirs):
+            return FileKind.CHECKPOINT
+        return FileKind.WEIGHTS
+    if lower in _TOKENIZER_NAMES or lower.endswith(".tiktoken"):
+        return FileKind.TOKENIZER
+    if lower in _CONFIG_NAMES:
+        return FileKind.CONFIG
+    if suffix in _CONFIG_SUFFIXES and (_TRAINING_WORDS.search(name) or any(d in _CONFIG_DIRS for d in dirs)):
+        return FileKind.TRAINING_CONFIG
+    if at_root and lower in {"readme.md", "readme.markdown", "readme"}:
+        return FileKind.MODEL_CARD
+    if lower in _MODEL_CARD_NAMES:
+        return FileKind.MODEL_CARD
+    if _DATA_CARD.match(name):
+        return FileKind.DATA_CARD
+    if suffix == ".pdf" or _PAPER.match(name):
+        return FileKind.PAPER
+    if suffix in _CODE_SUFFIXES or lower in _CODE_NAMES or _REQUIREMENTS.match(name):
+        return FileKind.CODE
+    if suffix in _DOC_SUFFIXES:
+        return FileKind.DOCUMENT
+    return FileKind.OTHER

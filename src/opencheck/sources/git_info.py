@@ -1,0 +1,175 @@
+"""Facts from a git work tree: HEAD commit, dirty flag, remotes (credentials stripped), tags and branches.
+
+Everything is read in pure Python (gitpython with the `GitDB` object database). The `git` program is never
+run on the checked repository, because a hostile `.git/config` can make it execute commands
+(`core.fsmonitor`, filter drivers, external diff).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from opencheck.evidence import GitInfo, Problem, Provenance
+from opencheck.sources.safetensors_header import read_capped
+
+CHECKPOINT_BRANCH = re.compile(r"^(step[-_]?\d+|checkpoint[-_]?\d+|global[-_]?step[-_]?\d+|ckpt.*)$", re.IGNORECASE)
+# A file whose stat data changed but whose size did not is hashed to decide; beyond this size, assume changed.
+MAX_HASH_BYTES = 64 * 1024 * 1024
+_SECRET_QUERY = re.compile(r"(token|key|secret|password|passwd|sig|signature|auth|credential)", re.IGNORECASE)
+
+
+def is_checkpoint_branch(name: str) -> bool:
+    """True for branch names that look like training checkpoints (`step1000`, `checkpoint-500`, ...)."""
+    return bool(CHECKPOINT_BRANCH.match(name.rsplit("/", 1)[-1]))
+
+
+def strip_credentials(url: str) -> str:
+    """Remove `user:token@` and secret-looking query parameters from a URL; scp-style URLs stay as they are."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.scheme or not parts.netloc:
+        return url  # `git@github.com:org/repo.git` or a local path: a user name is not a secret
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    query = parts.query
+    if query:
+        query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
+                           if not _SECRET_QUERY.search(k)])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _remotes(repo: Any) -> dict[str, str]:
+    remotes: dict[str, str] = {}
+    reader = repo.config_reader("repository")
+    for section in reader.sections():
+        match = re.match(r'^remote "(.+)"$', section)
+        if match and reader.has_option(section, "url"):
+            remotes[match.group(1)] = strip_credentials(str(reader.get_value(section, "url")))
+    return remotes
+
+
+def _blob_sha(data: bytes) -> bytes:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).digest()
+
+
+def _worktree_differs(root: Path, entry: Any) -> bool:
+    """Whether a work-tree file differs from its index entry (stat first, content hash only when needed)."""
+    target = root / entry.path
+    try:
+        info = os.lstat(target)
+    except OSError:
+        return True  # deleted (or unreachable) since it was staged
+    if stat.S_ISLNK(info.st_mode) != stat.S_ISLNK(entry.mode):
+        return True
+    if stat.S_ISLNK(info.st_mode):
+        return _blob_sha(os.fsencode(os.readlink(target))) != entry.binsha
+    if not stat.S_ISREG(info.st_mode):
+        return not (stat.S_ISDIR(info.st_mode) and entry.mode == 0o160000)  # a submodule is a folder
+    if (info.st_size & 0xFFFFFFFF) != entry.size:
+        return True
+    seconds, nanoseconds = entry.mtime
+    if info.st_mtime_ns == seconds * 1_000_000_000 + nanoseconds or int(info.st_mtime) == seconds and \
+            nanoseconds == 0:
+        return False
+    if info.st_size > MAX_HASH_BYTES:
+        return True  # too costly to hash; "dirty" only claims the commit may not describe these files
+    # Only hash files whose real location is inside the work tree: never read through a symlinked folder.
+    real = os.path.realpath(target)
+    if os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
+        return True
+    try:
+        data, _size = read_capped(real, MAX_HASH_BYTES)
+    except OSError:
+        return True
+    return _blob_sha(data) != entry.binsha
+
+
+def _is_dirty(repo: Any, root: Path) -> bool:
+    """Tracked changes, staged or not (untracked files ignored), without running git."""
+    from git import IndexFile
+
+    index = IndexFile(repo)
+    entries = {path: entry for (path, stage), entry in index.entries.items() if stage == 0}
+    if len(entries) != len(index.entries):
+        return True  # unmerged paths
+    head: dict[str, tuple[bytes, int]] = {}
+    if repo.head.is_valid():
+        for item in repo.head.commit.tree.traverse():
+            if item.type != "tree":
+                head[item.path] = (item.binsha, item.mode)
+    if set(head) != set(entries):
+        return True
+    for path, entry in entries.items():
+        if head[path] != (entry.binsha, entry.mode):
+            return True
+    return any(_worktree_differs(root, entry) for entry in entries.values())
+
+
+def read_git(root: Path, problems: list[Problem] | None = None) -> GitInfo | None:
+    """Git facts for a folder whose own `.git` is a repository; None when it is not one."""
+    dot_git = root / ".git"
+    if dot_git.is_symlink() or not (dot_git.is_dir() or dot_git.is_file()):
+        return None
+    try:
+        import git
+    except ImportError:  # gitpython needs a git executable at import time
+        if problems is not None:
+            problems.append(Problem("git-unavailable", "gitpython/git is not available; git facts skipped",
+                                    Provenance(file=".git")))
+        return None
+
+    def note(message: str) -> None:
+        if problems is not None:
+            problems.append(Problem("git-unreadable", message, Provenance(file=".git")))
+
+    try:
+        repo = git.Repo(root, odbt=git.GitDB, search_parent_directories=False)
+    except Exception as exc:  # gitpython raises many types for broken repositories
+        note(f"not a readable git repository: {type(exc).__name__}: {exc}")
+        return None
+    info = GitInfo()
+    try:
+        with repo:
+            # Each part is read on its own so that one corrupt ref or object does not lose the others.
+            try:
+                if repo.head.is_valid():
+                    info.commit = repo.head.commit.hexsha
+            except Exception as exc:
+                note(f"cannot resolve HEAD: {type(exc).__name__}: {exc}")
+            try:
+                info.remotes = _remotes(repo)
+            except Exception as exc:
+                note(f"cannot read remotes: {type(exc).__name__}: {exc}")
+            try:
+                info.tags = sorted(tag.name for tag in repo.tags)
+            except Exception as exc:
+                note(f"cannot read tags: {type(exc).__name__}: {exc}")
+            try:
+                names = [head.name for head in repo.heads]
+                for remote_ref in repo.refs:
+                    if remote_ref.path.startswith("refs/remotes/") and not remote_ref.path.endswith("/HEAD"):
+                        names.append(remote_ref.name)
+                info.branches = sorted(set(names))
+            except Exception as exc:
+                note(f"cannot read branches: {type(exc).__name__}: {exc}")
+            short: dict[str, str] = {}
+            # Local branches first, so `step1000` is reported rather than its `origin/step1000` twin.
+            remote_prefixes = tuple(f"{remote}/" for remote in info.remotes)
+            for name in sorted(info.branches, key=lambda n: (n.startswith(remote_prefixes), n)):
+                if is_checkpoint_branch(name):
+                    short.setdefault(name.rsplit("/", 1)[-1], name)
+            info.checkpoint_branches = sorted(short.values())
+            try:
+                info.dirty = _is_dirty(repo, root)
+            except Exception as exc:
+                note(f"cannot tell whether the work tree is modified: {type(exc).__name__}: {exc}")
+    except Exception as exc:
+        note(f"git repository could not be read: {type(exc).__name__}: {exc}")
+    return info
