@@ -9,7 +9,7 @@ from opencheck.engine.evaluate import evaluate_pack
 from opencheck.engine.packs import Pack
 from opencheck.evidence import Evidence
 from opencheck.gates import evaluate_gates
-from opencheck.report import Report, component_rows, data_versions
+from opencheck.report import Report, component_rows, data_versions, rule_docs
 from opencheck.results import Severity, Suppression
 
 
@@ -30,7 +30,8 @@ def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -
     results = [evaluate_pack(pack, evidence, suppressions=options.suppressions) for pack in options.packs]
     gates = evaluate_gates(results, options.fail_under, options.fail_on)
     return Report(evidence=evidence, packs=results, components=component_rows(evidence),
-                  data_versions=data_versions(results), generated_at=generated_at, gates=gates)
+                  data_versions=data_versions(results), generated_at=generated_at, gates=gates,
+                  rules=rule_docs(options.packs))
 
 
 def run_check(target: str, options: CheckOptions, generated_at: str) -> Report:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opencheck import __version__
-from opencheck.engine.packs import MOF_COMPONENT_NAMES
+from opencheck.engine.packs import MOF_COMPONENT_NAMES, Pack
 from opencheck.evidence import Evidence, Problem
 from opencheck.results import PackResult
 
@@ -52,6 +52,30 @@ class GateResult:
         return {"name": self.name, "passed": self.passed, "message": self.message}
 
 
+@dataclass(frozen=True)
+class RuleDoc:
+    """What a rule is for, as its pack declares it; SARIF and HTML need it even for rules that passed."""
+
+    id: str
+    pack: str
+    title: str
+    severity: str
+    rationale: str
+    remediation: str
+    reference: str | None = None
+    component: str | None = None
+    topic: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+def rule_docs(packs: list[Pack]) -> list[RuleDoc]:
+    """Documentation of every active rule of the packs, in pack then rule order."""
+    return [RuleDoc(id=r.id, pack=p.name, title=r.title, severity=r.severity.value, rationale=r.rationale,
+                    remediation=r.remediation, reference=r.reference, component=r.component, topic=r.topic,
+                    tags=tuple(r.tags))
+            for p in packs for r in p.active_rules()]
+
+
 @dataclass
 class Report:
     """A complete check of one target against one or more packs."""
@@ -63,6 +87,11 @@ class Report:
     generated_at: str
     gates: list[GateResult] = field(default_factory=list)
     tool_version: str = __version__
+    rules: list[RuleDoc] = field(default_factory=list)  # docs of the packs' rules; not in to_dict()
+
+    def rule_doc(self, pack: str, rule_id: str) -> RuleDoc | None:
+        """The documentation of one rule, if the report carries it."""
+        return next((d for d in self.rules if d.pack == pack and d.id == rule_id), None)
 
     @property
     def gate_failed(self) -> bool:

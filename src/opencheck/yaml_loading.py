@@ -202,10 +202,10 @@ def load_yaml(
 ) -> LoadedDocument:
     """Parse one YAML document safely into plain data with line numbers; raise InputError on any problem."""
     decoded = _decode(text, source, max_bytes)
-    loader_cls = type("_Loader", (_DepthLimitedLoader,), {"max_depth": max_depth})
     loader: _DepthLimitedLoader | None = None
     try:
-        loader = loader_cls(decoded)
+        loader = _DepthLimitedLoader(decoded)
+        loader.max_depth = max_depth
         node = loader.get_single_node()
         if node is None:
             return LoadedDocument(data=None, source=source)

@@ -32,9 +32,10 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
+def _version(ctx: typer.Context, value: bool) -> None:
     if value:
-        typer.echo(f"opencheck {__version__}")
+        env: Environment = ctx.obj or Environment()
+        env.stdout.write(f"opencheck {__version__}\n")
         raise typer.Exit()
 
 
@@ -64,20 +65,16 @@ _mount_optional()
 
 def main(argv: Sequence[str] | None = None, environment: Environment | None = None) -> int:
     """Run the CLI and return its exit code; errors end in one line on stderr, never a traceback."""
-    import click
-
     env = environment or Environment()
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        command.main(args=args, prog_name="opencheck", standalone_mode=False, obj=env)
-        return int(ExitStatus.SUCCESS)
-    except click.exceptions.Exit as exc:
+        # Without standalone mode, click returns the code of a `typer.Exit` instead of exiting.
+        code = command.main(args=args, prog_name="opencheck", standalone_mode=False, obj=env)
+        return int(code) if isinstance(code, int) else int(ExitStatus.SUCCESS)
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show(file=env.stderr)
-        return int(ExitStatus.USAGE_ERROR)
-    except click.exceptions.Abort:
+    except typer.Abort:
         env.stderr.write("opencheck: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
     except OpencheckError as exc:
@@ -90,9 +87,17 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
         env.stderr.write("opencheck: error: input is nested too deeply\n")
         return int(ExitStatus.USAGE_ERROR)
     except Exception as exc:  # the promise is "never a traceback"; OPENCHECK_DEBUG=1 shows it
+        if _is_click_usage_error(exc):
+            exc.show(file=env.stderr)  # type: ignore[attr-defined]
+            return int(ExitStatus.USAGE_ERROR)
         if env.env.get("OPENCHECK_DEBUG") == "1":
             raise
         env.stderr.write(f"opencheck: internal error: {type(exc).__name__}: {exc} "
                          "(set OPENCHECK_DEBUG=1 for details)\n")
         return int(ExitStatus.RUNTIME_ERROR)
 
+
+
+def _is_click_usage_error(exc: Exception) -> bool:
+    """Typer vendors click, so its usage errors are recognised by shape rather than by a private class."""
+    return hasattr(exc, "show") and hasattr(exc, "exit_code") and hasattr(exc, "format_message")

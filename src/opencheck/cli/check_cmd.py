@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from pathlib import Path
 
@@ -62,6 +63,14 @@ def resolve_pack_specs(specs: list[str]) -> list[str]:
     return out
 
 
+def _relative_to(env: Environment, target: str) -> str:
+    """Resolve a relative path against the injected working folder (it differs from the process's in tests)."""
+    candidate = env.cwd / target
+    if not Path(target).is_absolute() and env.cwd != Path.cwd() and os.path.lexists(candidate):
+        return str(candidate)
+    return target
+
+
 def check(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="Model folder, manifest file (.yaml), or Hub id org/name[@rev]."),
@@ -116,7 +125,7 @@ def check(
         fail_under=parse_fail_under(fail_under, names),
         fail_on=Severity(fail_on.value) if fail_on else None,
     )
-    report = run_check(target, options, env.timestamp())
+    report = run_check(_relative_to(env, target), options, env.timestamp())
     if output_format == OutputFormat.JSON:
         from opencheck.formats.json_format import format_json
 

@@ -131,6 +131,14 @@ def mof_component(ctx: Context, args: dict[str, Any]) -> Outcome:
     verdict = ctx.mot().components.get(name)
     comp = ctx.evidence.component(name)
     evidence = tuple(([comp.licence.provenance] if comp.licence else []) + list(comp.evidence))
+    mot = ctx.mot()
+    if name == "Technical report" and mot.paper_substitutes_report:
+        paper = mot.components.get("Research paper")
+        if paper and paper.status == "included":
+            return Outcome(_S.PASS, f"{name}: satisfied by the research paper under {paper.licence} "
+                           "(MOT accepts a paper in place of a technical report)", evidence)
+        return Outcome(_S.FAIL, f"{name}: the research paper stands in for it, but its licence "
+                       f"{paper.licence if paper else 'unlicensed'!r} is not open under MOT", evidence)
     if verdict is None or verdict.status == "missing":
         required = verdict.required if verdict else True
         if not required:
@@ -278,7 +286,9 @@ def file_present(ctx: Context, args: dict[str, Any]) -> Outcome:
 
 @predicate("hyperparameters_documented")
 def hyperparameters_documented(ctx: Context, args: dict[str, Any]) -> Outcome:
-    """At least `min` training hyperparameters are documented (card or training config files)."""
+    """At least `min` training hyperparameters (or, with `categories`, of those categories) are documented."""
+    if args.get("categories"):
+        return _hyperparameter_categories(ctx, list(args["categories"]), args.get("min"))
     found = ctx.evidence.hyperparameters
     need = int(args.get("min", 3))
     evidence = tuple(found[k] for k in sorted(found))

@@ -111,8 +111,8 @@ def attach_manifest(evidence: Evidence, path: Path, display: str) -> None:
 
 def collect_manifest(path: Path) -> Evidence:
     """Evidence from a manifest file checked on its own."""
-    display = str(path)
-    evidence = Evidence(target=Target(kind=TargetKind.MANIFEST, id=path.name, path=display))
+    display = path.name  # evidence points into the manifest, relative to the folder it sits in
+    evidence = Evidence(target=Target(kind=TargetKind.MANIFEST, id=path.name, path=str(path)))
     attach_manifest(evidence, path, display)
     release = (evidence.manifest or {}).get("release") or {}
     if release.get("name"):
