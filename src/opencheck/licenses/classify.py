@@ -62,8 +62,10 @@ def classify_id(licence_id: str) -> tuple[LicenceClass, str]:
         return LicenceClass.OSI, f"{licence_id} is OSI-approved (SPDX list){note}"
     if spdx.fsf_libre:
         return LicenceClass.FREE, f"{licence_id} is FSF-libre but not OSI-approved (SPDX list){note}"
-    return LicenceClass.UNKNOWN, (f"{licence_id} is neither OSI-approved nor FSF-libre and opencheck's "
-                                  "table does not classify it; review by hand")
+    return LicenceClass.UNKNOWN, (
+        f"{licence_id} is neither OSI-approved nor FSF-libre and opencheck's "
+        "table does not classify it; review by hand"
+    )
 
 
 def _leaf_class(leaf: Leaf) -> PartClass:
@@ -94,7 +96,7 @@ def _evaluate(tree: Tree, parts: dict[str, PartClass]) -> _Eval:
     has_or = tree.op == "OR" or any(r.has_or for r in results)
     if tree.op == "OR":
         best = min(results, key=lambda r: r.cls.rank)  # min() keeps the first of equals: stable
-        reason = (f"OR is as open as its most open branch: {render(best.chosen)} is {best.cls.value}")
+        reason = f"OR is as open as its most open branch: {render(best.chosen)} is {best.cls.value}"
         return _Eval(best.cls, best.chosen, reason, has_or)
     worst = max(results, key=lambda r: r.cls.rank)
     chosen = Node("AND", tuple(r.chosen for r in results))
@@ -106,8 +108,14 @@ def _evaluate(tree: Tree, parts: dict[str, PartClass]) -> _Eval:
 def _classify_expression(expression: str) -> Classification:
     tree = parse_tree(expression)
     if tree is None:
-        return Classification(expression, LicenceClass.UNKNOWN, False, (),
-                              f"expression {quote(expression)} does not parse", None)
+        return Classification(
+            expression,
+            LicenceClass.UNKNOWN,
+            False,
+            (),
+            f"expression {quote(expression)} does not parse",
+            None,
+        )
     parts: dict[str, PartClass] = {}
     result = _evaluate(tree, parts)
     branch = render(result.chosen) if result.has_or and result.cls.is_open else None
@@ -131,11 +139,23 @@ def classify(licence: str | NormalisedLicence) -> Classification:
 
 COMPONENT_TYPES = ("code", "data", "weights", "document")
 _TYPE_ALIASES = {
-    "code": "code", "software": "code",
-    "data": "data", "dataset": "data", "datasets": "data", "evaluation-data": "data", "eval-data": "data",
-    "weights": "weights", "model": "weights", "parameters": "weights",
-    "document": "document", "documents": "document", "documentation": "document", "docs": "document",
-    "paper": "document", "card": "document", "report": "document",
+    "code": "code",
+    "software": "code",
+    "data": "data",
+    "dataset": "data",
+    "datasets": "data",
+    "evaluation-data": "data",
+    "eval-data": "data",
+    "weights": "weights",
+    "model": "weights",
+    "parameters": "weights",
+    "document": "document",
+    "documents": "document",
+    "documentation": "document",
+    "docs": "document",
+    "paper": "document",
+    "card": "document",
+    "report": "document",
 }
 
 
@@ -150,13 +170,17 @@ def _leaf_suitability(cls: LicenceClass, kind: str) -> Suitability:
         if cls is LicenceClass.OSI:
             return Suitability(True, True, "OSI-approved: fits code")
         if cls is LicenceClass.FREE:
-            return Suitability(True, True, "FSF-libre but not OSI-approved: OSAID asks for OSI-approved code licences")
+            return Suitability(
+                True, True, "FSF-libre but not OSI-approved: OSAID asks for OSI-approved code licences"
+            )
         return Suitability(True, False, "a data/content licence on code: open, but not type-appropriate")
     if cls is LicenceClass.OPEN_DATA:
         return Suitability(True, True, f"an open data/content licence: fits {kind}")
     if cls is LicenceClass.OSI:
         return Suitability(True, True, f"an OSI software licence on {kind}: accepted, as MOT does")
-    return Suitability(True, False, f"FSF-libre software licence on {kind}: open, but not a data/content licence")
+    return Suitability(
+        True, False, f"FSF-libre software licence on {kind}: open, but not a data/content licence"
+    )
 
 
 def _tree_suitability(tree: Tree, kind: str) -> Suitability:
@@ -174,7 +198,9 @@ def suitability(c: Classification, component_type: str) -> Suitability:
     """Whether the classified licence is open and type-appropriate for code, data, weights or a document."""
     kind = _TYPE_ALIASES.get(component_type.strip().lower())
     if kind is None:
-        raise ValueError(f"unknown component type {component_type!r}; expected one of {', '.join(COMPONENT_TYPES)}")
+        raise ValueError(
+            f"unknown component type {component_type!r}; expected one of {', '.join(COMPONENT_TYPES)}"
+        )
     tree = parse_tree(c.expression) if c.expression else None
     if tree is None:
         return _leaf_suitability(c.licence_class, kind)

@@ -69,7 +69,7 @@ _NOISE_WORDS = re.compile(r"\b(the|license|agreement|version|ver|terms|of|use|in
 
 
 def loose_key(text: str) -> str:
-    """Aggressive key for free-text spellings: 'Apache License, Version 2.0' and 'apache-2' both give 'apache2'."""
+    """Aggressive key for free text: 'Apache License, Version 2.0' and 'apache-2' both give 'apache2'."""
     text = alias_key(text)
     # "v2" / "v.2" are version markers, but only directly before a digit ("nvidia" must survive).
     text = re.sub(r"\bv\.?\s*(?=\d)", " ", text)
@@ -131,8 +131,11 @@ def load_table() -> LicenceTable:
             notes=row.get("notes"),
         )
     patterns = tuple(
-        ClassPattern(re.compile(p["match"]), _parse_class(p["class"], f"{path}: pattern") or LicenceClass.UNKNOWN,
-                     str(p.get("why", "")))
+        ClassPattern(
+            re.compile(p["match"]),
+            _parse_class(p["class"], f"{path}: pattern") or LicenceClass.UNKNOWN,
+            str(p.get("why", "")),
+        )
         for p in raw.get("patterns") or ()
     )
     hub: dict[str, str] = {}
@@ -160,6 +163,7 @@ def _loose_index(entries: dict[str, LicenceEntry]) -> dict[str, str]:
     candidates: dict[str, set[str]] = {}
 
     def add(spelling: str, target: str) -> None:
+        """Record that `spelling` may mean `target`."""
         key = loose_key(spelling)
         if len(key) >= 2:
             candidates.setdefault(key, set()).add(target)

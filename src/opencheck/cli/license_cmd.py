@@ -1,0 +1,159 @@
+"""`opencheck license explain`: show how opencheck reads a licence statement or a licence file."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from opencheck.licenses import (
+    COMPONENT_TYPES,
+    TextMatch,
+    classify,
+    identify_text,
+    licence_data_versions,
+    normalise,
+    suitability,
+)
+from opencheck.licenses.normalise import NormalisedLicence
+
+app = typer.Typer(help="Explain licences: normal form, class and why.", no_args_is_help=True)
+
+MAX_FILE_BYTES = 1_000_000  # licence files are small; more than this is not a licence text
+
+
+class OutputFormat(str, Enum):
+    """Output formats of `license explain`."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.callback()
+def _group() -> None:
+    """Licence tools."""
+
+
+def _as_file(arg: str) -> Path | None:
+    """The argument as an existing regular file, else None (it is then a licence statement)."""
+    if not arg or len(arg) > 4096 or "\x00" in arg:
+        return None
+    try:
+        path = Path(arg)
+        return path if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def explanation(arg: str) -> dict[str, Any]:
+    """Everything `explain` shows, as plain data."""
+    path = _as_file(arg)
+    match: TextMatch | None = None
+    if path is not None:
+        try:
+            data = path.read_bytes()[:MAX_FILE_BYTES]
+        except OSError as exc:
+            raise typer.BadParameter(f"cannot read {arg}: {exc.strerror or exc}") from exc
+        match = identify_text(data.decode("utf-8", errors="replace"))
+        if match.licence_id:
+            norm = NormalisedLicence(
+                raw=arg,
+                expression=match.licence_id,
+                exact=False,
+                suggestion=match.licence_id,
+                how=f"file text identified as {match.licence_id} (score {match.score:.2f})",
+            )
+        else:
+            norm = NormalisedLicence(
+                raw=arg,
+                expression=None,
+                exact=False,
+                suggestion=None,
+                how=f"unknown licence: the text of {arg} matches no known licence well"
+                f" (best score {match.score:.2f})",
+            )
+    else:
+        norm = normalise(arg)
+    c = classify(norm)
+    return {
+        "input": arg,
+        "source": "file" if path is not None else "statement",
+        "text_match": None
+        if match is None
+        else {"licence_id": match.licence_id, "score": match.score, "name": match.name},
+        "normalised": {
+            "expression": norm.expression,
+            "exact": norm.exact,
+            "suggestion": norm.suggestion,
+            "how": norm.how,
+        },
+        "classification": {
+            "class": c.licence_class.value,
+            "is_open": c.is_open,
+            "reason": c.reason,
+            "qualifying_branch": c.qualifying_branch,
+            "parts": [{"id": p.id, "class": p.licence_class.value, "reason": p.reason} for p in c.parts],
+        },
+        "suitability": {
+            kind: {"open": s.open, "appropriate": s.appropriate, "note": s.note}
+            for kind in COMPONENT_TYPES
+            for s in [suitability(c, kind)]
+        },
+        "versions": licence_data_versions(),
+    }
+
+
+def _print_text(info: dict[str, Any], console: Console) -> None:
+    norm, cls = info["normalised"], info["classification"]
+    console.print(f"[bold]Input[/bold] ({info['source']}): {info['input']!r}", markup=True, highlight=False)
+    if info["text_match"] is not None:
+        tm = info["text_match"]
+        console.print(
+            f"Text match: {tm['licence_id'] or 'unknown'} (score {tm['score']:.2f})", highlight=False
+        )
+    console.print(f"Normalised: [bold]{norm['expression'] or 'unknown'}[/bold]", highlight=False)
+    console.print(f"How: {norm['how']}", markup=False, highlight=False)
+    if norm["suggestion"] and not norm["exact"]:
+        console.print(f"Suggestion: write {norm['suggestion']}", markup=False, highlight=False)
+    verdict = "open" if cls["is_open"] else "not open"
+    console.print(f"Class: [bold]{cls['class']}[/bold] ({verdict})", highlight=False)
+    console.print(f"Why: {cls['reason']}", markup=False, highlight=False)
+    if cls["qualifying_branch"]:
+        console.print(f"Qualifying branch: {cls['qualifying_branch']}", markup=False, highlight=False)
+    if cls["parts"]:
+        parts = Table(title="Parts", show_lines=False)
+        for col in ("licence", "class", "reason"):
+            parts.add_column(col, overflow="fold")
+        for p in cls["parts"]:
+            parts.add_row(p["id"], p["class"], p["reason"])
+        console.print(parts)
+    fit = Table(title="Per component type")
+    for col in ("type", "open", "appropriate", "note"):
+        fit.add_column(col, overflow="fold")
+    for kind, s in info["suitability"].items():
+        fit.add_row(kind, "yes" if s["open"] else "no", "yes" if s["appropriate"] else "no", s["note"])
+    console.print(fit)
+    versions = ", ".join(f"{k} {v}" for k, v in sorted(info["versions"].items()))
+    console.print(f"Data: {versions}", markup=False, highlight=False)
+
+
+@app.command("explain")
+def explain(
+    text_or_path: Annotated[
+        str, typer.Argument(help="A licence statement (id, expression, free text) or a licence file.")
+    ],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.TEXT,
+) -> None:
+    """Show the normal form of a licence, the class of each part and of the whole, and why."""
+    info = explanation(text_or_path)
+    if output_format is OutputFormat.JSON:
+        typer.echo(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False))
+    else:
+        _print_text(info, Console(soft_wrap=True))
