@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.clirunner import MOT_FIXTURES, run_cli
 
 from opencheck._resources import schema_path
 from opencheck.exit_status import ExitStatus
-
-from tests.clirunner import MOT_FIXTURES, run_cli
 
 EXPECTED = json.loads((MOT_FIXTURES / "expected_classification.json").read_text())
 MOT_FILES = sorted(MOT_FIXTURES.glob("*.yml"))

@@ -66,7 +66,9 @@ class Provenance:
             parts.append(f"[{self.key}]" if parts else self.key)
         if self.url:
             parts.append(f"<{self.url}>" if parts else self.url)
-        text = " ".join(parts) or "(no location)"
+        text = " ".join(parts)
+        if not text:
+            return self.note or "(no location)"
         return f"{text}: {self.note}" if self.note else text
 
     def to_dict(self) -> dict[str, Any]:

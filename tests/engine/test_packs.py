@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.clirunner import run_cli
 
 from opencheck.engine.packs import builtin_pack_names, load_pack, pack_errors
 from opencheck.errors import ConfigError
 from opencheck.exit_status import ExitStatus
-from tests.clirunner import run_cli
 
 GOOD_RULE = """
   - id: OC-MY-CARD

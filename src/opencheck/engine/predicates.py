@@ -348,6 +348,8 @@ def licences_consistent(ctx: Context, args: dict[str, Any]) -> Outcome:
                 raw=dist, provenance=Provenance(file=ctx.evidence.manifest_path,
                                                 key="release.license.distribution.name"),
                 origin="declared"))
+    # A sentence that names several licences (or none we know) is not a statement to compare.
+    statements = [s for s in statements if ctx.classify(s.raw).expression]
     if len(statements) < 2:
         return Outcome(_S.PASS if statements else _S.NOT_APPLICABLE,
                        "one licence statement" if statements else "no licence statements to compare",
@@ -355,7 +357,7 @@ def licences_consistent(ctx: Context, args: dict[str, Any]) -> Outcome:
     by_norm: dict[str, list[Any]] = {}
     for st in statements:
         cls = ctx.classify(st.raw)
-        key = cls.expression or f"unknown:{st.raw.strip().lower()}"
+        key = cls.expression or st.raw
         by_norm.setdefault(key, []).append(st)
     if len(by_norm) == 1:
         return Outcome(_S.PASS, f"{len(statements)} statements agree on {next(iter(by_norm))}",
@@ -389,4 +391,197 @@ def card_text_matches(ctx: Context, args: dict[str, Any]) -> Outcome:
             return Outcome(_S.PASS, f"card mentions {match.group(0)!r}",
                            (Provenance(file=card.path, line=line),))
     return Outcome(_S.FAIL, "the card does not mention it", (Provenance(file=card.path, line=1),))
+
+
+# Hyperparameter categories: (pattern over documented hyperparameter names, pattern over card text).
+# Names come from config files and card tables in many spellings, so both sides match loosely.
+HYPERPARAMETER_CATEGORIES: dict[str, tuple[str, str]] = {
+    "optimizer": (r"optim|adam|sgd|adafactor|lion|beta[12]|weight_decay",
+                  r"\b(optimi[sz]er|adamw?|sgd|adafactor|lion optimi[sz]er)\b"),
+    "learning_rate": (r"(^|[_\s-])lr($|[_\s-])|learning[_\s-]?rate",
+                      r"\b(learning[ _-]rate|peak lr|max_lr|lr\s*[:=])"),
+    "lr_schedule": (r"schedul|warm[_-]?up|decay|cosine|anneal",
+                    r"\b(lr schedule|learning[ -]rate schedule|scheduler|warm-?up|cosine (decay|annealing|schedule)|"
+                    r"linear decay)\b"),
+    "batch_size": (r"batch", r"\bbatch[ _-]?size\b"),
+    "training_length": (r"steps|tokens|epoch|iters|iterations|train_samples",
+                        r"\b(training steps|max_steps|train(ed|ing)? (for|on) [\d.,]+\s*(k|m|b|t|million|billion|"
+                        r"trillion)?\s*(steps|tokens|epochs)|[\d.,]+\s*(b|t|billion|trillion)\s+tokens|epochs?)\b"),
+    "precision": (r"precision|dtype|bf16|fp16|fp32|bfloat|float16|mixed|amp$",
+                  r"\b(bf16|bfloat16|fp16|float16|fp32|mixed[ -]precision|training precision)\b"),
+    "hardware": (r"hardware|gpu|tpu|accelerator|num_nodes|devices",
+                 r"\b(hardware type|a100s?|h100s?|v100s?|mi250x?|tpu ?v\d|\d+\s*(x\s*)?gpus?|gpus?)\b"),
+}
+
+
+def _hyperparameter_categories(ctx: Context, categories: list[str], minimum: int | None) -> Outcome:
+    """Which of the named categories are documented, by hyperparameter name or, failing that, in the card text."""
+    found: dict[str, Provenance] = {}
+    names = ctx.evidence.hyperparameters
+    card = ctx.evidence.card
+    for cat in categories:
+        name_re, text_re = HYPERPARAMETER_CATEGORIES[cat]
+        hit = next((n for n in sorted(names) if re.search(name_re, n.lower())), None)
+        if hit is not None:
+            found[cat] = names[hit]
+            continue
+        if card is not None:
+            match = re.search(text_re, card.text, re.IGNORECASE)
+            if match:
+                line = card.text.count("\n", 0, match.start()) + 1
+                found[cat] = Provenance(file=card.path, line=line, note=f"{cat}: {match.group(0).strip()!r}")
+    need = len(categories) if minimum is None else min(int(minimum), len(categories))
+    missing = [c for c in categories if c not in found]
+    evidence = tuple(found[c] for c in categories if c in found)
+    if len(found) >= need:
+        return Outcome(_S.PASS, f"documented: {', '.join(c for c in categories if c in found)}"
+                       + (f" (not found: {', '.join(missing)})" if missing else ""), evidence)
+    if card is None and not names and ctx.evidence.hub.get("card_unavailable"):
+        return Outcome(_S.INCONCLUSIVE, "the model card could not be read")
+    return Outcome(_S.FAIL, f"{len(found)} of {len(categories)} hyperparameter categories documented "
+                   f"(need {need}); missing: {', '.join(missing)}", evidence)
+
+
+@predicate("tiers")
+def tiers(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """Three levels: PASS when `open` holds, WARN when only `partial` holds, INCONCLUSIVE when `unknown` holds."""
+    full = evaluate_condition(ctx, args["open"])
+    if full.status in (_S.PASS, _S.WARN):
+        return Outcome(_S.PASS, f"open: {full.message}", full.evidence)
+    undecided = full.status in (_S.INCONCLUSIVE, _S.ERROR)
+    if "partial" in args:
+        part = evaluate_condition(ctx, args["partial"])
+        if part.status in (_S.PASS, _S.WARN):
+            return Outcome(_S.WARN, f"partial: {part.message} (not fully open: {full.message})",
+                           (*part.evidence, *full.evidence))
+        undecided = undecided or part.status in (_S.INCONCLUSIVE, _S.ERROR)
+    if "unknown" in args:
+        unk = evaluate_condition(ctx, args["unknown"])
+        if unk.status in (_S.PASS, _S.WARN):
+            return Outcome(_S.INCONCLUSIVE, f"not determinable: {unk.message}", unk.evidence)
+    if undecided:
+        return Outcome(_S.INCONCLUSIVE, f"not determinable: {full.message}", full.evidence)
+    return Outcome(_S.FAIL, f"closed: {full.message}", full.evidence)
+
+
+def _fact(ctx: Context, dotted: str) -> tuple[Any, Provenance]:
+    """Look up `namespace.path` in the evidence: card, config, hub, weights, git or manifest."""
+    ev = ctx.evidence
+    namespace, _, rest = dotted.partition(".")
+    root: Any
+    if namespace == "card":
+        root = ev.card.metadata if ev.card else None
+        prov = (ev.card.key_provenance(rest.split(".")[0]) if ev.card and rest
+                else Provenance(file=ev.card.path if ev.card else "README.md", line=1))
+    elif namespace == "config":
+        root, prov = ev.config, Provenance(file="config.json", key=rest or None)
+    elif namespace == "hub":
+        root, prov = ev.hub, Provenance(key=rest or None, url=ev.hub.get("url"))
+    elif namespace == "manifest":
+        root, prov = ev.manifest, Provenance(file=ev.manifest_path, key=rest or None)
+    elif namespace in ("weights", "git"):
+        obj = ev.weights if namespace == "weights" else ev.git
+        root = vars(obj) if obj is not None else None
+        prov = (ev.weights.provenance if namespace == "weights" and ev.weights.provenance
+                else Provenance(key=dotted))
+    else:
+        raise ValueError(f"unknown fact namespace {namespace!r}")
+    value = _lookup(root, rest) if rest and isinstance(root, dict) else (root if not rest else None)
+    return value, prov
+
+
+@predicate("fact_present")
+def fact_present(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """One of the facts (`card.KEY`, `config.KEY`, `hub.KEY`, `weights.FIELD`, `git.FIELD`, ...) is set."""
+    for key in args["keys"]:
+        value, prov = _fact(ctx, key)
+        if value not in (None, "", [], {}, False, 0):
+            shown = value if isinstance(value, (str, int, float)) else type(value).__name__
+            return Outcome(_S.PASS, f"{key} is set ({str(shown)[:60]})", (prov,))
+    if all(k.startswith("card") for k in args["keys"]) and ctx.evidence.card is None:
+        return _no_card(ctx)
+    return Outcome(_S.FAIL, f"none of {', '.join(args['keys'])} is set", (_fact(ctx, args["keys"][0])[1],))
+
+
+@predicate("link_present")
+def link_present(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """The card links to something of one of `kinds`, optionally with a URL matching one of `patterns`."""
+    kinds = set(args.get("kinds") or [])
+    patterns = args.get("patterns") or []
+    for link in ctx.evidence.links:
+        if kinds and link.kind not in kinds:
+            continue
+        if patterns and not any(re.search(p, link.url, re.IGNORECASE) for p in patterns):
+            continue
+        return Outcome(_S.PASS, f"{link.kind} link: {link.url}", (link.provenance,))
+    what = " / ".join(sorted(kinds)) or "matching"
+    return Outcome(_S.FAIL, f"no {what} link" + (f" matching {', '.join(patterns)}" if patterns else ""))
+
+
+@predicate("card_no_placeholders")
+def card_no_placeholders(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """No card section holds only template placeholder text such as "[More Information Needed]"."""
+    card = ctx.evidence.card
+    if card is None:
+        return _no_card(ctx)
+    hits = [s for s in card.sections if s.placeholder]
+    if not hits:
+        return Outcome(_S.PASS, f"all {len(card.sections)} card sections have content",
+                       (Provenance(file=card.path, line=card.body_start_line),))
+    shown = ", ".join(f"'{s.title}' (line {s.line})" for s in hits[:8])
+    more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
+    return Outcome(_S.FAIL, f"{len(hits)} sections only hold placeholders: {shown}{more}",
+                   tuple(Provenance(file=card.path, line=s.line, note=f"section '{s.title}'") for s in hits[:20]))
+
+
+# Which shipped file kinds need which licence scope; a repository-wide licence covers every kind.
+_FILE_TYPE_GROUPS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("weights", ("weights", "weights-index", "checkpoint"),
+     ("weights", "Model parameters (Final)", "Model parameters (Intermediate)")),
+    ("code", ("code",), ("code", "Training code", "Inference code", "Evaluation code", "Data preprocessing code",
+                         "Model architecture", "Supporting libraries and tools")),
+    ("document", ("data-card", "document", "paper"),
+     ("document", "data", "Model card", "Data card", "Technical report", "Research paper")),
+)
+
+
+@predicate("licence_per_file_type")
+def licence_per_file_type(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """Every kind of file shipped (weights, code, documents) is covered by a known licence fit for it."""
+    from opencheck.evidence import FileKind
+    from opencheck.licenses import suitability
+
+    ev = ctx.evidence
+    problems: list[str] = []
+    warnings: list[str] = []
+    ok: list[str] = []
+    evidence: list[Provenance] = []
+    for ctype, kinds, scopes in _FILE_TYPE_GROUPS:
+        files = ev.files_of(*(FileKind(k) for k in kinds))
+        if not files:
+            continue
+        specific = [s for s in ev.licences if s.scope in scopes]
+        general = [s for s in ev.licences if s.scope == "repository"]
+        statement = (specific or general or [None])[0]
+        if statement is None:
+            problems.append(f"{ctype} files (e.g. {files[0].path}) have no licence")
+            evidence.append(Provenance(file=files[0].path))
+            continue
+        evidence.append(statement.provenance)
+        cls = ctx.classify(statement.raw)
+        if cls.licence_class.value in ("unknown", "ambiguous"):
+            problems.append(f"{ctype} files: licence {statement.raw!r} is {cls.licence_class.value}")
+            continue
+        fit = suitability(cls, ctype)
+        if cls.is_open and not fit.appropriate:
+            warnings.append(f"{ctype} files: {cls.expression} is not type-appropriate ({fit.note})")
+        else:
+            ok.append(f"{ctype}: {cls.expression}")
+    if problems:
+        return Outcome(_S.FAIL, "; ".join(problems), tuple(evidence))
+    if warnings:
+        return Outcome(_S.WARN, "; ".join(warnings), tuple(evidence))
+    if not ok:
+        return Outcome(_S.NOT_APPLICABLE, "no weights, code or document files shipped")
+    return Outcome(_S.PASS, "licensed: " + ", ".join(ok), tuple(evidence))
 
