@@ -5,22 +5,14 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from opencheck.licenses import (
-    COMPONENT_TYPES,
-    TextMatch,
-    classify,
-    identify_text,
-    licence_data_versions,
-    normalise,
-    suitability,
-)
-from opencheck.licenses.normalise import NormalisedLicence
+if TYPE_CHECKING:  # the licence layer and rich load only when the command runs, to keep `--help` fast
+    from rich.console import Console
+
+    from opencheck.licenses import TextMatch
 
 app = typer.Typer(help="Explain licences: normal form, class and why.", no_args_is_help=True)
 
@@ -52,6 +44,16 @@ def _as_file(arg: str) -> Path | None:
 
 def explanation(arg: str) -> dict[str, Any]:
     """Everything `explain` shows, as plain data."""
+    from opencheck.licenses import (
+        COMPONENT_TYPES,
+        classify,
+        identify_text,
+        licence_data_versions,
+        normalise,
+        suitability,
+    )
+    from opencheck.licenses.normalise import NormalisedLicence
+
     path = _as_file(arg)
     match: TextMatch | None = None
     if path is not None:
@@ -109,6 +111,8 @@ def explanation(arg: str) -> dict[str, Any]:
 
 
 def _print_text(info: dict[str, Any], console: Console) -> None:
+    from rich.table import Table
+
     norm, cls = info["normalised"], info["classification"]
     console.print(f"[bold]Input[/bold] ({info['source']}): {info['input']!r}", markup=True, highlight=False)
     if info["text_match"] is not None:
@@ -156,4 +160,6 @@ def explain(
     if output_format is OutputFormat.JSON:
         typer.echo(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False))
     else:
+        from rich.console import Console
+
         _print_text(info, Console(soft_wrap=True))
