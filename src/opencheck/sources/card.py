@@ -18,7 +18,7 @@ _PLACEHOLDER = re.compile(
     r"^(?:\[?\s*more\s+info(?:rmation)?\s+(?:is\s+)?(?:needed|required|to\s+come|coming\s+soon)\s*\]?"
     r"|\[?\s*needs\s+more\s+information\s*\]?|tbd|tba|todo|to\s*do|to\s+be\s+(?:added|determined|announced|"
     r"completed|updated)|coming\s+soon|n/?a|none\s+yet|placeholder|\.\.\.+|…|fill\s+(?:me\s+)?in|"
-    r"insert\s+.*\s+here|add\s+.*\s+here|\{\{.*\}\}|\[optional\]|\[?\s*your\s+.*\s+here\s*\]?)$",
+    r"insert\s+.*\s+here|add\s+.*\s+here|\{\{.*\}\}|\[optional\]|\[?\s*your\s+.*\s+here\s*\]?)[\s.!]*$",
     re.IGNORECASE,
 )
 _OPTIONAL_MARK = re.compile(r"\[\s*optional\s*\]", re.IGNORECASE)
@@ -27,22 +27,52 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _LABEL = re.compile(r"^(?:\*\*|__)?([^:*_]{1,80}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.*)$")
 _EMPHASIS = re.compile(r"^[*_`\s]+|[*_`\s]+$")
 
-_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?"
-                      r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_MD_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+)
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _BARE_URL = re.compile(r"https?://[^\s<>\"'`\[\]{}|\\^]+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_)'\""
 _ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}(?:v\d+)?$|^[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?$", re.IGNORECASE)
+_ARXIV_MENTION = re.compile(r"\barxiv[:\s]\s*(\d{4}\.\d{4,5})(?:v\d+)?\b", re.IGNORECASE)
 _TECH_REPORT = re.compile(r"\btech(?:nical)?[\s-]+report\b", re.IGNORECASE)
 _LICENCE_WORD = re.compile(r"licen[cs]e", re.IGNORECASE)
-_LICENCE_HOSTS = ("apache.org/licenses", "creativecommons.org/licenses", "creativecommons.org/publicdomain",
-                  "opensource.org/licenses", "opensource.org/license", "spdx.org/licenses", "choosealicense.com",
-                  "gnu.org/licenses", "opendatacommons.org/licenses", "cdla.dev", "cdla.io", "ai.meta.com/llama/license",
-                  "llama.meta.com/llama", "licenses.nvidia.com")
+_LICENCE_HOSTS = (
+    "apache.org/licenses",
+    "creativecommons.org/licenses",
+    "creativecommons.org/publicdomain",
+    "opensource.org/licenses",
+    "opensource.org/license",
+    "spdx.org/licenses",
+    "choosealicense.com",
+    "gnu.org/licenses",
+    "opendatacommons.org/licenses",
+    "cdla.dev",
+    "cdla.io",
+    "ai.meta.com/llama/license",
+    "llama.meta.com/llama",
+    "licenses.nvidia.com",
+)
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
-_PAPER_HOSTS = ("doi.org", "dx.doi.org", "aclanthology.org", "aclweb.org", "openreview.net", "proceedings.mlr.press",
-                "proceedings.neurips.cc", "papers.nips.cc", "jmlr.org", "ieeexplore.ieee.org", "dl.acm.org",
-                "semanticscholar.org", "www.semanticscholar.org", "biorxiv.org", "www.biorxiv.org", "medrxiv.org")
+_PAPER_HOSTS = (
+    "doi.org",
+    "dx.doi.org",
+    "aclanthology.org",
+    "aclweb.org",
+    "openreview.net",
+    "proceedings.mlr.press",
+    "proceedings.neurips.cc",
+    "papers.nips.cc",
+    "jmlr.org",
+    "ieeexplore.ieee.org",
+    "dl.acm.org",
+    "semanticscholar.org",
+    "www.semanticscholar.org",
+    "biorxiv.org",
+    "www.biorxiv.org",
+    "medrxiv.org",
+)
 # GitHub paths that are site pages, not repositories.
 _NOT_REPO_OWNERS = frozenset({"orgs", "topics", "sponsors", "features", "about", "marketplace", "settings", "login"})
 
@@ -73,24 +103,34 @@ def _relocate(message: str, path: str, offset: int) -> tuple[int, str]:
     return int(match.group(1)) + offset, match.group(2)
 
 
-def _load_front_matter(block: str, path: str, offset: int,
-                       problems: list[Problem]) -> tuple[dict[str, object], dict[str, int]]:
+def _load_front_matter(
+    block: str, path: str, offset: int, problems: list[Problem]
+) -> tuple[dict[str, object], dict[str, int]]:
     from opencheck.yaml_loading import load_yaml
 
     try:
         document = load_yaml(block, path)
     except InputError as exc:
         line, message = _relocate(str(exc), path, offset)
-        problems.append(Problem("front-matter-invalid", f"invalid YAML front matter: {message}",
-                                Provenance(file=path, line=line)))
+        problems.append(
+            Problem(
+                "front-matter-invalid",
+                f"invalid YAML front matter: {message}",
+                Provenance(file=path, line=line),
+            )
+        )
         return {}, {}
     data = document.data
     if data is None:
         return {}, {}
     if not isinstance(data, dict):
-        problems.append(Problem("front-matter-invalid",
-                                f"YAML front matter must be a mapping, not a {type(data).__name__}",
-                                Provenance(file=path, line=offset + 1)))
+        problems.append(
+            Problem(
+                "front-matter-invalid",
+                f"YAML front matter must be a mapping, not a {type(data).__name__}",
+                Provenance(file=path, line=offset + 1),
+            )
+        )
         return {}, {}
     lines: dict[str, int] = {}
     for key in data:
@@ -140,8 +180,12 @@ def _sections(lines: list[str], start: int) -> list[Section]:
         match = _FENCE.match(line)
         if fence is not None:
             # A fence closes on the same character, at least as long, with nothing after it.
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                    and not match.group(2).strip():
+            if (
+                match
+                and match.group(1)[0] == fence[0]
+                and len(match.group(1)) >= len(fence)
+                and not match.group(2).strip()
+            ):
                 fence = None
             continue
         if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
@@ -154,13 +198,14 @@ def _sections(lines: list[str], start: int) -> list[Section]:
     for position, (index, level, title) in enumerate(headings):
         # A section runs to the next heading of the same or a higher level, so it includes its subsections.
         end = len(lines)
-        for later_index, later_level, _ in headings[position + 1:]:
+        for later_index, later_level, _ in headings[position + 1 :]:
             if later_level <= level:
                 end = later_index
                 break
-        text = "\n".join(lines[index + 1:end]).strip("\n")
-        sections.append(Section(title=title, level=level, line=index + 1, text=text,
-                                placeholder=is_placeholder_text(text)))
+        text = "\n".join(lines[index + 1 : end]).strip("\n")
+        sections.append(
+            Section(title=title, level=level, line=index + 1, text=text, placeholder=is_placeholder_text(text))
+        )
     return sections
 
 
@@ -173,14 +218,25 @@ def parse_card(text: str, path: str = "README.md") -> tuple[ModelCard, list[Prob
     metadata: dict[str, object] = {}
     metadata_lines: dict[str, int] = {}
     if block is not None and not closed:
-        problems.append(Problem("front-matter-invalid", "YAML front matter starts with '---' but is never closed",
-                                Provenance(file=path, line=1)))
+        problems.append(
+            Problem(
+                "front-matter-invalid",
+                "YAML front matter starts with '---' but is never closed",
+                Provenance(file=path, line=1),
+            )
+        )
         # Without a closing line the whole file is Markdown, as the Hub renders it.
         body_start = 0
     elif block is not None:
         metadata, metadata_lines = _load_front_matter("\n".join(block) + "\n", path, 1, problems)
-    card = ModelCard(path=path, metadata=metadata, metadata_lines=metadata_lines,
-                     sections=_sections(lines, body_start), body_start_line=body_start + 1, text=text)
+    card = ModelCard(
+        path=path,
+        metadata=metadata,
+        metadata_lines=metadata_lines,
+        sections=_sections(lines, body_start),
+        body_start_line=body_start + 1,
+        text=text,
+    )
     return card, problems
 
 
@@ -213,8 +269,7 @@ def classify_url(url: str, text: str = "", context: str = "") -> str:
     except ValueError:
         return "other"
     host = (parts.hostname or "").lower()
-    host = host[4:] if host.startswith("www.") and host[4:] in _CODE_HOSTS + ("huggingface.co", "arxiv.org") \
-        else host
+    host = host[4:] if host.startswith("www.") and host[4:] in (*_CODE_HOSTS, "huggingface.co", "arxiv.org") else host
     path = parts.path
     segments = [s for s in path.split("/") if s]
     basename = segments[-1] if segments else ""
@@ -239,6 +294,10 @@ def classify_url(url: str, text: str = "", context: str = "") -> str:
     return "other"
 
 
+def _covered(found: list[tuple[int, int, str | None, str]], position: int) -> bool:
+    return any(start <= position < end for start, end, _, _ in found)
+
+
 def _in_licence_context(card: ModelCard, line: int) -> bool:
     section = section_at(card, line)
     return bool(section and _LICENCE_WORD.search(section.title))
@@ -254,11 +313,17 @@ def extract_links(card: ModelCard) -> list[Link]:
         if not url or url.startswith(("#", "mailto:")) or (url, line_no) in seen:
             return
         seen.add((url, line_no))
-        kind = classify_url(url, text, context)
+        kind = "license" if key == "license_link" else classify_url(url, text, context)
         if kind == "other" and line_no >= card.body_start_line and _in_licence_context(card, line_no):
             kind = "license"  # a link inside a "License" section points at licence terms
-        links.append(Link(url=url, kind=kind, provenance=Provenance(file=card.path, line=line_no, key=key, url=url),
-                          text=text))
+        links.append(
+            Link(
+                url=url,
+                kind=kind,
+                provenance=Provenance(file=card.path, line=line_no, key=key, url=url),
+                text=text,
+            )
+        )
 
     for index, line in enumerate(card.text.splitlines()):
         line_no = index + 1
@@ -267,25 +332,41 @@ def extract_links(card: ModelCard) -> list[Link]:
             key_match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
             key = key_match.group(1) if key_match else None
         section = section_at(card, line_no) if line_no >= card.body_start_line else None
-        context = f"{line} {section.title if section else ''} {key or ''}"
-        spans: list[tuple[int, int]] = []
+        title = section.title if section else ""
+        # (start, end, url or None for an image, link text), in line order.
+        found: list[tuple[int, int, str | None, str]] = []
         for match in _MD_LINK.finditer(line):
-            spans.append(match.span())
-            if match.group(1):  # an image (badge): its target is a picture, not the thing
-                continue
             text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", match.group(2)).strip()
             target = match.group(3)
-            if not _BARE_URL.match(target) and "://" in target:
-                continue
-            add(target, line_no, text, context)
+            # An image (badge) shows a picture, not the thing; non-web schemes (ftp:, javascript:) are skipped.
+            usable = not match.group(1) and (_BARE_URL.match(target) or "://" not in target)
+            found.append((match.start(), match.end(), target if usable else None, text))
         ref = _REF_DEF.match(line)
         if ref and line_no >= card.body_start_line:
-            spans.append((0, len(line)))
-            add(ref.group(2), line_no, ref.group(1), context)
+            found.append((0, len(line), ref.group(2), ref.group(1)))
+
         for match in _BARE_URL.finditer(line):
-            if any(start <= match.start() < end for start, end in spans):
-                continue
-            add(match.group(0), line_no, "", context, key)
+            if not _covered(found, match.start()):
+                found.append((match.start(), match.end(), match.group(0), ""))
+        if line_no >= card.body_start_line:
+            # BibTeX and prose cite papers as `arXiv:2304.01373` without a URL.
+            for match in _ARXIV_MENTION.finditer(line):
+                if not _covered(found, match.start()):
+                    found.append(
+                        (
+                            match.start(),
+                            match.end(),
+                            f"https://arxiv.org/abs/{match.group(1)}",
+                            match.group(0),
+                        )
+                    )
+        previous_end = 0
+        for start, end, url, text in sorted(found):
+            # Context is the prose just before this link (not the whole line, which may describe another link).
+            context = f"{line[previous_end:start][-80:]} {title} {key or ''}"
+            previous_end = end
+            if url is not None:
+                add(url, line_no, text, context, key)
     links.extend(arxiv_tag_links(card))
     return links
 
@@ -308,8 +389,18 @@ def arxiv_ids(tags: object) -> list[str]:
 def arxiv_tag_links(card: ModelCard) -> list[Link]:
     """Paper links for the `arxiv:` entries of the card's `tags` key."""
     provenance = card.key_provenance("tags")
-    return [Link(url=f"https://arxiv.org/abs/{ident}", kind="paper",
-                 provenance=Provenance(file=provenance.file, line=provenance.line, key="tags",
-                                       url=f"https://arxiv.org/abs/{ident}", note=f"arxiv:{ident} tag"),
-                 text=f"arxiv:{ident}")
-            for ident in arxiv_ids(card.metadata.get("tags"))]
+    return [
+        Link(
+            url=f"https://arxiv.org/abs/{ident}",
+            kind="paper",
+            provenance=Provenance(
+                file=provenance.file,
+                line=provenance.line,
+                key="tags",
+                url=f"https://arxiv.org/abs/{ident}",
+                note=f"arxiv:{ident} tag",
+            ),
+            text=f"arxiv:{ident}",
+        )
+        for ident in arxiv_ids(card.metadata.get("tags"))
+    ]

@@ -14,50 +14,147 @@ CHECKPOINT_DIR = re.compile(r"^(checkpoint[-_]\d+|step[-_]?\d+|global[-_]?step[-
 # Folders whose weight files are checkpoints rather than the final release.
 _CHECKPOINT_PARENTS = frozenset({"checkpoints", "ckpts", "ckpt", "intermediate", "intermediate_checkpoints"})
 
-_TOKENIZER_NAMES = frozenset({
-    "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
-    "vocab.json", "vocab.txt", "merges.txt", "tokenizer.model", "spiece.model", "sentencepiece.model",
-    "sentencepiece.bpe.model", "bpe.codes", "chat_template.jinja", "chat_template.json",
-})
-_CONFIG_NAMES = frozenset({
-    "config.json", "generation_config.json", "preprocessor_config.json", "processor_config.json",
-    "adapter_config.json", "model_index.json", "scheduler_config.json", "feature_extractor_config.json",
-    "params.json", "configuration.json",
-})
-_TRAINING_CONFIG_NAMES = frozenset({
-    "training_args.json", "training_args.bin", "training_args.yaml", "hparams.yaml", "hparams.yml",
-    "hparams.json", "hyperparameters.json", "hyperparameters.yaml", "trainer_state.json",
-    "ds_config.json", "deepspeed_config.json", "fsdp_config.json", "fsdp_config.yaml",
-    "accelerate_config.yaml", "args.json", "train_config.json", "train_config.yaml",
-})
+_TOKENIZER_NAMES = frozenset(
+    {
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+        "added_tokens.json",
+        "vocab.json",
+        "vocab.txt",
+        "merges.txt",
+        "tokenizer.model",
+        "spiece.model",
+        "sentencepiece.model",
+        "sentencepiece.bpe.model",
+        "bpe.codes",
+        "chat_template.jinja",
+        "chat_template.json",
+    }
+)
+_CONFIG_NAMES = frozenset(
+    {
+        "config.json",
+        "generation_config.json",
+        "preprocessor_config.json",
+        "processor_config.json",
+        "adapter_config.json",
+        "model_index.json",
+        "scheduler_config.json",
+        "feature_extractor_config.json",
+        "params.json",
+        "configuration.json",
+    }
+)
+_TRAINING_CONFIG_NAMES = frozenset(
+    {
+        "training_args.json",
+        "training_args.bin",
+        "training_args.yaml",
+        "hparams.yaml",
+        "hparams.yml",
+        "hparams.json",
+        "hyperparameters.json",
+        "hyperparameters.yaml",
+        "trainer_state.json",
+        "ds_config.json",
+        "deepspeed_config.json",
+        "fsdp_config.json",
+        "fsdp_config.yaml",
+        "accelerate_config.yaml",
+        "args.json",
+        "train_config.json",
+        "train_config.yaml",
+    }
+)
 # Trainer state saved next to weights: pickles of optimizer/scheduler/RNG state, not model parameters.
 _TRAINER_STATE = re.compile(r"^(optimizer|scheduler|scaler|rng_state.*|training_state)\.(pt|pth|bin)$")
-_TRAINING_WORDS = re.compile(r"(train|hparam|hyperparam|finetun|fine_tun|pretrain|deepspeed|ds_config|fsdp|"
-                             r"accelerate|optim|sft|dpo|rlhf|recipe)", re.IGNORECASE)
+_TRAINING_WORDS = re.compile(
+    r"(train|hparam|hyperparam|finetun|fine_tun|pretrain|deepspeed|ds_config|fsdp|"
+    r"accelerate|optim|sft|dpo|rlhf|recipe)",
+    re.IGNORECASE,
+)
 _CONFIG_DIRS = frozenset({"configs", "config", "conf", "training", "recipes", "train_configs"})
 _CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
 
-_CODE_SUFFIXES = frozenset({
-    ".py", ".ipynb", ".sh", ".bash", ".zsh", ".rs", ".c", ".cc", ".cpp", ".cxx", ".cu", ".cuh", ".h", ".hh",
-    ".hpp", ".go", ".java", ".kt", ".scala", ".js", ".mjs", ".ts", ".jl", ".r", ".lua", ".swift", ".pl",
-    ".rb", ".m", ".mm", ".cmake", ".pyx", ".pxd", ".triton", ".mojo", ".zig",
-})
-_CODE_NAMES = frozenset({
-    "makefile", "gnumakefile", "dockerfile", "cmakelists.txt", "justfile", "pyproject.toml", "setup.cfg",
-    "pipfile", "pipfile.lock", "environment.yml", "environment.yaml", "cargo.toml", "go.mod", "package.json",
-    "poetry.lock", "uv.lock", "tox.ini", "noxfile.py",
-})
+_CODE_SUFFIXES = frozenset(
+    {
+        ".py",
+        ".ipynb",
+        ".sh",
+        ".bash",
+        ".zsh",
+        ".rs",
+        ".c",
+        ".cc",
+        ".cpp",
+        ".cxx",
+        ".cu",
+        ".cuh",
+        ".h",
+        ".hh",
+        ".hpp",
+        ".go",
+        ".java",
+        ".kt",
+        ".scala",
+        ".js",
+        ".mjs",
+        ".ts",
+        ".jl",
+        ".r",
+        ".lua",
+        ".swift",
+        ".pl",
+        ".rb",
+        ".m",
+        ".mm",
+        ".cmake",
+        ".pyx",
+        ".pxd",
+        ".triton",
+        ".mojo",
+        ".zig",
+    }
+)
+_CODE_NAMES = frozenset(
+    {
+        "makefile",
+        "gnumakefile",
+        "dockerfile",
+        "cmakelists.txt",
+        "justfile",
+        "pyproject.toml",
+        "setup.cfg",
+        "pipfile",
+        "pipfile.lock",
+        "environment.yml",
+        "environment.yaml",
+        "cargo.toml",
+        "go.mod",
+        "package.json",
+        "poetry.lock",
+        "uv.lock",
+        "tox.ini",
+        "noxfile.py",
+    }
+)
 _REQUIREMENTS = re.compile(r"^requirements([-_.][\w.-]*)?\.(txt|in)$", re.IGNORECASE)
 
 _LICENCE_NAME = re.compile(r"^(licen[cs]e|copying|notice|unlicense)([-_.].*)?$", re.IGNORECASE)
 _MODEL_CARD_NAMES = frozenset({"model_card.md", "modelcard.md", "model-card.md"})
-_DATA_CARD = re.compile(r"^(data[-_ ]?card|dataset[-_ ]?card|datasheet)[\w.-]*\.(md|markdown|txt|rst|pdf|html)$",
-                        re.IGNORECASE)
-_PAPER = re.compile(r"^(paper|tech(nical)?[-_ ]?report|report|whitepaper|white[-_]paper|preprint)"
-                    r"[\w.-]*\.(pdf|md|tex|html|txt)$", re.IGNORECASE)
+_DATA_CARD = re.compile(
+    r"^(data[-_ ]?card|dataset[-_ ]?card|datasheet)[\w.-]*\.(md|markdown|txt|rst|pdf|html)$", re.IGNORECASE
+)
+_PAPER = re.compile(
+    r"^(paper|tech(nical)?[-_ ]?report|report|whitepaper|white[-_]paper|preprint)"
+    r"[\w.-]*\.(pdf|md|tex|html|txt)$",
+    re.IGNORECASE,
+)
 _DOC_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".tex", ".org"})
-_EVAL_RESULTS = re.compile(r"^(eval(uation)?[-_]?results?[\w.-]*\.(json|jsonl|ya?ml|csv|md)|results[\w.-]*\.json)$",
-                           re.IGNORECASE)
+_EVAL_RESULTS = re.compile(
+    r"^(eval(uation)?[-_]?results?[\w.-]*\.(json|jsonl|ya?ml|csv|md)|results[\w.-]*\.json)$", re.IGNORECASE
+)
 _MANIFESTS = frozenset({"opencheck.yaml", "opencheck.yml"})
 
 
@@ -78,8 +175,7 @@ def checkpoint_root(path: str) -> str | None:
 def is_weight_name(name: str) -> bool:
     """True when a file name has a weight-file suffix and is not trainer state."""
     lowered = name.lower()
-    return lowered.endswith(WEIGHT_SUFFIXES) and not _TRAINER_STATE.match(lowered) \
-        and lowered != "training_args.bin"
+    return lowered.endswith(WEIGHT_SUFFIXES) and not _TRAINER_STATE.match(lowered) and lowered != "training_args.bin"
 
 
 def classify_path(path: str) -> FileKind:

@@ -1,8 +1,9 @@
 """Facts from a git work tree: HEAD commit, dirty flag, remotes (credentials stripped), tags and branches.
 
-Everything is read in pure Python (gitpython with the `GitDB` object database). The `git` program is never
-run on the checked repository, because a hostile `.git/config` can make it execute commands
-(`core.fsmonitor`, filter drivers, external diff).
+Refs, config and the index are read by gitpython in Python; objects come from `git cat-file --batch`, which
+applies no filters. Porcelain commands (`status`, `diff`, hence `repo.is_dirty()`) are never run on the checked
+repository, because a hostile `.git/config` can make them execute commands (`core.fsmonitor`, filter
+drivers, external diff), so the dirty flag is computed here from the index's stat data and blob hashes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def is_checkpoint_branch(name: str) -> bool:
 
 
 def strip_credentials(url: str) -> str:
-    """Remove `user:token@` and secret-looking query parameters from a URL; scp-style URLs stay as they are."""
+    """Remove `user:token@` and secret-looking query parameters from a URL; scp-style URLs stay as is."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -40,8 +41,7 @@ def strip_credentials(url: str) -> str:
     netloc = parts.netloc.rsplit("@", 1)[-1]
     query = parts.query
     if query:
-        query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-                           if not _SECRET_QUERY.search(k)])
+        query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _SECRET_QUERY.search(k)])
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
@@ -72,11 +72,13 @@ def _worktree_differs(root: Path, entry: Any) -> bool:
         return _blob_sha(os.fsencode(os.readlink(target))) != entry.binsha
     if not stat.S_ISREG(info.st_mode):
         return not (stat.S_ISDIR(info.st_mode) and entry.mode == 0o160000)  # a submodule is a folder
-    if (info.st_size & 0xFFFFFFFF) != entry.size:
+    # A recorded size of 0 means "stat data unknown" (gitpython and `read-tree` write such entries), as in git.
+    if entry.size != 0 and (info.st_size & 0xFFFFFFFF) != entry.size:
         return True
     seconds, nanoseconds = entry.mtime
-    if info.st_mtime_ns == seconds * 1_000_000_000 + nanoseconds or int(info.st_mtime) == seconds and \
-            nanoseconds == 0:
+    if info.st_mtime_ns == seconds * 1_000_000_000 + nanoseconds or (
+        int(info.st_mtime) == seconds and nanoseconds == 0
+    ):
         return False
     if info.st_size > MAX_HASH_BYTES:
         return True  # too costly to hash; "dirty" only claims the commit may not describe these files
@@ -121,8 +123,13 @@ def read_git(root: Path, problems: list[Problem] | None = None) -> GitInfo | Non
         import git
     except ImportError:  # gitpython needs a git executable at import time
         if problems is not None:
-            problems.append(Problem("git-unavailable", "gitpython/git is not available; git facts skipped",
-                                    Provenance(file=".git")))
+            problems.append(
+                Problem(
+                    "git-unavailable",
+                    "gitpython/git is not available; git facts skipped",
+                    Provenance(file=".git"),
+                )
+            )
         return None
 
     def note(message: str) -> None:
@@ -130,7 +137,7 @@ def read_git(root: Path, problems: list[Problem] | None = None) -> GitInfo | Non
             problems.append(Problem("git-unreadable", message, Provenance(file=".git")))
 
     try:
-        repo = git.Repo(root, odbt=git.GitDB, search_parent_directories=False)
+        repo = git.Repo(root, search_parent_directories=False)
     except Exception as exc:  # gitpython raises many types for broken repositories
         note(f"not a readable git repository: {type(exc).__name__}: {exc}")
         return None

@@ -85,9 +85,10 @@ def _problem(code: str, message: str, display: str) -> Problem:
     return Problem(code, message, Provenance(file=display))
 
 
-def summarise_header(header: Any, display: str, data_size: int | None = None
-                     ) -> tuple[SafetensorsSummary | None, list[Problem]]:
-    """Count parameters per dtype from a decoded header; `data_size` (bytes after the header) checks offsets."""
+def summarise_header(
+    header: Any, display: str, data_size: int | None = None
+) -> tuple[SafetensorsSummary | None, list[Problem]]:
+    """Count parameters per dtype from a decoded header; `data_size` (bytes after it) checks offsets."""
     if not isinstance(header, dict):
         return None, [_problem("safetensors-invalid", "safetensors header is not a JSON object", display)]
     summary = SafetensorsSummary(path=display)
@@ -101,8 +102,11 @@ def summarise_header(header: Any, display: str, data_size: int | None = None
         if not isinstance(info, dict):
             return None, [_problem("safetensors-invalid", f"tensor entry {name!r} is not an object", display)]
         dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
-        if not isinstance(dtype, str) or not isinstance(shape, list) \
-                or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+        if (
+            not isinstance(dtype, str)
+            or not isinstance(shape, list)
+            or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape)
+        ):
             return None, [_problem("safetensors-invalid", f"tensor {name!r} has no valid dtype/shape", display)]
         count = prod(shape)
         summary.parameters += count
@@ -111,15 +115,20 @@ def summarise_header(header: Any, display: str, data_size: int | None = None
         if isinstance(offsets, list) and len(offsets) == 2 and all(isinstance(o, int) for o in offsets):
             largest_end = max(largest_end, offsets[1])
     if data_size is not None and largest_end > data_size:
-        problems.append(_problem("safetensors-truncated",
-                                 f"tensor data ends at byte {largest_end} but only {data_size} bytes follow the "
-                                 "header (incomplete download or Git LFS pointer?)", display))
+        problems.append(
+            _problem(
+                "safetensors-truncated",
+                f"tensor data ends at byte {largest_end} but only {data_size} bytes follow the "
+                "header (incomplete download or Git LFS pointer?)",
+                display,
+            )
+        )
     return summary, problems
 
 
-def read_safetensors_header(path: str | os.PathLike[str], display: str | None = None, *,
-                            max_header_bytes: int = MAX_HEADER_BYTES
-                            ) -> tuple[SafetensorsSummary | None, list[Problem]]:
+def read_safetensors_header(
+    path: str | os.PathLike[str], display: str | None = None, *, max_header_bytes: int = MAX_HEADER_BYTES
+) -> tuple[SafetensorsSummary | None, list[Problem]]:
     """Read the 8-byte length and the JSON header of a safetensors file and summarise it."""
     shown = display if display is not None else str(path)
     try:
@@ -130,14 +139,20 @@ def read_safetensors_header(path: str | os.PathLike[str], display: str | None = 
         size = info.st_size
         prefix = os.read(fd, 8)
         if len(prefix) < 8:
-            return None, [_problem("safetensors-invalid",
-                                   f"file is {size} bytes, too short for a safetensors header", shown)]
+            return None, [
+                _problem("safetensors-invalid", f"file is {size} bytes, too short for a safetensors header", shown)
+            ]
         (length,) = struct.unpack("<Q", prefix)
         # Check the claimed length before allocating anything: a hostile header may claim 2**60 bytes.
         if length > max_header_bytes or length > size - 8:
-            return None, [_problem("safetensors-invalid",
-                                   f"header claims {length} bytes (file has {size - 8} after the length field, "
-                                   f"limit {max_header_bytes}); not read", shown)]
+            return None, [
+                _problem(
+                    "safetensors-invalid",
+                    f"header claims {length} bytes (file has {size - 8} after the length field, "
+                    f"limit {max_header_bytes}); not read",
+                    shown,
+                )
+            ]
         raw = b""
         while len(raw) < length:
             chunk = os.read(fd, length - len(raw))
@@ -157,12 +172,12 @@ def read_safetensors_header(path: str | os.PathLike[str], display: str | None = 
     return summarise_header(header, shown, size - 8 - length)
 
 
-def parse_safetensors_index(data: bytes | str, display: str, *, max_bytes: int = MAX_INDEX_BYTES
-                            ) -> tuple[ShardIndex | None, list[Problem]]:
+def parse_safetensors_index(
+    data: bytes | str, display: str, *, max_bytes: int = MAX_INDEX_BYTES
+) -> tuple[ShardIndex | None, list[Problem]]:
     """Parse a sharded-weights index: `metadata.total_size` and the shard names of `weight_map`."""
     if len(data) > max_bytes:
-        return None, [_problem("weights-index-invalid", f"index is larger than {max_bytes} bytes; not read",
-                               display)]
+        return None, [_problem("weights-index-invalid", f"index is larger than {max_bytes} bytes; not read", display)]
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         document = json.loads(text)
@@ -185,8 +200,9 @@ def parse_safetensors_index(data: bytes | str, display: str, *, max_bytes: int =
     return index, []
 
 
-def read_safetensors_index(path: str | os.PathLike[str], display: str | None = None, *,
-                           max_bytes: int = MAX_INDEX_BYTES) -> tuple[ShardIndex | None, list[Problem]]:
+def read_safetensors_index(
+    path: str | os.PathLike[str], display: str | None = None, *, max_bytes: int = MAX_INDEX_BYTES
+) -> tuple[ShardIndex | None, list[Problem]]:
     """Read and parse a sharded-weights index file with a size cap."""
     shown = display if display is not None else str(Path(path))
     try:

@@ -1,0 +1,175 @@
+"""HTTP for the Hub source: one counted httpx2 client with timeouts, bounded retries and safe redirects.
+
+huggingface_hub's own calls (`model_info`, `list_repo_refs`, `dataset_info`) neither retry nor take a
+timeout everywhere, and `hf_hub_download` spends two requests (HEAD + GET) on a file. We need both a
+request budget and bounded failure, so requests go through this client; the library still maps error
+responses to its exception classes (`hf_raise_for_status`) and supplies the data classes.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx2
+
+from opencheck import __version__ as _opencheck_version
+from opencheck.errors import SourceError
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_REDIRECTS = 5
+_RATELIMIT_RE = re.compile(r'"(?P<bucket>\w+)"\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*=\s*(?P<t>\d+)')
+USER_AGENT = f"opencheck/{_opencheck_version}"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How transient failures (429, 5xx, timeouts, resets) are retried; `sleep` is injectable for tests."""
+
+    max_retries: int = 3
+    base_delay: float = 1.0  # first backoff; doubles on each retry
+    max_delay: float = 8.0  # cap on one backoff (a server's Retry-After may ask for more, up to max_total_wait)
+    max_total_wait: float = 60.0  # give up rather than wait longer than this in total
+    retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+
+@dataclass
+class FetchResult:
+    """A complete response: status, headers and the whole body."""
+
+    status: int
+    headers: httpx2.Headers
+    body: bytes
+    url: str
+    request: httpx2.Request
+
+
+class _Deadline(Exception):
+    """The whole response did not arrive within the request's time budget (slow drip)."""
+
+
+def server_wait(headers: Mapping[str, str]) -> float | None:
+    """Seconds a 429/503 response asks us to wait: `RateLimit: "api";r=0;t=N` or `Retry-After: N`."""
+    ratelimit = headers.get("ratelimit")
+    if ratelimit and (match := _RATELIMIT_RE.search(ratelimit)) and int(match.group("r")) == 0:
+        return float(match.group("t"))
+    retry_after = (headers.get("retry-after") or "").strip()
+    if retry_after.isdigit():
+        return float(retry_after)
+    return None
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
+
+
+def describe_transport_error(exc: Exception, timeout: float) -> str:
+    """One line for a transport failure, without URLs' query strings or credentials."""
+    if isinstance(exc, _Deadline | httpx2.TimeoutException):
+        return f"timed out after {timeout:g} s"
+    if isinstance(exc, httpx2.ConnectError):
+        return "cannot connect"
+    if isinstance(exc, httpx2.RemoteProtocolError):
+        return "connection closed before the response was complete (truncated response)"
+    if isinstance(exc, httpx2.ReadError | httpx2.WriteError):
+        return "connection reset"
+    if isinstance(exc, httpx2.TooManyRedirects):
+        return "too many redirects"
+    return exc.__class__.__name__
+
+
+class CountingClient:
+    """An httpx2 client that counts every request it sends (retries and redirect hops included)."""
+
+    def __init__(self, *, timeout: float, retry: RetryPolicy, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self.timeout = timeout
+        self.retry = retry
+        self.max_bytes = max_bytes
+        self.requests = 0
+        # follow_redirects=False: we decide per hop whether credentials may follow (never to another host).
+        self._client = httpx2.Client(timeout=httpx2.Timeout(timeout), follow_redirects=False,
+                                     headers={"User-Agent": USER_AGENT}, trust_env=True)
+
+    def close(self) -> None:
+        """Release connections."""
+        self._client.close()
+
+    def __enter__(self) -> CountingClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _send_once(self, url: str, params: Mapping[str, str | list[str]] | None,
+                   headers: Mapping[str, str]) -> FetchResult:
+        self.requests += 1
+        deadline = time.monotonic() + self.timeout
+        request = self._client.build_request("GET", url, params=params, headers=dict(headers))
+        response = self._client.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise SourceError(f"response from {_origin(url)[1]} is larger than {self.max_bytes} bytes")
+                chunks.append(chunk)
+                # A server dripping bytes can keep each read under the timeout forever: bound the total.
+                if time.monotonic() > deadline:
+                    raise _Deadline()
+        finally:
+            response.close()
+        return FetchResult(response.status_code, response.headers, b"".join(chunks), str(response.url), request)
+
+    def _send_following(self, url: str, params: Mapping[str, str | list[str]] | None,
+                        headers: Mapping[str, str], *, foreign_redirects: bool) -> FetchResult:
+        origin = _origin(url)
+        current_headers = dict(headers)
+        for _hop in range(_MAX_REDIRECTS + 1):
+            result = self._send_once(url, params, current_headers)
+            location = result.headers.get("location")
+            if result.status not in _REDIRECTS or not location:
+                return result
+            target = urljoin(result.url, location)
+            if _origin(target) != origin:
+                if not foreign_redirects:
+                    raise SourceError(f"{origin[1]} redirected an API request to another host "
+                                      f"({_origin(target)[1]}); not following")
+                # File downloads may go to a CDN, but the Authorization header must stay on the Hub.
+                current_headers = {k: v for k, v in current_headers.items() if k.lower() != "authorization"}
+            url, params = target, None  # the Location already carries its query string
+        raise httpx2.TooManyRedirects("too many redirects")
+
+    def fetch(self, url: str, *, what: str, params: Mapping[str, str | list[str]] | None = None,
+              headers: Mapping[str, str] | None = None, foreign_redirects: bool = False) -> FetchResult:
+        """GET with bounded retries; returns the final response (any status) or raises SourceError."""
+        policy = self.retry
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                result = self._send_following(url, params, headers or {}, foreign_redirects=foreign_redirects)
+            except (httpx2.TransportError, httpx2.TooManyRedirects, _Deadline) as exc:
+                reason = describe_transport_error(exc, self.timeout)
+                if isinstance(exc, httpx2.TooManyRedirects) or attempt > policy.max_retries:
+                    raise SourceError(f"{what}: {reason} (after {attempt} attempt{'s' * (attempt > 1)})") from None
+                delay = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
+            else:
+                if result.status not in policy.retry_statuses or attempt > policy.max_retries:
+                    return result
+                asked = server_wait(result.headers)
+                delay = asked if asked is not None else min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
+                if waited + delay > policy.max_total_wait:
+                    # Waiting longer than allowed would stall a batch: report now, with what the server asked.
+                    return result
+            if waited + delay > policy.max_total_wait:
+                raise SourceError(f"{what}: {reason} (gave up after {attempt} attempts)") from None
+            policy.sleep(delay)
+            waited += delay

@@ -1,0 +1,372 @@
+"""Evidence from a local model folder: walk it safely, read the few small text files that matter, enrich.
+
+Safety rules: the walk is iterative (any nesting depth), symlinks are never followed out of the folder,
+special files (FIFOs, devices, sockets) are never opened, weight files are only stat-ed (safetensors headers
+excepted), and every read is capped.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opencheck.errors import InputError, UsageError
+from opencheck.evidence import Evidence, FileEntry, FileKind, Problem, Provenance, Target, TargetKind
+from opencheck.sources.card import parse_card
+from opencheck.sources.facts import enrich, hyperparameters_from_data
+from opencheck.sources.file_kinds import classify_path
+from opencheck.sources.git_info import read_git
+from opencheck.sources.safetensors_header import (
+    read_capped,
+    read_safetensors_header,
+    read_safetensors_index,
+)
+
+# Version-control internals, caches and virtual environments: never evidence about the model.
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        "__pycache__",
+        ".venv",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        ".ipynb_checkpoints",
+        "node_modules",
+        ".cache",
+        ".idea",
+        ".vscode",
+    }
+)
+MAX_LICENCE_BYTES = 256 * 1024
+MAX_LICENCE_FILES = 50
+MAX_CONFIG_BYTES = 5_000_000
+MAX_TRAINING_CONFIG_BYTES = 1_000_000
+MAX_TRAINING_CONFIGS = 100
+MAX_SAFETENSORS_HEADERS = 5_000
+_CARD_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown", "README")
+_VARIANT_INFIXES = (".fp16.", ".bf16.", ".fp32.", ".int8.", ".int4.", ".fp8.")
+
+
+@dataclass
+class _Walk:
+    """What the walk found: file entries plus where to read each one (its real path inside the root)."""
+
+    entries: list[FileEntry] = field(default_factory=list)
+    real_paths: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _display(rel: str) -> str:
+    """A printable POSIX path: undecodable bytes of the name become U+FFFD."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _problem(walk: _Walk, code: str, message: str, rel: str, severity: str = "warning") -> None:
+    walk.problems.append(Problem(code, message, Provenance(file=_display(rel)), severity))
+
+
+def _walk(root_real: str, max_files: int) -> _Walk:
+    """Walk the folder iteratively, classifying regular files by name."""
+    walk = _Walk()
+    root_stat = os.stat(root_real)
+    visited: set[tuple[int, int]] = {(root_stat.st_dev, root_stat.st_ino)}
+    stack: list[tuple[str, str]] = [(root_real, "")]  # (absolute folder, POSIX path relative to the root)
+    reported_names = 0
+    while stack:
+        folder, rel_folder = stack.pop()
+        try:
+            with os.scandir(folder) as iterator:
+                entries = sorted(iterator, key=lambda e: e.name, reverse=True)
+        except OSError as exc:
+            _problem(walk, "unreadable", f"folder cannot be listed: {exc.strerror or exc}", rel_folder or ".")
+            continue
+        for entry in entries:
+            if entry.name == ".git":
+                continue  # a repository folder, or the `gitdir:` file of a worktree/submodule
+            rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+            shown = _display(rel)
+            if shown != rel and reported_names < 100:
+                reported_names += 1
+                _problem(
+                    walk,
+                    "name-not-utf8",
+                    "file name is not valid UTF-8; shown with replacement characters",
+                    rel,
+                    "info",
+                )
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                _problem(walk, "unreadable", f"cannot stat: {exc.strerror or exc}", rel)
+                continue
+            real = entry.path
+            if stat.S_ISLNK(info.st_mode):
+                target = os.path.realpath(entry.path)
+                if not _inside(target, root_real):
+                    _problem(
+                        walk,
+                        "symlink-outside",
+                        "symbolic link points outside the checked folder; not followed",
+                        rel,
+                    )
+                    continue
+                try:
+                    info = os.stat(entry.path)
+                except OSError as exc:
+                    if exc.errno == errno.ELOOP:
+                        _problem(walk, "symlink-loop", "symbolic link loop; not followed", rel)
+                    else:
+                        _problem(walk, "symlink-dangling", "symbolic link target does not exist", rel, "info")
+                    continue
+                if stat.S_ISDIR(info.st_mode):
+                    # The target folder is inside the root and gets walked anyway; following would repeat it.
+                    continue
+                real = target
+            if stat.S_ISDIR(info.st_mode):
+                if entry.name in SKIPPED_DIRS or (
+                    entry.name == "venv" and os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
+                ):
+                    continue
+                key = (info.st_dev, info.st_ino)
+                if key in visited:
+                    _problem(walk, "symlink-loop", "folder already visited (bind mount loop?); skipped", rel)
+                    continue
+                visited.add(key)
+                stack.append((entry.path, rel))
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                # FIFOs, sockets and devices are never opened: opening a FIFO blocks, a device may never end.
+                _problem(walk, "special-file", "not a regular file (FIFO, socket or device); skipped", rel)
+                continue
+            if len(walk.entries) >= max_files:
+                _problem(
+                    walk,
+                    "too-many-files",
+                    f"more than {max_files} files; the rest were not listed",
+                    rel,
+                    "error",
+                )
+                return walk
+            walk.entries.append(FileEntry(path=shown, size=info.st_size, kind=classify_path(shown)))
+            walk.real_paths[shown] = real
+    walk.entries.sort(key=lambda e: e.path)
+    return walk
+
+
+def _read_text(walk: _Walk, rel: str, cap: int, code: str) -> tuple[str | None, bool]:
+    """Read a capped text file; (text or None, truncated?). Undecodable or binary text is a problem."""
+    try:
+        data, size = read_capped(walk.real_paths[rel], cap)
+    except OSError as exc:
+        _problem(walk, "unreadable", f"cannot read: {exc.strerror or exc}", rel)
+        return None, False
+    if b"\0" in data:
+        _problem(walk, code, "file is binary, not text", rel)
+        return None, False
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if size > cap and exc.start >= len(data) - 4:
+            text = data[: exc.start].decode("utf-8-sig")  # the cap cut a multi-byte character in two
+        else:
+            _problem(walk, code, f"file is not UTF-8 text (byte {exc.start})", rel)
+            return None, False
+    return text, size > cap
+
+
+def _read_card(evidence: Evidence, walk: _Walk, max_card_bytes: int) -> None:
+    by_path = {e.path: e for e in walk.entries}
+    name = next((n for n in _CARD_NAMES if n in by_path), None)
+    if name is None:
+        return
+    entry = by_path[name]
+    if entry.size > max_card_bytes:
+        _problem(
+            walk,
+            "card-too-large",
+            f"model card is {entry.size} bytes, over the {max_card_bytes}-byte limit; not read",
+            name,
+            "error",
+        )
+        return
+    text, _truncated = _read_text(walk, name, max_card_bytes, "card-not-text")
+    if text is None:
+        return
+    card, problems = parse_card(text, name)
+    evidence.card = card
+    walk.problems.extend(problems)
+
+
+def _read_licences(evidence: Evidence, walk: _Walk) -> None:
+    licence_files = [e for e in walk.entries if e.kind == FileKind.LICENSE][:MAX_LICENCE_FILES]
+    for entry in licence_files:
+        text, truncated = _read_text(walk, entry.path, MAX_LICENCE_BYTES, "licence-not-text")
+        if text is None:
+            continue
+        if truncated:
+            _problem(
+                walk,
+                "licence-truncated",
+                f"only the first {MAX_LICENCE_BYTES} bytes were read",
+                entry.path,
+                "info",
+            )
+        evidence.licence_texts[entry.path] = text
+
+
+def _read_config(evidence: Evidence, walk: _Walk) -> None:
+    from opencheck.yaml_loading import load_json_text
+
+    if "config.json" not in walk.real_paths:
+        return
+    text, truncated = _read_text(walk, "config.json", MAX_CONFIG_BYTES, "config-invalid")
+    if text is None:
+        return
+    if truncated:
+        _problem(
+            walk,
+            "config-invalid",
+            f"config.json is larger than {MAX_CONFIG_BYTES} bytes; not read",
+            "config.json",
+        )
+        return
+    try:
+        document = load_json_text(text, "config.json", max_bytes=MAX_CONFIG_BYTES)
+    except InputError as exc:
+        walk.problems.append(Problem("config-invalid", str(exc), Provenance(file="config.json")))
+        return
+    if isinstance(document.data, dict):
+        evidence.config = document.data
+    else:
+        _problem(walk, "config-invalid", "config.json is not a JSON object", "config.json")
+
+
+def _read_training_configs(evidence: Evidence, walk: _Walk) -> None:
+    from opencheck.yaml_loading import load_json_text, load_yaml
+
+    configs = [
+        e
+        for e in walk.entries
+        if e.kind == FileKind.TRAINING_CONFIG and e.path.lower().endswith((".yaml", ".yml", ".json"))
+    ][:MAX_TRAINING_CONFIGS]
+    for entry in configs:
+        if entry.size > MAX_TRAINING_CONFIG_BYTES:
+            _problem(
+                walk,
+                "config-too-large",
+                f"training config over {MAX_TRAINING_CONFIG_BYTES} bytes; not read",
+                entry.path,
+                "info",
+            )
+            continue
+        text, _truncated = _read_text(walk, entry.path, MAX_TRAINING_CONFIG_BYTES, "config-invalid")
+        if text is None:
+            continue
+        try:
+            if entry.path.lower().endswith(".json"):
+                document = load_json_text(text, entry.path, max_bytes=MAX_TRAINING_CONFIG_BYTES)
+            else:
+                document = load_yaml(text, entry.path, max_bytes=MAX_TRAINING_CONFIG_BYTES)
+        except InputError as exc:
+            walk.problems.append(Problem("config-invalid", str(exc), Provenance(file=entry.path)))
+            continue
+        found = hyperparameters_from_data(document.data, entry.path, document.line_of)
+        for name, provenance in found.items():
+            evidence.hyperparameters.setdefault(name, provenance)
+
+
+def _final_safetensors(walk: _Walk) -> list[FileEntry]:
+    """Final-weight safetensors files, without precision variants that duplicate another file."""
+    files = [e for e in walk.entries if e.kind == FileKind.WEIGHTS and e.path.endswith(".safetensors")]
+    folders_with_plain = {
+        e.path.rsplit("/", 1)[0] if "/" in e.path else ""
+        for e in files
+        if not any(v in e.path.rsplit("/", 1)[-1] for v in _VARIANT_INFIXES)
+    }
+    kept = []
+    for entry in files:
+        folder = entry.path.rsplit("/", 1)[0] if "/" in entry.path else ""
+        is_variant = any(v in entry.path.rsplit("/", 1)[-1] for v in _VARIANT_INFIXES)
+        if not (is_variant and folder in folders_with_plain):
+            kept.append(entry)
+    return kept
+
+
+def _read_weights(evidence: Evidence, walk: _Walk) -> None:
+    weights = evidence.weights
+    weights.files = [e.path for e in walk.entries if e.kind == FileKind.WEIGHTS]
+    present = set(walk.real_paths)
+    for entry in (e for e in walk.entries if e.kind == FileKind.WEIGHTS_INDEX):
+        index, problems = read_safetensors_index(walk.real_paths[entry.path], entry.path)
+        walk.problems.extend(problems)
+        if index is None:
+            continue
+        folder = entry.path.rsplit("/", 1)[0] + "/" if "/" in entry.path else ""
+        missing = [s for s in index.shards if f"{folder}{s}" not in present]
+        if missing:
+            _problem(
+                walk,
+                "weights-shard-missing",
+                f"{len(missing)} of {len(index.shards)} shards named in the "
+                f"index are not in the folder (first: {missing[0]})",
+                entry.path,
+            )
+    total = 0
+    dtypes: dict[str, int] = {}
+    read = 0
+    for entry in _final_safetensors(walk)[:MAX_SAFETENSORS_HEADERS]:
+        summary, problems = read_safetensors_header(walk.real_paths[entry.path], entry.path)
+        walk.problems.extend(problems)
+        if summary is None:
+            continue
+        read += 1
+        total += summary.parameters
+        for dtype, count in summary.dtypes.items():
+            dtypes[dtype] = dtypes.get(dtype, 0) + count
+    if read:
+        weights.parameters = total
+        weights.dtypes = dtypes
+        weights.provenance = Provenance(
+            file=_final_safetensors(walk)[0].path, note=f"parameters summed from {read} safetensors header(s)"
+        )
+
+
+def collect_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 2_000_000) -> Evidence:
+    """Collect evidence from a local folder (never executing or unpickling anything in it)."""
+    try:
+        root_real = os.path.realpath(root)
+        if not os.path.isdir(root_real):
+            raise UsageError(f"{root}: not a folder")
+    except OSError as exc:
+        raise UsageError(f"{root}: cannot open folder: {exc.strerror or exc}") from None
+    name = Path(root_real).name or str(root_real)
+    evidence = Evidence(target=Target(kind=TargetKind.LOCAL, id=name, path=str(root)))
+    try:
+        walk = _walk(root_real, max_files)
+    except OSError as exc:
+        raise UsageError(f"{root}: cannot read folder: {exc.strerror or exc}") from None
+    evidence.files = walk.entries
+    _read_card(evidence, walk, max_card_bytes)
+    _read_licences(evidence, walk)
+    _read_config(evidence, walk)
+    _read_training_configs(evidence, walk)
+    _read_weights(evidence, walk)
+    evidence.git = read_git(Path(root_real), walk.problems)
+    if evidence.git is not None:
+        evidence.target.resolved_sha = evidence.git.commit
+    evidence.problems.extend(walk.problems)
+    enrich(evidence)
+    return evidence

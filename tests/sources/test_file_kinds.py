@@ -1,0 +1,92 @@
+"""Name-based classification of repository files."""
+
+from __future__ import annotations
+
+import pytest
+
+from opencheck.evidence import FileKind
+from opencheck.sources.file_kinds import checkpoint_root, classify_path
+
+CASES = [
+    ("model.safetensors", FileKind.WEIGHTS),
+    ("model-00001-of-00002.safetensors", FileKind.WEIGHTS),
+    ("pytorch_model.bin", FileKind.WEIGHTS),
+    ("consolidated.00.pth", FileKind.WEIGHTS),
+    ("model.pt", FileKind.WEIGHTS),
+    ("sd.ckpt", FileKind.WEIGHTS),
+    ("ggml-model-q4_0.gguf", FileKind.WEIGHTS),
+    ("onnx/model.onnx", FileKind.WEIGHTS),
+    ("tf_model.h5", FileKind.WEIGHTS),
+    ("flax_model.msgpack", FileKind.WEIGHTS),
+    ("unet/diffusion_pytorch_model.safetensors", FileKind.WEIGHTS),
+    ("model.safetensors.index.json", FileKind.WEIGHTS_INDEX),
+    ("pytorch_model.bin.index.json", FileKind.WEIGHTS_INDEX),
+    ("config.json", FileKind.CONFIG),
+    ("generation_config.json", FileKind.CONFIG),
+    ("training_args.json", FileKind.TRAINING_CONFIG),
+    ("training_args.bin", FileKind.TRAINING_CONFIG),  # a pickle of TrainingArguments, not weights
+    ("hparams.yaml", FileKind.TRAINING_CONFIG),
+    ("train_config.yaml", FileKind.TRAINING_CONFIG),
+    ("train-7b.yaml", FileKind.TRAINING_CONFIG),
+    ("configs/pythia-160m.yml", FileKind.TRAINING_CONFIG),
+    ("configs/model_config.yaml", FileKind.TRAINING_CONFIG),
+    ("ds_config_zero3.json", FileKind.TRAINING_CONFIG),
+    ("fsdp_config.yaml", FileKind.TRAINING_CONFIG),
+    ("tokenizer.json", FileKind.TOKENIZER),
+    ("tokenizer_config.json", FileKind.TOKENIZER),
+    ("special_tokens_map.json", FileKind.TOKENIZER),
+    ("tokenizer.model", FileKind.TOKENIZER),
+    ("merges.txt", FileKind.TOKENIZER),
+    ("vocab.json", FileKind.TOKENIZER),
+    ("train.py", FileKind.CODE),
+    ("scripts/run.sh", FileKind.CODE),
+    ("notebooks/demo.ipynb", FileKind.CODE),
+    ("Makefile", FileKind.CODE),
+    ("kernels/attn.cu", FileKind.CODE),
+    ("src/lib.rs", FileKind.CODE),
+    ("csrc/ops.cpp", FileKind.CODE),
+    ("requirements.txt", FileKind.CODE),
+    ("pyproject.toml", FileKind.CODE),
+    ("LICENSE", FileKind.LICENSE),
+    ("LICENSE.md", FileKind.LICENSE),
+    ("LICENCE.txt", FileKind.LICENSE),
+    ("COPYING", FileKind.LICENSE),
+    ("NOTICE", FileKind.LICENSE),
+    ("LICENSES/Apache-2.0.txt", FileKind.LICENSE),
+    ("README.md", FileKind.MODEL_CARD),
+    ("docs/README.md", FileKind.DOCUMENT),
+    ("MODEL_CARD.md", FileKind.MODEL_CARD),
+    ("DATA_CARD.md", FileKind.DATA_CARD),
+    ("datasheet_pile.md", FileKind.DATA_CARD),
+    ("data_card.pdf", FileKind.DATA_CARD),
+    ("paper.pdf", FileKind.PAPER),
+    ("docs/olmo.pdf", FileKind.PAPER),
+    ("technical_report.md", FileKind.PAPER),
+    ("CHANGELOG.md", FileKind.DOCUMENT),
+    (".eval_results/mmlu.yaml", FileKind.EVAL_RESULTS),
+    ("eval_results.json", FileKind.EVAL_RESULTS),
+    ("results_2024-01-01.json", FileKind.EVAL_RESULTS),
+    ("checkpoint-500/model.safetensors", FileKind.CHECKPOINT),
+    ("checkpoint-500/config.json", FileKind.CHECKPOINT),
+    ("step1000/pytorch_model.bin", FileKind.CHECKPOINT),
+    ("ckpts/global_step20/mp_rank_00_model_states.pt", FileKind.CHECKPOINT),
+    ("checkpoints/model-epoch3.safetensors", FileKind.CHECKPOINT),
+    ("optimizer.pt", FileKind.OTHER),
+    ("stepwise/notes.md", FileKind.DOCUMENT),  # `step` must be followed by digits
+    ("opencheck.yaml", FileKind.MANIFEST),
+    (".opencheck/manifest.yaml", FileKind.MANIFEST),
+    ("sub/opencheck.yaml", FileKind.OTHER),  # a manifest counts only at the root
+    (".gitattributes", FileKind.OTHER),
+    ("", FileKind.OTHER),
+]
+
+
+@pytest.mark.parametrize(("path", "kind"), CASES)
+def test_classify_path(path: str, kind: FileKind) -> None:
+    assert classify_path(path) == kind
+
+
+def test_checkpoint_root() -> None:
+    assert checkpoint_root("checkpoints/step1000/model.safetensors") == "checkpoints/step1000"
+    assert checkpoint_root("checkpoint-5/sub/x.bin") == "checkpoint-5"
+    assert checkpoint_root("model.safetensors") is None

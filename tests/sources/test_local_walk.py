@@ -1,0 +1,266 @@
+"""Walking a local folder safely: symlinks, loops, FIFOs, unreadable entries, odd names, depth, huge files."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from tests.sources.helpers import write_safetensors
+
+from opencheck.errors import UsageError
+from opencheck.evidence import FileKind, TargetKind
+from opencheck.sources import local
+from opencheck.sources.local import collect_local
+
+
+def _codes(evidence: object) -> dict[str, list[str | None]]:
+    found: dict[str, list[str | None]] = {}
+    for problem in evidence.problems:  # type: ignore[attr-defined]
+        found.setdefault(problem.code, []).append(problem.provenance.file)
+    return found
+
+
+def _model(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "README.md").write_text("---\nlicense: mit\n---\n# M\n\nA model.\n")
+    (root / "config.json").write_text('{"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2"}')
+    write_safetensors(root / "model.safetensors", {"w": ("F32", [4, 4])})
+    return root
+
+
+def test_basic_collection(tmp_path: Path) -> None:
+    root = _model(tmp_path / "my-model")
+    evidence = collect_local(root)
+    assert evidence.target.kind == TargetKind.LOCAL
+    assert evidence.target.id == "my-model"
+    assert evidence.target.path == str(root)
+    assert [f.path for f in evidence.files] == ["README.md", "config.json", "model.safetensors"]
+    assert evidence.card is not None and evidence.card.metadata["license"] == "mit"
+    assert evidence.config["model_type"] == "gpt2"
+    assert evidence.weights.parameters == 16 and evidence.weights.dtypes == {"F32": 16}
+    assert evidence.problems == []
+    assert evidence.git is None and evidence.target.resolved_sha is None
+
+
+def test_not_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        collect_local(tmp_path / "missing")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UsageError):
+        collect_local(tmp_path / "file")
+
+
+def test_symlinks_outside_are_not_followed(tmp_path: Path) -> None:
+    root = _model(tmp_path / "m")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.safetensors").write_text("secret")
+    os.symlink("/etc/passwd", root / "LICENSE")
+    os.symlink(outside, root / "data")
+    os.symlink("../outside/secret.safetensors", root / "weights.safetensors")
+    evidence = collect_local(root)
+    codes = _codes(evidence)
+    assert sorted(codes["symlink-outside"]) == ["LICENSE", "data", "weights.safetensors"]
+    paths = [f.path for f in evidence.files]
+    assert "LICENSE" not in paths and not any(p.startswith("data/") for p in paths)
+    assert evidence.licence_texts == {}  # /etc/passwd was never read
+
+
+def test_symlinks_inside_are_used_and_loops_detected(tmp_path: Path) -> None:
+    root = _model(tmp_path / "m")
+    (root / "docs").mkdir()
+    (root / "docs" / "LICENSE.txt").write_text("MIT License\n")
+    os.symlink("docs/LICENSE.txt", root / "LICENSE")
+    os.symlink("docs", root / "docs-link")  # a folder inside: walked once, not twice
+    os.symlink("loop-b", root / "loop-a")
+    os.symlink("loop-a", root / "loop-b")
+    os.symlink("self", root / "self")
+    os.symlink("nowhere", root / "dangling")
+    evidence = collect_local(root)
+    codes = _codes(evidence)
+    assert sorted(codes["symlink-loop"]) == ["loop-a", "loop-b", "self"]
+    assert codes["symlink-dangling"] == ["dangling"]
+    assert evidence.licence_texts["LICENSE"].startswith("MIT License")
+    assert not any(f.path.startswith("docs-link/") for f in evidence.files)
+
+
+def test_fifo_readme_is_skipped_without_blocking(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    root.mkdir()
+    os.mkfifo(root / "README.md")
+    os.mkfifo(root / "LICENSE")
+    os.mkfifo(root / "model.safetensors")
+    started = time.monotonic()
+    evidence = collect_local(root)
+    assert time.monotonic() - started < 5
+    assert sorted(_codes(evidence)["special-file"]) == ["LICENSE", "README.md", "model.safetensors"]
+    assert evidence.card is None and evidence.files == []
+
+
+def test_symlink_to_device_is_refused(tmp_path: Path) -> None:
+    root = _model(tmp_path / "m")
+    os.symlink("/dev/zero", root / "zero")  # outside the folder: refused before anything else
+    evidence = collect_local(root)
+    assert _codes(evidence)["symlink-outside"] == ["zero"]
+
+
+def test_unreadable_file_and_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root, where chmod 000 does not stop reads; the chmod covers non-root runs and the
+    # monkeypatched calls exercise the same error path (EACCES from open/scandir) everywhere.
+    root = _model(tmp_path / "m")
+    (root / "LICENSE").write_text("MIT License\n")
+    (root / "private").mkdir()
+    (root / "private" / "train.py").write_text("x = 1\n")
+    real_read, real_scandir = local.read_capped, os.scandir
+
+    def deny_read(path: object, cap: int) -> tuple[bytes, int]:
+        if str(path).endswith("LICENSE"):
+            raise PermissionError(13, "Permission denied")
+        return real_read(path, cap)  # type: ignore[arg-type]
+
+    def deny_scandir(path: object = ".") -> object:
+        if str(path).endswith("private"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(local, "read_capped", deny_read)
+    monkeypatch.setattr(local.os, "scandir", deny_scandir)
+    (root / "LICENSE").chmod(0)
+    try:
+        evidence = collect_local(root)
+    finally:
+        (root / "LICENSE").chmod(0o644)
+    codes = _codes(evidence)
+    assert sorted(codes["unreadable"]) == ["LICENSE", "private"]
+    assert "LICENSE" in [f.path for f in evidence.files]  # listed, just not read
+    assert evidence.licence_texts == {}
+
+
+def test_non_utf8_file_name(tmp_path: Path) -> None:
+    root = _model(tmp_path / "m")
+    raw = os.path.join(os.fsencode(root), b"caf\xe9-train.py")
+    with open(raw, "wb") as handle:
+        handle.write(b"print('hi')\n")
+    evidence = collect_local(root)
+    names = [f.path for f in evidence.files]
+    assert "caf\ufffd-train.py" in names
+    assert _codes(evidence)["name-not-utf8"] == ["caf\ufffd-train.py"]
+    entry = next(f for f in evidence.files if f.path.startswith("caf"))
+    assert entry.kind == FileKind.CODE
+    str(evidence.problems)  # everything is printable
+
+
+def test_thousand_deep_nesting(tmp_path: Path) -> None:
+    root = _model(tmp_path / "m")
+    # Built and removed level by level: pathlib/os.makedirs/shutil.rmtree recurse once per level.
+    levels = [str(root)]
+    for _ in range(1000):
+        levels.append(os.path.join(levels[-1], "d"))
+        os.mkdir(levels[-1])
+    with open(os.path.join(levels[-1], "train.py"), "w") as handle:
+        handle.write("pass\n")
+    try:
+        evidence = collect_local(root)
+    finally:
+        os.unlink(os.path.join(levels[-1], "train.py"))
+        for level in reversed(levels[1:]):
+            os.rmdir(level)
+    assert any(f.path.endswith("/d/train.py") and f.path.count("/") == 1000 for f in evidence.files)
+    assert evidence.components["Training code"].status.value == "present"
+
+
+def test_sparse_huge_readme_is_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    root.mkdir()
+    with open(root / "README.md", "wb") as handle:
+        handle.truncate(3 * 1024**3)  # sparse: 3 GB on paper, nothing on disk
+    started = time.monotonic()
+    evidence = collect_local(root)
+    assert time.monotonic() - started < 5
+    assert _codes(evidence)["card-too-large"] == ["README.md"]
+    assert evidence.card is None
+
+
+def test_binary_and_non_utf8_readme(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / "README.md").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    assert _codes(collect_local(root))["card-not-text"] == ["README.md"]
+    (root / "README.md").write_bytes(b"# Caf\xe9\n")
+    assert _codes(collect_local(root))["card-not-text"] == ["README.md"]
+
+
+def test_card_cap_and_front_matter_problem(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / "README.md").write_text("---\nlicense: [mit\n---\n# Title\n\ntext\n")
+    evidence = collect_local(root)
+    assert _codes(evidence)["front-matter-invalid"] == ["README.md"]
+    assert evidence.card is not None and evidence.card.sections[0].title == "Title"
+    assert _codes(collect_local(root, max_card_bytes=10))["card-too-large"] == ["README.md"]
+
+
+def test_skipped_dirs_and_max_files(tmp_path: Path) -> None:
+    root = _model(tmp_path / "m")
+    for name in (".git", ".hg", "__pycache__", ".venv"):
+        (root / name).mkdir()
+        (root / name / "x.py").write_text("pass\n")
+    (root / ".eval_results").mkdir()
+    (root / ".eval_results" / "mmlu.yaml").write_text("- value: 1\n")
+    evidence = collect_local(root)
+    paths = [f.path for f in evidence.files]
+    assert ".eval_results/mmlu.yaml" in paths
+    assert not any(p.startswith((".git/", ".hg/", "__pycache__/", ".venv/")) for p in paths)
+    limited = collect_local(root, max_files=2)
+    assert len(limited.files) == 2 and "too-many-files" in _codes(limited)
+
+
+def test_bad_config_and_weights(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / "config.json").write_text('{"a": 1, "a": 2}')
+    (root / "model.safetensors").write_bytes((2**60).to_bytes(8, "little") + b"{}")
+    (root / "model.safetensors.index.json").write_text(
+        '{"metadata": {"total_size": 10}, "weight_map": {"w": "model-00001-of-00002.safetensors"}}'
+    )
+    evidence = collect_local(root)
+    codes = _codes(evidence)
+    assert codes["config-invalid"] == ["config.json"]
+    assert codes["safetensors-invalid"] == ["model.safetensors"]
+    assert codes["weights-shard-missing"] == ["model.safetensors.index.json"]
+    assert evidence.weights.parameters is None and evidence.weights.files == ["model.safetensors"]
+
+
+def test_training_config_hyperparameters_with_lines(tmp_path: Path) -> None:
+    root = _model(tmp_path / "m")
+    (root / "configs").mkdir()
+    (root / "configs" / "pretrain.yaml").write_text(
+        "optimizer:\n  name: adamw\n  lr: 3.0e-4\n  weight_decay: 0.1\ntrain:\n  micro_batch_size: 4\n"
+    )
+    (root / "training_args.json").write_text('{\n  "num_train_epochs": 3,\n  "warmup_ratio": 0.1\n}\n')
+    (root / "training_args.bin").write_bytes(b"\x80\x04not-unpickled")
+    hp = collect_local(root).hyperparameters
+    assert hp["learning_rate"].describe() == "configs/pretrain.yaml:3 [optimizer.lr]"
+    assert hp["optimizer"].line == 1 and hp["weight_decay"].line == 4 and hp["batch_size"].line == 6
+    assert hp["epochs"].describe() == "training_args.json:2 [num_train_epochs]"
+    assert hp["warmup"].file == "training_args.json"
+
+
+def test_git_commit_becomes_resolved_sha(tmp_path: Path) -> None:
+    import git
+
+    root = _model(tmp_path / "m")
+    repo = git.Repo.init(root)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "T")
+        config.set_value("user", "email", "t@example.com")
+    repo.index.add(["README.md", "config.json"])
+    repo.index.commit("c")
+    repo.create_head("step2000")
+    evidence = collect_local(root)
+    assert evidence.target.resolved_sha == repo.head.commit.hexsha
+    assert evidence.git is not None and evidence.git.checkpoint_branches == ["step2000"]
+    assert ("step2000", evidence.checkpoints[0][1]) in evidence.checkpoints
+    assert evidence.components["Model parameters (Intermediate)"].status.value == "present"
