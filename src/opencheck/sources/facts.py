@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from opencheck.evidence import (
@@ -513,16 +514,21 @@ def _dirs(path: str) -> list[str]:
     return [d.lower() for d in path.split("/")[:-1]]
 
 
+# One alternation rejects most names in a single match; repositories with 100,000 code files are real.
+_ANY_ROLE_NAME = re.compile("|".join(f"(?:{p.pattern})" for p in _NAME_PATTERNS.values()), re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _dir_roles(folder: str) -> frozenset[str]:
+    dirs = [d.lower() for d in folder.split("/")] if folder else []
+    return frozenset(role for role, names in _DIR_ROLES.items() if any(d in names for d in dirs))
+
+
 def _code_roles(entry: FileEntry) -> set[str]:
-    roles: set[str] = set()
-    name = _basename(entry.path)
-    for role, pattern in _NAME_PATTERNS.items():
-        if pattern.search(name):
-            roles.add(role)
-    dirs = _dirs(entry.path)
-    for role, names in _DIR_ROLES.items():
-        if any(d in names for d in dirs):
-            roles.add(role)
+    folder, _, name = entry.path.rpartition("/")
+    roles = set(_dir_roles(folder))
+    if _ANY_ROLE_NAME.match(name):
+        roles.update(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
     return roles
 
 

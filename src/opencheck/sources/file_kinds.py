@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from opencheck.evidence import FileKind
@@ -178,21 +179,35 @@ def is_weight_name(name: str) -> bool:
     return lowered.endswith(WEIGHT_SUFFIXES) and not _TRAINER_STATE.match(lowered) and lowered != "training_args.bin"
 
 
+@lru_cache(maxsize=8192)
+def _folder_parts(folder: str) -> tuple[str, ...]:
+    return tuple(p.lower() for p in folder.split("/") if p and p != ".") if folder else ()
+
+
+@lru_cache(maxsize=8192)
+def _in_checkpoint(dirs: tuple[str, ...]) -> bool:
+    return any(is_checkpoint_dir(d) for d in dirs)
+
+
+def _suffix(name: str) -> str:
+    """PurePosixPath(name).suffix, without building a path object for each of 100,000 files."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
 def classify_path(path: str) -> FileKind:
     """Kind of a file from its POSIX path relative to the repository root (name-based, never opens it)."""
-    pure = PurePosixPath(path.strip("/"))
-    parts = pure.parts
-    if not parts:
+    folder, _, name = path.strip("/").rpartition("/")
+    if not name:
         return FileKind.OTHER
-    name = parts[-1]
     lower = name.lower()
-    dirs = [p.lower() for p in parts[:-1]]
+    dirs = _folder_parts(folder)
     at_root = not dirs
-    suffix = pure.suffix.lower()
+    suffix = _suffix(name)
 
-    if (at_root and lower in _MANIFESTS) or (dirs == [".opencheck"] and lower in {"manifest.yaml", "manifest.yml"}):
+    if (at_root and lower in _MANIFESTS) or (dirs == (".opencheck",) and lower in {"manifest.yaml", "manifest.yml"}):
         return FileKind.MANIFEST
-    if any(is_checkpoint_dir(d) for d in dirs):
+    if _in_checkpoint(dirs):
         return FileKind.CHECKPOINT
     if lower.endswith((".safetensors.index.json", ".bin.index.json", ".pt.index.json")):
         return FileKind.WEIGHTS_INDEX
