@@ -40,16 +40,18 @@ HUB_ROOT = FIXTURES / "hub"
 GITHUB_ROOT = FIXTURES / "github"
 
 # The expand values the real Hub accepts (reference §1/§2); anything else gets HTTP 400 like the Hub.
-MODEL_EXPAND = frozenset(
-    "author baseModels cardData childrenModelCount config createdAt disabled downloads downloadsAllTime "
-    "evalResults gated gguf inference inferenceProviderMapping lastModified library_name likes mask_token "
-    "model-index pipeline_tag private resourceGroup safetensors sha siblings spaces tags transformersInfo "
-    "trendingScore usedStorage widgetData".split()
-)
-DATASET_EXPAND = frozenset(
-    "author cardData citation createdAt description disabled downloads downloadsAllTime gated lastModified "
-    "likes mainSize paperswithcode_id private resourceGroup sha siblings tags trendingScore usedStorage".split()
-)
+MODEL_EXPAND = frozenset({
+    "author", "baseModels", "cardData", "childrenModelCount", "config", "createdAt", "disabled", "downloads",
+    "downloadsAllTime", "evalResults", "gated", "gguf", "inference", "inferenceProviderMapping",
+    "lastModified", "library_name", "likes", "mask_token", "model-index", "pipeline_tag", "private",
+    "resourceGroup", "safetensors", "sha", "siblings", "spaces", "tags", "transformersInfo", "trendingScore",
+    "usedStorage", "widgetData",
+})
+DATASET_EXPAND = frozenset({
+    "author", "cardData", "citation", "createdAt", "description", "disabled", "downloads", "downloadsAllTime",
+    "gated", "lastModified", "likes", "mainSize", "paperswithcode_id", "private", "resourceGroup", "sha",
+    "siblings", "tags", "trendingScore", "usedStorage",
+})
 _CONTROL_FILES = frozenset({"model.json", "refs.json", "_server.json", "dataset.json"})
 _SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 _SYNTHETIC_RE = re.compile(r"^synthetic/model-(\d{1,9})$")
@@ -186,7 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
     state: _State
     foreign: bool
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Silence the default stderr access log."""
 
     # -- entry points -------------------------------------------------------------------------------
@@ -351,12 +353,10 @@ class _Handler(BaseHTTPRequestHandler):
             for ref in repo.refs.get(group, []):
                 if revision in (ref.get("name"), ref.get("ref")):
                     target = ref["targetCommit"]
-        if target is None and _SHA_RE.match(revision):
-            if revision == main_sha or any(
-                ref.get("targetCommit") == revision for group in repo.refs.values() if isinstance(group, list)
-                for ref in group
-            ):
-                target = revision
+        known = {main_sha} | {ref.get("targetCommit") for group in repo.refs.values() if isinstance(group, list)
+                              for ref in group}
+        if target is None and _SHA_RE.match(revision) and revision in known:
+            target = revision
         if target is None:
             return None
         if target == main_sha:

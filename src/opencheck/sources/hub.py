@@ -81,6 +81,13 @@ def _resolve_token(token: str | None) -> str | None:
         return None
 
 
+def _check_url(url: str, what: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise UsageError(f"invalid {what}: expected an http(s) URL")
+    return url
+
+
 def _shown(target: HubTarget) -> str:
     return str(target)
 
@@ -113,7 +120,7 @@ class _Hub:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     # -- error mapping -------------------------------------------------------------------------------------
-    def _raise_for(self, result: FetchResult, what: str) -> None:
+    def _raise_for(self, result: FetchResult) -> None:
         """Turn an error response into SourceError (or a huggingface_hub error the caller handles)."""
         if result.status < 400:
             return
@@ -160,7 +167,7 @@ class _Hub:
     def _api_json(self, path: str, what: str, params: dict[str, Any] | None = None) -> Any:
         result = self.client.fetch(f"{self.endpoint}{path}", what=what, params=params, headers=self._headers())
         try:
-            self._raise_for(result, what)
+            self._raise_for(result)
         except (HfHubHTTPError, BadRequestError) as exc:
             raise SourceError(self.describe_hub_error(exc, what)) from None
         try:
@@ -187,7 +194,7 @@ class _Hub:
         url = f"{self.endpoint}/{repo_id}/resolve/{sha}/README.md"
         result = self.client.fetch(url, what=what, headers=self._headers(), foreign_redirects=True)
         try:
-            self._raise_for(result, what)
+            self._raise_for(result)
         except GatedRepoError:
             return "gated", None
         except RemoteEntryNotFoundError:
@@ -215,7 +222,7 @@ class _Hub:
         """GET /api/datasets/{id}."""
         what = f"dataset card of {dataset_id}"
         result = self.client.fetch(f"{self.endpoint}/api/datasets/{dataset_id}", what=what, headers=self._headers())
-        self._raise_for(result, what)  # huggingface_hub errors propagate: the caller turns them into problems
+        self._raise_for(result)  # huggingface_hub errors propagate: the caller turns them into problems
         try:
             data = json.loads(result.body)
         except ValueError:
@@ -275,7 +282,8 @@ def collect_hub(
     if unknown := set(needs) - KNOWN_NEEDS:
         raise UsageError(f"unknown Hub lookups requested: {', '.join(sorted(unknown))}")
     offline = offline or _env_true("HF_HUB_OFFLINE") or _env_true("TRANSFORMERS_OFFLINE")
-    endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+    endpoint = _check_url((endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/"), "Hub endpoint")
+    github_api = _check_url(github_api.rstrip("/"), "GitHub API endpoint")
     cache = HubCache(cache_dir or default_cache_root()) if use_cache else None
     hub = _Hub(target, endpoint=endpoint, token=None if offline else _resolve_token(token), cache=cache,
                timeout=timeout, retry=retry or RetryPolicy())

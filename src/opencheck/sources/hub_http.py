@@ -92,13 +92,22 @@ class CountingClient:
         self.retry = retry
         self.max_bytes = max_bytes
         self.requests = 0
-        # follow_redirects=False: we decide per hop whether credentials may follow (never to another host).
-        self._client = httpx2.Client(timeout=httpx2.Timeout(timeout), follow_redirects=False,
-                                     headers={"User-Agent": USER_AGENT}, trust_env=True)
+        self._http: httpx2.Client | None = None
+
+    @property
+    def _client(self) -> httpx2.Client:
+        # Created on first use: building a client (SSL context) costs more than a fully cached check.
+        if self._http is None:
+            # follow_redirects=False: we decide per hop whether credentials may follow (never to another host).
+            self._http = httpx2.Client(timeout=httpx2.Timeout(self.timeout), follow_redirects=False,
+                                       headers={"User-Agent": USER_AGENT}, trust_env=True)
+        return self._http
 
     def close(self) -> None:
         """Release connections."""
-        self._client.close()
+        if self._http is not None:
+            self._http.close()
+            self._http = None
 
     def __enter__(self) -> CountingClient:
         return self
