@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from opencheck.collect import HubOptions, SourceChoice, collect
 from opencheck.engine.evaluate import evaluate_pack
@@ -10,7 +10,7 @@ from opencheck.engine.packs import Pack
 from opencheck.evidence import Evidence
 from opencheck.gates import evaluate_gates
 from opencheck.report import Report, component_rows, data_versions, rule_docs
-from opencheck.results import Severity, Suppression
+from opencheck.results import RuleResult, Severity, Suppression
 
 
 @dataclass
@@ -23,11 +23,17 @@ class CheckOptions:
     fail_under: dict[str, str] = field(default_factory=dict)
     fail_on: Severity | None = None
     suppressions: dict[str, Suppression] = field(default_factory=dict)
+    config_findings: list[RuleResult] = field(default_factory=list)  # e.g. expired suppressions
 
 
 def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -> Report:
     """Evaluate the packs on collected evidence and assemble the report."""
     results = [evaluate_pack(pack, evidence, suppressions=options.suppressions) for pack in options.packs]
+    for finding in options.config_findings:
+        # Config findings join the pack of the rule they are about (after grading, so grades are unchanged).
+        home = next((p for p in results if p.name == finding.pack), results[0] if results else None)
+        if home is not None:
+            home.results.append(replace(finding, pack=home.name))
     gates = evaluate_gates(results, options.fail_under, options.fail_on)
     return Report(evidence=evidence, packs=results, components=component_rows(evidence),
                   data_versions=data_versions(results), generated_at=generated_at, gates=gates,

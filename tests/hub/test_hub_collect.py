@@ -198,7 +198,7 @@ def test_github_licences(hub_server: HubReplayServer, monkeypatch: pytest.Monkey
     hub_requests = [r for r in hub_server.requests if not r.path.startswith("/repos/")]
     assert all(r.headers.get("authorization") == "Bearer hf_fixture_hf_token_xyz" for r in hub_requests)
     assert evidence.hub["github"]["EleutherAI/pythia"]["spdx_id"] == "Apache-2.0"
-    assert any(s.raw == "Apache-2.0" and s.scope == "code" for s in evidence.licences)
+    assert any(s.raw == "Apache-2.0" and s.scope == "code-repository" for s in evidence.licences)
 
 
 def test_no_github_flag(hub_server: HubReplayServer) -> None:

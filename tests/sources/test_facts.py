@@ -90,7 +90,10 @@ def test_weights_only_counter_example() -> None:
     assert status["Training code"] == UNKNOWN
     assert status["Datasets"] == UNKNOWN
     assert status["Model parameters (Intermediate)"] == UNKNOWN
-    assert evidence.components["Inference code"].licence is None  # "runs with transformers" is external
+    # "Runs with transformers": the inference code is that library, under its own licence.
+    inference = evidence.components["Inference code"].licence
+    assert inference is not None and inference.raw == "Apache-2.0"
+    assert inference.provenance.url == "https://github.com/huggingface/transformers"
 
 
 def test_enrich_without_filesystem_hub_like() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from enum import Enum
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import typer
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
+from opencheck.formats.registry import ReportFormat
 
 HELP = (
     "Check TARGET (a model folder, an opencheck.yaml / MOT manifest, or a Hugging Face Hub id such as "
@@ -20,11 +22,7 @@ HELP = (
 DEFAULT_PACKS = ("open-training", "mof", "osaid")
 
 
-class OutputFormat(str, Enum):
-    """Report formats."""
-
-    TEXT = "text"
-    JSON = "json"
+OutputFormat = ReportFormat  # one registry of formats (opencheck.formats.registry) drives the CLI and the Action
 
 
 class SourceOpt(str, Enum):
@@ -76,8 +74,14 @@ def check(
     target: str = typer.Argument(..., help="Model folder, manifest file (.yaml), or Hub id org/name[@rev]."),
     pack: list[str] = typer.Option([], "--pack", "-p", help="Rule pack: a built-in name, 'all', or a path "
                                    "to a custom pack YAML. Repeatable. Default: open-training, mof, osaid."),
-    output_format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f", help="Report format."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
+    output_formats: list[OutputFormat] = typer.Option([], "--format", "-f", help="Report format (default text). "
+                                                      "Repeatable: the i-th --format goes to the i-th --output."),
+    outputs: list[Path] = typer.Option([], "--output", "-o", help="Write the report to FILE (repeatable, "
+                                       "paired in order with --format). Without it: stdout."),
+    output_dir: Path | None = typer.Option(None, "--output-dir", help="Write each --format without an -o to "
+                                           "DIR/report.<ext> (report.json, report.sarif, report.md, ...)."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="A previous JSON report: exit 1 if a "
+                                         "component was lost, a licence became less open or a grade dropped."),
     fail_under: list[str] = typer.Option([], "--fail-under", help="Exit 1 if a pack's grade is below this: "
                                          "'III' (MOF class) or PACK=GRADE such as mof=II, osaid=pass."),
     fail_on: SeverityOpt | None = typer.Option(None, "--fail-on", help="Exit 1 if any unsuppressed rule of "
@@ -91,6 +95,9 @@ def check(
     offline: bool = typer.Option(False, "--offline", help="Use only the cache (also HF_HUB_OFFLINE=1)."),
     no_github: bool = typer.Option(False, "--no-github", help="Do not query GitHub for linked code licences."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list passing rules."),
+    config_file: Path | None = typer.Option(None, "--config", help="Project configuration (default: "
+                                            ".opencheck.yml, .opencheck.yaml or [tool.opencheck] in "
+                                            "pyproject.toml, in the checked folder, else the working folder)."),
 ) -> None:
     """Check a model and print a graded report."""
     from opencheck.check import CheckOptions, run_check
@@ -100,10 +107,15 @@ def check(
     from opencheck.results import Severity
 
     env: Environment = ctx.obj or Environment()
-    specs = resolve_pack_specs(pack or default_packs())
+    from opencheck.config import config_folders, gates_from, resolve_config
+
+    config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)
+    specs = resolve_pack_specs(pack or config.packs or default_packs())
     if not specs:
         raise UsageError("no rule packs to run")
-    packs = [load_pack(s, base_dir=env.cwd) for s in specs]
+    # Pack paths from the configuration are relative to the configuration file; --pack paths to the cwd.
+    pack_base = env.cwd if pack else (config.base_dir or env.cwd)
+    packs = [load_pack(s, base_dir=pack_base) for s in specs]
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")
@@ -122,25 +134,27 @@ def check(
         packs=packs,
         source=SourceChoice(source.value),
         hub=hub,
-        fail_under=parse_fail_under(fail_under, names),
-        fail_on=Severity(fail_on.value) if fail_on else None,
     )
+    from opencheck.suppressions import known_rules, resolve_suppressions
+
+    gate_under, gate_on = gates_from(config, names, parse_fail_under(fail_under, names),
+                                     fail_on.value if fail_on else None)
+    options.fail_under, options.fail_on = gate_under, Severity(gate_on) if gate_on else None
+    options.suppressions, options.config_findings = resolve_suppressions(
+        config.suppressions, known_rules(packs), date.fromisoformat(env.timestamp()[:10]))
+    from opencheck.formats.registry import emit_reports, plan_outputs
+
+    plan = plan_outputs(list(output_formats), list(outputs), output_dir)
+    baseline_data = None
+    if baseline is not None:
+        from opencheck.diff import load_report_file
+
+        baseline_data = load_report_file(baseline if baseline.is_absolute() else env.cwd / baseline)
     report = run_check(_relative_to(env, target), options, env.timestamp())
-    if output_format == OutputFormat.JSON:
-        from opencheck.formats.json_format import format_json
+    if baseline_data is not None:
+        from opencheck.diff import baseline_gate
 
-        text = format_json(report)
-    else:
-        from opencheck.formats.text import format_text
-
-        to_terminal = output is None and env.stdout_isatty
-        text = format_text(report, color=to_terminal, verbose=verbose)
-    if output is not None:
-        from opencheck.output_files import write_atomic
-
-        write_atomic(output if output.is_absolute() else env.cwd / output, text)
-        env.stderr.write(f"opencheck: report written to {output}\n")
-    else:
-        env.stdout.write(text)
+        report.gates.append(baseline_gate(baseline_data, report, str(baseline)))
+    emit_reports(report, plan, env, verbose=verbose)
     if report.gate_failed:
         raise typer.Exit(int(ExitStatus.GATE_FAILED))

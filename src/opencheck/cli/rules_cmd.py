@@ -84,3 +84,21 @@ def validate_pack(
             env.stdout.write(f"{path}: ok\n")
     if bad:
         raise typer.Exit(int(ExitStatus.USAGE_ERROR))
+
+
+@app.command("docs")
+def docs_packs(
+    ctx: typer.Context,
+    output_dir: Path = typer.Option(Path("docs/rules"), "--output-dir", "-o", help="Folder for the Markdown "
+                                    "pages (one per pack plus README.md)."),
+    pack: list[str] = typer.Option([], "--pack", "-p", help="Only these packs (default: all built-in)."),
+) -> None:
+    """Write Markdown documentation for every rule of the built-in (or given) packs."""
+    from opencheck.engine.packs import builtin_pack_names, load_pack
+    from opencheck.rule_docs import write_docs
+
+    env = _env(ctx)
+    packs = [load_pack(spec, base_dir=env.cwd) for spec in (pack or builtin_pack_names())]
+    target = output_dir if output_dir.is_absolute() else env.cwd / output_dir
+    for path in write_docs(packs, target):
+        env.stdout.write(f"wrote {path}\n")

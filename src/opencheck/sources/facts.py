@@ -550,12 +550,13 @@ class _Components:
                     return statement
         return None
 
-    def present(self, component: str, where: list[Provenance], *, shipped: bool = True) -> None:
+    def present(self, component: str, where: list[Provenance], *, shipped: bool = True,
+                licence: LicenceStatement | None = None) -> None:
         """Record a component as present; `shipped` components take the repository licence."""
         self.result[component] = ComponentEvidence(
             name=component,
             status=ComponentStatus.PRESENT,
-            licence=self.licence(component) if shipped else None,
+            licence=licence or (self.licence(component) if shipped else None),
             evidence=where[:MAX_PROVENANCE],
         )
 
@@ -583,6 +584,43 @@ def _section_provenance(card: ModelCard, section: Section, note: str) -> Provena
 
 def _file_provenance(entries: Iterable[FileEntry], note: str | None = None) -> list[Provenance]:
     return [Provenance(file=e.path, note=note) for e in entries]
+
+
+_REPO_URL = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com)/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:[/#?]|$)",
+                       re.IGNORECASE)
+
+
+def _repo_key(url: str | None) -> str | None:
+    match = _REPO_URL.match(url or "")
+    return "/".join(g.lower() for g in match.groups()) if match else None
+
+
+def _linked_licence(evidence: Evidence, links: list[Link]) -> LicenceStatement | None:
+    """The licence fetched for a linked code repository (the Hub source asks GitHub), if any."""
+    keys = {_repo_key(link.url) for link in links} - {None}
+    for statement in evidence.licences:
+        if statement.scope == "code-repository" and _repo_key(statement.provenance.url) in keys:
+            return statement
+    return None
+
+
+@lru_cache(maxsize=1)
+def _libraries() -> dict[str, Any]:
+    import yaml
+
+    from opencheck._resources import rules_dir
+
+    data = yaml.safe_load((rules_dir() / "licenses" / "libraries.yaml").read_text(encoding="utf-8"))
+    return data.get("libraries") or {}
+
+
+def _library_licence(library: Any) -> LicenceStatement | None:
+    """The licence of a well-known library named by `library_name` (see rules/licenses/libraries.yaml)."""
+    entry = _libraries().get(str(library).lower()) if library else None
+    if not entry:
+        return None
+    return LicenceStatement(raw=entry["licence"], scope="code-repository", provenance=Provenance(
+        url=entry["url"], key="library_name", note=f"the {library} library's licence"))
 
 
 def _link_provenance(links: Iterable[Link], note: str) -> list[Provenance]:
@@ -798,10 +836,14 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
                 if card and metadata.get("library_name")
                 else Provenance(key="library_name", note=f"runs with the {library} library")
             )
+        linked = _linked_licence(evidence, role_links)
+        if role == "inference" and not role_files and not linked and where:
+            linked = _library_licence(library)
         if role_files:
             built.present(component, where + _link_provenance(role_links, f"{role} code repository"))
         elif where or role_links:
-            built.present(component, where + _link_provenance(role_links, f"{role} code repository"), shipped=False)
+            built.present(component, where + _link_provenance(role_links, f"{role} code repository"), shipped=False,
+                          licence=linked)
         else:
             built.missing(
                 component,
@@ -827,6 +869,7 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
                 else Provenance(key="library_name", note=f"the {library} library")
             ],
             shipped=False,
+            licence=_library_licence(library),
         )
     else:
         built.missing(

@@ -593,7 +593,7 @@ def _github_licences(hub: _Hub, evidence: Evidence, *, offline: bool, api: str, 
             raw = spdx if isinstance(spdx, str) and spdx and spdx != "NOASSERTION" else str(
                 payload.get("name") or payload.get("key") or "other")
             # The repository URL (not the LICENSE blob URL) so rules can match it with the card's code link.
-            evidence.licences.append(LicenceStatement(raw=raw, scope="code", provenance=Provenance(
+            evidence.licences.append(LicenceStatement(raw=raw, scope="code-repository", provenance=Provenance(
                 file=payload.get("path"), url=f"https://github.com/{slug}", note=f"GitHub licence of {slug}")))
         elif payload.get("status") == "no-licence":
             evidence.problems.append(Problem("github-no-licence", f"GitHub repository {slug}: no licence detected",

@@ -1,0 +1,48 @@
+"""`opencheck bom TARGET --format cyclonedx|spdx`: an AI bill of materials for a model."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from opencheck.environment import Environment
+
+HELP = (
+    "Write an AI bill of materials for TARGET: CycloneDX 1.6 ML-BOM or SPDX 3.0.1 (AI and Dataset profiles) "
+    "JSON, from the evidence opencheck collects. Unknown facts are left out or marked noAssertion. "
+    "The creation time honours SOURCE_DATE_EPOCH."
+)
+
+
+class BomFormat(str, Enum):
+    """BOM formats."""
+
+    CYCLONEDX = "cyclonedx"
+    SPDX = "spdx"
+
+
+def bom(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., help="Model folder, manifest file (.yaml), or Hub id org/name[@rev]."),
+    fmt: BomFormat = typer.Option(BomFormat.CYCLONEDX, "--format", "-f", help="cyclonedx (1.6 JSON) or spdx "
+                                  "(3.0.1 JSON-LD)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the BOM to FILE (default: stdout)."),
+    token: str | None = typer.Option(None, "--token", help="Hugging Face token (default: $HF_TOKEN)."),
+    offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
+) -> None:
+    """Write an AI BOM."""
+    from opencheck.bom import build_bom
+    from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
+    from opencheck.collect import collect
+    from opencheck.output_files import write_atomic
+
+    env: Environment = ctx.obj or Environment()
+    evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]
+    text = build_bom(evidence, fmt.value, env.timestamp())
+    if output is None:
+        env.stdout.write(text)
+    else:
+        write_atomic(output_path(env, output), text)
+        env.stderr.write(f"opencheck: wrote {output}\n")

@@ -1,0 +1,75 @@
+"""`opencheck export mot TARGET`: export a manifest for the Model Openness Tool (more exports may join)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from opencheck.environment import Environment
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+MOT_HELP = (
+    "Write a manifest the Model Openness Tool accepts for submission (MOT's model YAML) for TARGET: the declared "
+    "manifest as written plus the components opencheck detected, with detected licences as SPDX ids. Declared "
+    "licences that are not valid SPDX ids are reported on stderr. Its `mof` classification equals TARGET's."
+)
+
+
+def hub_options(env: Environment, token: str | None = None, offline: bool = False) -> object:
+    """Hub settings from the environment, as `opencheck check` reads them."""
+    from opencheck.collect import HubOptions
+
+    return HubOptions(
+        endpoint=env.env.get("HF_ENDPOINT") or None,
+        token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
+        offline=offline or env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
+        needs=frozenset({"datasets"}),
+        github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
+        github_token=env.env.get("GITHUB_TOKEN") or None,
+        no_github=True,
+    )
+
+
+def resolve_target(env: Environment, target: str) -> str:
+    """A relative path is relative to the injected working folder (it differs from the process's in tests)."""
+    candidate = env.cwd / target
+    if not Path(target).is_absolute() and os.path.lexists(candidate):
+        return str(candidate)
+    return target
+
+
+def output_path(env: Environment, output: Path) -> Path:
+    """-o FILE, relative to the injected working folder."""
+    return output if output.is_absolute() else env.cwd / output
+
+
+def mot(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., help="Model folder, manifest file (.yaml), or Hub id org/name[@rev]."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the manifest to FILE (default: stdout)."),
+    token: str | None = typer.Option(None, "--token", help="Hugging Face token (default: $HF_TOKEN)."),
+    offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
+) -> None:
+    """Export a MOT manifest."""
+    from opencheck.collect import collect
+    from opencheck.export_mot import export_manifest, export_text
+    from opencheck.output_files import write_atomic
+
+    env: Environment = ctx.obj or Environment()
+    evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]
+    manifest, warnings = export_manifest(evidence)
+    for warning in warnings:
+        env.stderr.write(f"opencheck: warning: {warning}\n")
+    text = export_text(manifest)
+    if output is None:
+        env.stdout.write(text)
+    else:
+        write_atomic(output_path(env, output), text)
+        env.stderr.write(f"opencheck: wrote {output}\n")
+
+
+app.command("mot", help=MOT_HELP)(mot)

@@ -1,0 +1,121 @@
+"""The one list of report formats: name, file extension and renderer; the CLI and the Action read it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from opencheck.environment import Environment
+from opencheck.errors import UsageError
+from opencheck.report import Report
+
+
+class ReportFormat(str, Enum):
+    """Formats `--format` accepts."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    BADGE = "badge"
+
+    @property
+    def filename(self) -> str:
+        """File name used under `--output-dir`."""
+        return FILENAMES[self]
+
+
+FILENAMES = {
+    ReportFormat.TEXT: "report.txt",
+    ReportFormat.JSON: "report.json",
+    ReportFormat.MARKDOWN: "report.md",
+    ReportFormat.HTML: "report.html",
+    ReportFormat.SARIF: "report.sarif",
+    ReportFormat.JUNIT: "report.junit.xml",
+    ReportFormat.BADGE: "report.badge.json",
+}
+
+
+def _renderer(fmt: ReportFormat) -> Callable[..., str]:
+    # Imported lazily so `opencheck check -f json` never pays for rich or the HTML template.
+    if fmt == ReportFormat.JSON:
+        from opencheck.formats.json_format import format_json
+        return format_json
+    if fmt == ReportFormat.MARKDOWN:
+        from opencheck.formats.markdown import format_markdown
+        return format_markdown
+    if fmt == ReportFormat.HTML:
+        from opencheck.formats.html import format_html
+        return format_html
+    if fmt == ReportFormat.SARIF:
+        from opencheck.formats.sarif import format_sarif
+        return format_sarif
+    if fmt == ReportFormat.JUNIT:
+        from opencheck.formats.junit import format_junit
+        return format_junit
+    if fmt == ReportFormat.BADGE:
+        from opencheck.formats.badge import format_badge
+        return format_badge
+    from opencheck.formats.text import format_text
+    return format_text
+
+
+def render(report: Report, fmt: ReportFormat, *, color: bool = False, verbose: bool = False) -> str:
+    """Render `report` in one format."""
+    if fmt == ReportFormat.TEXT:
+        from opencheck.formats.text import format_text
+        return format_text(report, color=color, verbose=verbose)
+    return _renderer(fmt)(report)
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where one format goes: a file, or stdout when `path` is None."""
+
+    format: ReportFormat
+    path: Path | None
+
+
+def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: Path | None) -> list[OutputTarget]:
+    """Pair the i-th `--format` with the i-th `--output`; the rest go to `--output-dir` or (one) to stdout."""
+    formats = formats or [ReportFormat.TEXT]
+    if len(set(formats)) != len(formats):
+        raise UsageError("--format: each format may be given once")
+    if len(outputs) > len(formats):
+        raise UsageError(f"{len(outputs)} --output files for {len(formats)} --format values; give one "
+                         "--format per --output, in the same order")
+    plan: list[OutputTarget] = []
+    for i, fmt in enumerate(formats):
+        if i < len(outputs):
+            plan.append(OutputTarget(fmt, outputs[i]))
+        elif output_dir is not None:
+            plan.append(OutputTarget(fmt, output_dir / fmt.filename))
+        else:
+            plan.append(OutputTarget(fmt, None))
+    to_stdout = [t.format.value for t in plan if t.path is None]
+    if len(to_stdout) > 1:
+        raise UsageError(f"formats {', '.join(to_stdout)} would all go to stdout; give -o FILE per format "
+                         "or --output-dir DIR")
+    paths = [str(t.path) for t in plan if t.path is not None]
+    if len(set(paths)) != len(paths):
+        raise UsageError("two formats would be written to the same file")
+    return plan
+
+
+def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, verbose: bool = False) -> None:
+    """Render each planned format once and write it to its file (atomically) or to stdout."""
+    from opencheck.output_files import write_atomic
+
+    for target in plan:
+        to_terminal = target.path is None and env.stdout_isatty
+        text = render(report, target.format, color=to_terminal, verbose=verbose)
+        if target.path is None:
+            env.stdout.write(text)
+            continue
+        path = target.path if target.path.is_absolute() else env.cwd / target.path
+        write_atomic(path, text)
+        env.stderr.write(f"opencheck: {target.format.value} report written to {target.path}\n")
