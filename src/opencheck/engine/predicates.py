@@ -189,9 +189,12 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
     bad: list[str] = []
     unknown: list[str] = []
     evidence: list[Provenance] = []
-    for name, prov in ev.datasets:
-        statements = ev.dataset_licences.get(name)
-        evidence.append(prov)
+    # A licence declared for the Datasets component (e.g. in a manifest) covers datasets with no licence of their own.
+    fallback = ev.component("Datasets").licence
+    names = list(dict.fromkeys(n for n, _ in ev.datasets))
+    evidence.extend(prov for _, prov in ev.datasets)
+    for name in names:
+        statements = ev.dataset_licences.get(name) or ([fallback] if fallback else [])
         if not statements:
             unknown.append(name)
             continue
@@ -204,7 +207,8 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
         return Outcome(_S.FAIL, "datasets not openly licensed: " + ", ".join(bad), tuple(evidence))
     if unknown:
         return Outcome(_S.INCONCLUSIVE, "licence unknown for: " + ", ".join(unknown), tuple(evidence))
-    return Outcome(_S.PASS, f"all {len(ev.datasets)} named datasets are openly licensed", tuple(evidence))
+    return Outcome(_S.PASS, f"all {len(names)} named datasets have a licence in: {', '.join(sorted(classes))}",
+                   tuple(evidence))
 
 
 @predicate("datasets_open")
@@ -525,6 +529,11 @@ def card_no_placeholders(ctx: Context, args: dict[str, Any]) -> Outcome:
     if card is None:
         return _no_card(ctx)
     hits = [s for s in card.sections if s.placeholder]
+    # A parent section is "placeholder" when its subsections are; name the subsections, not the parent too.
+    hits = [s for i, s in enumerate(hits) if not any(
+        t.line > s.line and t.level > s.level and not any(
+            u.level <= s.level and s.line < u.line <= t.line for u in card.sections)
+        for t in hits[i + 1:])]
     if not hits:
         return Outcome(_S.PASS, f"all {len(card.sections)} card sections have content",
                        (Provenance(file=card.path, line=card.body_start_line),))
