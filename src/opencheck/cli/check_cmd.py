@@ -94,6 +94,9 @@ def check(
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
     offline: bool = typer.Option(False, "--offline", help="Use only the cache (also HF_HUB_OFFLINE=1)."),
     no_github: bool = typer.Option(False, "--no-github", help="Do not query GitHub for linked code licences."),
+    lookups: bool = typer.Option(True, "--lookups/--no-lookups", help="Hub targets: fetch branches, dataset "
+                                 "cards and linked code licences when an enabled rule needs them (default); "
+                                 "--no-lookups keeps a check to two requests and leaves those facts unknown."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list passing rules."),
     config_file: Path | None = typer.Option(None, "--config", help="Project configuration (default: "
                                             ".opencheck.yml, .opencheck.yaml or [tool.opencheck] in "
@@ -102,6 +105,7 @@ def check(
     """Check a model and print a graded report."""
     from opencheck.check import CheckOptions, run_check
     from opencheck.collect import HubOptions, SourceChoice
+    from opencheck.engine.needs import packs_needs
     from opencheck.engine.packs import load_pack
     from opencheck.gates import parse_fail_under
     from opencheck.results import Severity
@@ -125,7 +129,7 @@ def check(
         cache_dir=cache_dir,
         use_cache=not no_cache,
         offline=offline or env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
-        needs=frozenset({"refs", "datasets", "github"}),
+        needs=packs_needs(packs) if lookups else frozenset(),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
         github_token=env.env.get("GITHUB_TOKEN") or None,
         no_github=no_github,
@@ -141,7 +145,9 @@ def check(
                                      fail_on.value if fail_on else None)
     options.fail_under, options.fail_on = gate_under, Severity(gate_on) if gate_on else None
     options.suppressions, options.config_findings = resolve_suppressions(
-        config.suppressions, known_rules(packs), date.fromisoformat(env.timestamp()[:10]))
+        # Parsing every built-in pack costs most of a check's time; only suppressions need the rule ids.
+        config.suppressions, known_rules(packs) if config.suppressions else {},
+        date.fromisoformat(env.timestamp()[:10]))
     from opencheck.formats.registry import emit_reports, plan_outputs
 
     plan = plan_outputs(list(output_formats), list(outputs), output_dir)

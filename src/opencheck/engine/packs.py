@@ -189,7 +189,7 @@ def _build(data: dict[str, Any], raw: bytes, display: str, builtin: bool) -> Pac
         version=str(data["version"]),
         title=data["title"],
         description=data["description"].strip(),
-        grading=data["grading"],
+        grading=data.get("grading") or {},
         rules=rules,
         source=display,
         sha256=hashlib.sha256(raw).hexdigest(),
