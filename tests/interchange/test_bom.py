@@ -1,0 +1,109 @@
+"""`opencheck bom`: CycloneDX 1.6 and SPDX 3.0.1 documents validate, are deterministic and state no guesses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.clirunner import run_cli
+from tests.hub.helpers import collect as collect_hub
+from tests.hubreplay.server import HubReplayServer
+from tests.interchange.helpers import EXAMPLE_DIRS, EXAMPLES, HUB_MODELS, cyclonedx_errors, spdx_errors
+
+from opencheck.bom import build_bom
+from opencheck.collect import collect
+
+STAMP = "2026-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("example", EXAMPLE_DIRS)
+def test_local_examples_validate(example: str) -> None:
+    for fmt in ("cyclonedx", "spdx"):
+        first = run_cli(["bom", str(EXAMPLES / example), "--format", fmt])
+        assert first.code == 0, first.err
+        assert run_cli(["bom", str(EXAMPLES / example), "--format", fmt]).out == first.out  # deterministic
+        if fmt == "cyclonedx":
+            assert cyclonedx_errors(first.out) is None
+        else:
+            assert spdx_errors(json.loads(first.out)) == []
+
+
+def test_hub_fixtures_validate(hub_server: HubReplayServer) -> None:
+    for repo in HUB_MODELS:
+        evidence = collect_hub(hub_server, repo, None, needs=frozenset({"datasets"}))
+        cdx = build_bom(evidence, "cyclonedx", STAMP)
+        assert cyclonedx_errors(cdx) is None, repo
+        spdx = json.loads(build_bom(evidence, "spdx", STAMP))
+        assert spdx_errors(spdx) == [], repo
+        assert build_bom(evidence, "cyclonedx", STAMP) == cdx
+
+
+def test_cyclonedx_model_card_from_open_model() -> None:
+    doc = json.loads(build_bom(collect(str(EXAMPLES / "open-model")), "cyclonedx", STAMP))
+    model = doc["metadata"]["component"]
+    assert model["type"] == "machine-learning-model"
+    assert model["licenses"] == [{"license": {"id": "Apache-2.0"}}]
+    card = model["modelCard"]
+    assert card["modelParameters"]["task"] == "text-generation"
+    assert card["modelParameters"]["modelArchitecture"] == "LlamaForCausalLM"
+    (ref,) = card["modelParameters"]["datasets"]
+    data = {c["bom-ref"]: c for c in doc["components"]}
+    assert data[ref["ref"]]["type"] == "data" and data[ref["ref"]]["name"] == "example-org/tiny-web-corpus"
+    assert card["quantitativeAnalysis"]["performanceMetrics"] == [
+        {"type": "perplexity", "value": "412.7", "slice": "Tiny Web Corpus (held-out split)/test"}]
+    env = card["considerations"]["environmentalConsiderations"]
+    # 12 g CO2eq on the Hub card is 0.000012 tCO2eq; no energy figure, so no energyConsumptions entry.
+    assert {"name": "opencheck:co2_eq_emissions:tCO2eq", "value": "0.000012"} in env["properties"]
+    assert "energyConsumptions" not in env
+    assert card["considerations"]["useCases"] and card["considerations"]["technicalLimitations"]
+    assert any(p["name"] == "opencheck:hyperparameter:learning_rate" for p in card["properties"])
+    assert doc["metadata"]["timestamp"].startswith("2026-01-01T00:00:00")
+
+
+def test_cyclonedx_base_model_and_licence_ref() -> None:
+    doc = json.loads(build_bom(collect(str(EXAMPLES / "open-weights-only")), "cyclonedx", STAMP))
+    model = doc["metadata"]["component"]
+    assert model["pedigree"]["ancestors"][0]["name"] == "example-org/tiny-open-lm"
+    assert model["licenses"] == [{"expression": "LicenseRef-scancode-llama-2-license-2023"}]
+
+
+def test_hub_bom_has_hashes_purl_and_ids_from_the_commit(hub_server: HubReplayServer) -> None:
+    evidence = collect_hub(hub_server, "EleutherAI/pythia-160m", None, needs=frozenset({"datasets"}))
+    sha = evidence.target.resolved_sha
+    cdx = json.loads(build_bom(evidence, "cyclonedx", STAMP))
+    model = cdx["metadata"]["component"]
+    assert model["purl"] == f"pkg:huggingface/EleutherAI/pythia-160m@{sha}" and model["version"] == sha
+    weights = next(f for f in evidence.files if f.path == "model.safetensors")
+    assert {"alg": "SHA-256", "content": weights.sha256} in model.get("hashes", []) or any(
+        weights.sha256 in p["value"] for p in model["properties"])
+    spdx = json.loads(build_bom(evidence, "spdx", STAMP))
+    ai = next(e for e in spdx["@graph"] if e["type"] == "ai_AIPackage" and e["spdxId"].endswith("#model"))
+    assert ai["software_packageVersion"] == sha and ai["releaseTime"].endswith("Z")
+    rels = {(r["relationshipType"]) for r in spdx["@graph"] if r["type"] == "Relationship"}
+    assert {"trainedOn", "hasDeclaredLicense", "hasConcludedLicense"} <= rels
+    datasets = [e for e in spdx["@graph"] if e["type"] == "dataset_DatasetPackage"]
+    assert [d["name"] for d in datasets] == ["EleutherAI/pile"]
+    # Same target and commit, same ids; serial number is no random UUID.
+    again = json.loads(build_bom(evidence, "cyclonedx", STAMP))
+    assert again["serialNumber"] == cdx["serialNumber"]
+
+
+def test_unknown_licence_is_no_assertion(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"architectures": ["X"], "model_type": "x"}')
+    spdx = json.loads(build_bom(collect(str(folder)), "spdx", STAMP))
+    rel = next(r for r in spdx["@graph"] if r.get("relationshipType") == "hasDeclaredLicense")
+    assert rel["to"] == ["expandedlicensing_NoAssertionLicense"]
+    assert spdx_errors(spdx) == []
+    cdx = json.loads(build_bom(collect(str(folder)), "cyclonedx", STAMP))
+    assert "licenses" not in cdx["metadata"]["component"]
+
+
+def test_bom_writes_file_and_rejects_bad_format(tmp_path: Path) -> None:
+    out = tmp_path / "bom.json"
+    result = run_cli(["bom", str(EXAMPLES / "open-model"), "-f", "spdx", "-o", str(out)])
+    assert result.code == 0 and json.loads(out.read_text())["@graph"]
+    bad = run_cli(["bom", str(EXAMPLES / "open-model"), "-f", "xml"])
+    assert bad.code == 2 and "Traceback" not in bad.err
