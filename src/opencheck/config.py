@@ -88,15 +88,9 @@ def _has_tool_table(path: Path) -> bool:
 def load_config(path: Path, display: str | None = None) -> Config:
     """Read, validate and interpret one configuration file."""
     shown = display or str(path)
-    try:
-        if not path.is_file():
-            raise ConfigError(f"{shown}: configuration file not found")
-        size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise ConfigError(f"{shown}:1: $: configuration file is {size} bytes; the limit is {MAX_CONFIG_BYTES}")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{shown}: cannot read configuration: {exc.strerror or exc}") from None
+    from opencheck.schema_validation import ensure_valid, read_capped_file
+
+    raw = read_capped_file(path, shown, max_bytes=MAX_CONFIG_BYTES, what="configuration file")
     if path.name == "pyproject.toml":
         data, line_of = _load_pyproject(raw, shown)
     else:
@@ -107,12 +101,7 @@ def load_config(path: Path, display: str | None = None) -> Config:
         line_of = doc.line_of
     if not isinstance(data, dict):
         raise ConfigError(f"{shown}:1: $: the configuration must be a mapping")
-    from opencheck.schema_validation import validate
-
-    errors = validate(data, CONFIG_SCHEMA, source=shown, line_of=line_of)
-    if errors:
-        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
-        raise ConfigError(errors[0] + more)
+    ensure_valid(data, CONFIG_SCHEMA, source=shown, line_of=line_of)
     entries = []
     for i, item in enumerate(data.get("suppressions") or []):
         line = line_of(("suppressions", i))

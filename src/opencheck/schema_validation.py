@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from opencheck.errors import ConfigError
@@ -130,3 +131,36 @@ def validate(
     messages = [first] if first else []
     messages.extend(text for _, text in rest if text != first)
     return messages
+
+
+def ensure_valid(data: Any, schema: dict[str, Any] | str, *, source: str, line_of: Any = None) -> None:
+    """Raise ConfigError with the best-matching error (and how many more there are) when `data` is invalid."""
+    errors = validate(data, schema, source=source, line_of=line_of)
+    if errors:
+        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+        raise ConfigError(errors[0] + more)
+
+
+def read_capped_file(path: Path, display: str, *, max_bytes: int, what: str) -> bytes:
+    """Bytes of a configuration-like file; missing, oversized or unreadable files raise ConfigError."""
+    try:
+        if not path.is_file():
+            raise ConfigError(f"{display}: {what} not found (not a file)")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ConfigError(f"{display}:1: $: {what} is {size} bytes; the limit is {max_bytes}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{display}: cannot read {what}: {exc.strerror or exc}") from None
+
+
+def load_validated_yaml(path: Path, display: str, schema: str, *, max_bytes: int, what: str) -> tuple[Any, bytes]:
+    """Read a YAML mapping with line numbers and check it against a schema: (loaded document, raw bytes)."""
+    from opencheck.yaml_loading import load_yaml
+
+    raw = read_capped_file(path, display, max_bytes=max_bytes, what=what)
+    doc = load_yaml(raw, display, max_bytes=max_bytes)
+    if not isinstance(doc.data, dict):
+        raise ConfigError(f"{display}:1: $: a {what} must be a YAML mapping")
+    ensure_valid(doc.data, schema, source=display, line_of=doc.line_of)
+    return doc, raw

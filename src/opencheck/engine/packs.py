@@ -107,25 +107,9 @@ def load_pack(spec: str, *, base_dir: Path | None = None, _depth: int = 0) -> Pa
 
 
 def _read_and_validate(path: Path, display: str) -> tuple[dict[str, Any], bytes]:
-    from opencheck.schema_validation import validate
-    from opencheck.yaml_loading import load_yaml
+    from opencheck.schema_validation import load_validated_yaml
 
-    try:
-        if not path.is_file():
-            raise ConfigError(f"{display}: rule pack not found (not a file)")
-        size = path.stat().st_size
-        if size > MAX_PACK_BYTES:
-            raise ConfigError(f"{display}: rule pack is {size} bytes; the limit is {MAX_PACK_BYTES}")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{display}: cannot read rule pack: {exc.strerror or exc}") from None
-    doc = load_yaml(raw, display, max_bytes=MAX_PACK_BYTES)
-    if not isinstance(doc.data, dict):
-        raise ConfigError(f"{display}:1: $: a rule pack must be a YAML mapping")
-    errors = validate(doc.data, PACK_SCHEMA, source=display, line_of=doc.line_of)
-    if errors:
-        raise ConfigError(errors[0] if len(errors) == 1 else errors[0] + f" (and {len(errors) - 1} more errors)",
-                          ) from None
+    doc, raw = load_validated_yaml(path, display, PACK_SCHEMA, max_bytes=MAX_PACK_BYTES, what="rule pack")
     _check_rule_ids_unique(doc.data, display, doc.line_of)
     return doc.data, raw
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from opencheck.errors import ConfigError
 from opencheck.evidence import (
     ComponentEvidence,
     ComponentStatus,
@@ -36,24 +35,10 @@ def find_manifest(root: Path) -> Path | None:
 
 def load_manifest(path: Path, display: str | None = None) -> tuple[dict[str, Any], Any]:
     """Read and validate a manifest; invalid input raises ConfigError as `file:line: $.path: message`."""
-    from opencheck.schema_validation import validate
-    from opencheck.yaml_loading import load_yaml
+    from opencheck.schema_validation import load_validated_yaml
 
-    shown = display or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_MANIFEST_BYTES:
-            raise ConfigError(f"{shown}: manifest is {size} bytes; the limit is {MAX_MANIFEST_BYTES}")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{shown}: cannot read manifest: {exc.strerror or exc}") from None
-    doc = load_yaml(raw, shown, max_bytes=MAX_MANIFEST_BYTES)
-    if not isinstance(doc.data, dict):
-        raise ConfigError(f"{shown}:1: $: a manifest must be a YAML mapping with `framework` and `release`")
-    errors = validate(doc.data, MANIFEST_SCHEMA, source=shown, line_of=doc.line_of)
-    if errors:
-        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
-        raise ConfigError(errors[0] + more)
+    doc, _ = load_validated_yaml(path, display or str(path), MANIFEST_SCHEMA, max_bytes=MAX_MANIFEST_BYTES,
+                                 what="manifest")
     return doc.data, doc
 
 
