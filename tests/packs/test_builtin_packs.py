@@ -208,7 +208,7 @@ def test_release_licence_per_type_not_applicable_without_files():
 
 def test_unreadable_card_is_inconclusive_not_failed():
     ev = replace(closed_evidence(), card=None)
-    ev.hub["card_unavailable"] = True
+    ev.hub["card_status"] = "gated"  # what the Hub source records when the README download is refused
     pack = run("fmti", ev)
     assert result(pack, "OC-FMTI-MODEL-DOCUMENTATION").status == RuleStatus.INCONCLUSIVE
     assert result(pack, "OC-FMTI-DATA-SIZE").status == RuleStatus.INCONCLUSIVE
@@ -275,5 +275,5 @@ def test_osaid_data_processing_inside_training_repository_is_met_with_warning():
 def test_osaid_inconclusive_when_card_unreadable_and_component_unknown():
     ev = open_evidence()
     ev.components["Training code"] = component("Training code", None, status=ComponentStatus.UNKNOWN)
-    ev.hub["card_unavailable"] = True
+    ev.hub["card_status"] = "gated"  # what the Hub source records when the README download is refused
     assert run("osaid", ev).grade.value == "inconclusive"

@@ -59,12 +59,17 @@ def _combine_any(outcomes: list[Outcome]) -> Outcome:
                    tuple(ev for o in outcomes for ev in o.evidence))
 
 
+def _card_unreadable(ctx: Context) -> bool:
+    """The source could not read the card (a gated Hub repo, or a failed download): facts there are unknown."""
+    return ctx.evidence.hub.get("card_status") in ("gated", "unavailable")
+
+
 def _component_outcome(ctx: Context, name: str) -> Outcome | None:
     """A failing outcome when the component is not present; None when it is."""
     comp = ctx.evidence.component(name)
     if comp.status == ComponentStatus.PRESENT:
         return None
-    if ctx.evidence.hub.get("card_unavailable") and comp.status == ComponentStatus.UNKNOWN:
+    if _card_unreadable(ctx) and comp.status == ComponentStatus.UNKNOWN:
         return Outcome(_S.INCONCLUSIVE, f"{name}: cannot tell (the model card is not readable)",
                        tuple(comp.evidence))
     where = "declared absent" if comp.origin == "declared" else "no evidence found in the repository, card or manifest"
@@ -251,7 +256,7 @@ def metadata_key_present(ctx: Context, args: dict[str, Any]) -> Outcome:
 
 
 def _no_card(ctx: Context) -> Outcome:
-    if ctx.evidence.hub.get("card_unavailable"):
+    if _card_unreadable(ctx):
         return Outcome(_S.INCONCLUSIVE, "the model card could not be read")
     return Outcome(_S.FAIL, "no model card (README.md)", (Provenance(file="README.md", line=1),))
 
@@ -298,7 +303,7 @@ def hyperparameters_documented(ctx: Context, args: dict[str, Any]) -> Outcome:
     evidence = tuple(found[k] for k in sorted(found))
     if len(found) >= need:
         return Outcome(_S.PASS, f"{len(found)} hyperparameters documented: {', '.join(sorted(found))}", evidence)
-    if ctx.evidence.hub.get("card_unavailable") and not found:
+    if _card_unreadable(ctx) and not found:
         return Outcome(_S.INCONCLUSIVE, "the model card could not be read")
     have = f" (found: {', '.join(sorted(found))})" if found else ""
     return Outcome(_S.FAIL, f"only {len(found)} of the {need} hyperparameters needed are documented{have}",
@@ -440,7 +445,7 @@ def _hyperparameter_categories(ctx: Context, categories: list[str], minimum: int
     if len(found) >= need:
         return Outcome(_S.PASS, f"documented: {', '.join(c for c in categories if c in found)}"
                        + (f" (not found: {', '.join(missing)})" if missing else ""), evidence)
-    if card is None and not names and ctx.evidence.hub.get("card_unavailable"):
+    if card is None and not names and _card_unreadable(ctx):
         return Outcome(_S.INCONCLUSIVE, "the model card could not be read")
     return Outcome(_S.FAIL, f"{len(found)} of {len(categories)} hyperparameter categories documented "
                    f"(need {need}); missing: {', '.join(missing)}", evidence)
