@@ -8,9 +8,9 @@ from pathlib import Path
 
 import git
 import pytest
+from tests.clirunner import EXAMPLES, run_cli
 
 from opencheck.exit_status import ExitStatus
-from tests.clirunner import EXAMPLES, run_cli
 
 
 def _json(path: Path | str, *extra: str) -> dict:

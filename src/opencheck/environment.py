@@ -36,8 +36,5 @@ class Environment:
     def timestamp(self) -> str:
         """ISO-8601 UTC timestamp for `generated_at`; `SOURCE_DATE_EPOCH` pins it for reproducible output."""
         epoch = self.env.get("SOURCE_DATE_EPOCH")
-        if epoch and epoch.isdigit():
-            moment = datetime.fromtimestamp(int(epoch), timezone.utc)
-        else:
-            moment = self.now()
+        moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit() else self.now()
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
