@@ -88,10 +88,11 @@ class RecordedRequest:
 class _State:
     """Shared between the main server, its foreign twin and all handler threads."""
 
-    def __init__(self, hub_root: Path, github_root: Path, latency: float) -> None:
+    def __init__(self, hub_root: Path, github_root: Path, latency: float, synthetic_count: int = 0) -> None:
         self.hub_root = hub_root
         self.github_root = github_root
         self.latency = latency
+        self.synthetic_count = synthetic_count  # synthetic/model-NNNNN entries the listing returns
         self.lock = threading.Lock()
         self.counts: Counter[str] = Counter()
         self.requests: list[RecordedRequest] = []
@@ -303,6 +304,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(200, {"standardEnvVars": [], "harnesses": {}})
         if len(raw_segments) >= 4 and raw_segments[0] == "repos" and raw_segments[3] == "license":
             return self._github_license(raw_segments[1], raw_segments[2])
+        if raw_segments == ["api", "models"]:
+            return self._list_models(params)
         if raw_segments[:2] in (["api", "models"], ["api", "datasets"]):
             kind = "model" if raw_segments[1] == "models" else "dataset"
             return self._api(kind, raw_segments[2:], params)
@@ -420,6 +423,70 @@ class _Handler(BaseHTTPRequestHandler):
             info["siblings"] = [{"rfilename": s["rfilename"]} for s in info["siblings"]]
         return self._json(200, info)
 
+    def _list_models(self, params: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
+        """GET /api/models: search/author/filter/sort/limit/expand/full, paginated by `Link: rel="next"`."""
+        expand = params.get("expand", [])
+        if unknown := [e for e in expand if e not in MODEL_EXPAND]:
+            return self._error(400, None, f'"expand" contains unknown values: {", ".join(unknown)}')
+        full = params.get("full", ["false"])[0].lower() in ("1", "true")
+        if expand and (full or "cardData" in params or "config" in params):
+            return self._error(400, None, '"expand" cannot be combined with "full", "cardData" or "config"')
+        authors = params.get("author", [])
+        search = params.get("search", [""])[0].lower()
+        tags = params.get("filter", [])
+        sort = params.get("sort", [None])[0]
+        limit = int(params["limit"][0]) if params.get("limit", [""])[0].isdigit() else None
+        cursor = int(params["cursor"][0]) if params.get("cursor", [""])[0].isdigit() else 0
+        page_size = 50
+
+        def keep(info: dict[str, Any]) -> bool:
+            repo_id = str(info.get("id", ""))
+            return ((not authors or repo_id.split("/")[0] in authors) and search in repo_id.lower()
+                    and all(t in info.get("tags", []) for t in tags))
+
+        candidates: list[dict[str, Any]] = []
+        for info_file in sorted(self.state.hub_root.glob("*/*/model.json")):
+            if info_file.parent.parent.name == "datasets":
+                continue
+            access = info_file.parent / "_server.json"
+            if access.is_file() and self.state.load_json(access).get("private"):
+                continue
+            info = self.state.load_json(info_file)
+            if keep(info):
+                candidates.append(info)
+        if self.state.synthetic_count and (not authors or "synthetic" in authors):
+            for number in range(1, self.state.synthetic_count + 1):
+                info = _synthetic_repo(f"synthetic/model-{number:05d}").info
+                if keep(info):
+                    candidates.append(info)
+        if sort in ("downloads", "likes", "lastModified", "createdAt", "trendingScore"):
+            candidates.sort(key=lambda i: i.get(sort) or 0, reverse=True)
+        if limit is not None:
+            candidates = candidates[:limit]
+        page = candidates[cursor : cursor + page_size]
+        basic = ("_id", "id", "likes", "downloads", "tags", "pipeline_tag", "library_name", "createdAt", "private")
+        items = []
+        for info in page:
+            if expand:
+                item = {k: v for k, v in info.items() if k in ("_id", "id") or k in expand}
+            elif full:
+                item = {k: v for k, v in info.items() if k not in ("cardData", "config")}
+                for extra in ("cardData", "config"):
+                    if params.get(extra, ["false"])[0].lower() in ("1", "true") and extra in info:
+                        item[extra] = info[extra]
+            else:
+                item = {k: v for k, v in info.items() if k in basic}
+            if "siblings" in item:
+                item["siblings"] = [{"rfilename": s["rfilename"]} for s in item["siblings"]]
+            items.append(item)
+        headers: dict[str, str] = {}
+        if cursor + page_size < len(candidates):
+            query = {k: v for k, v in params.items() if k != "cursor"}
+            query["cursor"] = [str(cursor + page_size)]
+            link = "/api/models?" + "&".join(f"{quote(k)}={quote(v, safe='')}" for k, vs in query.items() for v in vs)
+            headers["Link"] = f'<http://{self.headers.get("Host", "127.0.0.1")}{link}>; rel="next"'
+        return self._json(200, items, headers)
+
     def _resolve(self, method: str, kind: str, repo_id: str, revision: str, filename: str
                  ) -> tuple[int, dict[str, str], bytes]:
         repo = self._load_repo(kind, repo_id)
@@ -472,8 +539,8 @@ class HubReplayServer:
     """The replay server: `with HubReplayServer() as hub: HfApi(endpoint=hub.url)...`."""
 
     def __init__(self, hub_root: Path = HUB_ROOT, github_root: Path = GITHUB_ROOT, *,
-                 host: str = "127.0.0.1", port: int = 0, latency: float = 0.0) -> None:
-        self.state = _State(hub_root, github_root, latency)
+                 host: str = "127.0.0.1", port: int = 0, latency: float = 0.0, synthetic_count: int = 0) -> None:
+        self.state = _State(hub_root, github_root, latency, synthetic_count)
         self._main = self._make_server(host, port, foreign=False)
         # A twin on another port is a different origin: "a foreign host" for redirect tests.
         self._foreign = self._make_server(host, 0, foreign=True)
@@ -556,10 +623,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    parser.add_argument("--synthetic", type=int, default=0, help="synthetic models listed by GET /api/models")
     parser.add_argument("--root", type=Path, default=HUB_ROOT, help="Hub fixture folder")
     parser.add_argument("--github-root", type=Path, default=GITHUB_ROOT, help="GitHub fixture folder")
     args = parser.parse_args(argv)
-    server = HubReplayServer(args.root, args.github_root, host=args.host, port=args.port, latency=args.latency)
+    server = HubReplayServer(args.root, args.github_root, host=args.host, port=args.port, latency=args.latency,
+                             synthetic_count=args.synthetic)
     server.start()
     print(f"hubreplay serving {args.root} at {server.url} (synthetic/model-00001 ... available)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import typer
 
 from opencheck import __version__
-from opencheck.cli import bom_cmd, check_cmd, diff_cmd, export_cmd, init_cmd, rules_cmd
+from opencheck.cli import batch_cmd, bom_cmd, check_cmd, diff_cmd, export_cmd, init_cmd, rules_cmd
 from opencheck.environment import Environment
 from opencheck.errors import OpencheckError
 from opencheck.exit_status import ExitStatus
@@ -51,8 +51,10 @@ app.command("check", help=check_cmd.HELP, epilog=EXIT_CODES_HELP)(check_cmd.chec
 app.add_typer(rules_cmd.app, name="rules", help="List, show, validate and document rule packs.")
 app.command("diff", help=diff_cmd.HELP)(diff_cmd.diff)
 app.command("init", help=init_cmd.HELP, epilog=EXIT_CODES_HELP)(init_cmd.init)
-app.add_typer(export_cmd.app, name="export", help="Export results in other tools' formats (mot: a MOT manifest).")
+app.add_typer(export_cmd.app, name="export", help="Export results in other tools' formats (mot: a MOT manifest; "
+              "--db: a batch store as csv, jsonl, parquet or html).")
 app.command("bom", help=bom_cmd.HELP, epilog=EXIT_CODES_HELP)(bom_cmd.bom)
+app.command("batch", help=batch_cmd.HELP, epilog=EXIT_CODES_HELP)(batch_cmd.batch)
 
 
 def _mount_optional() -> None:

@@ -9,8 +9,33 @@ import typer
 
 from opencheck.environment import Environment
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+app = typer.Typer(invoke_without_command=True, add_completion=False, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]})
+
+
+@app.callback()
+def export_db(
+    ctx: typer.Context,
+    db: Path | None = typer.Option(None, "--db", help="Export a batch store (from `opencheck batch --db`)."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="With --db: csv, jsonl, parquet or html."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="With --db: write to FILE (default stdout)."),
+    diff: Path | None = typer.Option(None, "--diff", help="With --db: list models whose openness changed "
+                                     "since OLD.sqlite instead of exporting."),
+) -> None:
+    """Export results: `export --db FILE --format ...` for a batch store, or a sub-command such as `mot`."""
+    if ctx.invoked_subcommand is not None:
+        if db is not None:
+            from opencheck.errors import UsageError
+
+            raise UsageError("--db exports a batch store; it does not combine with a sub-command")
+        return
+    env: Environment = ctx.obj or Environment()
+    if db is None:
+        env.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit(0)
+    from opencheck.cli.batch_cmd import export_store
+
+    export_store(env, db, fmt, output, diff)
 
 MOT_HELP = (
     "Write a manifest the Model Openness Tool accepts for submission (MOT's model YAML) for TARGET: the declared "

@@ -96,14 +96,14 @@ class _Hub:
     """The requests of one collection: Hub client, GitHub client, cache and the request count."""
 
     def __init__(self, target: HubTarget, *, endpoint: str, token: str | None, cache: HubCache | None,
-                 timeout: float, retry: RetryPolicy) -> None:
+                 timeout: float, retry: RetryPolicy, http: httpx2.Client | None = None) -> None:
         self.target = target
         self.endpoint = endpoint
         self.host = urlsplit(endpoint).hostname or endpoint
         self.token = token
         self.cache = cache
         self.timeout = timeout
-        self.client = CountingClient(timeout=timeout, retry=retry)
+        self.client = CountingClient(timeout=timeout, retry=retry, http=http)
         self.github: CountingClient | None = None
         self.retry = retry
 
@@ -277,8 +277,15 @@ def collect_hub(
     no_github: bool = False,
     timeout: float = 10.0,
     retry: RetryPolicy | None = None,
+    prefetched_info: dict[str, Any] | None = None,
+    http_client: httpx2.Client | None = None,
 ) -> Evidence:
-    """Collect evidence for a Hub model; raise SourceError (one line, no token) when that is impossible."""
+    """Collect evidence for a Hub model; raise SourceError (one line, no token) when that is impossible.
+
+    `prefetched_info` (batch mode) is the model's entry from a `GET /api/models?expand=...` listing: for an
+    unpinned target it replaces the model-info request, so the check costs one request (the README).
+    `http_client` is a shared connection pool (batch mode); the request count stays per check.
+    """
     if unknown := set(needs) - KNOWN_NEEDS:
         raise UsageError(f"unknown Hub lookups requested: {', '.join(sorted(unknown))}")
     offline = offline or _env_true("HF_HUB_OFFLINE") or _env_true("TRANSFORMERS_OFFLINE")
@@ -286,12 +293,12 @@ def collect_hub(
     github_api = _check_url(github_api.rstrip("/"), "GitHub API endpoint")
     cache = HubCache(cache_dir or default_cache_root()) if use_cache else None
     hub = _Hub(target, endpoint=endpoint, token=None if offline else _resolve_token(token), cache=cache,
-               timeout=timeout, retry=retry or RetryPolicy())
+               timeout=timeout, retry=retry or RetryPolicy(), http=http_client)
     try:
         if offline:
             info, readme_state, readme_text = _from_cache_only(target, cache)
         else:
-            info, readme_state, readme_text = _fetch_core(hub)
+            info, readme_state, readme_text = _fetch_core(hub, _usable_listing_info(target, prefetched_info))
         evidence = _build_evidence(target, endpoint, info, readme_state, readme_text)
         evidence.hub["from_cache"] = hub.requests == 0
         _extras(hub, evidence, info, needs=needs, offline=offline, github_api=github_api,
@@ -321,11 +328,26 @@ def _from_cache_only(target: HubTarget, cache: HubCache | None) -> tuple[dict[st
     return info, entry["state"], entry.get("text")
 
 
-def _fetch_core(hub: _Hub) -> tuple[dict[str, Any], str, str | None]:
+def _usable_listing_info(target: HubTarget, info: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A listing entry stands in for model_info only for the same repo at its default branch, with sha + files."""
+    if info is None or target.revision is not None:
+        return None
+    if info.get("id") != target.repo_id or not isinstance(info.get("sha"), str) or not is_commit_sha(info["sha"]):
+        return None
+    return info if isinstance(info.get("siblings"), list) else None
+
+
+def _fetch_core(hub: _Hub, listed: dict[str, Any] | None = None) -> tuple[dict[str, Any], str, str | None]:
     target, cache = hub.target, hub.cache
     info: dict[str, Any] | None = None
     if cache is not None and target.pinned:
         info = cache.get_model_info(target.repo_id, target.revision or "")
+    if listed is not None:
+        # The listing already told the commit: a full cached answer for it beats the listing's (no blob sizes).
+        info = (cache.get_model_info(target.repo_id, listed["sha"]) if cache is not None else None) or listed
+        if cache is not None:
+            cache.put_sha(target.repo_id, "main", listed["sha"])
+        return _readme_for(hub, info)
     if info is None and cache is not None and not target.pinned and cache.has_repo(target.repo_id):
         # Seen before: learn the commit cheaply, and reuse everything stored under it if it has not moved.
         sha = hub.model_info(target.revision, expand_sha=True)["sha"]
@@ -339,6 +361,11 @@ def _fetch_core(hub: _Hub) -> tuple[dict[str, Any], str, str | None]:
         cache.put_model_info(target.repo_id, sha, info)
         if not target.pinned:
             cache.put_sha(target.repo_id, target.revision or "main", sha)
+    return _readme_for(hub, info)
+
+
+def _readme_for(hub: _Hub, info: dict[str, Any]) -> tuple[dict[str, Any], str, str | None]:
+    target, cache, sha = hub.target, hub.cache, info["sha"]
     sibling = next((s for s in _siblings(info) if s["rfilename"] == "README.md"), None)
     if sibling is None:
         # The sibling list is complete (files_metadata): no README at this commit, no request needed.

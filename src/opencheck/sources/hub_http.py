@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx2
@@ -25,6 +26,16 @@ _RATELIMIT_RE = re.compile(r'"(?P<bucket>\w+)"\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\
 USER_AGENT = f"opencheck/{_opencheck_version}"
 
 
+class RequestLimiter(Protocol):
+    """A gate shared by concurrent checks (batch mode): waits before each request, learns from each response."""
+
+    def acquire(self) -> None:
+        """Block until a request may be sent."""
+
+    def observe(self, status: int, headers: Mapping[str, str]) -> None:
+        """Learn from a response's status and rate-limit headers (429, `RateLimit`, `Retry-After`)."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How transient failures (429, 5xx, timeouts, resets) are retried; `sleep` is injectable for tests."""
@@ -35,6 +46,7 @@ class RetryPolicy:
     max_total_wait: float = 60.0  # give up rather than wait longer than this in total
     retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    limiter: RequestLimiter | None = field(default=None, compare=False)  # shared across a batch's checks
 
 
 @dataclass
@@ -84,30 +96,40 @@ def describe_transport_error(exc: Exception, timeout: float) -> str:
     return exc.__class__.__name__
 
 
+def make_http_client(timeout: float, max_connections: int | None = None) -> httpx2.Client:
+    """The httpx2 client CountingClient uses; batch mode builds one and shares it between threads."""
+    limits = httpx2.Limits(max_connections=max_connections, max_keepalive_connections=max_connections) \
+        if max_connections else httpx2.Limits()
+    # follow_redirects=False: we decide per hop whether credentials may follow (never to another host).
+    return httpx2.Client(timeout=httpx2.Timeout(timeout), follow_redirects=False, limits=limits,
+                         headers={"User-Agent": USER_AGENT}, trust_env=True)
+
+
 class CountingClient:
     """An httpx2 client that counts every request it sends (retries and redirect hops included)."""
 
-    def __init__(self, *, timeout: float, retry: RetryPolicy, max_bytes: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, *, timeout: float, retry: RetryPolicy, max_bytes: int = 32 * 1024 * 1024,
+                 http: httpx2.Client | None = None) -> None:
         self.timeout = timeout
         self.retry = retry
         self.max_bytes = max_bytes
         self.requests = 0
-        self._http: httpx2.Client | None = None
+        # A borrowed client (batch mode shares one connection pool between threads) is never closed here.
+        self._http: httpx2.Client | None = http
+        self._borrowed = http is not None
 
     @property
     def _client(self) -> httpx2.Client:
         # Created on first use: building a client (SSL context) costs more than a fully cached check.
         if self._http is None:
-            # follow_redirects=False: we decide per hop whether credentials may follow (never to another host).
-            self._http = httpx2.Client(timeout=httpx2.Timeout(self.timeout), follow_redirects=False,
-                                       headers={"User-Agent": USER_AGENT}, trust_env=True)
+            self._http = make_http_client(self.timeout)
         return self._http
 
     def close(self) -> None:
         """Release connections."""
-        if self._http is not None:
+        if self._http is not None and not self._borrowed:
             self._http.close()
-            self._http = None
+        self._http, self._borrowed = None, False
 
     def __enter__(self) -> CountingClient:
         return self
@@ -117,10 +139,15 @@ class CountingClient:
 
     def _send_once(self, url: str, params: Mapping[str, str | list[str]] | None,
                    headers: Mapping[str, str]) -> FetchResult:
+        limiter = self.retry.limiter
+        if limiter is not None:
+            limiter.acquire()
         self.requests += 1
         deadline = time.monotonic() + self.timeout
         request = self._client.build_request("GET", url, params=params, headers=dict(headers))
         response = self._client.send(request, stream=True)
+        if limiter is not None:
+            limiter.observe(response.status_code, response.headers)
         try:
             chunks: list[bytes] = []
             size = 0

@@ -1,0 +1,1 @@
+"""Batch audits: many targets, one resumable SQLite store, a shared Hub rate limiter, exports and charts."""

@@ -1,0 +1,363 @@
+"""Run a batch: stream targets, check them concurrently, write every outcome from this one thread.
+
+Workers (threads here, Dask workers in dask_executor) fetch and evaluate and return plain dicts; only the
+thread that called `run_batch` touches the SQLite store. In-flight work is bounded (2 x jobs), so memory
+stays flat however many targets stream in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from opencheck.batch.limiter import SharedLimiter
+from opencheck.batch.store import PackKey, Store
+from opencheck.batch.targets import BatchTarget
+from opencheck.check import CheckOptions
+from opencheck.errors import OpencheckError, UsageError
+
+DEFAULT_JOBS = 8
+WEIGHTS, DATA, CODE = "Model parameters (Final)", "Datasets", "Training code"
+
+
+@dataclass
+class WorkerSettings:
+    """What a worker needs besides the target: picklable, so Dask can ship it once to each worker."""
+
+    options: CheckOptions
+    generated_at: str
+    max_retries: int = 5
+    backoff: float = 1.0
+    max_total_wait: float = 300.0
+    rate: float | None = None
+    timeout: float = 10.0
+    jobs: int = DEFAULT_JOBS
+    run_key: str = ""  # identifies the per-process limiter/connection pool of this run
+
+
+@dataclass
+class BatchResult:
+    """Counts of one run, for the summary and the exit code."""
+
+    checked: int = 0
+    skipped: int = 0
+    failed: int = 0
+    gate_failed: int = 0
+    requests: int = 0  # all requests sent (listing, probes, checks, retries)
+    check_requests: int = 0  # requests spent by successful checks
+    errors: Counter[str] = field(default_factory=Counter)
+    grades: dict[str, Counter[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+    limiter: dict[str, float] = field(default_factory=dict)
+    interrupted: bool = False
+
+    @property
+    def done(self) -> int:
+        """Targets handled so far."""
+        return self.checked + self.skipped + self.failed
+
+
+# -- per-process resources (one limiter and one connection pool per run and process) ----------------------------
+
+_RESOURCES: dict[str, tuple[SharedLimiter, Any]] = {}
+_RESOURCES_LOCK = threading.Lock()
+
+
+def _resources(settings: WorkerSettings) -> tuple[SharedLimiter, Any]:
+    with _RESOURCES_LOCK:
+        if settings.run_key not in _RESOURCES:
+            from opencheck.sources.hub_http import make_http_client
+
+            _RESOURCES[settings.run_key] = (SharedLimiter(settings.rate),
+                                            make_http_client(settings.timeout, max(settings.jobs * 2, 10)))
+        return _RESOURCES[settings.run_key]
+
+
+def release_resources(run_key: str) -> None:
+    """Close the connection pool of a finished run."""
+    with _RESOURCES_LOCK:
+        entry = _RESOURCES.pop(run_key, None)
+    if entry is not None:
+        entry[1].close()
+
+
+def _retry_policy(settings: WorkerSettings) -> Any:
+    from opencheck.sources.hub_http import RetryPolicy
+
+    limiter, _http = _resources(settings)
+    return RetryPolicy(max_retries=settings.max_retries, base_delay=settings.backoff,
+                       max_total_wait=settings.max_total_wait, limiter=limiter)
+
+
+# -- classification ---------------------------------------------------------------------------------------------
+
+def error_kind(message: str) -> str:
+    """A short category for an error message (used for counts and the errors table)."""
+    text = message.lower()
+    for needle, kind in (("rate limited", "rate-limited"), ("not found", "not-found"), ("gated", "gated"),
+                         ("server error", "server-error"), ("timed out", "timeout"), ("cannot connect", "network"),
+                         ("connection", "network"), ("invalid json", "bad-response"),
+                         ("unexpected response", "bad-response"), ("access denied", "access-denied")):
+        if needle in text:
+            return kind
+    return "error"
+
+
+def is_local(target: str) -> bool:
+    """Whether a target names an existing path (as `collect` decides)."""
+    return os.path.lexists(target)
+
+
+def pack_keys(options: CheckOptions) -> list[PackKey]:
+    """The (name, version) of each pack of a run."""
+    return [PackKey(p.name, p.version) for p in options.packs]
+
+
+def packs_key(keys: list[PackKey]) -> str:
+    """A stable text key for a set of packs (reports are unique per target, sha and this key)."""
+    return ",".join(sorted(f"{k.name}@{k.version}" for k in keys))
+
+
+# -- the work of one target (runs on a worker) -----------------------------------------------------------------
+
+def _probe_sha(target: str, settings: WorkerSettings) -> str:
+    """One `?expand=sha` request: the commit a Hub target points at now."""
+    from opencheck.sources.hub_http import CountingClient
+    from opencheck.sources.hub_target import parse_hub_target
+
+    hub = settings.options.hub
+    parsed = parse_hub_target(target)
+    endpoint = (hub.endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+    _limiter, http = _resources(settings)
+    client = CountingClient(timeout=settings.timeout, retry=_retry_policy(settings), http=http)
+    from urllib.parse import quote
+
+    path = f"/api/models/{parsed.repo_id}" + (f"/revision/{quote(parsed.revision, safe='')}"
+                                              if parsed.revision else "")
+    headers = {"Authorization": f"Bearer {hub.token}"} if hub.token else {}
+    result = client.fetch(f"{endpoint}{path}", what=f"model info for {target}", params={"expand": ["sha"]},
+                          headers=headers)
+    if result.status == 200:
+        try:
+            sha = json.loads(result.body).get("sha")
+        except (ValueError, AttributeError):
+            sha = None
+        if isinstance(sha, str):
+            return sha
+    return ""  # unknown: the full check will report the real problem
+
+
+def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerSettings) -> dict[str, Any]:
+    """Check one target and return a plain, picklable outcome; never raises."""
+    from opencheck.check import build_report
+    from opencheck.collect import collect
+
+    target = item.target
+    try:
+        local = is_local(target)
+        if done_shas and not local:
+            sha = _probe_sha(target, settings)
+            if sha and sha in done_shas:
+                return {"status": "skipped", "target": target, "sha": sha, "requests": 1}
+        options = settings.options
+        if local:
+            evidence = collect(target, source=options.source, hub=options.hub)
+        else:
+            from opencheck.sources.hub import collect_hub
+            from opencheck.sources.hub_target import parse_hub_target
+
+            hub = options.hub
+            _limiter, http = _resources(settings)
+            evidence = collect_hub(parse_hub_target(target), endpoint=hub.endpoint, token=hub.token,
+                                   cache_dir=hub.cache_dir, use_cache=hub.use_cache, offline=hub.offline,
+                                   needs=hub.needs, github_api=hub.github_api, github_token=hub.github_token,
+                                   no_github=hub.no_github, timeout=settings.timeout,
+                                   retry=_retry_policy(settings), prefetched_info=item.info, http_client=http)
+        report = build_report(evidence, options, settings.generated_at)
+        return _outcome(target, local, report)
+    except OpencheckError as exc:
+        kind = "invalid-target" if isinstance(exc, UsageError) else error_kind(str(exc))
+        return {"status": "error", "target": target, "kind": kind, "message": str(exc)[:1000], "requests": 0}
+    except Exception as exc:  # one model's bug must not end a run of thousands: record it as its error row
+        return {"status": "error", "target": target, "kind": "internal",
+                "message": f"internal error: {type(exc).__name__}: {str(exc)[:500]}", "requests": 0}
+
+
+def _outcome(target: str, local: bool, report: Any) -> dict[str, Any]:
+    data = report.to_dict()
+    ev = report.evidence
+    sha = ev.target.resolved_sha or (ev.git.commit if ev.git is not None else None) or "local"
+    components = {c["name"]: c for c in data["components"]}
+
+    def licence(name: str) -> tuple[str | None, str | None]:
+        row = components.get(name) or {}
+        return row.get("normalised") or row.get("licence"), row.get("licence_class")
+
+    weights, weights_class = licence(WEIGHTS)
+    data_lic, data_class = licence(DATA)
+    _code, code_class = licence(CODE)
+    compact = json.dumps({c["name"]: {"status": c["status"], "licence_class": c["licence_class"]}
+                          for c in data["components"]}, separators=(",", ":"))
+    org = None if local else target.split("/", 1)[0]
+    rows = []
+    for pack in data["packs"]:
+        grade, counts = pack["grade"], pack.get("counts", {})
+        rows.append({
+            "target": target, "sha": sha, "pack": pack["name"], "pack_version": pack["version"],
+            "kind": "local" if local else "hub", "org": org, "pack_sha256": pack.get("sha256"),
+            "scheme": grade.get("scheme"), "grade": grade.get("value"), "grade_label": grade.get("label"),
+            "grade_rank": grade.get("rank"), "score": grade.get("score"),
+            "rules_passed": counts.get("pass", 0), "rules_warned": counts.get("warn", 0),
+            "rules_failed": counts.get("fail", 0), "rules_inconclusive": counts.get("inconclusive", 0),
+            "gate_passed": int(not report.gate_failed),
+            "weights_licence": weights, "weights_licence_class": weights_class,
+            "data_licence": data_lic, "data_licence_class": data_class, "code_licence_class": code_class,
+            "components": compact, "requests": ev.requests, "checked_at": "",
+        })
+    keys = [PackKey(p["name"], p["version"]) for p in data["packs"]]
+    return {"status": "ok", "target": target, "sha": sha, "packs_key": packs_key(keys),
+            "report": json.dumps(data, separators=(",", ":")), "rows": rows, "requests": ev.requests,
+            "gate_failed": report.gate_failed, "grades": {p["name"]: p["grade"]["value"] for p in data["packs"]}}
+
+
+# -- executors ------------------------------------------------------------------------------------------------
+
+class ThreadExecutor:
+    """Checks on a thread pool in this process (the default)."""
+
+    def __init__(self, settings: WorkerSettings) -> None:
+        self.settings = settings
+        self.pool = ThreadPoolExecutor(max_workers=settings.jobs, thread_name_prefix="opencheck-batch")
+
+    def submit(self, item: BatchTarget, done_shas: frozenset[str]) -> Future[dict[str, Any]]:
+        """Start one check."""
+        return self.pool.submit(check_target, item, done_shas, self.settings)
+
+    @staticmethod
+    def wait_any(futures: set[Any], timeout: float) -> tuple[set[Any], set[Any]]:
+        """Wait until one future finishes (or the timeout passes)."""
+        done, pending = wait(futures, timeout=timeout, return_when=FIRST_COMPLETED)
+        return set(done), set(pending)
+
+    def limiter_stats(self) -> dict[str, float]:
+        """The shared limiter's counters."""
+        return _resources(self.settings)[0].stats()
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the pool (dropping queued work when cancelling)."""
+        self.pool.shutdown(wait=True, cancel_futures=cancel)
+        release_resources(self.settings.run_key)
+
+
+# -- the run --------------------------------------------------------------------------------------------------
+
+def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSettings, *, run_id: int,
+              refresh: bool = False, executor: Any = None, on_progress: Callable[[BatchResult, str], None]
+              | None = None, clock: Callable[[], str] | None = None) -> BatchResult:
+    """Check every target, write outcomes to the store as they arrive, and return the counts."""
+    keys = pack_keys(settings.options)
+    executor = executor or ThreadExecutor(settings)
+    result = BatchResult(grades={k.name: Counter() for k in keys})
+    started = time.monotonic()
+    now = clock or (lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    inflight: set[Any] = set()
+    cap = max(2, settings.jobs * 2)
+    report = on_progress or (lambda _r, _e: None)
+
+    def handle(outcome: dict[str, Any]) -> None:
+        status = outcome["status"]
+        if status == "ok":
+            stamp = now()
+            for row in outcome["rows"]:
+                row["checked_at"] = stamp
+            store.write_result(outcome, run_id, refresh=refresh)
+            result.checked += 1
+            result.check_requests += outcome["requests"]
+            result.gate_failed += bool(outcome["gate_failed"])
+            for pack, grade in outcome["grades"].items():
+                result.grades.setdefault(pack, Counter())[grade] += 1
+        elif status == "skipped":
+            result.skipped += 1
+        else:
+            store.write_error(outcome["target"], outcome.get("sha"), outcome["kind"], outcome["message"],
+                              outcome.get("requests", 0), run_id, now())
+            result.failed += 1
+            result.errors[outcome["kind"]] += 1
+        report(result, status)
+
+    def drain(limit: int) -> None:
+        nonlocal inflight
+        while len(inflight) > limit:
+            done, inflight = executor.wait_any(inflight, 1.0)
+            for future in done:
+                handle(future.result())
+            if not done:
+                report(result, "tick")
+
+    try:
+        for item in _dedupe(targets):
+            decision = _plan(item, store, keys, refresh)
+            if decision is None:
+                result.skipped += 1
+                report(result, "skipped")
+                continue
+            inflight.add(executor.submit(item, decision))
+            drain(cap - 1)
+        drain(0)
+    except KeyboardInterrupt:
+        result.interrupted = True
+        executor.close(cancel=True)
+        # Checks that finished before the interrupt are kept; the rest is retried by the next run.
+        for future in inflight:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                handle(future.result())
+        raise
+    finally:
+        result.seconds = time.monotonic() - started
+        result.limiter = executor.limiter_stats()
+        result.requests = int(result.limiter.get("requests", 0))
+        if not result.interrupted:
+            executor.close()
+    return result
+
+
+def _dedupe(targets: Iterable[BatchTarget], window: int = 100_000) -> Iterator[BatchTarget]:
+    """Drop repeated targets (a file and a listing may overlap) with a bounded memory of recent ones."""
+    seen: dict[str, None] = {}
+    for item in targets:
+        if item.target in seen:
+            continue
+        seen[item.target] = None
+        if len(seen) > window:
+            seen.pop(next(iter(seen)))
+        yield item
+
+
+def _plan(item: BatchTarget, store: Store, keys: list[PackKey], refresh: bool) -> frozenset[str] | None:
+    """None = already done, skip; else the shas already done for this target (the worker probes if any)."""
+    if refresh:
+        return frozenset()
+    target = item.target
+    sha = item.info.get("sha") if item.info else None
+    if isinstance(sha, str):
+        return None if store.is_done(target, sha, keys) else frozenset()
+    if is_local(target):
+        return None if store.is_done(target, None, keys) else frozenset()
+    from opencheck.sources.hub_target import is_commit_sha, parse_hub_target
+
+    try:
+        revision = parse_hub_target(target).revision
+    except OpencheckError:
+        return frozenset()  # the worker records the invalid target
+    if revision and is_commit_sha(revision):
+        return None if store.is_done(target, revision, keys) else frozenset()
+    if not store.has_target(target):
+        return frozenset()
+    return frozenset(store.done_shas(target, keys)) or frozenset()

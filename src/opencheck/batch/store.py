@@ -1,0 +1,275 @@
+"""The batch store: one SQLite file (WAL), written by one thread, safe to kill at any moment.
+
+Tables:
+    runs     one row per `opencheck batch` invocation (options, start, end, counts)
+    reports  the full JSON report of one check: UNIQUE(target, sha, packs)
+    results  one row per (target, sha, pack, pack_version): headline grade and key figures; UNIQUE on that key
+    errors   the last failure of a target that has no result yet: UNIQUE(target)
+
+Every check is written in one transaction (report + its result rows + clearing its error), so after a
+`kill -9` a target is either fully stored or absent; UNIQUE keys make a rerun unable to duplicate it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opencheck.errors import SourceError, UsageError
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    tool_version TEXT NOT NULL,
+    options TEXT NOT NULL,
+    checked INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    sha TEXT NOT NULL,
+    packs TEXT NOT NULL,
+    report TEXT NOT NULL,
+    UNIQUE (target, sha, packs)
+);
+CREATE TABLE IF NOT EXISTS results (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    sha TEXT NOT NULL,
+    pack TEXT NOT NULL,
+    pack_version TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    org TEXT,
+    pack_sha256 TEXT,
+    scheme TEXT,
+    grade TEXT,
+    grade_label TEXT,
+    grade_rank INTEGER,
+    score REAL,
+    rules_passed INTEGER,
+    rules_warned INTEGER,
+    rules_failed INTEGER,
+    rules_inconclusive INTEGER,
+    gate_passed INTEGER NOT NULL,
+    weights_licence TEXT,
+    weights_licence_class TEXT,
+    data_licence TEXT,
+    data_licence_class TEXT,
+    code_licence_class TEXT,
+    components TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    checked_at TEXT NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    UNIQUE (target, sha, pack, pack_version)
+);
+CREATE INDEX IF NOT EXISTS results_by_pack ON results (pack, target);
+CREATE TABLE IF NOT EXISTS errors (
+    target TEXT PRIMARY KEY,
+    sha TEXT,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    requests INTEGER NOT NULL DEFAULT 0,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    at TEXT NOT NULL
+);
+"""
+
+RESULT_COLUMNS = (
+    "target", "sha", "pack", "pack_version", "kind", "org", "pack_sha256", "scheme", "grade", "grade_label",
+    "grade_rank", "score", "rules_passed", "rules_warned", "rules_failed", "rules_inconclusive", "gate_passed",
+    "weights_licence", "weights_licence_class", "data_licence", "data_licence_class", "code_licence_class",
+    "components", "requests", "checked_at",
+)
+
+
+@dataclass(frozen=True)
+class PackKey:
+    """A pack as results are keyed: name and version."""
+
+    name: str
+    version: str
+
+
+def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    try:
+        if readonly:
+            if not path.is_file():
+                raise UsageError(f"{path}: no such database")
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 30000")
+        return conn
+    except sqlite3.Error as exc:
+        raise SourceError(f"{path}: cannot open the database: {exc}") from None
+
+
+class Store:
+    """Read/write access to a batch database; all writes go through the one thread that owns it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = _connect(path)
+        try:
+            # WAL: readers (exports, progress probes) never block the writer; NORMAL sync survives kill -9.
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.executescript(SCHEMA)
+            self._check_version()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise SourceError(f"{path}: not an opencheck batch database ({exc})") from None
+
+    def _check_version(self) -> None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        elif row["value"] != SCHEMA_VERSION:
+            raise UsageError(f"{self.path}: store schema version {row['value']}, this opencheck writes "
+                             f"{SCHEMA_VERSION}; use a new --db file")
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- runs ----------------------------------------------------------------------------------------------
+    def start_run(self, started_at: str, tool_version: str, options: dict[str, Any]) -> int:
+        """Record a new run and return its id."""
+        cur = self.conn.execute("INSERT INTO runs (started_at, tool_version, options) VALUES (?, ?, ?)",
+                                (started_at, tool_version, json.dumps(options, sort_keys=True)))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, finished_at: str, counts: dict[str, int]) -> None:
+        """Stamp the end of a run with its counts."""
+        self.conn.execute("UPDATE runs SET finished_at = ?, checked = ?, skipped = ?, failed = ?, requests = ? "
+                          "WHERE id = ?", (finished_at, counts.get("checked", 0), counts.get("skipped", 0),
+                                           counts.get("failed", 0), counts.get("requests", 0), run_id))
+
+    # -- what is done ----------------------------------------------------------------------------------------
+    def is_done(self, target: str, sha: str | None, packs: Sequence[PackKey]) -> bool:
+        """Whether every pack (at its version) has a result for `target` at `sha` (any sha when None)."""
+        if not packs:
+            return False
+        clause = " OR ".join("(pack = ? AND pack_version = ?)" for _ in packs)
+        args: list[Any] = [target]
+        sql = "SELECT sha, COUNT(DISTINCT pack) AS n FROM results WHERE target = ?"
+        if sha is not None:
+            sql += " AND sha = ?"
+            args.append(sha)
+        sql += f" AND ({clause}) GROUP BY sha HAVING n = ? LIMIT 1"
+        for p in packs:
+            args += [p.name, p.version]
+        args.append(len(packs))
+        return self.conn.execute(sql, args).fetchone() is not None
+
+    def done_shas(self, target: str, packs: Sequence[PackKey]) -> list[str]:
+        """The commits of `target` for which every pack (at its version) has a result."""
+        clause = " OR ".join("(pack = ? AND pack_version = ?)" for _ in packs)
+        args: list[Any] = [target]
+        for p in packs:
+            args += [p.name, p.version]
+        rows = self.conn.execute(f"SELECT sha FROM results WHERE target = ? AND ({clause}) GROUP BY sha "
+                                 "HAVING COUNT(DISTINCT pack) = ?", [*args, len(packs)])
+        return [r["sha"] for r in rows]
+
+    def has_target(self, target: str) -> bool:
+        """Whether any result exists for `target` (then a rerun must learn its current sha to decide)."""
+        return self.conn.execute("SELECT 1 FROM results WHERE target = ? LIMIT 1", (target,)).fetchone() is not None
+
+    # -- writes ----------------------------------------------------------------------------------------------
+    def write_result(self, outcome: dict[str, Any], run_id: int, *, refresh: bool) -> None:
+        """Store one successful check (report + one row per pack) in a single transaction."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = conn.execute(
+                "INSERT INTO reports (target, sha, packs, report) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (target, sha, packs) DO UPDATE SET report = excluded.report RETURNING id",
+                (outcome["target"], outcome["sha"], outcome["packs_key"], outcome["report"]))
+            report_id = cur.fetchone()[0]
+            names = ", ".join(RESULT_COLUMNS)
+            marks = ", ".join("?" for _ in RESULT_COLUMNS)
+            conflict = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in (*RESULT_COLUMNS, "run_id",
+                                                                                      "report_id"))
+                        if refresh else "DO NOTHING")
+            for row in outcome["rows"]:
+                conn.execute(f"INSERT INTO results ({names}, run_id, report_id) VALUES ({marks}, ?, ?) "
+                             f"ON CONFLICT (target, sha, pack, pack_version) {conflict}",
+                             [row[c] for c in RESULT_COLUMNS] + [run_id, report_id])
+            conn.execute("DELETE FROM errors WHERE target = ?", (outcome["target"],))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def write_error(self, target: str, sha: str | None, kind: str, message: str, requests: int, run_id: int,
+                    at: str) -> None:
+        """Record (or update) the failure of one target."""
+        self.conn.execute(
+            "INSERT INTO errors (target, sha, kind, message, requests, run_id, at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (target) DO UPDATE SET sha = excluded.sha, kind = excluded.kind, "
+            "message = excluded.message, attempts = errors.attempts + 1, requests = excluded.requests, "
+            "run_id = excluded.run_id, at = excluded.at",
+            (target, sha, kind, message, requests, run_id, at))
+
+
+class StoreReader:
+    """Read-only access for exports and comparisons (streams rows; never loads a whole table)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = _connect(path, readonly=True)
+        try:
+            self.conn.execute("SELECT 1 FROM results LIMIT 1")
+        except sqlite3.DatabaseError:
+            self.conn.close()
+            raise UsageError(f"{path}: not an opencheck batch database") from None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> StoreReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def latest_rows(self) -> Iterator[sqlite3.Row]:
+        """The newest result per (target, pack), ordered by target then pack."""
+        return self.conn.execute(
+            "SELECT r.* FROM results r WHERE r.id = (SELECT r2.id FROM results r2 WHERE r2.target = r.target "
+            "AND r2.pack = r.pack ORDER BY r2.checked_at DESC, r2.id DESC LIMIT 1) ORDER BY r.target, r.pack")
+
+    def errors(self) -> Iterator[sqlite3.Row]:
+        """Targets whose last attempt failed and that have no result."""
+        return self.conn.execute("SELECT * FROM errors ORDER BY target")
+
+    def count(self, table: str) -> int:
+        """Rows in a table (results, errors, reports, runs)."""
+        if table not in ("results", "errors", "reports", "runs"):
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])

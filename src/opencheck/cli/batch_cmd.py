@@ -1,0 +1,271 @@
+"""`opencheck batch`: check many models into a resumable SQLite store."""
+
+from __future__ import annotations
+
+import uuid
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from opencheck.environment import Environment
+from opencheck.errors import UsageError
+from opencheck.exit_status import ExitStatus
+
+HELP = (
+    "Check many models (a TARGETS file: one per line, or CSV/JSONL with a 'repo' column; and/or Hub queries "
+    "--author/--search/--filter/--sort/--limit) and store one row per model, commit and pack in --db (SQLite). "
+    "Rerunning skips what is done at the same commit, so an interrupted run resumes; --refresh re-checks. "
+    "Export with `opencheck export --db FILE --format csv|jsonl|parquet|html`."
+)
+
+
+class Lookup(str, Enum):
+    """Extra Hub lookups per model (each costs requests)."""
+
+    REFS = "refs"
+    DATASETS = "datasets"
+    GITHUB = "github"
+
+
+class ExecutorOpt(str, Enum):
+    """Where checks run."""
+
+    THREADS = "threads"
+    DASK = "dask"
+
+
+def _path(env: Environment, path: Path) -> Path:
+    return path if path.is_absolute() else env.cwd / path
+
+
+def batch(
+    ctx: typer.Context,
+    targets_file: Path | None = typer.Argument(None, help="File of targets: Hub ids and local paths, one per "
+                                               "line (# comments), or CSV / JSONL with a 'repo' column."),
+    db: Path | None = typer.Option(None, "--db", help="SQLite store to write (created if missing)."),
+    author: list[str] = typer.Option([], "--author", help="List the Hub models of ORG (repeatable)."),
+    search: str | None = typer.Option(None, "--search", help="List Hub models whose id contains TEXT."),
+    filter_: list[str] = typer.Option([], "--filter", help="List Hub models with this tag, e.g. "
+                                      "license:apache-2.0 (repeatable: all must match)."),
+    sort: str | None = typer.Option(None, "--sort", help="Sort the listing: downloads, likes, lastModified..."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most N models per listing (per --author)."),
+    pack: list[str] = typer.Option([], "--pack", "-p", help="Rule pack (as for check; repeatable; 'all')."),
+    fail_under: list[str] = typer.Option([], "--fail-under", help="Gate as for check: exit 1 if any model is "
+                                         "below it (e.g. mof=II)."),
+    fail_on: str | None = typer.Option(None, "--fail-on", help="Gate as for check: error, warning or info."),
+    config_file: Path | None = typer.Option(None, "--config", help="Project configuration (as for check)."),
+    jobs: int = typer.Option(8, "--jobs", "-j", min=1, max=256, help="Concurrent checks."),
+    refresh: bool = typer.Option(False, "--refresh", help="Re-check targets already in the store."),
+    lookup: list[Lookup] = typer.Option([], "--lookup", help="Extra per-model Hub lookups (refs, datasets, "
+                                        "github; repeatable). Default none: about one request per model."),
+    rate: float | None = typer.Option(None, "--rate", min=0.01, help="At most N Hub requests per second "
+                                      "(on top of honouring 429 / RateLimit headers)."),
+    max_retries: int = typer.Option(5, "--max-retries", min=0, max=20, help="Retries of a request on 429, "
+                                    "5xx and timeouts."),
+    backoff: float = typer.Option(1.0, "--backoff", min=0.0, help="First retry delay in seconds (doubles)."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds per request."),
+    token: str | None = typer.Option(None, "--token", help="Hugging Face token (default: $HF_TOKEN). "
+                                     "Never printed."),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Cache folder for Hub metadata."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
+    executor: ExecutorOpt = typer.Option(ExecutorOpt.THREADS, "--executor", help="threads (default) or dask "
+                                         "(needs opencheck[dask] and --scheduler)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
+    compare: Path | None = typer.Option(None, "--compare", help="List models whose openness changed between "
+                                        "OLD.sqlite and --db (after the run, if targets are given)."),
+) -> None:
+    """Check many models into a SQLite store."""
+    env: Environment = ctx.obj or Environment()
+    from opencheck.batch.targets import HubQuery
+
+    query = HubQuery(authors=list(author), search=search, filters=list(filter_), sort=sort, limit=limit)
+    if db is None:
+        raise UsageError("--db FILE is required (the SQLite store)")
+    db = _path(env, db)
+    if targets_file is None and not query.active:
+        if compare is None:
+            raise UsageError("nothing to check: give a TARGETS file and/or --author/--search/--filter/--sort")
+        _print_compare(env, _path(env, compare), db)
+        return
+    if executor == ExecutorOpt.DASK and not scheduler:
+        raise UsageError("--executor dask needs --scheduler ADDRESS")
+    code = _run(env, targets_file and _path(env, targets_file), db, query, pack=pack, fail_under=fail_under,
+                fail_on=fail_on, config_file=config_file, jobs=jobs, refresh=refresh,
+                lookups=frozenset(x.value for x in lookup), rate=rate, max_retries=max_retries, backoff=backoff,
+                timeout=timeout, token=token, cache_dir=cache_dir, no_cache=no_cache,
+                dask_scheduler=scheduler if executor == ExecutorOpt.DASK else None)
+    if compare is not None:
+        _print_compare(env, _path(env, compare), db)
+    if code:
+        raise typer.Exit(code)
+
+
+def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_on: str | None,
+             config_file: Path | None, lookups: frozenset[str], token: str | None, cache_dir: Path | None,
+             no_cache: bool, timeout: float):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from opencheck.check import CheckOptions
+    from opencheck.cli.check_cmd import default_packs, resolve_pack_specs
+    from opencheck.collect import HubOptions
+    from opencheck.config import gates_from, resolve_config
+    from opencheck.engine.packs import load_pack
+    from opencheck.gates import parse_fail_under
+    from opencheck.results import Severity
+    from opencheck.suppressions import known_rules, resolve_suppressions
+
+    if fail_on is not None and fail_on not in ("error", "warning", "info"):
+        raise UsageError("--fail-on must be error, warning or info")
+    config = resolve_config(config_file and _path(env, config_file), [env.cwd], env.cwd)
+    specs = resolve_pack_specs(pack or config.packs or default_packs())
+    if not specs:
+        raise UsageError("no rule packs to run")
+    packs = [load_pack(s, base_dir=env.cwd if pack else (config.base_dir or env.cwd)) for s in specs]
+    names = [p.name for p in packs]
+    if len(set(names)) != len(names):
+        raise UsageError(f"two packs share a name: {', '.join(names)}")
+    hub = HubOptions(
+        endpoint=env.env.get("HF_ENDPOINT") or None,
+        token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
+        cache_dir=cache_dir and _path(env, cache_dir), use_cache=not no_cache,
+        offline=env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"), needs=lookups,
+        github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
+        github_token=env.env.get("GITHUB_TOKEN") or None, no_github="github" not in lookups, timeout=timeout)
+    options = CheckOptions(packs=packs, hub=hub)
+    gate_under, gate_on = gates_from(config, names, parse_fail_under(fail_under, names), fail_on)
+    options.fail_under, options.fail_on = gate_under, Severity(gate_on) if gate_on else None
+    options.suppressions, options.config_findings = resolve_suppressions(
+        config.suppressions, known_rules(packs), date.fromisoformat(env.timestamp()[:10]))
+    return options
+
+
+def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *, pack: list[str],
+         fail_under: list[str], fail_on: str | None, config_file: Path | None, jobs: int, refresh: bool,
+         lookups: frozenset[str], rate: float | None, max_retries: int, backoff: float, timeout: float,
+         token: str | None, cache_dir: Path | None, no_cache: bool, dask_scheduler: str | None) -> int:
+    import itertools
+
+    from opencheck import __version__
+    from opencheck.batch.progress import Progress
+    from opencheck.batch.runner import WorkerSettings, run_batch
+    from opencheck.batch.store import Store
+    from opencheck.batch.targets import count_targets, read_targets
+
+    options = _options(env, pack=pack, fail_under=fail_under, fail_on=fail_on, config_file=config_file,
+                       lookups=lookups, token=token, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout)
+    total = count_targets(targets_file) if targets_file is not None else None
+    if query.active and total is not None:  # type: ignore[attr-defined]
+        total = None if not query.limit else total + query.limit * max(len(query.authors), 1)  # type: ignore
+    elif query.active:  # type: ignore[attr-defined]
+        total = query.limit * max(len(query.authors), 1) if query.limit else None  # type: ignore
+    settings = WorkerSettings(options=options, generated_at=env.timestamp(), max_retries=max_retries,
+                              backoff=backoff, rate=rate, timeout=timeout, jobs=jobs, run_key=uuid.uuid4().hex)
+    sources = []
+    if targets_file is not None:
+        sources.append(read_targets(targets_file))
+    if query.active:  # type: ignore[attr-defined]
+        sources.append(_listing(options, settings, query))
+    targets = itertools.chain.from_iterable(sources)
+    executor = None
+    if dask_scheduler:
+        from opencheck.batch.dask_executor import DaskExecutor
+
+        executor = DaskExecutor(dask_scheduler, settings)
+    run_options = {"packs": [f"{p.name}@{p.version}" for p in options.packs], "jobs": jobs, "refresh": refresh,
+                   "lookups": sorted(lookups), "targets_file": str(targets_file) if targets_file else None,
+                   "query": {k: v for k, v in vars(query).items() if v}, "executor": "dask" if dask_scheduler
+                   else "threads"}
+    try:
+        tty = env.stderr.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    with Store(db) as store:
+        run_id = store.start_run(env.timestamp(), __version__, run_options)
+        progress = Progress(env.stderr, total, tty=tty)
+        result = None
+        try:
+            result = run_batch(targets, store, settings, run_id=run_id, refresh=refresh, executor=executor,
+                               on_progress=progress.update)
+        except KeyboardInterrupt:
+            env.stderr.write("\nopencheck: interrupted; results so far are stored: rerun the same command to "
+                             "resume\n")
+            store.finish_run(run_id, env.timestamp(), {})
+            raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        finally:
+            if result is not None:
+                progress.close(result)
+        store.finish_run(run_id, env.timestamp(), {"checked": result.checked, "skipped": result.skipped,
+                                                   "failed": result.failed, "requests": result.requests})
+    _print_summary(env, result, db)
+    return int(ExitStatus.GATE_FAILED) if result.gate_failed else 0
+
+
+def _listing(options, settings, query):  # type: ignore[no-untyped-def]
+    """The Hub listing, through the run's shared limiter and connection pool."""
+    import os
+
+    from opencheck.batch.runner import _resources, _retry_policy
+    from opencheck.batch.targets import list_hub_models
+    from opencheck.sources.hub_http import CountingClient
+
+    endpoint = (options.hub.endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+    _limiter, http = _resources(settings)
+    client = CountingClient(timeout=settings.timeout, retry=_retry_policy(settings), http=http)
+    yield from list_hub_models(client, endpoint, query, options.hub.token)
+
+
+def _print_summary(env: Environment, result, db: Path) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=env.stdout, width=100, highlight=False, soft_wrap=False)
+    table = Table(title=f"opencheck batch: {db.name}", show_header=True)
+    table.add_column("outcome")
+    table.add_column("models", justify="right")
+    table.add_row("checked", str(result.checked))
+    table.add_row("skipped (already in the store)", str(result.skipped))
+    table.add_row("failed", str(result.failed))
+    for kind, n in result.errors.most_common():
+        table.add_row(f"  {kind}", str(n))
+    table.add_row("gate failed", str(result.gate_failed))
+    console.print(table)
+    rate = (result.checked + result.failed) / result.seconds if result.seconds else 0.0
+    per_model = result.check_requests / result.checked if result.checked else 0.0
+    lim = result.limiter
+    console.print(f"{result.seconds:.1f} s, {rate:.1f} models/s; {result.requests} Hub requests in all, "
+                  f"{per_model:.2f} per checked model; HTTP 429: {int(lim.get('rate_limited', 0))}, "
+                  f"pauses: {int(lim.get('pauses', 0))} ({lim.get('paused_seconds', 0)} s)")
+    grades = Table(title="grades", show_header=True)
+    grades.add_column("pack")
+    grades.add_column("grades (models checked in this run)")
+    for pack_name, counts in result.grades.items():
+        grades.add_row(pack_name, ", ".join(f"{g}: {n}" for g, n in counts.most_common()) or "-")
+    console.print(grades)
+
+
+def _print_compare(env: Environment, old: Path, new: Path) -> None:
+    from opencheck.batch.export import compare
+
+    changes = 0
+    for item in compare(old, new):
+        if changes == 0:
+            env.stdout.write("target\tpack\told\tnew\tchange\told_sha\tnew_sha\n")
+        changes += 1
+        env.stdout.write(f"{item['target']}\t{item['pack']}\t{item['old_grade']}\t{item['new_grade']}\t"
+                         f"{item['change']}\t{(item['old_sha'] or '')[:12]}\t{(item['new_sha'] or '')[:12]}\n")
+    env.stderr.write(f"opencheck: {changes} model/pack result{'s' * (changes != 1)} changed between {old.name} "
+                     f"and {new.name}\n")
+
+
+def export_store(env: Environment, db: Path, fmt: str, output: Path | None, diff: Path | None) -> None:
+    """`opencheck export --db FILE`: write the store as csv/jsonl/parquet/html, or list changes (--diff)."""
+    from opencheck.batch.export import export
+
+    db = _path(env, db)
+    if diff is not None:
+        _print_compare(env, _path(env, diff), db)
+        return
+    n = export(db, fmt.lower(), output and _path(env, output), env.stdout)
+    if output is not None:
+        env.stderr.write(f"opencheck: wrote {n} rows to {output}\n")
