@@ -134,7 +134,12 @@ def classify(licence: str | NormalisedLicence) -> Classification:
     norm = licence if isinstance(licence, NormalisedLicence) else normalise(licence)
     if norm.expression is None:
         return Classification(None, LicenceClass.UNKNOWN, False, (), norm.how, None)
-    return _classify_expression(norm.expression)
+    return _classify_expression_cached(norm.expression)
+
+
+@lru_cache(maxsize=4096)
+def _classify_expression_cached(expression: str) -> Classification:
+    return _classify_expression(expression)
 
 
 COMPONENT_TYPES = ("code", "data", "weights", "document")

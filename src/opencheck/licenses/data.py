@@ -213,6 +213,12 @@ def _package_version(name: str) -> str:
 
 def licence_data_versions() -> dict[str, str]:
     """Versions of the licence data, to stamp into every report."""
+    return dict(_licence_data_versions())
+
+
+@cache
+def _licence_data_versions() -> dict[str, str]:
+    # Package metadata lookups cost a millisecond each; the versions cannot change within a process.
     from opencheck.licenses.identify import load_fingerprints  # local: avoid an import cycle
 
     return {

