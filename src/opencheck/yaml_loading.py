@@ -22,6 +22,9 @@ from opencheck.errors import InputError
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_MAX_NODES = 100_000
 DEFAULT_MAX_DEPTH = 200
+# Larger integers are no real value in a card, manifest or pack, and Python refuses to print an int of more
+# than 4,300 digits, so one such value (0xfff... is cheap to write) crashed every report writer.
+MAX_INT_BITS = 1024
 
 JsonPath = tuple[str | int, ...]
 
@@ -140,9 +143,14 @@ class _Builder:
                 return node.value
             return value.isoformat()
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
-            raise _Failure(node.start_mark.line + 1, f"invalid scalar {node.value!r}: {exc}") from None
+            shown = node.value if len(node.value) <= 60 else node.value[:60] + "..."
+            raise _Failure(node.start_mark.line + 1, f"invalid scalar {shown!r}: {exc}") from None
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            raise _Failure(node.start_mark.line + 1, f"integer {node.value[:20]!r}... is too large "
+                           f"(over {MAX_INT_BITS} bits)")
+        return value
 
     def _key(self, node: Node) -> str:
         if not isinstance(node, ScalarNode):
@@ -308,6 +316,8 @@ def load_json_text(text: str | bytes, source: str, *, max_bytes: int = DEFAULT_M
         data = json.loads(decoded, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
         raise _fail(source, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits; json has no line for it
+        raise _fail(source, 1, f"invalid JSON: {exc}") from None
     except _DuplicateJsonKey as exc:
         raise _json_duplicate(decoded, source, exc.key, max_bytes) from None
     except RecursionError:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from opencheck.report import Report
 from opencheck.results import PackResult, RuleResult, RuleStatus
 
 SKIPPED = (RuleStatus.INCONCLUSIVE, RuleStatus.NOT_APPLICABLE)
+# ElementTree escapes markup but writes control characters as they are, and XML 1.0 forbids them: one in a file
+# name or card value made the whole report unparseable. Markup itself never contains them, so replace them all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _one_line(text: str) -> str:
@@ -84,4 +88,5 @@ def format_junit(report: Report) -> str:
     root.attrib.update({k: str(v) for k, v in totals.items()})
     root.attrib["time"] = "0"
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    body = _NOT_XML.sub("\ufffd", ET.tostring(root, encoding="unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

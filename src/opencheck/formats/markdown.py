@@ -18,6 +18,8 @@ ATTENTION = (RuleStatus.FAIL, RuleStatus.ERROR, RuleStatus.WARN, RuleStatus.INCO
 def cell(text: object) -> str:
     """Escape a value for a GFM table cell (pipes, newlines, HTML)."""
     s = html.escape(str(text), quote=False).replace("|", "\\|")
+    # Untrusted names and card values may carry terminal escapes; a summary read with `cat` must not run them.
+    s = "".join("\ufffd" if (ord(ch) < 32 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F else ch for ch in s)
     return " ".join(s.split()) or " "
 
 

@@ -114,10 +114,77 @@ def _is_dirty(repo: Any, root: Path) -> bool:
     return any(_worktree_differs(root, entry) for entry in entries.values())
 
 
+# gitpython opens these with a plain blocking open() and reads them whole: a FIFO there hangs the check, a
+# device or a sparse multi-GB file fills memory. Caps are far above what real repositories hold.
+_GIT_FILE_CAPS = {"HEAD": 64 * 1024, "commondir": 64 * 1024, "ORIG_HEAD": 64 * 1024, "FETCH_HEAD": 16_000_000,
+                  "config": 1_000_000, "packed-refs": 256_000_000, "index": 1_000_000_000}
+MAX_GIT_ENTRIES = 200_000  # refs and loose objects inspected before giving up on git facts
+
+
+def _git_dir(dot_git: Path) -> Path | None:
+    """The git folder: `.git` itself, or where the `gitdir:` line of a worktree/submodule `.git` file points."""
+    if dot_git.is_dir():
+        return dot_git
+    try:
+        data, _size = read_capped(dot_git, 4096)
+    except OSError:
+        return None
+    match = re.match(rb"gitdir:\s*(.+?)\s*$", data, re.MULTILINE)
+    return (dot_git.parent / os.fsdecode(match.group(1))) if match else None
+
+
+def _git_hazard(git_dir: Path) -> str | None:
+    """Why the git folder must not be handed to gitpython (or git), else None."""
+    for name, cap in _GIT_FILE_CAPS.items():
+        try:
+            info = os.lstat(git_dir / name)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            return f"{name}: {exc.strerror or exc}"
+        if not stat.S_ISREG(info.st_mode):
+            return f"{name} is not a regular file"
+        if info.st_size > cap:
+            return f"{name} is {info.st_size} bytes, over the {cap}-byte limit"
+    seen = 0
+    # Refs are opened by gitpython and loose objects by `git cat-file`: a FIFO among them would block forever.
+    stack = [git_dir / "refs", git_dir / "objects"]
+    while stack:
+        folder = stack.pop()
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return f"{folder.name} is not a folder"
+            with os.scandir(folder) as iterator:
+                entries = list(iterator)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            return f"{folder.name}: {exc.strerror or exc}"
+        for entry in entries:
+            seen += 1
+            if seen > MAX_GIT_ENTRIES:
+                return f"more than {MAX_GIT_ENTRIES} refs and loose objects"
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISDIR(mode):
+                stack.append(Path(entry.path))
+            elif not stat.S_ISREG(mode):
+                return f"{os.path.relpath(entry.path, git_dir)} is not a regular file"
+    return None
+
+
 def read_git(root: Path, problems: list[Problem] | None = None) -> GitInfo | None:
     """Git facts for a folder whose own `.git` is a repository; None when it is not one."""
     dot_git = root / ".git"
     if dot_git.is_symlink() or not (dot_git.is_dir() or dot_git.is_file()):
+        return None
+    git_dir = _git_dir(dot_git)
+    try:
+        hazard = _git_hazard(git_dir) if git_dir is not None and git_dir.is_dir() else None
+    except OSError as exc:
+        hazard = exc.strerror or str(exc)
+    if hazard is not None:
+        if problems is not None:
+            problems.append(Problem("git-unreadable", f"git facts skipped: .git/{hazard}", Provenance(file=".git")))
         return None
     try:
         import git
