@@ -106,3 +106,17 @@ def test_server_errors_exit_3(hub_server: HubReplayServer, tmp_path: Path) -> No
     run = _run(hub_server, tmp_path, "EleutherAI/gpt-neox-20b", "--no-lookups")
     assert run.returncode == 3
     assert "503" in run.stderr
+
+
+def test_warm_check_with_lookups_reuses_fresh_answers(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    first = _run(hub_server, tmp_path, "EleutherAI/pythia-160m", "-f", "json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["target"]["requests"] > 2
+    hub_server.reset_counts()
+    second = _run(hub_server, tmp_path, "EleutherAI/pythia-160m", "-f", "json")
+    assert second.returncode == 0, second.stderr
+    # Only the revision is resolved again; branches, dataset cards and GitHub licences come from the cache.
+    assert hub_server.total == 1
+    first_report, second_report = json.loads(first.stdout), json.loads(second.stdout)
+    assert first_report["components"] == second_report["components"]
+    assert first_report["summary"] == second_report["summary"]

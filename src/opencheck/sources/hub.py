@@ -466,8 +466,8 @@ def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: froze
             github_api: str, github_token: str | None, no_github: bool) -> None:
     repo, cache = hub.target.repo_id, hub.cache
     if "refs" in needs:
-        refs = cache.get_extra(repo, "refs") if offline and cache else None
-        if not offline:
+        refs = _cached_extra(hub, "refs", offline)
+        if refs is None and not offline:
             refs = _soft(hub, evidence, "hub-refs-unavailable", f"branches of {repo}", hub.refs)
             if refs is not None and cache is not None:
                 cache.put_extra(repo, "refs", refs)
@@ -483,6 +483,18 @@ def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: froze
         _dataset_licences(hub, evidence, info, offline=offline)
     if "github" in needs and not no_github:
         _github_licences(hub, evidence, offline=offline, api=github_api, token=github_token)
+
+
+# Branch lists, dataset cards and code licences are not pinned to the model's commit; a day-old answer is fresh
+# enough for an openness verdict and keeps a repeated check of an unchanged repo at one request.
+EXTRAS_MAX_AGE = 24 * 3600.0
+
+
+def _cached_extra(hub: _Hub, key: str, offline: bool) -> Any:
+    """A cached optional-lookup answer: any age when offline, else only a fresh one."""
+    if hub.cache is None:
+        return None
+    return hub.cache.get_extra(hub.target.repo_id, key, max_age=None if offline else EXTRAS_MAX_AGE)
 
 
 def _dataset_ids(info: dict[str, Any]) -> list[str]:
@@ -517,12 +529,11 @@ def _dataset_licences(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, of
         key = f"dataset--{dataset_id}"
         url = f"{hub.endpoint}/datasets/{dataset_id}"
         where = Provenance(key="datasets", url=url)
-        if offline:
-            data = cache.get_extra(repo, key) if cache else None
-            if not isinstance(data, dict):
-                results[dataset_id] = {"status": "unknown"}
-                continue
-        else:
+        data = _cached_extra(hub, key, offline)
+        if offline and not isinstance(data, dict):
+            results[dataset_id] = {"status": "unknown"}
+            continue
+        if not isinstance(data, dict):
             try:
                 data = hub.dataset_info(dataset_id)
             except GatedRepoError:
@@ -578,12 +589,11 @@ def _github_licences(hub: _Hub, evidence: Evidence, *, offline: bool, api: str, 
     for owner, name in _github_repos(evidence):
         slug = f"{owner}/{name}"
         key = f"github--{slug}"
-        if offline:
-            payload = cache.get_extra(repo, key) if cache else None
-            if payload is None:
-                results[slug] = {"status": "unknown"}
-                continue
-        else:
+        payload = _cached_extra(hub, key, offline)
+        if offline and payload is None:
+            results[slug] = {"status": "unknown"}
+            continue
+        if payload is None:
             result = _soft(hub, evidence, "github-unavailable", f"GitHub licence of {slug}",
                            lambda o=owner, n=name: hub.github_licence(api, token, o, n))
             if result is None:

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -113,9 +114,16 @@ class HubCache:
             payload["text"] = text
         self._write(self._repo_dir(repo_id) / _safe_name(sha) / "readme.json", payload)
 
-    def get_extra(self, repo_id: str, name: str) -> Any:
-        """The last answer stored under `name` (refs, dataset info, GitHub licence), for offline use."""
-        return self._read(self._repo_dir(repo_id) / "extras" / f"{_safe_name(name)}.json")
+    def get_extra(self, repo_id: str, name: str, max_age: float | None = None) -> Any:
+        """The last answer stored under `name` (refs, dataset info, GitHub licence); None if older than max_age s."""
+        path = self._repo_dir(repo_id) / "extras" / f"{_safe_name(name)}.json"
+        if max_age is not None:
+            try:
+                if time.time() - path.stat().st_mtime > max_age:
+                    return None
+            except OSError:
+                return None
+        return self._read(path)
 
     def put_extra(self, repo_id: str, name: str, data: Any) -> None:
         """Store the latest answer for an extra lookup."""
