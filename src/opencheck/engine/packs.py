@@ -97,13 +97,30 @@ def load_pack(spec: str, *, base_dir: Path | None = None, _depth: int = 0) -> Pa
             names = ", ".join(builtin_pack_names())
             raise ConfigError(f"unknown rule pack {spec!r}; built-in packs: {names} (or give a path to a .yaml pack)")
     display = spec if builtin else str(path)
-    data, raw = _read_and_validate(path, display)
+    data, raw = _read_builtin(path, display) if builtin else _read_and_validate(path, display)
     pack = _build(data, raw, display, builtin)
     if pack.extends:
         parent = load_pack(pack.extends, base_dir=path.parent, _depth=_depth + 1)
         pack = _merge(parent, pack, data, display)
     _semantic_checks(pack, display)
     return pack
+
+
+def _read_builtin(path: Path, display: str) -> tuple[dict[str, Any], bytes]:
+    """A pack shipped with opencheck: trusted and schema-checked by the test suite, so the fast C parser and no
+    run-time schema validation (which costs a third of a small check); a broken file still gets located errors."""
+    import yaml
+
+    raw = path.read_bytes()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(raw, Loader=loader)  # a safe loader, on our own packaged data
+    except yaml.YAMLError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
+        return _read_and_validate(path, display)  # reports the problem with file, line and path
+    _check_rule_ids_unique(data, display, lambda _path: None)
+    return data, raw
 
 
 def _read_and_validate(path: Path, display: str) -> tuple[dict[str, Any], bytes]:
