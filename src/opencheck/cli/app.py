@@ -14,7 +14,7 @@ from opencheck.errors import OpencheckError
 from opencheck.exit_status import ExitStatus
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 checked, no gate failed; 1 a gate failed (--fail-under, --fail-on); "
+    "Exit codes: 0 checked, no gate failed; 1 a gate failed (--fail-under, --fail-on, --baseline); "
     "2 usage or configuration error (bad arguments, invalid pack or manifest); "
     "3 runtime error (I/O, network, Hub)."
 )
