@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 
 @cache
@@ -32,3 +33,11 @@ def schemas_dir() -> Path:
 def schema_path(name: str) -> Path:
     """Path of one JSON Schema, e.g. `rule-pack.schema.json`."""
     return schemas_dir() / name
+
+
+def load_packaged_yaml(path: Path) -> Any:
+    """Parse one of opencheck's own YAML data files (trusted, so PyYAML's fast C safe loader when available)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # a safe loader, on our packaged data

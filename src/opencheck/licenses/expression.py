@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -10,9 +11,18 @@ if TYPE_CHECKING:
     from license_expression import Licensing
 
 
-@cache
+_LICENSING_LOCK = threading.Lock()
+
+
 def licensing() -> Licensing:
     """The SPDX `Licensing` object; built on first use because its index is slow to load."""
+    # Built once even when many batch workers need it at the same moment (it costs ~0.2 s of CPU).
+    with _LICENSING_LOCK:
+        return _build_licensing()
+
+
+@cache
+def _build_licensing() -> Licensing:
     from license_expression import get_spdx_licensing
 
     return get_spdx_licensing()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from opencheck._resources import rules_dir
+from opencheck._resources import load_packaged_yaml, rules_dir
 from opencheck.errors import ConfigError
 
 FINGERPRINT_FILE = "fingerprints.yaml"
@@ -80,12 +81,20 @@ def fingerprints_path() -> Path:
     return rules_dir() / "licenses" / FINGERPRINT_FILE
 
 
-@cache
+_FINGERPRINTS_LOCK = threading.Lock()
+
+
 def load_fingerprints() -> Fingerprints:
-    """Load the fingerprint data (cached; safe_load only)."""
+    """Load the fingerprint data (cached; safe loading only)."""
+    with _FINGERPRINTS_LOCK:  # one load, however many batch workers ask at the same time
+        return _load_fingerprints()
+
+
+@cache
+def _load_fingerprints() -> Fingerprints:
     path = fingerprints_path()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_packaged_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read licence fingerprints: {exc}") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("licences"), dict):

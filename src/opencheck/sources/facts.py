@@ -606,11 +606,9 @@ def _linked_licence(evidence: Evidence, links: list[Link]) -> LicenceStatement |
 
 @lru_cache(maxsize=1)
 def _libraries() -> dict[str, Any]:
-    import yaml
+    from opencheck._resources import load_packaged_yaml, rules_dir
 
-    from opencheck._resources import rules_dir
-
-    data = yaml.safe_load((rules_dir() / "licenses" / "libraries.yaml").read_text(encoding="utf-8"))
+    data = load_packaged_yaml(rules_dir() / "licenses" / "libraries.yaml")
     return data.get("libraries") or {}
 
 
