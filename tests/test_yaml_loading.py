@@ -184,3 +184,40 @@ def test_json_errors(tmp_path: Path) -> None:
     path = tmp_path / "f.json"
     path.write_text('{"a": [1]}', encoding="utf-8")
     assert load_json_file(path).data == {"a": [1]}
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 1
+
+
+def test_nesting_bound_never_underestimates() -> None:
+    """The C composer is only trusted when the bound says the document is shallow enough; the bound must hold."""
+    import yaml
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from opencheck.yaml_loading import _nesting_bound
+
+    leaves = st.one_of(st.integers(), st.text(max_size=8), st.booleans(), st.none())
+    trees = st.recursive(leaves, lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(min_size=1, max_size=5), inner, max_size=3)),
+        max_leaves=30)
+
+    @settings(max_examples=80, deadline=None)
+    @given(trees, st.booleans())
+    def check(tree: object, flow: bool) -> None:
+        text = yaml.safe_dump(tree, default_flow_style=flow)
+        assert _nesting_bound(text) >= _depth(tree)
+
+    check()
+
+
+def test_deep_documents_take_the_bounded_path_and_fail_cleanly() -> None:
+    deep = "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 400))
+    with pytest.raises(InputError, match="nesting deeper than"):
+        load_yaml(deep + " " * 400 + "c: 1\n", "deep.yaml")
+    assert load_yaml("x: [1, [2, [3]]]\n", "ok.yaml").data == {"x": [1, [2, [3]]]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from opencheck.collect import HubOptions, SourceChoice, collect
 from opencheck.engine.evaluate import evaluate_pack
@@ -24,6 +25,13 @@ class CheckOptions:
     fail_on: Severity | None = None
     suppressions: dict[str, Suppression] = field(default_factory=dict)
     config_findings: list[RuleResult] = field(default_factory=list)  # e.g. expired suppressions
+    _rule_docs: list[Any] | None = field(default=None, init=False, repr=False)
+
+    def rule_docs(self) -> list[Any]:
+        """Documentation of every rule of the packs; computed once, since a batch builds thousands of reports."""
+        if self._rule_docs is None:
+            self._rule_docs = rule_docs(self.packs)
+        return self._rule_docs
 
 
 def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -> Report:
@@ -37,7 +45,7 @@ def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -
     gates = evaluate_gates(results, options.fail_under, options.fail_on)
     return Report(evidence=evidence, packs=results, components=component_rows(evidence),
                   data_versions=data_versions(results), generated_at=generated_at, gates=gates,
-                  rules=rule_docs(options.packs))
+                  rules=options.rule_docs())
 
 
 def run_check(target: str, options: CheckOptions, generated_at: str) -> Report:

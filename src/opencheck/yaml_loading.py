@@ -200,6 +200,34 @@ def _decode(data: str | bytes, source: str, max_bytes: int) -> str:
     return text
 
 
+_C_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deeply `text` can nest: running flow-bracket depth plus block indentation plus
+    compact `- ` / `? ` entries on one line. Brackets inside quotes only make the bound larger, never smaller."""
+    flow = deepest_flow = 0
+    for char in text:
+        if char in "[{":
+            flow += 1
+            deepest_flow = max(deepest_flow, flow)
+        elif char in "]}" and flow:
+            flow -= 1
+    block = 0
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        block = max(block, len(line) - len(stripped) + stripped.count("- ") + stripped.count("? "))
+    return deepest_flow + block + 2  # the root node, and the scalar at the bottom
+
+
+def _fast_loader(decoded: str, max_depth: int) -> Any:
+    """libyaml's composer, when the document provably stays within the depth bound (the C composer recurses
+    without Python's recursion check); tags, duplicate keys and alias expansion are still enforced by _Builder."""
+    if _C_LOADER is None or _nesting_bound(decoded) > max_depth:
+        return None
+    return _C_LOADER(decoded)
+
+
 def load_yaml(
     text: str | bytes,
     source: str,
@@ -210,10 +238,12 @@ def load_yaml(
 ) -> LoadedDocument:
     """Parse one YAML document safely into plain data with line numbers; raise InputError on any problem."""
     decoded = _decode(text, source, max_bytes)
-    loader: _DepthLimitedLoader | None = None
+    loader: Any = None
     try:
-        loader = _DepthLimitedLoader(decoded)
-        loader.max_depth = max_depth
+        loader = _fast_loader(decoded, max_depth)
+        if loader is None:
+            loader = _DepthLimitedLoader(decoded)
+            loader.max_depth = max_depth
         node = loader.get_single_node()
         if node is None:
             return LoadedDocument(data=None, source=source)

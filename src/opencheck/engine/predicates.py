@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from opencheck.engine.context import Context
@@ -15,6 +16,12 @@ Predicate = Callable[[Context, dict[str, Any]], Outcome]
 PREDICATES: dict[str, Predicate] = {}
 
 _S = RuleStatus
+
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    # Pack patterns are evaluated for every model of a batch; compile each once.
+    return re.compile(pattern, flags)
 
 
 def predicate(name: str) -> Callable[[Predicate], Predicate]:
@@ -66,7 +73,7 @@ def _card_unreadable(ctx: Context) -> bool:
 
 def _component_outcome(ctx: Context, name: str) -> Outcome | None:
     """A failing outcome when the component is not present; None when it is."""
-    comp = ctx.evidence.component(name)
+    comp = ctx.component(name)
     if comp.status == ComponentStatus.PRESENT:
         return None
     if _card_unreadable(ctx) and comp.status == ComponentStatus.UNKNOWN:
@@ -83,7 +90,7 @@ def component_present(ctx: Context, args: dict[str, Any]) -> Outcome:
     missing = _component_outcome(ctx, name)
     if missing:
         return missing
-    comp = ctx.evidence.component(name)
+    comp = ctx.component(name)
     return Outcome(_S.PASS, f"{name}: present ({comp.origin})", tuple(comp.evidence))
 
 
@@ -94,7 +101,7 @@ def component_open(ctx: Context, args: dict[str, Any]) -> Outcome:
     missing = _component_outcome(ctx, name)
     if missing:
         return missing
-    comp = ctx.evidence.component(name)
+    comp = ctx.component(name)
     statement = comp.licence
     evidence = tuple(comp.evidence)
     if statement is None:
@@ -134,7 +141,7 @@ def mof_component(ctx: Context, args: dict[str, Any]) -> Outcome:
     """The component as MOT scores it: included, missing, unlicensed or invalid."""
     name = args["component"]
     verdict = ctx.mot().components.get(name)
-    comp = ctx.evidence.component(name)
+    comp = ctx.component(name)
     evidence = tuple(([comp.licence.provenance] if comp.licence else []) + list(comp.evidence))
     mot = ctx.mot()
     if name == "Technical report" and mot.paper_substitutes_report:
@@ -320,7 +327,7 @@ def checkpoints_present(ctx: Context, args: dict[str, Any]) -> Outcome:
         return Outcome(_S.PASS, f"{len(names)} intermediate checkpoints: {shown}", tuple(p for _, p in cps[:5]))
     return _component_outcome(ctx, "Model parameters (Intermediate)") or Outcome(
         _S.PASS, "intermediate checkpoints declared in the manifest",
-        tuple(ctx.evidence.component("Model parameters (Intermediate)").evidence))
+        tuple(ctx.component("Model parameters (Intermediate)").evidence))
 
 
 @predicate("weights_ungated")
@@ -334,7 +341,7 @@ def weights_ungated(ctx: Context, args: dict[str, Any]) -> Outcome:
     if missing:
         return missing
     return Outcome(_S.PASS, "weights are downloadable without a gate",
-                   tuple(ctx.evidence.component("Model parameters (Final)").evidence))
+                   tuple(ctx.component("Model parameters (Final)").evidence))
 
 
 @predicate("evaluation_results_present")
@@ -394,7 +401,7 @@ def card_text_matches(ctx: Context, args: dict[str, Any]) -> Outcome:
     if card is None:
         return _no_card(ctx)
     for pattern in args["patterns"]:
-        match = re.search(pattern, card.text, re.IGNORECASE | re.MULTILINE)
+        match = _compiled(pattern, re.IGNORECASE | re.MULTILINE).search(card.text)
         if match:
             line = card.text.count("\n", 0, match.start()) + 1
             return Outcome(_S.PASS, f"card mentions {match.group(0)!r}",
@@ -430,12 +437,12 @@ def _hyperparameter_categories(ctx: Context, categories: list[str], minimum: int
     card = ctx.evidence.card
     for cat in categories:
         name_re, text_re = HYPERPARAMETER_CATEGORIES[cat]
-        hit = next((n for n in sorted(names) if re.search(name_re, n.lower())), None)
+        hit = next((n for n in sorted(names) if _compiled(name_re, 0).search(n.lower())), None)
         if hit is not None:
             found[cat] = names[hit]
             continue
         if card is not None:
-            match = re.search(text_re, card.text, re.IGNORECASE)
+            match = _compiled(text_re, re.IGNORECASE).search(card.text)
             if match:
                 line = card.text.count("\n", 0, match.start()) + 1
                 found[cat] = Provenance(file=card.path, line=line, note=f"{cat}: {match.group(0).strip()!r}")
@@ -520,7 +527,7 @@ def link_present(ctx: Context, args: dict[str, Any]) -> Outcome:
     for link in ctx.evidence.links:
         if kinds and link.kind not in kinds:
             continue
-        if patterns and not any(re.search(p, link.url, re.IGNORECASE) for p in patterns):
+        if patterns and not any(_compiled(p, re.IGNORECASE).search(link.url) for p in patterns):
             continue
         return Outcome(_S.PASS, f"{link.kind} link: {link.url}", (link.provenance,))
     what = " / ".join(sorted(kinds)) or "matching"
