@@ -185,6 +185,9 @@ def _synthetic_repo(repo_id: str) -> _Repo:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like the real Hub; every response carries Content-Length
+    # Headers and body go out in separate writes; with Nagle's algorithm on, the body waits for the client's
+    # delayed ACK (~40 ms on loopback) and every request looks 40 ms slower than the latency injected.
+    disable_nagle_algorithm = True
     server_version = "hubreplay/1"
     state: _State
     foreign: bool
