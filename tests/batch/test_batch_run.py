@@ -158,3 +158,20 @@ def test_usage_errors_are_one_line(hub, tmp_path: Path) -> None:
         assert result.code == 2, (args, result.err)
         assert result.err.startswith("opencheck: error:") and "Traceback" not in result.err
     assert run_cli(["export", "--db", "a.sqlite", "-f", "parquet"], cwd=tmp_path).code == 2
+
+
+def test_evaluation_processes_give_the_same_results(hub, tmp_path: Path) -> None:
+    """Rules evaluated in a worker process (the default from --jobs 8) store exactly what threads store."""
+    targets = write_targets(tmp_path / "t.txt", [*synthetic(6), "EleutherAI/pythia-160m", "nobody/missing"])
+    stored = {}
+    for procs in ("0", "1"):
+        db = tmp_path / f"p{procs}.sqlite"
+        result = batch(hub, tmp_path, str(targets), "--db", str(db), "-j", "8", "--eval-processes", procs)
+        assert result.code == 0, result.err
+        stored[procs] = (
+            rows(db, "SELECT target, sha, pack, grade, score, components FROM results ORDER BY target, pack"),
+            rows(db, "SELECT target, kind FROM errors ORDER BY target"),
+        )
+    assert stored["0"] == stored["1"]
+    assert len(stored["0"][0]) == 7 * 3  # seven models, three default packs
+    assert stored["0"][1] == [("nobody/missing", "not-found")]

@@ -40,6 +40,7 @@ class WorkerSettings:
     timeout: float = 10.0
     jobs: int = DEFAULT_JOBS
     run_key: str = ""  # identifies the per-process limiter/connection pool of this run
+    eval_processes: int = 0  # >0: rules are evaluated in that many worker processes (threads only fetch)
 
 
 @dataclass
@@ -81,6 +82,14 @@ def _resources(settings: WorkerSettings) -> tuple[SharedLimiter, Any]:
 
 
 def release_resources(run_key: str) -> None:
+    """Close this run's limiter, connection pool and evaluation processes."""
+    pool = _POOLS.pop(run_key, None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+    _release_http(run_key)
+
+
+def _release_http(run_key: str) -> None:
     """Close the connection pool of a finished run."""
     with _RESOURCES_LOCK:
         entry = _RESOURCES.pop(run_key, None)
@@ -180,12 +189,53 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
                                    needs=hub.needs, github_api=hub.github_api, github_token=hub.github_token,
                                    no_github=hub.no_github, timeout=settings.timeout,
                                    retry=_retry_policy(settings), prefetched_info=item.info, http_client=http)
-        report = build_report(evidence, options, settings.generated_at)
-        return _outcome(target, local, report)
+        pool = _evaluation_pool(settings)
+        if pool is not None:
+            # Evaluation is pure CPU; a process of its own escapes this process's GIL, where fetching lives.
+            return pool.submit(_evaluate, evidence, target, local).result()
+        return _outcome(target, local, build_report(evidence, options, settings.generated_at))
     except OpencheckError as exc:
         kind = "invalid-target" if isinstance(exc, UsageError) else error_kind(str(exc))
         return {"status": "error", "target": target, "kind": kind, "message": str(exc)[:1000], "requests": 0}
     except Exception as exc:  # one model's bug must not end a run of thousands: record it as its error row
+        return {"status": "error", "target": target, "kind": "internal",
+                "message": f"internal error: {type(exc).__name__}: {str(exc)[:500]}", "requests": 0}
+
+
+_POOLS: dict[str, Any] = {}
+_WORKER_SETTINGS: WorkerSettings | None = None
+
+
+def _evaluation_pool(settings: WorkerSettings) -> Any:
+    """The run's process pool for rule evaluation, started on first use (None when not asked for)."""
+    if settings.eval_processes <= 0:
+        return None
+    with _RESOURCES_LOCK:
+        if settings.run_key not in _POOLS:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn, not fork: forking a process that runs threads can copy a held lock into the child.
+            _POOLS[settings.run_key] = ProcessPoolExecutor(
+                max_workers=settings.eval_processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_evaluator, initargs=(settings,))
+        return _POOLS[settings.run_key]
+
+
+def _init_evaluator(settings: WorkerSettings) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+
+
+def _evaluate(evidence: Any, target: str, local: bool) -> dict[str, Any]:
+    """In an evaluation process: grade the evidence and return the same outcome a thread would."""
+    from opencheck.check import build_report
+
+    settings = _WORKER_SETTINGS
+    assert settings is not None, "evaluation process started without settings"
+    try:
+        return _outcome(target, local, build_report(evidence, settings.options, settings.generated_at))
+    except Exception as exc:  # as in check_target: a model's bug becomes its error row
         return {"status": "error", "target": target, "kind": "internal",
                 "message": f"internal error: {type(exc).__name__}: {str(exc)[:500]}", "requests": 0}
 

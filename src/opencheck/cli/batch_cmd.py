@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from enum import Enum
 from pathlib import Path
@@ -72,6 +73,9 @@ def batch(
     executor: ExecutorOpt = typer.Option(ExecutorOpt.THREADS, "--executor", help="threads (default) or dask "
                                          "(needs opencheck[dask] and --scheduler)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
+    eval_processes: int | None = typer.Option(None, "--eval-processes", min=0, max=64, help="Evaluate rules "
+                                              "in N worker processes while threads fetch (default: CPUs - 1, at "
+                                              "least 1, when --jobs is 8 or more; 0 = in the threads)."),
     compare: Path | None = typer.Option(None, "--compare", help="List models whose openness changed between "
                                         "OLD.sqlite and --db (after the run, if targets are given)."),
 ) -> None:
@@ -94,7 +98,8 @@ def batch(
                 fail_on=fail_on, config_file=config_file, jobs=jobs, refresh=refresh,
                 lookups=frozenset(x.value for x in lookup), rate=rate, max_retries=max_retries, backoff=backoff,
                 timeout=timeout, token=token, cache_dir=cache_dir, no_cache=no_cache,
-                dask_scheduler=scheduler if executor == ExecutorOpt.DASK else None)
+                dask_scheduler=scheduler if executor == ExecutorOpt.DASK else None,
+                eval_processes=_eval_processes(eval_processes, jobs, executor))
     if compare is not None:
         _print_compare(env, _path(env, compare), db)
     if code:
@@ -140,10 +145,21 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
     return options
 
 
+def _eval_processes(asked: int | None, jobs: int, executor: ExecutorOpt) -> int:
+    """How many evaluation processes: as asked, else all CPUs but one (which this process needs to fetch) once
+    enough threads fetch to keep them busy."""
+    if executor == ExecutorOpt.DASK:
+        return 0  # Dask workers evaluate where they fetch
+    if asked is not None:
+        return asked
+    return max(1, (os.cpu_count() or 2) - 1) if jobs >= 8 else 0
+
+
 def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *, pack: list[str],
          fail_under: list[str], fail_on: str | None, config_file: Path | None, jobs: int, refresh: bool,
          lookups: frozenset[str], rate: float | None, max_retries: int, backoff: float, timeout: float,
-         token: str | None, cache_dir: Path | None, no_cache: bool, dask_scheduler: str | None) -> int:
+         token: str | None, cache_dir: Path | None, no_cache: bool, dask_scheduler: str | None,
+         eval_processes: int = 0) -> int:
     import itertools
 
     from opencheck import __version__
@@ -160,7 +176,8 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
     elif query.active:  # type: ignore[attr-defined]
         total = query.limit * max(len(query.authors), 1) if query.limit else None  # type: ignore
     settings = WorkerSettings(options=options, generated_at=env.timestamp(), max_retries=max_retries,
-                              backoff=backoff, rate=rate, timeout=timeout, jobs=jobs, run_key=uuid.uuid4().hex)
+                              backoff=backoff, rate=rate, timeout=timeout, jobs=jobs, run_key=uuid.uuid4().hex,
+                              eval_processes=eval_processes)
     sources = []
     if targets_file is not None:
         sources.append(read_targets(targets_file))
