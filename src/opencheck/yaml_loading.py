@@ -205,7 +205,7 @@ _C_LOADER = getattr(yaml, "CSafeLoader", None)
 
 def _nesting_bound(text: str) -> int:
     """An upper bound on how deeply `text` can nest: running flow-bracket depth plus block indentation plus
-    compact `- ` / `? ` entries on one line. Brackets inside quotes only make the bound larger, never smaller."""
+    compact entries on one line. Brackets or indicators inside quotes only make the bound larger, never smaller."""
     flow = deepest_flow = 0
     for char in text:
         if char in "[{":
@@ -216,7 +216,10 @@ def _nesting_bound(text: str) -> int:
     block = 0
     for line in text.splitlines():
         stripped = line.lstrip(" ")
-        block = max(block, len(line) - len(stripped) + stripped.count("- ") + stripped.count("? "))
+        # Every block level is an indentation step or a compact indicator on the line ("- ", "? ", "key: "),
+        # which sits left of anything deeper; counting every '-', '?' and ':' over-counts, never under-counts.
+        compact = stripped.count("-") + stripped.count("?") + stripped.count(":")
+        block = max(block, len(line) - len(stripped) + compact)
     return deepest_flow + block + 2  # the root node, and the scalar at the bottom
 
 
