@@ -178,6 +178,35 @@ class WeightsInfo:
     gated: bool = False
 
 
+def decimal_text(value: float) -> str:
+    """A number as plain decimal text without float noise: 1.2e-05 -> '0.000012', 104000.0 -> '104000'."""
+    text = f"{value:.12f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A quantity a card states, converted to kWh (energy) or tCO2eq (emissions), with where it was stated."""
+
+    value: float
+    unit: str  # kWh | tCO2eq
+    stated: str  # the text as written, e.g. "104 MWh"
+    provenance: Provenance
+
+    def describe(self) -> str:
+        """The converted value and what the card wrote, e.g. `104000 kWh (stated as 104 MWh)`."""
+        return f"{decimal_text(self.value)} {self.unit} (stated as {self.stated})"
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """The training energy and emissions a card states, each None when not stated unambiguously."""
+
+    energy: Figure | None = None
+    co2: Figure | None = None
+    training_type: str | None = None  # co2_eq_emissions.training_type (pre-training, fine-tuning), if given
+
+
 @dataclass
 class Target:
     """What was checked."""
@@ -207,6 +236,8 @@ class Evidence:
     datasets: list[tuple[str, Provenance]] = field(default_factory=list)  # dataset ids / names
     dataset_licences: dict[str, list[LicenceStatement]] = field(default_factory=dict)
     checkpoints: list[tuple[str, Provenance]] = field(default_factory=list)  # intermediate checkpoints
+    footprint: Footprint = field(default_factory=Footprint)  # training energy and emissions the card states
+    approach: tuple[str, Provenance] | None = None  # learning approach the card states (CycloneDX vocabulary)
     weights: WeightsInfo = field(default_factory=WeightsInfo)
     git: GitInfo | None = None
     hub: dict[str, Any] = field(default_factory=dict)  # raw Hub facts (gated, tags, pipeline_tag, ...)

@@ -107,3 +107,62 @@ def test_bom_writes_file_and_rejects_bad_format(tmp_path: Path) -> None:
     assert result.code == 0 and json.loads(out.read_text())["@graph"]
     bad = run_cli(["bom", str(EXAMPLES / "open-model"), "-f", "xml"])
     assert bad.code == 2 and "Traceback" not in bad.err
+
+
+def test_stated_energy_and_emissions_in_both_formats(hub_server: HubReplayServer) -> None:
+    evidence = collect_hub(hub_server, "allenai/OLMo-7B", None, needs=frozenset({"datasets"}))
+    cdx = json.loads(build_bom(evidence, "cyclonedx", STAMP))
+    card = cdx["metadata"]["component"]["modelCard"]
+    (use,) = card["considerations"]["environmentalConsiderations"]["energyConsumptions"]
+    # The card's table row for OLMo 7B: 104 MWh and 75.05 tCO2eq, converted to the schema's kWh and tCO2eq.
+    assert use["activity"] == "training"
+    assert use["activityEnergyCost"] == {"value": 104000, "unit": "kWh"}
+    assert use["co2CostEquivalent"] == {"value": 75.05, "unit": "tCO2eq"}
+    assert use["energyProviders"] == [{"organization": {}, "energySource": "unknown",
+                                       "energyProvided": {"value": 104000, "unit": "kWh"}}]
+    sources = {p["name"]: p["value"] for p in use["properties"]}
+    assert sources["opencheck:energy:source"].startswith("README.md:105") and "104 MWh" in sources[
+        "opencheck:energy:source"]
+    assert card["modelParameters"]["approach"] == {"type": "self-supervised"}
+    assert any(p["name"] == "opencheck:approach:source" and p["value"].startswith("README.md:30")
+               for p in card["properties"])
+    spdx = json.loads(build_bom(evidence, "spdx", STAMP))
+    model = next(e for e in spdx["@graph"] if e["type"] == "ai_AIPackage")
+    assert model["ai_energyConsumption"] == {"type": "ai_EnergyConsumption", "ai_trainingEnergyConsumption": [
+        {"type": "ai_EnergyConsumptionDescription", "ai_energyQuantity": "104000", "ai_energyUnit": "kilowattHour"}]}
+    assert "training emissions: 75.05 tCO2eq, stated at README.md:105" in model["ai_informationAboutTraining"]
+    assert spdx_errors(spdx) == [] and cyclonedx_errors(json.dumps(cdx)) is None
+
+
+def test_emissions_without_energy_invent_no_energy(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "README.md").write_text("# M\n\n**Carbon Footprint** Pretraining used 3.3M GPU hours (TDP of 400W). "
+                                      "Estimated total emissions were 539 tCO2eq.\n")
+    evidence = collect(str(folder))
+    cdx = json.loads(build_bom(evidence, "cyclonedx", STAMP))
+    env = cdx["metadata"]["component"]["modelCard"]["considerations"]["environmentalConsiderations"]
+    assert "energyConsumptions" not in env  # CycloneDX needs kWh for that; 400W is power, not energy
+    props = {p["name"]: p["value"] for p in env["properties"]}
+    assert props["opencheck:co2_eq_emissions:tCO2eq"] == "539"
+    assert props["opencheck:co2:source"].startswith("README.md:3")
+    spdx = json.loads(build_bom(evidence, "spdx", STAMP))
+    model = next(e for e in spdx["@graph"] if e["type"] == "ai_AIPackage")
+    assert "ai_energyConsumption" not in model
+    assert spdx_errors(spdx) == [] and cyclonedx_errors(json.dumps(cdx)) is None
+
+
+def test_fine_tune_energy_is_fine_tuning(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nbase_model: org/base\nlicense: mit\n---\n# Tuned\n\n"
+                                      "We applied supervised fine-tuning; the run used 12 kWh of energy.\n")
+    evidence = collect(str(folder))
+    cdx = json.loads(build_bom(evidence, "cyclonedx", STAMP))
+    card = cdx["metadata"]["component"]["modelCard"]
+    assert card["considerations"]["environmentalConsiderations"]["energyConsumptions"][0]["activity"] == "fine-tuning"
+    assert card["modelParameters"]["approach"] == {"type": "supervised"}
+    spdx = json.loads(build_bom(evidence, "spdx", STAMP))
+    model = next(e for e in spdx["@graph"] if e["type"] == "ai_AIPackage")
+    assert list(model["ai_energyConsumption"]) == ["ai_finetuningEnergyConsumption", "type"]
+    assert spdx_errors(spdx) == [] and cyclonedx_errors(json.dumps(cdx)) is None

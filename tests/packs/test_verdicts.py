@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from tests.clirunner import EXAMPLES, run_cli
+from tests.packs.builders import result, run
 
+from opencheck.collect import collect
 from opencheck.exit_status import ExitStatus
+from opencheck.results import RuleStatus
 
 ALL = ("open-training", "mof", "osaid", "osai-index", "fmti", "release")
 
@@ -90,3 +93,18 @@ def test_openly_trained_models_outgrade_open_weights_models(hub_server, tmp_path
              for repo in ("allenai/OLMo-7B", "LLM360/Amber", "meta-llama/Llama-2-7b-hf", "microsoft/phi-2")}
     assert min(score["allenai/OLMo-7B"], score["LLM360/Amber"]) > max(score["meta-llama/Llama-2-7b-hf"],
                                                                        score["microsoft/phi-2"])
+
+
+def test_fmti_energy_and_emissions_cite_the_stated_figure(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "# M\n\n| Model | Power Consumption | Carbon Emissions (tCO2eq) |\n|---|---|---|\n| m | 2 MWh | 0.5 |\n")
+    pack = run("fmti", collect(str(folder)))
+    energy = result(pack, "OC-FMTI-COMPUTE-ENERGY")
+    assert energy.status == RuleStatus.PASS and "2000 kWh (stated as 2 MWh)" in energy.message
+    assert energy.evidence[0].line == 5
+    emissions = result(pack, "OC-FMTI-COMPUTE-EMISSIONS")
+    assert emissions.status == RuleStatus.PASS and "0.5 tCO2eq" in emissions.message
+    (folder / "README.md").write_text("# M\n\nNothing about energy here.\n")
+    assert result(run("fmti", collect(str(folder))), "OC-FMTI-COMPUTE-ENERGY").status == RuleStatus.FAIL

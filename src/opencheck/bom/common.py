@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from opencheck.evidence import Evidence, FileKind, TargetKind
+from opencheck.evidence import Evidence, Figure, FileKind, TargetKind
 
 HF_HOST = "https://huggingface.co"
 TOOL_NAME = "opencheck"
@@ -78,9 +78,12 @@ class ModelFacts:
     metrics: list[Metric] = field(default_factory=list)
     use_cases: list[str] = field(default_factory=list)
     limitations: list[str] = field(default_factory=list)
-    co2_grams: float | None = None
-    co2_training_type: str | None = None
-    co2_notes: dict[str, str] = field(default_factory=dict)
+    energy: Figure | None = None  # training (or fine-tuning) energy in kWh, as the card states it
+    co2: Figure | None = None  # emissions in tCO2eq
+    activity: str = "training"  # CycloneDX energy activity the figures belong to: training | fine-tuning
+    co2_notes: dict[str, str] = field(default_factory=dict)  # co2_eq_emissions' source, location, hardware
+    approach: str | None = None  # CycloneDX approach type the card states
+    approach_source: str | None = None
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (path, sha256, size) for weights
     parameters: int | None = None
     release_time: str | None = None  # SPDX DateTime (UTC, no fractions)
@@ -216,17 +219,19 @@ def _section_texts(evidence: Evidence, titles: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _co2(meta: dict[str, Any]) -> tuple[float | None, str | None, dict[str, str]]:
+def _co2_notes(meta: dict[str, Any]) -> dict[str, str]:
     co2 = meta.get("co2_eq_emissions")
-    if isinstance(co2, (int, float)) and not isinstance(co2, bool):
-        return float(co2), None, {}
     if not isinstance(co2, dict):
-        return None, None, {}
-    grams = co2.get("emissions")
-    value = float(grams) if isinstance(grams, (int, float)) and not isinstance(grams, bool) else None
-    notes = {k: str(v) for k, v in sorted(co2.items())
-             if k in ("source", "geographical_location", "hardware_used", "training_type") and _text(v)}
-    return value, _text(co2.get("training_type")), notes
+        return {}
+    return {k: str(v) for k, v in sorted(co2.items())
+            if k in ("source", "geographical_location", "hardware_used", "training_type") and _text(v)}
+
+
+def _activity(training_type: str | None, fine_tuned: bool) -> str:
+    """CycloneDX's activity for the stated figures: the card's training_type, else what the model is."""
+    if training_type:
+        return "fine-tuning" if "fine" in training_type.lower() else "training"
+    return "fine-tuning" if fine_tuned else "training"
 
 
 def model_facts(evidence: Evidence) -> ModelFacts:
@@ -270,7 +275,7 @@ def model_facts(evidence: Evidence) -> ModelFacts:
     architectures = evidence.config.get("architectures")
     architecture = ", ".join(a for a in architectures if isinstance(a, str)) if isinstance(
         architectures, list) else None
-    co2, co2_type, co2_notes = _co2(meta)
+    footprint = evidence.footprint
     files = [(f.path, f.sha256, f.size) for f in evidence.files_of(FileKind.WEIGHTS) if f.sha256]
     return ModelFacts(
         key=f"{target.kind.value}:{target.id}@{sha or target.revision or ''}",
@@ -293,9 +298,12 @@ def model_facts(evidence: Evidence) -> ModelFacts:
         use_cases=_section_texts(evidence, USE_SECTIONS),
         limitations=[*_section_texts(evidence, LIMITATION_SECTIONS),
                      *(f"Out of scope: {t}" for t in _section_texts(evidence, OUT_OF_SCOPE_SECTIONS))],
-        co2_grams=co2,
-        co2_training_type=co2_type,
-        co2_notes=co2_notes,
+        energy=footprint.energy,
+        co2=footprint.co2,
+        activity=_activity(footprint.training_type, bool(base_models)),
+        co2_notes=_co2_notes(meta),
+        approach=evidence.approach[0] if evidence.approach else None,
+        approach_source=evidence.approach[1].describe() if evidence.approach else None,
         files=sorted((p, s, n) for p, s, n in files if s),
         parameters=evidence.weights.parameters,
         release_time=spdx_datetime(evidence.hub.get("last_modified")),

@@ -14,9 +14,9 @@ from typing import Any
 
 from opencheck import __version__
 from opencheck.bom.common import TOOL_NAME, Dataset, Licence, ModelFacts, stable_uuid
+from opencheck.evidence import decimal_text
 
 MODEL_REF = "model"
-TONNES_PER_GRAM = 1e-6
 
 
 def _licences(licences: list[Licence] | tuple[Licence, ...]) -> list[Any]:
@@ -117,6 +117,8 @@ def _model_card(facts: ModelFacts) -> dict[str, Any]:
     if training:
         params["datasets"] = [{"ref": _dataset_ref(ds)} for ds in training]
     card: dict[str, Any] = {}
+    if facts.approach:
+        params["approach"] = {"type": facts.approach}
     if params:
         card["modelParameters"] = params
     if facts.metrics:
@@ -133,25 +135,51 @@ def _model_card(facts: ModelFacts) -> dict[str, Any]:
         considerations["useCases"] = list(facts.use_cases)
     if facts.limitations:
         considerations["technicalLimitations"] = list(facts.limitations)
-    if facts.co2_grams is not None:
-        # An energyConsumptions entry needs a kWh figure and energy providers, which model cards do not give;
-        # so the CO2 figure goes in properties (converted from the Hub's grams to tCO2eq) instead of
-        # inventing an energy cost.
-        props = [{"name": "opencheck:co2_eq_emissions:tCO2eq", "value": _number(facts.co2_grams * TONNES_PER_GRAM)}]
-        props += [{"name": f"opencheck:co2_eq_emissions:{k}", "value": v} for k, v in facts.co2_notes.items()]
-        considerations["environmentalConsiderations"] = {"properties": props}
+    environment = _environment(facts)
+    if environment:
+        considerations["environmentalConsiderations"] = environment
     if considerations:
         card["considerations"] = considerations
     props = [{"name": f"opencheck:hyperparameter:{name}", "value": f"documented at {where}"}
              for name, where in facts.hyperparameters]
+    if facts.approach_source:
+        props.append({"name": "opencheck:approach:source", "value": facts.approach_source})
     if props:
         card["properties"] = props
     return card
 
 
-def _number(value: float) -> str:
-    text = f"{value:.12f}".rstrip("0").rstrip(".")
-    return text or "0"
+def _measure(value: float) -> int | float:
+    """A JSON number without float noise (104000 rather than 104000.0, 0.000012 rather than 1.2e-05)."""
+    number = float(decimal_text(value))
+    return int(number) if number.is_integer() else number
+
+
+def _environment(facts: ModelFacts) -> dict[str, Any]:
+    """`environmentalConsiderations`: an energy consumption when the card states the energy, else properties.
+
+    An `energyConsumptions` entry requires a kWh cost and energy providers, so one is written only when the card
+    states the energy; the provider is then recorded as unknown (an empty organisation, source `unknown`)
+    rather than guessed. Emissions without energy stay properties, never an invented kWh figure.
+    """
+    notes = [{"name": f"opencheck:co2_eq_emissions:{k}", "value": v} for k, v in facts.co2_notes.items()]
+    sources = [{"name": f"opencheck:{what}:source", "value": f"{figure.provenance.describe()} (stated as "
+                f"{figure.stated})"} for what, figure in (("energy", facts.energy), ("co2", facts.co2)) if figure]
+    if facts.energy is not None:
+        kwh = {"value": _measure(facts.energy.value), "unit": "kWh"}
+        entry: dict[str, Any] = {
+            "activity": facts.activity,
+            "energyProviders": [{"organization": {}, "energySource": "unknown", "energyProvided": dict(kwh)}],
+            "activityEnergyCost": kwh,
+        }
+        if facts.co2 is not None:
+            entry["co2CostEquivalent"] = {"value": _measure(facts.co2.value), "unit": "tCO2eq"}
+        entry["properties"] = sources + notes
+        return {"energyConsumptions": [entry]}
+    if facts.co2 is not None:
+        return {"properties": [{"name": "opencheck:co2_eq_emissions:tCO2eq", "value": decimal_text(facts.co2.value)},
+                               *sources, *notes]}
+    return {}
 
 
 def _timestamp(timestamp: str) -> datetime:

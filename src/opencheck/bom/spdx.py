@@ -13,6 +13,7 @@ from typing import Any
 
 from opencheck import __version__
 from opencheck.bom.common import TOOL_NAME, Dataset, Licence, ModelFacts, stable_uuid
+from opencheck.evidence import decimal_text
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 SPEC_VERSION = "3.0.1"
@@ -69,6 +70,22 @@ class _Graph:
         return self.licences[expression]
 
 
+def _training_information(facts: ModelFacts) -> str:
+    """What the AI profile has no property for, as text: emissions (energyQuantity is energy, not CO2), approach."""
+    parts = []
+    if facts.co2 is not None:
+        notes = "; ".join(f"{k}: {v}" for k, v in facts.co2_notes.items())
+        parts.append(f"{facts.activity} emissions: {decimal_text(facts.co2.value)} tCO2eq, stated at "
+                     f"{facts.co2.provenance.describe()} as {facts.co2.stated}" + (f"; {notes}" if notes else ""))
+    if facts.energy is not None:
+        parts.append(f"{facts.activity} energy: {decimal_text(facts.energy.value)} kWh, stated at "
+                     f"{facts.energy.provenance.describe()} as {facts.energy.stated}")
+    if facts.approach:
+        parts.append(f"learning approach: {facts.approach} ({facts.approach_source})")
+    return "\n".join(parts)
+
+
+
 def _dataset(graph: _Graph, ds: Dataset, index: int) -> str:
     element: dict[str, Any] = {
         "type": "dataset_DatasetPackage",
@@ -118,11 +135,14 @@ def _model_element(graph: _Graph, facts: ModelFacts, supplier: str | None) -> di
         model["ai_metric"] = [{"type": "DictionaryEntry",
                                "key": "/".join(x for x in (m.dataset, m.split, m.type) if x), "value": m.value}
                               for m in facts.metrics]
-    if facts.co2_grams is not None:
-        # SPDX has no CO2 property (energyQuantity is energy, not emissions): state it as training information.
-        notes = "; ".join(f"{k}: {v}" for k, v in facts.co2_notes.items())
-        model["ai_informationAboutTraining"] = (
-            f"co2_eq_emissions: {facts.co2_grams:g} g CO2eq (from the model card)" + (f"; {notes}" if notes else ""))
+    if facts.energy is not None:
+        kind = "ai_finetuningEnergyConsumption" if facts.activity == "fine-tuning" else "ai_trainingEnergyConsumption"
+        model["ai_energyConsumption"] = {"type": "ai_EnergyConsumption", kind: [{
+            "type": "ai_EnergyConsumptionDescription", "ai_energyQuantity": decimal_text(facts.energy.value),
+            "ai_energyUnit": "kilowattHour"}]}
+    training = _training_information(facts)
+    if training:
+        model["ai_informationAboutTraining"] = training
     refs = [{"type": "ExternalRef", "externalRefType": "documentation" if kind != "model-card" else "other",
              "locator": [url], "comment": kind}
             for kind, url in facts.documentation if url.startswith(("http://", "https://"))]

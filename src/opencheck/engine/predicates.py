@@ -481,7 +481,7 @@ def tiers(ctx: Context, args: dict[str, Any]) -> Outcome:
 
 
 def _fact(ctx: Context, dotted: str) -> tuple[Any, Provenance]:
-    """Look up `namespace.path` in the evidence: card, config, hub, weights, git or manifest."""
+    """Look up `namespace.path` in the evidence: card, config, hub, weights, git, manifest or footprint."""
     ev = ctx.evidence
     namespace, _, rest = dotted.partition(".")
     root: Any
@@ -495,6 +495,13 @@ def _fact(ctx: Context, dotted: str) -> tuple[Any, Provenance]:
         root, prov = ev.hub, Provenance(key=rest or None, url=ev.hub.get("url"))
     elif namespace == "manifest":
         root, prov = ev.manifest, Provenance(file=ev.manifest_path, key=rest or None)
+    elif namespace == "footprint":
+        # Figures the card states (sources/footprint.py), shown converted and as written, located at their line.
+        figures = {"energy": ev.footprint.energy, "co2": ev.footprint.co2}
+        root = {name: f.describe() for name, f in figures.items() if f is not None}
+        figure = figures.get(rest)
+        prov = figure.provenance if figure is not None else Provenance(file=ev.card.path if ev.card else None,
+                                                                        key=dotted)
     elif namespace in ("weights", "git"):
         obj = ev.weights if namespace == "weights" else ev.git
         root = vars(obj) if obj is not None else None
@@ -508,7 +515,7 @@ def _fact(ctx: Context, dotted: str) -> tuple[Any, Provenance]:
 
 @predicate("fact_present")
 def fact_present(ctx: Context, args: dict[str, Any]) -> Outcome:
-    """One of the facts (`card.KEY`, `config.KEY`, `hub.KEY`, `weights.FIELD`, `git.FIELD`, ...) is set."""
+    """One of the facts (`card.KEY`, `config.KEY`, `hub.KEY`, `weights.FIELD`, `footprint.energy`, ...) is set."""
     for key in args["keys"]:
         value, prov = _fact(ctx, key)
         if value not in (None, "", [], {}, False, 0):

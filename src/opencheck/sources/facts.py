@@ -24,8 +24,10 @@ from opencheck.evidence import (
     Section,
     TargetKind,
 )
+from opencheck.sources.approach import stated_approach
 from opencheck.sources.card import extract_links, is_placeholder_text
 from opencheck.sources.file_kinds import checkpoint_root
+from opencheck.sources.footprint import footprint
 from opencheck.sources.git_info import is_checkpoint_branch
 
 # The 17 MOF components (names exactly as MOT spells them) and their content type.
@@ -945,8 +947,20 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
     return {name: built.result[name] for name in MOF_COMPONENTS}
 
 
+def _model_names(evidence: Evidence) -> list[str]:
+    """What the card may call this model in a per-model table: the target id and the card's own names."""
+    names = [evidence.target.id]
+    meta = evidence.card.metadata if evidence.card else {}
+    if isinstance(meta.get("model_name"), str):
+        names.append(meta["model_name"])
+    index = meta.get("model-index")
+    if isinstance(index, list):
+        names += [entry["name"] for entry in index if isinstance(entry, dict) and isinstance(entry.get("name"), str)]
+    return names
+
+
 def enrich(evidence: Evidence) -> None:
-    """Fill licences, links, datasets, hyperparameters, checkpoints, weights and components."""
+    """Fill licences, links, datasets, hyperparameters, checkpoints, footprint, approach, weights and components."""
     card = evidence.card
     if card is not None:
         _add_unique(evidence.links, extract_links(card), lambda link: (link.url, link.provenance.line))
@@ -992,6 +1006,10 @@ def enrich(evidence: Evidence) -> None:
             )
 
     _add_unique(evidence.checkpoints, _checkpoints(evidence), lambda item: item[0])
+    if card is not None:
+        evidence.footprint = footprint(card, _model_names(evidence))
+        base = card.metadata.get("base_model") or evidence.hub.get("base_models")
+        evidence.approach = stated_approach(card, fine_tuned=bool(base))
 
     weights = evidence.weights
     if not weights.files:
