@@ -15,6 +15,8 @@ from opencheck.bom import build_bom
 from opencheck.collect import collect
 
 STAMP = "2026-01-01T00:00:00Z"
+AI_RESTRICTED = {"releaseTime", "suppliedBy", "software_downloadLocation", "software_packageVersion",
+                 "software_primaryPurpose"}
 
 
 @pytest.mark.parametrize("example", EXAMPLE_DIRS)
@@ -37,6 +39,10 @@ def test_hub_fixtures_validate(hub_server: HubReplayServer) -> None:
         spdx = json.loads(build_bom(evidence, "spdx", STAMP))
         assert spdx_errors(spdx) == [], repo
         assert build_bom(evidence, "cyclonedx", STAMP) == cdx
+        # The AI profile's restrictions: a Hub model's commit, date, supplier and location are all known.
+        model = next(e for e in spdx["@graph"] if e["type"] == "ai_AIPackage" and e["spdxId"].endswith("#model"))
+        assert not AI_RESTRICTED - set(model), (repo, AI_RESTRICTED - set(model))
+        assert model["software_primaryPurpose"] == "model"
 
 
 def test_cyclonedx_model_card_from_open_model() -> None:
