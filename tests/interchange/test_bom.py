@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.clirunner import run_cli
@@ -140,35 +141,33 @@ def test_stated_energy_and_emissions_in_both_formats(hub_server: HubReplayServer
     assert spdx_errors(spdx) == [] and cyclonedx_errors(json.dumps(cdx)) is None
 
 
-def test_emissions_without_energy_invent_no_energy(tmp_path: Path) -> None:
+def _boms_of_card(tmp_path: Path, readme: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """CycloneDX document and the SPDX ai_AIPackage of a folder holding only this README, both validated."""
     folder = tmp_path / "m"
     folder.mkdir()
-    (folder / "README.md").write_text("# M\n\n**Carbon Footprint** Pretraining used 3.3M GPU hours (TDP of 400W). "
-                                      "Estimated total emissions were 539 tCO2eq.\n")
+    (folder / "README.md").write_text(readme)
     evidence = collect(str(folder))
     cdx = json.loads(build_bom(evidence, "cyclonedx", STAMP))
+    spdx = json.loads(build_bom(evidence, "spdx", STAMP))
+    assert spdx_errors(spdx) == [] and cyclonedx_errors(json.dumps(cdx)) is None
+    return cdx, next(e for e in spdx["@graph"] if e["type"] == "ai_AIPackage")
+
+
+def test_emissions_without_energy_invent_no_energy(tmp_path: Path) -> None:
+    cdx, model = _boms_of_card(tmp_path, "# M\n\n**Carbon Footprint** Pretraining used 3.3M GPU hours (TDP of 400W). "
+                                         "Estimated total emissions were 539 tCO2eq.\n")
     env = cdx["metadata"]["component"]["modelCard"]["considerations"]["environmentalConsiderations"]
     assert "energyConsumptions" not in env  # CycloneDX needs kWh for that; 400W is power, not energy
     props = {p["name"]: p["value"] for p in env["properties"]}
     assert props["opencheck:co2_eq_emissions:tCO2eq"] == "539"
     assert props["opencheck:co2:source"].startswith("README.md:3")
-    spdx = json.loads(build_bom(evidence, "spdx", STAMP))
-    model = next(e for e in spdx["@graph"] if e["type"] == "ai_AIPackage")
     assert "ai_energyConsumption" not in model
-    assert spdx_errors(spdx) == [] and cyclonedx_errors(json.dumps(cdx)) is None
 
 
 def test_fine_tune_energy_is_fine_tuning(tmp_path: Path) -> None:
-    folder = tmp_path / "m"
-    folder.mkdir()
-    (folder / "README.md").write_text("---\nbase_model: org/base\nlicense: mit\n---\n# Tuned\n\n"
-                                      "We applied supervised fine-tuning; the run used 12 kWh of energy.\n")
-    evidence = collect(str(folder))
-    cdx = json.loads(build_bom(evidence, "cyclonedx", STAMP))
+    cdx, model = _boms_of_card(tmp_path, "---\nbase_model: org/base\nlicense: mit\n---\n# Tuned\n\n"
+                                         "We applied supervised fine-tuning; the run used 12 kWh of energy.\n")
     card = cdx["metadata"]["component"]["modelCard"]
     assert card["considerations"]["environmentalConsiderations"]["energyConsumptions"][0]["activity"] == "fine-tuning"
     assert card["modelParameters"]["approach"] == {"type": "supervised"}
-    spdx = json.loads(build_bom(evidence, "spdx", STAMP))
-    model = next(e for e in spdx["@graph"] if e["type"] == "ai_AIPackage")
     assert list(model["ai_energyConsumption"]) == ["ai_finetuningEnergyConsumption", "type"]
-    assert spdx_errors(spdx) == [] and cyclonedx_errors(json.dumps(cdx)) is None
