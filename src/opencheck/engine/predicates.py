@@ -410,7 +410,9 @@ def card_text_matches(ctx: Context, args: dict[str, Any]) -> Outcome:
 
 
 # Hyperparameter categories: (pattern over documented hyperparameter names, pattern over card text).
-# Names come from config files and card tables in many spellings, so both sides match loosely.
+# Names come from config files and card tables in many spellings, so both sides match loosely. A number may
+# start only where a run of digits starts, and no two quantifiers compete for the same spaces: either would
+# make a long hostile line take quadratic time.
 HYPERPARAMETER_CATEGORIES: dict[str, tuple[str, str]] = {
     "optimizer": (r"optim|adam|sgd|adafactor|lion|beta[12]|weight_decay",
                   r"\b(optimi[sz]er|adamw?|sgd|adafactor|lion optimi[sz]er)\b"),
@@ -421,8 +423,9 @@ HYPERPARAMETER_CATEGORIES: dict[str, tuple[str, str]] = {
                     r"linear decay)\b"),
     "batch_size": (r"batch", r"\bbatch[ _-]?size\b"),
     "training_length": (r"steps|tokens|epoch|iters|iterations|train_samples",
-                        r"\b(training steps|max_steps|train(ed|ing)? (for|on) [\d.,]+\s*(k|m|b|t|million|billion|"
-                        r"trillion)?\s*(steps|tokens|epochs)|[\d.,]+\s*(b|t|billion|trillion)\s+tokens|epochs?)\b"),
+                        r"\b(training steps|max_steps|train(ed|ing)? (for|on) [\d.,]+\s*((k|m|b|t|million|billion|"
+                        r"trillion)\s*)?(steps|tokens|epochs)|(?<![\d.,])[\d.,]+\s*(b|t|billion|trillion)\s+tokens|"
+                        r"epochs?)\b"),
     "precision": (r"precision|dtype|bf16|fp16|fp32|bfloat|float16|mixed|amp$",
                   r"\b(bf16|bfloat16|fp16|float16|fp32|mixed[ -]precision|training precision)\b"),
     "hardware": (r"hardware|gpu|tpu|accelerator|num_nodes|devices",

@@ -9,23 +9,26 @@ from opencheck.errors import InputError
 from opencheck.evidence import Link, ModelCard, Problem, Provenance, Section
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")  # trailing blanks are stripped from the title
+# The lookbehinds let a run of blanks (or emphasis marks) be tried only from its first character; without them
+# each position of a long run would rescan it, which takes quadratic time on a hostile card.
+_CLOSING_HASHES = re.compile(r"(?:^|(?<![ \t])[ \t]+)#+[ \t]*$")
 
 # Text that template-generated cards leave behind when a field was never filled in.
+# Written so that no two quantifiers can share the same characters (e.g. `\s*\]?` before `[\s.!]*`): a pattern
+# that can split a run of blanks or dots many ways takes quadratic time on a long hostile line.
 _PLACEHOLDER = re.compile(
-    r"^(?:\[?\s*more\s+info(?:rmation)?\s+(?:is\s+)?(?:needed|required|to\s+come|coming\s+soon)\s*\]?"
-    r"|\[?\s*needs\s+more\s+information\s*\]?|tbd|tba|todo|to\s*do|to\s+be\s+(?:added|determined|announced|"
-    r"completed|updated)|coming\s+soon|n/?a|none\s+yet|placeholder|\.\.\.+|…|fill\s+(?:me\s+)?in|"
-    r"insert\s+.*\s+here|add\s+.*\s+here|\{\{.*\}\}|\[optional\]|\[?\s*your\s+.*\s+here\s*\]?)[\s.!]*$",
+    r"^(?:\[?\s*more\s+info(?:rmation)?\s+(?:is\s+)?(?:needed|required|to\s+come|coming\s+soon)(?:\s*\])?"
+    r"|\[?\s*needs\s+more\s+information(?:\s*\])?|tbd|tba|todo|to\s*do|to\s+be\s+(?:added|determined|announced|"
+    r"completed|updated)|coming\s+soon|n/?a|none\s+yet|placeholder|\.{3}|…|fill\s+(?:me\s+)?in|"
+    r"insert\s.*\shere|add\s.*\shere|\{\{.*\}\}|\[optional\]|\[?\s*your\s.*\shere(?:\s*\])?)[\s.!]*$",
     re.IGNORECASE,
 )
 _OPTIONAL_MARK = re.compile(r"\[\s*optional\s*\]", re.IGNORECASE)
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 # "**Developed by:** value" or "Hardware Type: value": a short label followed by the value.
 _LABEL = re.compile(r"^(?:\*\*|__)?([^:*_]{1,80}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.*)$")
-_EMPHASIS = re.compile(r"^[*_`\s]+|[*_`\s]+$")
+_EMPHASIS = re.compile(r"^[*_`\s]+|(?<![*_`\s])[*_`\s]+$")
 
 _MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?"
@@ -148,9 +151,20 @@ def _heading(line: str) -> tuple[int, str] | None:
     return len(match.group(1)), title
 
 
+def _without_html_comments(text: str) -> str:
+    """The text without its closed `<!-- ... -->` comments; a scan, since `<!--.*?-->` is quadratic on openers."""
+    parts: list[str] = []
+    pos = 0
+    while (start := text.find("<!--", pos)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        parts.append(text[pos:start])
+        pos = end + 3
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def is_placeholder_text(text: str) -> bool:
     """True when text is empty or holds only template placeholders such as "[More Information Needed]"."""
-    text = _HTML_COMMENT.sub("", text)
+    text = _without_html_comments(text)
     for raw in text.splitlines():
         if _FENCE.match(raw):
             # Any code block is real content (an example, a BibTeX entry, a config).

@@ -105,7 +105,8 @@ _TEXT_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
             r"\b(?:training|train|total|max|optimi[sz]ation)?[\s_-]*steps\b|\biterations\b",
             True,
         ),
-        ("train_tokens", r"(?=.*\btokens?\b)(?=.*\b(?:train\w*|seen|total|corpus|pre-?train\w*)\b)", True),
+        # Anchored: unanchored, each position of a long line would rescan it to the end (quadratic).
+        ("train_tokens", r"^(?=.*\btokens?\b)(?=.*\b(?:train\w*|seen|total|corpus|pre-?train\w*)\b)", True),
         (
             "precision",
             r"\b(bf16|bfloat16|fp16|float16|fp32|float32|tf32|fp8|mixed[\s_-]precision|"
@@ -115,7 +116,7 @@ _TEXT_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         (
             "hardware",
             r"\b(a100|h100|h200|v100|a10g?|l40s?|mi250x?|mi300x?|tpu[\s_-]?v\d\w*|gaudi\d?|"
-            r"\d+\s*(?:x|×)?\s*(?:gpus?|tpus?|nodes))\b",
+            r"\d+\s*(?:(?:x|×)\s*)?(?:gpus?|tpus?|nodes))\b",
             False,
         ),
         ("epochs", r"\bepochs?\b", True),
@@ -208,7 +209,9 @@ _LICENCE_TITLE = re.compile(r"licen[cs]", re.IGNORECASE)
 _LICENCE_LABEL = re.compile(
     r"^\W*(?:\*\*|__)?licen[cs]e(?:\s*\(s\))?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.+)$", re.IGNORECASE
 )
-_MD_LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# No brackets inside the text and no parentheses inside the target: each "[" or "(" then starts a scan that ends
+# at the next one, where `[^\]]*` would rescan a long bracket-only line from every "[" (quadratic).
+_MD_LINK_TEXT = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 
 
 def _plain(text: str) -> str:

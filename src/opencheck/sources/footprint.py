@@ -22,7 +22,9 @@ MASS_UNITS = {"g": 1e-6, "grams": 1e-6, "gram": 1e-6, "kg": 1e-3, "kilograms": 1
               "tonne": 1.0, "tons": 1.0, "ton": 1.0, "metric tons": 1.0, "mt": 1.0}
 TONNES_PER_GRAM = 1e-6
 
-_NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# A number starts only where a digit run starts, and is bounded: otherwise a long run of digits makes every
+# position a start and each start rescan the run (quadratic time on a hostile card).
+_NUMBER = r"(?<![\d.,])(\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,12})?|\d{1,15}(?:\.\d{1,12})?)"
 _ENERGY = re.compile(_NUMBER + r"\s*(gwh|mwh|kwh|wh|tj|gj|mj|kj)\b", re.IGNORECASE)
 _CO2_UNIT = r"(metric tons|tonnes?|tons?|kilograms|kg|grams?|g|t|mt)"
 _CO2 = re.compile(_NUMBER + r"\s*" + _CO2_UNIT + r"\s*(?:of\s+)?(?:co2|co₂)(?:[- ]?e(?:q|quivalent)?\b|\b)",
@@ -32,7 +34,7 @@ _NEGATED = re.compile(r"\b(no|not|never|without)\b|n't\b", re.IGNORECASE)
 _ENERGY_CONTEXT = re.compile(r"energy|power|electricity|consum", re.IGNORECASE)
 _EMISSION_CONTEXT = re.compile(r"emission|emitted|footprint|carbon|co2|co₂", re.IGNORECASE)
 _TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
-_HEADER_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+_HEADER_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z*])")
 
 
@@ -57,7 +59,7 @@ def _co2_in(text: str, header_unit: str | None = None) -> tuple[float, str] | No
             continue  # "0.4 kg CO2e per kWh" is a carbon intensity, not emissions
         return _number(match.group(1)) * MASS_UNITS[match.group(2).lower()], match.group(0)
     if header_unit is not None:
-        bare = re.fullmatch(r"\s*\**\s*" + _NUMBER + r"\s*\**\s*", text)
+        bare = re.fullmatch(r"\**" + _NUMBER + r"\**", text.strip().replace(" ", ""))
         if bare:
             return _number(bare.group(1)) * MASS_UNITS[header_unit], f"{bare.group(1)} {header_unit}CO2eq"
     return None
