@@ -1,15 +1,16 @@
 """Model cards built to make a backtracking regular expression take quadratic time, checked end to end.
 
-Each card is a keyword some pattern looks for (a heading mark, "carbon emitted", "trained for 1", a label...)
-followed by a long run of one character class, then an optional closing character. Every pattern opencheck
-applies to card text must get through each card in time linear in its length.
+Each card (also written as the folder's LICENSE) is a keyword some pattern looks for (a heading mark,
+"carbon emitted", "trained for 1", a label...) followed by a long run of one character class, then an optional
+closing character. Every pattern opencheck applies to card and licence text must get through each card in time
+linear in its length.
 
     python benchmarks/hostile_text.py [--length 20000]          # the full sweep: 33 x 20 x 2 cards
-    python benchmarks/hostile_text.py --regressions --length 200000
+    python benchmarks/hostile_text.py --regressions --length 200000 [--shape N]
 
 The sweep prints the slowest cards; compare two lengths to see the growth (linear: 10x the length, about 10x
-the time). `--regressions` checks only the shapes that were once quadratic; tests/hardening runs it at 200,000
-characters under a timeout, which a quadratic pattern (200,000 squared steps) cannot meet.
+the time). `--regressions` checks only the shapes that were once quadratic; tests/hardening runs each of them at 200,000
+characters in its own process under a timeout, which a quadratic pattern (200,000 squared steps) cannot meet.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ REGRESSIONS = (
     ("", "<!--", "q"),  # `<!--.*?-->` from every unclosed opener
     ("License: ", "[", "q"),  # link text `\[([^\]]*)\]` from every "["
     ("", "[x](", "q"),  # link target `\([^)]*\)` from every "("
+    ("license", " ", "q"),  # licence mention `^\s*(?:[*_#>\-\s]*)licen[cs]e\s*[*_]*\s*:` (in LICENSE)
 )
 
 
@@ -81,6 +83,8 @@ def check_all(cards: Iterable[tuple[str, str]]) -> list[tuple[float, str]]:
         folder = Path(tmp)
         for name, text in cards:
             (folder / "README.md").write_text(text, encoding="utf-8")
+            # The same body as a licence file: licence texts go through the identifier's patterns.
+            (folder / "LICENSE").write_text(text.split("# Model\n\n", 1)[1], encoding="utf-8")
             start = time.perf_counter()
             report = run_check(str(folder), options, "2026-01-01T00:00:00Z")
             timings.append((time.perf_counter() - start, name))
@@ -94,8 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--length", type=int, default=20_000)
     parser.add_argument("--regressions", action="store_true", help="only the shapes that were once quadratic")
+    parser.add_argument("--shape", type=int, help="with --regressions: only this one (0-based index)")
     args = parser.parse_args(argv)
     cards = regressions(args.length) if args.regressions else sweep(args.length)
+    if args.shape is not None:
+        cards = [list(cards)[args.shape]]
     timings = check_all(cards)
     for seconds, name in sorted(timings, reverse=True)[:5]:
         print(f"{seconds:.3f}s {name}")

@@ -147,10 +147,12 @@ def identify_text(text: str) -> TextMatch:
     return TextMatch(None, round(best_score, 3), None)
 
 
+# One character class per run of blanks and marks: `\s*(?:[*_#>\-\s]*)` could split a long blank line in
+# quadratically many ways before failing.
 _MENTION = re.compile(
     r"\bunder\s+(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?"
     r"([^\n;()\[\]<>]{2,90})"
-    r"|^\s*(?:[*_#>\-\s]*)licen[cs]e\s*[*_]*\s*:\s*[*_]*\s*([^\n;()\[\]<>]{2,90})",
+    r"|^[*_#>\- \t]*licen[cs]e[ \t]*(?:[*_]+[ \t]*)?:[ \t]*(?:[*_]+[ \t]*)?([^\n;()\[\]<>]{2,90})",
     re.IGNORECASE | re.MULTILINE,
 )
 
