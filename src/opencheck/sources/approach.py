@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from opencheck.evidence import ModelCard, Provenance
+from opencheck.sources.card import stated_sentences
 
 APPROACH_PATTERNS: dict[str, re.Pattern[str]] = {
     "self-supervised": re.compile(
@@ -26,8 +27,6 @@ APPROACH_PATTERNS: dict[str, re.Pattern[str]] = {
 PRETRAINED_ORDER = ("self-supervised", "unsupervised", "semi-supervised", "supervised", "reinforcement-learning")
 FINE_TUNED_ORDER = ("reinforcement-learning", "supervised", "semi-supervised", "unsupervised", "self-supervised")
 
-_NEGATED = re.compile(r"\b(no|not|never|without)\b|n't\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z*])")
 
 
 def stated_approach(card: ModelCard | None, *, fine_tuned: bool) -> tuple[str, Provenance] | None:
@@ -35,16 +34,12 @@ def stated_approach(card: ModelCard | None, *, fine_tuned: bool) -> tuple[str, P
     if card is None:
         return None
     found: dict[str, Provenance] = {}
-    lines = card.text.splitlines()
-    for number in range(max(card.body_start_line, 1), len(lines) + 1):
-        for sentence in _SENTENCE.split(lines[number - 1]):
-            if _NEGATED.search(sentence):
-                continue
-            for approach, pattern in APPROACH_PATTERNS.items():
-                match = pattern.search(sentence)
-                if match and approach not in found:
-                    found[approach] = Provenance(file=card.path, line=number,
-                                                 note=f"states {match.group(0)!r}: {sentence.strip()[:140]}")
+    for number, sentence in stated_sentences(card):
+        for approach, pattern in APPROACH_PATTERNS.items():
+            match = pattern.search(sentence)
+            if match and approach not in found:
+                found[approach] = Provenance(file=card.path, line=number,
+                                             note=f"states {match.group(0)!r}: {sentence.strip()[:140]}")
     for approach in FINE_TUNED_ORDER if fine_tuned else PRETRAINED_ORDER:
         if approach in found:
             return approach, found[approach]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from opencheck.errors import InputError
@@ -418,3 +419,21 @@ def arxiv_tag_links(card: ModelCard) -> list[Link]:
         )
         for ident in arxiv_ids(card.metadata.get("tags"))
     ]
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z*])")
+_NEGATION = re.compile(r"\b(no|not|never|without)\b|n't\b", re.IGNORECASE)
+_TABLE_LINE = re.compile(r"^\s*\|")
+
+
+def stated_sentences(card: ModelCard, *, skip_tables: bool = False) -> Iterator[tuple[int, str]]:
+    """(line, sentence) for each sentence of the card body that is not negated ("we did not use RLHF")."""
+    lines = card.text.splitlines()
+    for number in range(max(card.body_start_line, 1), len(lines) + 1):
+        line = lines[number - 1]
+        if skip_tables and _TABLE_LINE.match(line):
+            continue
+        for sentence in _SENTENCE_BREAK.split(line):
+            if not _NEGATION.search(sentence):
+                yield number, sentence
+

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from opencheck.evidence import Figure, Footprint, ModelCard, Provenance
+from opencheck.sources.card import stated_sentences
 
 # Energy units to kWh.
 ENERGY_UNITS = {"wh": 0.001, "kwh": 1.0, "mwh": 1_000.0, "gwh": 1_000_000.0, "kj": 1 / 3_600,
@@ -30,12 +31,10 @@ _CO2_UNIT = r"(metric tons|tonnes?|tons?|kilograms|kg|grams?|g|t|mt)"
 _CO2 = re.compile(_NUMBER + r"\s*" + _CO2_UNIT + r"\s*(?:of\s+)?(?:co2|co₂)(?:[- ]?e(?:q|quivalent)?\b|\b)",
                   re.IGNORECASE)
 _PER = re.compile(r"\s*(/|per\b)", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(no|not|never|without)\b|n't\b", re.IGNORECASE)
 _ENERGY_CONTEXT = re.compile(r"energy|power|electricity|consum", re.IGNORECASE)
 _EMISSION_CONTEXT = re.compile(r"emission|emitted|footprint|carbon|co2|co₂", re.IGNORECASE)
 _TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
 _HEADER_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z*])")
 
 
 def _number(text: str) -> float:
@@ -140,22 +139,17 @@ def _from_tables(card: ModelCard, lines: Sequence[str], first: int,
     return energy, co2, other_energy, other_co2
 
 
-def _from_sentences(card: ModelCard, lines: Sequence[str], first: int) -> tuple[Figure | None, Figure | None]:
+def _from_sentences(card: ModelCard) -> tuple[Figure | None, Figure | None]:
     energies: list[Figure] = []
     emissions: list[Figure] = []
-    for number, line in enumerate(lines[first - 1:], start=first):
-        if _TABLE_ROW.match(line):
-            continue
-        for sentence in _SENTENCE.split(line):
-            if _NEGATED.search(sentence):
-                continue
-            where = Provenance(file=card.path, line=number, note=sentence.strip()[:160])
-            found = _energy_in(sentence)
-            if found and _ENERGY_CONTEXT.search(sentence):
-                energies.append(Figure(found[0], "kWh", found[1], where))
-            found = _co2_in(sentence)
-            if found and _EMISSION_CONTEXT.search(sentence.replace(found[1], "")):
-                emissions.append(Figure(found[0], "tCO2eq", found[1], where))
+    for number, sentence in stated_sentences(card, skip_tables=True):
+        where = Provenance(file=card.path, line=number, note=sentence.strip()[:160])
+        found = _energy_in(sentence)
+        if found and _ENERGY_CONTEXT.search(sentence):
+            energies.append(Figure(found[0], "kWh", found[1], where))
+        found = _co2_in(sentence)
+        if found and _EMISSION_CONTEXT.search(sentence.replace(found[1], "")):
+            emissions.append(Figure(found[0], "tCO2eq", found[1], where))
     one = lambda figures: figures[0] if len({f.value for f in figures}) == 1 else None  # noqa: E731
     return one(energies), one(emissions)
 
@@ -180,7 +174,7 @@ def footprint(card: ModelCard | None, model_names: Sequence[str] = ()) -> Footpr
     first = max(card.body_start_line, 1)
     meta_co2, training_type = _from_front_matter(card)
     table_energy, table_co2, other_energy, other_co2 = _from_tables(card, lines, first, _names(model_names))
-    text_energy, text_co2 = _from_sentences(card, lines, first)
+    text_energy, text_co2 = _from_sentences(card)
     energy = table_energy or (None if other_energy else text_energy)
     co2 = meta_co2 or table_co2 or (None if other_co2 else text_co2)
     return Footprint(energy=energy, co2=co2, training_type=training_type)
