@@ -5,7 +5,7 @@ Each card (also written as the folder's LICENSE) is a keyword some pattern looks
 closing character. Every pattern opencheck applies to card and licence text must get through each card in time
 linear in its length.
 
-    python benchmarks/hostile_text.py [--length 20000]          # the full sweep: 33 x 20 x 2 cards
+    python benchmarks/hostile_text.py [--length 20000] [-p my-pack.yaml]   # the sweep: 33 x 20 x 2 cards
     python benchmarks/hostile_text.py --regressions --length 200000 [--shape N]
 
 The sweep prints the slowest cards; compare two lengths to see the growth (linear: 10x the length, about 10x
@@ -72,12 +72,12 @@ def regressions(length: int) -> Iterator[tuple[str, str]]:
         yield f"{prefix!r}+{filler!r}*+{end!r}", card(prefix, filler, end, length)
 
 
-def check_all(cards: Iterable[tuple[str, str]]) -> list[tuple[float, str]]:
-    """Run a full check with every built-in pack on each card; (seconds, name) per card."""
+def check_all(cards: Iterable[tuple[str, str]], packs: list[str] | None = None) -> list[tuple[float, str]]:
+    """Run a full check with the packs (default: every built-in one) on each card; (seconds, name) per card."""
     from opencheck.check import CheckOptions, run_check
     from opencheck.engine.packs import builtin_pack_names, load_pack
 
-    options = CheckOptions(packs=[load_pack(name) for name in builtin_pack_names()])
+    options = CheckOptions(packs=[load_pack(spec) for spec in packs or builtin_pack_names()])
     timings = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -99,11 +99,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--length", type=int, default=20_000)
     parser.add_argument("--regressions", action="store_true", help="only the shapes that were once quadratic")
     parser.add_argument("--shape", type=int, help="with --regressions: only this one (0-based index)")
+    parser.add_argument("-p", "--pack", action="append", help="a pack name or file (repeatable; default: built-ins)")
     args = parser.parse_args(argv)
     cards = regressions(args.length) if args.regressions else sweep(args.length)
     if args.shape is not None:
         cards = [list(cards)[args.shape]]
-    timings = check_all(cards)
+    from opencheck.errors import ConfigError
+
+    try:
+        timings = check_all(cards, args.pack)
+    except ConfigError as exc:
+        print(f"hostile_text: {exc}", file=sys.stderr)
+        return 2
     for seconds, name in sorted(timings, reverse=True)[:5]:
         print(f"{seconds:.3f}s {name}")
     print(f"checked {len(timings)} cards of {args.length} characters")
