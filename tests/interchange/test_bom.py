@@ -171,3 +171,23 @@ def test_fine_tune_energy_is_fine_tuning(tmp_path: Path) -> None:
     assert card["considerations"]["environmentalConsiderations"]["energyConsumptions"][0]["activity"] == "fine-tuning"
     assert card["modelParameters"]["approach"] == {"type": "supervised"}
     assert list(model["ai_energyConsumption"]) == ["ai_finetuningEnergyConsumption", "type"]
+
+
+def _relations(doc: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(type, from's local id, [(to's type, to's name)]) of every relationship of an SPDX document."""
+    by_id = {e["spdxId"]: e for e in doc["@graph"] if "spdxId" in e}
+    return [(r["relationshipType"], r["from"].rsplit("#", 1)[-1],
+             [(by_id[t]["type"], by_id[t].get("name", "")) if t in by_id else (t, "") for t in r["to"]])
+            for r in doc["@graph"] if r["type"] == "Relationship"]
+
+
+def test_spdx_training_evaluation_and_base_model_relationships() -> None:
+    open_model = json.loads(build_bom(collect(str(EXAMPLES / "open-model")), "spdx", STAMP))
+    relations = _relations(open_model)
+    assert ("trainedOn", "model", [("dataset_DatasetPackage", "example-org/tiny-web-corpus")]) in relations
+    # The model-index's held-out split is an evaluation dataset: testedOn, not trainedOn.
+    assert ("testedOn", "model", [("dataset_DatasetPackage", "example-org/tiny-web-corpus-heldout")]) in relations
+    assert not any(kind == "descendantOf" for kind, _, _ in relations)
+    fine_tune = json.loads(build_bom(collect(str(EXAMPLES / "open-weights-only")), "spdx", STAMP))
+    assert ("descendantOf", "model", [("ai_AIPackage", "example-org/tiny-open-lm")]) in _relations(fine_tune)
+    assert spdx_errors(open_model) == [] and spdx_errors(fine_tune) == []
