@@ -150,8 +150,12 @@ def _from_sentences(card: ModelCard) -> tuple[Figure | None, Figure | None]:
         found = _co2_in(sentence)
         if found and _EMISSION_CONTEXT.search(sentence.replace(found[1], "")):
             emissions.append(Figure(found[0], "tCO2eq", found[1], where))
-    one = lambda figures: figures[0] if len({f.value for f in figures}) == 1 else None  # noqa: E731
-    return one(energies), one(emissions)
+    return _the_one(energies), _the_one(emissions)
+
+
+def _the_one(figures: list[Figure]) -> Figure | None:
+    """The figure when every sentence states the same value; None when none does or they disagree."""
+    return figures[0] if len({f.value for f in figures}) == 1 else None
 
 
 def _from_front_matter(card: ModelCard) -> tuple[Figure | None, str | None]:
