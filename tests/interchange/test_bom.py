@@ -53,6 +53,7 @@ def test_cyclonedx_model_card_from_open_model() -> None:
     assert model["licenses"] == [{"license": {"id": "Apache-2.0"}}]
     card = model["modelCard"]
     assert card["modelParameters"]["task"] == "text-generation"
+    assert card["modelParameters"]["inputs"] == [{"format": "text"}] == card["modelParameters"]["outputs"]
     assert card["modelParameters"]["modelArchitecture"] == "LlamaForCausalLM"
     (ref,) = card["modelParameters"]["datasets"]
     data = {c["bom-ref"]: c for c in doc["components"]}
@@ -191,3 +192,13 @@ def test_spdx_training_evaluation_and_base_model_relationships() -> None:
     fine_tune = json.loads(build_bom(collect(str(EXAMPLES / "open-weights-only")), "spdx", STAMP))
     assert ("descendantOf", "model", [("ai_AIPackage", "example-org/tiny-open-lm")]) in _relations(fine_tune)
     assert spdx_errors(open_model) == [] and spdx_errors(fine_tune) == []
+
+
+def test_inputs_and_outputs_come_from_known_tasks_only(tmp_path: Path) -> None:
+    cdx, _ = _boms_of_card(tmp_path, "---\npipeline_tag: automatic-speech-recognition\n---\n# M\n")
+    params = cdx["metadata"]["component"]["modelCard"]["modelParameters"]
+    assert params["inputs"] == [{"format": "audio"}] and params["outputs"] == [{"format": "text"}]
+    (tmp_path / "m").rename(tmp_path / "first")
+    cdx, _ = _boms_of_card(tmp_path, "---\npipeline_tag: some-future-task\n---\n# M\n")
+    params = cdx["metadata"]["component"]["modelCard"]["modelParameters"]
+    assert params["task"] == "some-future-task" and "inputs" not in params and "outputs" not in params

@@ -24,6 +24,34 @@ LIMITATION_SECTIONS = ("bias, risks, and limitations", "limitations", "risks and
                        "technical limitations")
 MAX_SECTION_CHARS = 4000
 
+# What a Hugging Face pipeline task takes and gives (the task's definition, huggingface.co/tasks), written as
+# CycloneDX modelParameters inputs/outputs formats. Tasks not listed get no inputs/outputs rather than a guess.
+TASK_IO: dict[str, tuple[str, str]] = {
+    "text-generation": ("text", "text"),
+    "text2text-generation": ("text", "text"),
+    "fill-mask": ("text", "text"),
+    "summarization": ("text", "text"),
+    "translation": ("text", "text"),
+    "question-answering": ("text", "text"),
+    "table-question-answering": ("table", "text"),
+    "text-classification": ("text", "label"),
+    "token-classification": ("text", "label"),
+    "zero-shot-classification": ("text", "label"),
+    "sentence-similarity": ("text", "number"),
+    "feature-extraction": ("text", "embedding"),
+    "text-to-image": ("text", "image"),
+    "image-to-text": ("image", "text"),
+    "image-text-to-text": ("image and text", "text"),
+    "image-classification": ("image", "label"),
+    "object-detection": ("image", "bounding boxes"),
+    "image-segmentation": ("image", "mask"),
+    "automatic-speech-recognition": ("audio", "text"),
+    "text-to-speech": ("text", "audio"),
+    "text-to-audio": ("text", "audio"),
+    "audio-classification": ("audio", "label"),
+    "text-to-video": ("text", "video"),
+}
+
 
 @dataclass(frozen=True)
 class Licence:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from opencheck import __version__
-from opencheck.bom.common import TOOL_NAME, Dataset, Licence, ModelFacts, stable_uuid
+from opencheck.bom.common import TASK_IO, TOOL_NAME, Dataset, Licence, ModelFacts, stable_uuid
 from opencheck.evidence import decimal_text
 
 MODEL_REF = "model"
@@ -109,6 +109,9 @@ def _model_card(facts: ModelFacts) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if facts.task:
         params["task"] = facts.task
+        if facts.task in TASK_IO:
+            given, gives = TASK_IO[facts.task]
+            params["inputs"], params["outputs"] = [{"format": given}], [{"format": gives}]
     if facts.model_type:
         params["architectureFamily"] = facts.model_type
     if facts.architecture:
