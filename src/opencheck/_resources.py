@@ -41,3 +41,23 @@ def load_packaged_yaml(path: Path) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # a safe loader, on our packaged data
+
+
+def load_packaged_mapping(path: Path, key: str, what: str) -> dict[str, Any]:
+    """A packaged YAML data file whose `key` must be a mapping; a ConfigError naming the file otherwise."""
+    import yaml
+
+    from opencheck.errors import ConfigError
+
+    try:
+        raw = load_packaged_yaml(path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{where}: cannot read {what}: {problem}") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), dict):
+        raise ConfigError(f"{path}: expected a mapping with a '{key}' mapping")
+    return raw

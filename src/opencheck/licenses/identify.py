@@ -7,10 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from opencheck._resources import load_packaged_yaml, rules_dir
-from opencheck.errors import ConfigError
+from opencheck._resources import load_packaged_mapping, rules_dir
 from opencheck.once import computed_once
 
 FINGERPRINT_FILE = "fingerprints.yaml"
@@ -83,13 +80,7 @@ def fingerprints_path() -> Path:
 @computed_once
 def load_fingerprints() -> Fingerprints:
     """Load the fingerprint data (once per process; safe loading only)."""
-    path = fingerprints_path()
-    try:
-        raw = load_packaged_yaml(path)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read licence fingerprints: {exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("licences"), dict):
-        raise ConfigError(f"{path}: expected a mapping with a 'licences' mapping")
+    raw = load_packaged_mapping(fingerprints_path(), "licences", "licence fingerprints")
     variants: list[_Variant] = []
     for lid, spec in raw["licences"].items():
         for var in spec.get("variants", ()):

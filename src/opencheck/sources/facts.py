@@ -611,10 +611,10 @@ def _linked_licence(evidence: Evidence, links: list[Link]) -> LicenceStatement |
 
 @lru_cache(maxsize=1)
 def _libraries() -> dict[str, Any]:
-    from opencheck._resources import load_packaged_yaml, rules_dir
+    from opencheck._resources import load_packaged_mapping, rules_dir
 
-    data = load_packaged_yaml(rules_dir() / "licenses" / "libraries.yaml")
-    return data.get("libraries") or {}
+    return load_packaged_mapping(rules_dir() / "licenses" / "libraries.yaml", "libraries", "the library licences")[
+        "libraries"]
 
 
 def _library_licence(library: Any) -> LicenceStatement | None:
