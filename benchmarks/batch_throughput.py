@@ -19,19 +19,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hub_fixtures import start_server  # noqa: E402 - the sibling benchmark's, reused
+
 _SUMMARY = re.compile(r"([\d.]+) s, ([\d.]+) models/s; (\d+) Hub requests in all, ([\d.]+) per checked model")
-
-
-def start_server(latency: float, models: int) -> tuple[subprocess.Popen[str], str]:
-    """Start the replay server on a free port; return the process and its URL."""
-    proc = subprocess.Popen([sys.executable, "-m", "tests.hubreplay.server", "--port", "0", "--latency",
-                             str(latency), "--synthetic", str(models)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline() if proc.stdout else ""
-    match = re.search(r"(http://[\d.]+:\d+)", line)
-    if not match:
-        proc.kill()
-        raise SystemExit(f"replay server did not start: {line!r}")
-    return proc, match.group(1)
 
 
 def run(url: str, models: int, jobs: int, workdir: Path) -> dict[str, float]:

@@ -24,10 +24,10 @@ MODELS = ("EleutherAI/pythia-160m", "EleutherAI/gpt-neox-20b", "allenai/OLMo-7B"
           "meta-llama/Llama-2-7b-hf", "mistralai/Mistral-7B-v0.1", "tiiuae/falcon-7b", "microsoft/phi-2")
 
 
-def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
-    """The replay server on a free port, and its URL."""
+def start_server(latency: float, synthetic: int = 0) -> tuple[subprocess.Popen[str], str]:
+    """The replay server on a free port (with `synthetic` generated models), and its URL."""
     proc = subprocess.Popen([sys.executable, "-m", "tests.hubreplay.server", "--port", "0", "--latency",
-                             str(latency)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+                             str(latency), "--synthetic", str(synthetic)], cwd=REPO, stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline() if proc.stdout else ""
     match = re.search(r"(http://[\d.]+:\d+)", line)
     if not match:

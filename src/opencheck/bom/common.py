@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opencheck.evidence import Evidence, Figure, FileKind, TargetKind
+from opencheck.sources.facts import model_index_results
 
 HF_HOST = "https://huggingface.co"
 TOOL_NAME = "opencheck"
@@ -199,7 +200,7 @@ def _datasets(evidence: Evidence, meta: dict[str, Any], base_url: str | None) ->
         if url is None and base_url and re.fullmatch(r"[\w.\-]+/[\w.\-]+", dataset_id):
             url = f"{base_url}/datasets/{dataset_id}"
         out.append(Dataset(id=dataset_id, role="training", licences=lic, url=url))
-    for result in _model_index_results(meta.get("model-index") or evidence.hub.get("model_index")):
+    for result in model_index_results(meta.get("model-index") or evidence.hub.get("model_index")):
         ds = result.get("dataset") if isinstance(result.get("dataset"), dict) else {}
         dataset_id = _text(ds.get("type")) or _text(ds.get("name"))
         if dataset_id and ("evaluation", dataset_id) not in seen:
@@ -208,19 +209,9 @@ def _datasets(evidence: Evidence, meta: dict[str, Any], base_url: str | None) ->
     return out
 
 
-def _model_index_results(model_index: Any) -> list[dict[str, Any]]:
-    results: list[dict[str, Any]] = []
-    if not isinstance(model_index, list):
-        return results
-    for entry in model_index:
-        if isinstance(entry, dict) and isinstance(entry.get("results"), list):
-            results.extend(r for r in entry["results"] if isinstance(r, dict))
-    return results
-
-
 def _metrics(model_index: Any) -> list[Metric]:
     out: list[Metric] = []
-    for result in _model_index_results(model_index):
+    for result in model_index_results(model_index):
         ds = result.get("dataset") if isinstance(result.get("dataset"), dict) else {}
         task = result.get("task") if isinstance(result.get("task"), dict) else {}
         for metric in result.get("metrics") or []:

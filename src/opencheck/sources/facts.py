@@ -652,11 +652,11 @@ def _link_context(card: ModelCard | None, link: Link) -> str:
     return f"{link.url} {link.text} {line}"
 
 
-def _model_index_results(metadata: dict[str, Any]) -> list[dict[str, Any]]:
+def model_index_results(model_index: Any) -> list[dict[str, Any]]:
+    """The well-formed result entries of a card's (or the Hub's) `model-index`, whatever shape it arrives in."""
     results: list[dict[str, Any]] = []
-    index = metadata.get("model-index")
-    if isinstance(index, list):
-        for model in index:
+    if isinstance(model_index, list):
+        for model in model_index:
             if isinstance(model, dict) and isinstance(model.get("results"), list):
                 results.extend(r for r in model["results"] if isinstance(r, dict))
     return results
@@ -665,10 +665,8 @@ def _model_index_results(metadata: dict[str, Any]) -> list[dict[str, Any]]:
 def _eval_datasets(evidence: Evidence) -> list[str]:
     names: list[str] = []
     metadata = evidence.card.metadata if evidence.card else {}
-    results = _model_index_results(metadata)
-    hub_index = evidence.hub.get("model_index") or evidence.hub.get("model-index")
-    if not results and isinstance(hub_index, list):
-        results = _model_index_results({"model-index": hub_index})
+    results = model_index_results(metadata.get("model-index")) or model_index_results(
+        evidence.hub.get("model_index") or evidence.hub.get("model-index"))
     for result in results:
         dataset = result.get("dataset")
         if isinstance(dataset, dict):
@@ -769,7 +767,7 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
 
     # Evaluation results
     where = []
-    if _model_index_results(metadata) and card is not None:
+    if model_index_results(metadata.get("model-index")) and card is not None:
         where.append(card.key_provenance("model-index"))
     elif evidence.hub.get("model_index") or evidence.hub.get("eval_results"):
         where.append(Provenance(key="model-index", note="Hub evaluation results"))
