@@ -40,35 +40,31 @@ FILENAMES = {
 }
 
 
+# Module and function of each renderer, imported on first use so `opencheck check -f json` never pays for rich
+# or the HTML template.
+RENDERERS = {
+    ReportFormat.TEXT: ("text", "format_text"),
+    ReportFormat.JSON: ("json_format", "format_json"),
+    ReportFormat.MARKDOWN: ("markdown", "format_markdown"),
+    ReportFormat.HTML: ("html", "format_html"),
+    ReportFormat.SARIF: ("sarif", "format_sarif"),
+    ReportFormat.JUNIT: ("junit", "format_junit"),
+    ReportFormat.BADGE: ("badge", "format_badge"),
+}
+
+
 def _renderer(fmt: ReportFormat) -> Callable[..., str]:
-    # Imported lazily so `opencheck check -f json` never pays for rich or the HTML template.
-    if fmt == ReportFormat.JSON:
-        from opencheck.formats.json_format import format_json
-        return format_json
-    if fmt == ReportFormat.MARKDOWN:
-        from opencheck.formats.markdown import format_markdown
-        return format_markdown
-    if fmt == ReportFormat.HTML:
-        from opencheck.formats.html import format_html
-        return format_html
-    if fmt == ReportFormat.SARIF:
-        from opencheck.formats.sarif import format_sarif
-        return format_sarif
-    if fmt == ReportFormat.JUNIT:
-        from opencheck.formats.junit import format_junit
-        return format_junit
-    if fmt == ReportFormat.BADGE:
-        from opencheck.formats.badge import format_badge
-        return format_badge
-    from opencheck.formats.text import format_text
-    return format_text
+    from importlib import import_module
+
+    module, function = RENDERERS[fmt]
+    renderer: Callable[..., str] = getattr(import_module(f"opencheck.formats.{module}"), function)
+    return renderer
 
 
 def render(report: Report, fmt: ReportFormat, *, color: bool = False, verbose: bool = False) -> str:
     """Render `report` in one format."""
     if fmt == ReportFormat.TEXT:
-        from opencheck.formats.text import format_text
-        return format_text(report, color=color, verbose=verbose)
+        return _renderer(fmt)(report, color=color, verbose=verbose)
     return _renderer(fmt)(report)
 
 
