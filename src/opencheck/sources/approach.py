@@ -28,7 +28,6 @@ PRETRAINED_ORDER = ("self-supervised", "unsupervised", "semi-supervised", "super
 FINE_TUNED_ORDER = ("reinforcement-learning", "supervised", "semi-supervised", "unsupervised", "self-supervised")
 
 
-
 def stated_approach(card: ModelCard | None, *, fine_tuned: bool) -> tuple[str, Provenance] | None:
     """The approach the card's body states, with the sentence it was stated in; None when it states none."""
     if card is None:

@@ -423,7 +423,7 @@ def arxiv_tag_links(card: ModelCard) -> list[Link]:
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z*])")
 _NEGATION = re.compile(r"\b(no|not|never|without)\b|n't\b", re.IGNORECASE)
-_TABLE_LINE = re.compile(r"^\s*\|")
+TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")  # a Markdown table row; group 1 holds its cells
 
 
 def stated_sentences(card: ModelCard, *, skip_tables: bool = False) -> Iterator[tuple[int, str]]:
@@ -431,7 +431,7 @@ def stated_sentences(card: ModelCard, *, skip_tables: bool = False) -> Iterator[
     lines = card.text.splitlines()
     for number in range(max(card.body_start_line, 1), len(lines) + 1):
         line = lines[number - 1]
-        if skip_tables and _TABLE_LINE.match(line):
+        if skip_tables and TABLE_ROW.match(line):
             continue
         for sentence in _SENTENCE_BREAK.split(line):
             if not _NEGATION.search(sentence):

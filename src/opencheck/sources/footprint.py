@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from opencheck.evidence import Figure, Footprint, ModelCard, Provenance
-from opencheck.sources.card import stated_sentences
+from opencheck.sources.card import TABLE_ROW, stated_sentences
 
 # Energy units to kWh.
 ENERGY_UNITS = {"wh": 0.001, "kwh": 1.0, "mwh": 1_000.0, "gwh": 1_000_000.0, "kj": 1 / 3_600,
@@ -33,7 +33,6 @@ _CO2 = re.compile(_NUMBER + r"\s*" + _CO2_UNIT + r"\s*(?:of\s+)?(?:co2|co₂)(?:
 _PER = re.compile(r"\s*(/|per\b)", re.IGNORECASE)
 _ENERGY_CONTEXT = re.compile(r"energy|power|electricity|consum", re.IGNORECASE)
 _EMISSION_CONTEXT = re.compile(r"emission|emitted|footprint|carbon|co2|co₂", re.IGNORECASE)
-_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
 _HEADER_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}")
 
 
@@ -73,7 +72,7 @@ def _header_mass_unit(header: str) -> str | None:
 
 
 def _cells(line: str) -> list[str]:
-    row = _TABLE_ROW.match(line)
+    row = TABLE_ROW.match(line)
     return [c.strip() for c in row.group(1).split("|")] if row else []
 
 
@@ -85,8 +84,8 @@ def _tables(lines: Sequence[str], first: int) -> Iterable[tuple[list[str], list[
         if header and _HEADER_RULE.match(lines[i + 1]):
             rows = []
             j = i + 2
-            while j < len(lines) and _cells(lines[j]):
-                rows.append((j + 1, _cells(lines[j])))
+            while j < len(lines) and (cells := _cells(lines[j])):
+                rows.append((j + 1, cells))
                 j += 1
             yield header, rows
             i = j
@@ -114,7 +113,7 @@ def _from_tables(card: ModelCard, lines: Sequence[str], first: int,
     other_energy = other_co2 = False
     for header, rows in _tables(lines, first):
         energy_cols = [k for k, h in enumerate(header) if _ENERGY_CONTEXT.search(h) and "/" not in h]
-        co2_cols = [(k, _header_mass_unit(h)) for k, h in enumerate(header) if _header_mass_unit(h)]
+        co2_cols = [(k, unit) for k, h in enumerate(header) if (unit := _header_mass_unit(h))]
         if not energy_cols and not co2_cols:
             continue
         chosen = [row for row in rows if row[1] and _norm(row[1][0].replace("*", "")) in names]
