@@ -202,3 +202,14 @@ def test_inputs_and_outputs_come_from_known_tasks_only(tmp_path: Path) -> None:
     cdx, _ = _boms_of_card(tmp_path, "---\npipeline_tag: some-future-task\n---\n# M\n")
     params = cdx["metadata"]["component"]["modelCard"]["modelParameters"]
     assert params["task"] == "some-future-task" and "inputs" not in params and "outputs" not in params
+
+
+@pytest.mark.parametrize(("value", "ancestors"), [("5", []), ("[org/a, 7, org/b]", ["org/a", "org/b"]),
+                                                  ("{relation: adapter}", []), ("org/base", ["org/base"])])
+def test_base_model_of_any_shape(tmp_path: Path, value: str, ancestors: list[str]) -> None:
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "README.md").write_text(f"---\nbase_model: {value}\n---\n# M\n")
+    result = run_cli(["bom", str(tmp_path / "m")])
+    assert result.code == 0, result.err
+    pedigree = json.loads(result.out)["metadata"]["component"].get("pedigree", {})
+    assert [a["name"] for a in pedigree.get("ancestors", [])] == ancestors

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opencheck.evidence import Evidence, Figure, FileKind, TargetKind
-from opencheck.sources.facts import model_index_results
+from opencheck.sources.facts import base_model_ids, base_model_source, model_index_results
 
 HF_HOST = "https://huggingface.co"
 TOOL_NAME = "opencheck"
@@ -283,12 +283,8 @@ def model_facts(evidence: Evidence) -> ModelFacts:
     if evidence.card is not None:
         docs.insert(0, ("model-card", f"{homepage}/blob/{sha or 'main'}/{evidence.card.path}" if homepage
                         else evidence.card.path))
-    base = evidence.hub.get("base_models")
-    base_raw = base if base is not None else meta.get("base_model")
-    base_models = [base_raw] if isinstance(base_raw, str) else [b for b in base_raw or [] if isinstance(b, str)]
-    if isinstance(base_raw, dict):  # the Hub API's {relation, models: [{id}]} shape
-        base_models = [m["id"] for m in base_raw.get("models") or [] if isinstance(m, dict)
-                       and isinstance(m.get("id"), str)]
+    base_raw = base_model_source(evidence)
+    base_models = base_model_ids(base_raw)
     relation = _text(meta.get("base_model_relation")) or (
         _text(base_raw.get("relation")) if isinstance(base_raw, dict) else None)
     architectures = evidence.config.get("architectures")

@@ -85,7 +85,6 @@ def _training_information(facts: ModelFacts) -> str:
     return "\n".join(parts)
 
 
-
 def _dataset(graph: _Graph, ds: Dataset, index: int) -> str:
     element: dict[str, Any] = {
         "type": "dataset_DatasetPackage",

@@ -948,6 +948,26 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
     return {name: built.result[name] for name in MOF_COMPONENTS}
 
 
+def base_model_source(evidence: Evidence) -> Any:
+    """The raw base-model statement: the Hub API's `base_models` when it has one, else the card's `base_model`."""
+    hub = evidence.hub.get("base_models")
+    if hub is not None:
+        return hub
+    meta = evidence.card.metadata if evidence.card else evidence.hub.get("card_data") or {}
+    return meta.get("base_model") if isinstance(meta, dict) else None
+
+
+def base_model_ids(raw: Any) -> list[str]:
+    """Base model ids from a card's `base_model` (a string or list) or the Hub API's {relation, models: [{id}]}."""
+    if isinstance(raw, str):
+        return [raw]
+    if isinstance(raw, dict):
+        return [m["id"] for m in raw.get("models") or [] if isinstance(m, dict) and isinstance(m.get("id"), str)]
+    if isinstance(raw, list):
+        return [b for b in raw if isinstance(b, str)]
+    return []  # anything else (a number, a bare mapping) names no model
+
+
 def _model_names(evidence: Evidence) -> list[str]:
     """What the card may call this model in a per-model table: the target id and the card's own names."""
     names = [evidence.target.id]
@@ -1009,8 +1029,8 @@ def enrich(evidence: Evidence) -> None:
     _add_unique(evidence.checkpoints, _checkpoints(evidence), lambda item: item[0])
     if card is not None:
         evidence.footprint = footprint(card, _model_names(evidence))
-        base = card.metadata.get("base_model") or evidence.hub.get("base_models")
-        evidence.approach = stated_approach(card, fine_tuned=bool(base))
+        fine_tuned = bool(base_model_ids(base_model_source(evidence)))
+        evidence.approach = stated_approach(card, fine_tuned=fine_tuned)
 
     weights = evidence.weights
     if not weights.files:
