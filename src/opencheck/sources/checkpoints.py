@@ -26,39 +26,43 @@ class CheckpointConvention:
 CONVENTIONS: tuple[CheckpointConvention, ...] = (
     CheckpointConvention(
         "Pythia training steps", r"step[-_]?\d+", "step143000",
-        "EleutherAI/pythia-*: 154 Hub branches step0 … step143000 (reference huggingface-hub.md §8; "
-        "tests/fixtures/hub/EleutherAI/pythia-160m/refs.json)"),
+        "EleutherAI/pythia-*: 154 Hub branches step0 … step143000 (verified: reference huggingface-hub.md §8; "
+        "Hub fixture EleutherAI/pythia-160m)"),
     CheckpointConvention(
         "OLMo steps and tokens", r"(?:stage\d+-)?step\d+-tokens\d+[kmbt]?", "step1000-tokens4B",
-        "allenai/OLMo-7B Hub branches and revisions.txt (`step1000-tokens4B` … `step556000-tokens2460B`); "
-        "OLMo 2 adds a stage prefix (`stage1-step150-tokens1B`, seen in allenai/OLMo-2-1124-7B's branch list)"),
+        "allenai/OLMo-7B Hub branches, listed in its revisions.txt (verified: OLMo's cards name the convention "
+        "`step1000-tokens4B`; Hub fixture allenai/OLMo-7B). OLMo 2 adds a stage prefix (`stage1-step150-tokens1B`, "
+        "seen in a Hub discussion of allenai/OLMo-2-1124-7B's branches)"),
     CheckpointConvention(
         "OLMo trainer folders", r"step\d+-unsharded", "step1000-unsharded",
-        "allenai/OLMo training runs save `stepN` and `stepN-unsharded` folders (OLMo's checkpoints/official "
-        "lists; not re-verified here)"),
+        "allenai/OLMo training runs save `stepN` and `stepN-unsharded` folders (unverified: from the OLMo "
+        "repository's checkpoint lists, not in the reference files)"),
     CheckpointConvention(
         "Amber checkpoint revisions", r"ckpt[-_]?\d+", "ckpt_000",
-        "LLM360/Amber: Hub branches ckpt_000 … ckpt_359, ckpt_359 being the final model (Amber's model card)"),
+        "LLM360/Amber: Hub branches ckpt_000 … ckpt_359, ckpt_359 being the final model (verified: Amber's "
+        "model card; Hub fixture LLM360/Amber)"),
     CheckpointConvention(
         "LLM360 phase checkpoints (CrystalCoder)", r"(?:[a-z0-9.]+_)?phase\d+_checkpoint_\d+",
         "CrystalCoder_phase1_checkpoint_055500",
         "LLM360/CrystalCoder (now LLM360/Crystal): Hub branches such as CrystalCoder_phase1_checkpoint_055500 "
-        "and CrystalCoder_phase3_checkpoint_027728 (seen on the Hub's branch pages; not in the Hub fixtures)"),
+        "and CrystalCoder_phase3_checkpoint_027728 (verified on the Hub's branch pages; no Hub fixture)"),
     CheckpointConvention(
         "Other ckpt-prefixed names", r"ckpt[-_.][a-z0-9][a-z0-9._-]*", "ckpt-final",
-        "generic: a branch or folder whose name starts with `ckpt-`, `ckpt_` or `ckpt.`"),
+        "generic (no single model): a branch or folder whose name starts with `ckpt-`, `ckpt_` or `ckpt.`"),
     CheckpointConvention(
         "Hugging Face Trainer", r"checkpoint[-_]?\d+", "checkpoint-500",
-        "transformers.Trainer saves `checkpoint-<global step>` folders in its output directory"),
+        "transformers.Trainer saves `checkpoint-<global step>` folders in its output directory (unverified here: "
+        "not in the reference files)"),
     CheckpointConvention(
         "DeepSpeed", r"global[-_]?step[-_]?\d+", "global_step1000",
-        "DeepSpeed's save_checkpoint uses the tag `global_step<N>` by default (Megatron-DeepSpeed, GPT-NeoX)"),
+        "DeepSpeed's save_checkpoint uses the tag `global_step<N>` by default, as in Megatron-DeepSpeed and "
+        "GPT-NeoX runs (unverified here)"),
     CheckpointConvention(
         "Megatron-LM", r"iter[-_]?\d+", "iter_0001000",
-        "Megatron-LM saves `iter_<7-digit iteration>` folders (its checkpointing module; not re-verified here)"),
+        "Megatron-LM saves `iter_<7-digit iteration>` folders (unverified here)"),
     CheckpointConvention(
         "Epoch folders", r"epoch[-_]?\d+", "epoch_3",
-        "Hugging Face Accelerate examples save `epoch_<N>` (and `step_<N>`) folders with save_state"),
+        "Hugging Face Accelerate's example scripts save `epoch_<N>` (and `step_<N>`) folders (unverified here)"),
 )
 
 # Folders under which every weight file is a checkpoint, whatever its own name (`checkpoints/model-epoch3.pt`).
