@@ -30,6 +30,7 @@ from opencheck.sources.card import extract_links, is_placeholder_text
 from opencheck.sources.checkpoints import is_checkpoint_branch
 from opencheck.sources.file_kinds import checkpoint_root
 from opencheck.sources.footprint import footprint
+from opencheck.sources.lfs import with_lfs_note
 
 # The 17 MOF components (names exactly as MOT spells them) and their content type.
 MOF_COMPONENTS: dict[str, str] = {
@@ -957,14 +958,8 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
 
 def _with_lfs_notes(evidence: Evidence, component: ComponentEvidence) -> ComponentEvidence:
     """Every provenance naming an LFS pointer file says so, with the pointer's oid and size."""
-    pointers = evidence.lfs_pointers
-    if not pointers or not any(p.file in pointers for p in component.evidence):
-        return component
-    component.evidence = [
-        replace(p, note=f"{p.note}; {pointers[p.file].describe()}" if p.note else pointers[p.file].describe())
-        if p.file in pointers and "Git LFS" not in (p.note or "") else p
-        for p in component.evidence
-    ]
+    if evidence.lfs_pointers:
+        component.evidence = [with_lfs_note(p, evidence.lfs_pointers) for p in component.evidence]
     return component
 
 
