@@ -1011,7 +1011,7 @@ def declared_gate(card: ModelCard | None) -> Provenance | None:
     for key in GATE_KEYS:
         value = meta.get(key)
         if value not in (None, "", {}, [], False):
-            return replace(card.key_provenance(key), note=f"the card declares a Hub access form ({key})")
+            return replace(card.key_provenance(key), note="the card declares a Hub access form")
     return None
 
 
