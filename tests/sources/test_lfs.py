@@ -128,3 +128,17 @@ def test_large_file_with_the_pointer_prefix_is_not_a_pointer(tmp_path: Path) -> 
 def test_a_fifo_is_never_opened(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "model.safetensors")
     assert read_lfs_pointer(str(tmp_path / "model.safetensors")) is None  # returns at once, no writer needed
+
+
+def test_data_files_in_lfs_are_named_as_pointers_too(tmp_path: Path) -> None:
+    folder, _oid = _model(tmp_path)
+    data, oid = pointer("data/train.parquet", 7_000)
+    (folder / "data").mkdir()
+    (folder / "data" / "train.parquet").write_bytes(data)
+    (folder / "notes.py").write_bytes(data)  # code is never probed: it is read as code, not as a large file
+    evidence = collect(str(folder))
+    assert sorted(evidence.lfs_pointers) == ["data/train.parquet", "model.safetensors"]
+    datasets = evidence.components["Datasets"]
+    assert [p.note for p in datasets.evidence if p.file == "data/train.parquet"] == [
+        f"data file in the repository; published through Git LFS; content not in this checkout "
+        f"(oid sha256:{oid}, 7,000 bytes)"]

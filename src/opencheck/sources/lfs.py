@@ -55,10 +55,20 @@ def read_lfs_pointer(path: str) -> LfsPointer | None:
     return parse_lfs_pointer(data)
 
 
-# Kinds Git LFS usually stores (weights, checkpoints, tokenizer models, data, PDFs); text the walk reads itself
-# (cards, licences, configs, code) is left alone, so a folder of small source files costs no extra opens.
-PROBED_KINDS = frozenset({FileKind.WEIGHTS, FileKind.WEIGHTS_INDEX, FileKind.CHECKPOINT, FileKind.TOKENIZER,
-                          FileKind.PAPER, FileKind.OTHER})
+# Kinds and suffixes Git LFS usually stores: weights, checkpoints and tokenizers, plus the patterns of the Hub's
+# default .gitattributes (archives, arrays, pickles, parquet, ...) and PDFs. Text the walk reads itself (cards,
+# licences, configs, code) is left alone, so a folder of small source files costs no extra opens.
+PROBED_KINDS = frozenset({FileKind.WEIGHTS, FileKind.WEIGHTS_INDEX, FileKind.CHECKPOINT, FileKind.TOKENIZER})
+LFS_SUFFIXES = (".7z", ".arrow", ".bin", ".bz2", ".ckpt", ".ftz", ".gz", ".h5", ".joblib", ".mlmodel", ".model",
+                ".msgpack", ".npy", ".npz", ".onnx", ".ot", ".parquet", ".pb", ".pickle", ".pkl", ".pt", ".pth",
+                ".rar", ".safetensors", ".tar", ".tflite", ".tgz", ".wasm", ".xz", ".zip", ".zst", ".gguf", ".pdf")
+
+
+def _probed(entry: FileEntry) -> bool:
+    name = entry.path.rsplit("/", 1)[-1].lower()
+    return entry.kind in PROBED_KINDS or name.endswith(LFS_SUFFIXES) or "tfevents" in name
+
+
 MAX_PROBES = 20_000
 
 
@@ -67,7 +77,7 @@ def find_lfs_pointers(entries: list[FileEntry], real_paths: dict[str, str]) -> d
     found: dict[str, LfsPointer] = {}
     probes = 0
     for entry in entries:
-        if entry.kind not in PROBED_KINDS or not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES:
+        if not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES or not _probed(entry):
             continue
         probes += 1
         if probes > MAX_PROBES:
