@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -98,3 +101,18 @@ def test_each_pattern_is_linear_on_hostile_names(convention) -> None:
 def test_the_docs_table_is_the_code_table() -> None:
     doc = (REPO / "docs" / "detection.md").read_text(encoding="utf-8")
     assert conventions_markdown() in doc
+
+
+def test_olmo_through_the_cli(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "GITHUB_"))}
+    env.update({"HF_ENDPOINT": hub_server.url, "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HOME": str(tmp_path / "hf"),
+                "OPENCHECK_GITHUB_API": hub_server.url, "SOURCE_DATE_EPOCH": "0"})
+    run = subprocess.run([sys.executable, "-m", "opencheck", "check", "allenai/OLMo-7B", "-p", "open-training",
+                          "-f", "json", "--no-cache"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    rule = next(r for r in report["packs"][0]["results"] if r["rule_id"] == "OC-OPEN-TRAINING-WEIGHTS-CHECKPOINTS")
+    assert rule["status"] == "pass" and "step1000-tokens4B" in rule["message"]
+    component = next(c for c in report["components"] if c["name"] == "Model parameters (Intermediate)")
+    assert component["status"] == "present"
