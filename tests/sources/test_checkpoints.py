@@ -78,6 +78,8 @@ def test_olmo_step_token_branches_on_the_hub(hub_server: HubReplayServer) -> Non
     evidence = collect_hub(hub_server, "allenai/OLMo-7B", None, needs=frozenset({"refs"}))
     names = sorted(name for name, _ in evidence.checkpoints)
     assert names == ["step1000-tokens4B", "step2000-tokens9B", "step556000-tokens2460B"]
+    assert {p.note for _, p in evidence.checkpoints} == {
+        f"Hub branch '{n}' (OLMo steps and tokens)" for n in names}
     assert evidence.components["Model parameters (Intermediate)"].status.value == "present"
 
 

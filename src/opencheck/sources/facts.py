@@ -27,7 +27,7 @@ from opencheck.evidence import (
 )
 from opencheck.sources.approach import stated_approach
 from opencheck.sources.card import extract_links, is_placeholder_text
-from opencheck.sources.checkpoints import is_checkpoint_branch
+from opencheck.sources.checkpoints import checkpoint_convention, is_checkpoint_branch
 from opencheck.sources.file_kinds import checkpoint_root
 from opencheck.sources.footprint import footprint
 from opencheck.sources.lfs import with_lfs_note
@@ -401,6 +401,12 @@ def _datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
     return found
 
 
+def _convention(ref: str) -> str:
+    """` (OLMo steps and tokens)`: which documented convention a checkpoint branch follows (docs/detection.md)."""
+    convention = checkpoint_convention(ref.rsplit("/", 1)[-1])
+    return f" ({convention.name})" if convention else ""
+
+
 def _checkpoints(evidence: Evidence) -> list[tuple[str, Provenance]]:
     found: list[tuple[str, Provenance]] = []
     groups: dict[str, list[FileEntry]] = {}
@@ -418,13 +424,13 @@ def _checkpoints(evidence: Evidence) -> list[tuple[str, Provenance]]:
         found.append((folder, Provenance(file=folder, note=note)))
     if evidence.git is not None:
         for branch in evidence.git.checkpoint_branches:
-            found.append((branch, Provenance(key="git branch", note=f"git branch '{branch}'")))
+            found.append((branch, Provenance(key="git branch", note=f"git branch '{branch}'{_convention(branch)}")))
     branches = evidence.hub.get("branches")
     if isinstance(branches, list):
         for branch in branches:
             name = branch.get("name") if isinstance(branch, dict) else getattr(branch, "name", branch)
             if isinstance(name, str) and is_checkpoint_branch(name):
-                found.append((name, Provenance(key="branch", note=f"Hub branch '{name}'")))
+                found.append((name, Provenance(key="branch", note=f"Hub branch '{name}'{_convention(name)}")))
     return found
 
 
