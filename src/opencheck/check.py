@@ -12,6 +12,7 @@ from opencheck.evidence import Evidence
 from opencheck.gates import evaluate_gates
 from opencheck.report import Report, component_rows, data_versions, rule_docs
 from opencheck.results import RuleResult, Severity, Suppression
+from opencheck.sources.model_like import model_notice
 
 
 @dataclass
@@ -45,7 +46,7 @@ def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -
     gates = evaluate_gates(results, options.fail_under, options.fail_on)
     return Report(evidence=evidence, packs=results, components=component_rows(evidence),
                   data_versions=data_versions(results), generated_at=generated_at, gates=gates,
-                  rules=options.rule_docs())
+                  rules=options.rule_docs(), notice=model_notice(evidence))
 
 
 def run_check(target: str, options: CheckOptions, generated_at: str) -> Report:

@@ -98,6 +98,18 @@ class FileEntry:
 
 
 @dataclass(frozen=True)
+class LfsPointer:
+    """A Git LFS pointer file: the published file's sha256 and size, whose content is not in this checkout."""
+
+    oid: str  # sha256 hex of the real content
+    size: int  # bytes of the real content
+
+    def describe(self) -> str:
+        """The sentence every finding about such a file carries."""
+        return f"published through Git LFS; content not in this checkout (oid sha256:{self.oid}, {self.size:,} bytes)"
+
+
+@dataclass(frozen=True)
 class Section:
     """A Markdown section of a card, with the line its heading is on."""
 
@@ -176,6 +188,7 @@ class WeightsInfo:
     dtypes: dict[str, int] = field(default_factory=dict)
     provenance: Provenance | None = None
     gated: bool = False
+    gate: Provenance | None = None  # where the gate is stated (the Hub's `gated`, or the card's extra_gated_* keys)
 
 
 def decimal_text(value: float) -> str:
@@ -239,6 +252,7 @@ class Evidence:
     footprint: Footprint = field(default_factory=Footprint)  # training energy and emissions the card states
     approach: tuple[str, Provenance] | None = None  # learning approach the card states (CycloneDX vocabulary)
     weights: WeightsInfo = field(default_factory=WeightsInfo)
+    lfs_pointers: dict[str, LfsPointer] = field(default_factory=dict)  # path -> pointer, for files not checked out
     git: GitInfo | None = None
     hub: dict[str, Any] = field(default_factory=dict)  # raw Hub facts (gated, tags, pipeline_tag, ...)
     config: dict[str, Any] = field(default_factory=dict)  # config.json, if any

@@ -88,6 +88,7 @@ class Report:
     gates: list[GateResult] = field(default_factory=list)
     tool_version: str = __version__
     rules: list[RuleDoc] = field(default_factory=list)  # docs of the packs' rules; not in to_dict()
+    notice: str | None = None  # a headline note about the target, e.g. that nothing model-like was found
 
     def rule_doc(self, pack: str, rule_id: str) -> RuleDoc | None:
         """The documentation of one rule, if the report carries it."""
@@ -124,6 +125,7 @@ class Report:
             "packs": [p.to_dict() for p in self.packs],
             "components": [c.to_dict() for c in self.components],
             "problems": [_problem(p) for p in sorted(ev.problems, key=lambda p: (p.provenance, p.code))],
+            **({"notice": self.notice} if self.notice else {}),
         }
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from opencheck.evidence import Evidence, Figure, FileKind, TargetKind
+from opencheck.evidence import Evidence, Figure, FileKind, Provenance, TargetKind
 from opencheck.sources.facts import base_model_ids, base_model_source, model_index_results
 
 HF_HOST = "https://huggingface.co"
@@ -181,19 +181,36 @@ def _model_licences(evidence: Evidence) -> list[Licence]:
     return out
 
 
+def _declared_dataset(evidence: Evidence, component: str) -> tuple[tuple[Licence, ...], Provenance | None]:
+    """The licence a manifest declares for a data component (Datasets, Evaluation data), and where."""
+    declared = evidence.declared.get(component)
+    if declared is None:
+        return (), None
+    where = declared.evidence[0] if declared.evidence else None
+    return ((licence_of(declared.licence.raw),) if declared.licence else ()), where
+
+
 def _datasets(evidence: Evidence, meta: dict[str, Any], base_url: str | None) -> list[Dataset]:
     out: list[Dataset] = []
     seen: set[tuple[str, str]] = set()
     hub_datasets = evidence.hub.get("datasets") if isinstance(evidence.hub.get("datasets"), dict) else {}
-    for dataset_id, _prov in evidence.datasets:
+    # A dataset's own licence (its Hub card) comes first; the manifest's licence for the whole data component
+    # covers each dataset that has none.
+    declared_training, training_where = _declared_dataset(evidence, "Datasets")
+    declared_evaluation, evaluation_where = _declared_dataset(evidence, "Evaluation data")
+    named = [d for d, p in evidence.datasets if isinstance(d, str) and p != training_where]
+    for dataset_id, prov in evidence.datasets:
         if not isinstance(dataset_id, str) or ("training", dataset_id) in seen:
             continue
-        if evidence.declared and dataset_id == "declared training data":
-            continue
+        from_manifest = training_where is not None and prov == training_where
+        if from_manifest and dataset_id == "declared training data" and (named or not declared_training):
+            continue  # the manifest named no dataset: only worth a component when it carries the licence
         seen.add(("training", dataset_id))
-        lic = tuple(licence_of(s.raw) for s in evidence.dataset_licences.get(dataset_id, []))
+        lic = tuple(licence_of(s.raw) for s in evidence.dataset_licences.get(dataset_id, [])) or declared_training
         info = hub_datasets.get(dataset_id) or {}
         url = info.get("url") if isinstance(info.get("url"), str) else None
+        if url is None and from_manifest and (prov.url or "").startswith(("http://", "https://")):
+            url = prov.url
         if url is None:
             url = next((link.url for link in evidence.links if link.kind == "dataset"
                         and link.url.rstrip("/").endswith(f"/{dataset_id}")), None)
@@ -205,7 +222,11 @@ def _datasets(evidence: Evidence, meta: dict[str, Any], base_url: str | None) ->
         dataset_id = _text(ds.get("type")) or _text(ds.get("name"))
         if dataset_id and ("evaluation", dataset_id) not in seen:
             seen.add(("evaluation", dataset_id))
-            out.append(Dataset(id=dataset_id, role="evaluation"))
+            out.append(Dataset(id=dataset_id, role="evaluation", licences=declared_evaluation))
+    if declared_evaluation and evaluation_where is not None and not any(d.role == "evaluation" for d in out):
+        url = evaluation_where.url if (evaluation_where.url or "").startswith(("http://", "https://")) else None
+        out.append(Dataset(id=evaluation_where.note or "declared evaluation data", role="evaluation",
+                           licences=declared_evaluation, url=url))
     return out
 
 

@@ -157,6 +157,9 @@ def check(
 
         baseline_data = load_report_file(baseline if baseline.is_absolute() else env.cwd / baseline)
     report = run_check(_relative_to(env, target), options, env.timestamp())
+    if report.notice:
+        # Not an error (the folder was read and graded), but a report of an empty release should not pass unseen.
+        env.stderr.write(f"opencheck: warning: {target}: {report.notice}\n")
     if baseline_data is not None:
         from opencheck.diff import baseline_gate
 

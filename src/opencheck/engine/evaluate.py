@@ -8,6 +8,7 @@ from opencheck.engine.packs import Pack
 from opencheck.engine.predicates import evaluate_condition
 from opencheck.evidence import Evidence
 from opencheck.results import Outcome, PackResult, RuleResult, RuleStatus, Suppression
+from opencheck.sources.lfs import with_lfs_note
 
 
 def evaluate_pack(pack: Pack, evidence: Evidence, *,
@@ -29,7 +30,8 @@ def evaluate_pack(pack: Pack, evidence: Evidence, *,
             status=outcome.status,
             message=outcome.message,
             remediation=rule.remediation,
-            evidence=tuple(dict.fromkeys(outcome.evidence)),
+            # A file that is only an LFS pointer is named as such wherever a finding cites it.
+            evidence=tuple(dict.fromkeys(with_lfs_note(p, evidence.lfs_pointers) for p in outcome.evidence)),
             component=rule.component,
             topic=rule.topic,
             reference=rule.reference,

@@ -337,6 +337,10 @@ def weights_ungated(ctx: Context, args: dict[str, Any]) -> Outcome:
     if gated:
         return Outcome(_S.FAIL, f"weights are gated on the Hub (gated: {gated})",
                        (Provenance(key="gated", url=ctx.evidence.hub.get("url")),))
+    gate = ctx.evidence.weights.gate
+    if ctx.evidence.weights.gated and gate is not None:
+        where = f"{gate.file}:{gate.line}" if gate.line else gate.file
+        return Outcome(_S.FAIL, f"weights are gated (declared in the card: {gate.key}, {where})", (gate,))
     missing = _component_outcome(ctx, "Model parameters (Final)")
     if missing:
         return missing

@@ -30,6 +30,7 @@ header .brand{font-size:12px;letter-spacing:.12em;text-transform:uppercase;color
 header h1{margin:4px 0 6px;font-size:24px;font-weight:650;word-break:break-all}
 header .meta{color:#d0d5dd;font-size:13px}header .meta span+span:before{content:"·";margin:0 8px;color:#667085}
 main{max-width:1240px;margin:0 auto;padding:24px 40px 48px}
+.notice{background:#fffaeb;border:1px solid #fedf89;border-radius:8px;padding:10px 14px;margin:0 0 16px}
 h2{font-size:18px;margin:32px 0 12px}h3{font-size:15px;margin:20px 0 8px}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:16px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 18px;
@@ -327,6 +328,7 @@ def format_html(report: Report) -> str:
     body = [
         f'<header><div class="brand">opencheck · model openness report</div><h1>{_e(t.id)}</h1>'
         f'<div class="meta">{"".join(meta)}</div></header><main>',
+        f'<p class="notice" role="note"><strong>Note:</strong> {_e(report.notice)}</p>' if report.notice else "",
         f'<div class="cards">{"".join(_card(p) for p in report.packs)}</div>',
         _gates(report),
         _matrix(report),

@@ -128,6 +128,8 @@ def format_markdown(report: Report, *, max_bytes: int = MAX_BYTES) -> str:
     if report.gates:
         gate_line = "❌ **policy failed**" if report.gate_failed else "✅ **policy passed**"
     lines = [f"# opencheck: {cell(where)}", ""]
+    if report.notice:
+        lines += [f"> ⚠️ **Note:** {cell(report.notice)}", ""]
     grades = " · ".join(f"**{cell(p.name)}**: {cell(p.grade.label)}" for p in report.packs)
     lines += [grades + (f" — {gate_line}" if gate_line else ""), ""]
     if report.gates:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -26,9 +27,10 @@ from opencheck.evidence import (
 )
 from opencheck.sources.approach import stated_approach
 from opencheck.sources.card import extract_links, is_placeholder_text
+from opencheck.sources.checkpoints import checkpoint_convention, is_checkpoint_branch
 from opencheck.sources.file_kinds import checkpoint_root
 from opencheck.sources.footprint import footprint
-from opencheck.sources.git_info import is_checkpoint_branch
+from opencheck.sources.lfs import with_lfs_note
 
 # The 17 MOF components (names exactly as MOT spells them) and their content type.
 MOF_COMPONENTS: dict[str, str] = {
@@ -399,6 +401,12 @@ def _datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
     return found
 
 
+def _convention(ref: str) -> str:
+    """` (OLMo steps and tokens)`: which documented convention a checkpoint branch follows (docs/detection.md)."""
+    convention = checkpoint_convention(ref.rsplit("/", 1)[-1])
+    return f" ({convention.name})" if convention else ""
+
+
 def _checkpoints(evidence: Evidence) -> list[tuple[str, Provenance]]:
     found: list[tuple[str, Provenance]] = []
     groups: dict[str, list[FileEntry]] = {}
@@ -407,16 +415,22 @@ def _checkpoints(evidence: Evidence) -> list[tuple[str, Provenance]]:
         folder = checkpoint_root(entry.path) or entry.path
         groups.setdefault(folder, []).append(entry)
     for folder, entries in sorted(groups.items()):
-        found.append((folder, Provenance(file=folder, note=f"{len(entries)} file(s) in a checkpoint folder")))
+        note = f"{len(entries)} file(s) in a checkpoint folder"
+        pointers = [e for e in entries if e.path in evidence.lfs_pointers]
+        if len(pointers) == 1 and len(entries) == 1:
+            note = evidence.lfs_pointers[pointers[0].path].describe()
+        elif pointers:
+            note += f"; {len(pointers)} published through Git LFS, content not in this checkout"
+        found.append((folder, Provenance(file=folder, note=note)))
     if evidence.git is not None:
         for branch in evidence.git.checkpoint_branches:
-            found.append((branch, Provenance(key="git branch", note=f"git branch '{branch}'")))
+            found.append((branch, Provenance(key="git branch", note=f"git branch '{branch}'{_convention(branch)}")))
     branches = evidence.hub.get("branches")
     if isinstance(branches, list):
         for branch in branches:
             name = branch.get("name") if isinstance(branch, dict) else getattr(branch, "name", branch)
             if isinstance(name, str) and is_checkpoint_branch(name):
-                found.append((name, Provenance(key="branch", note=f"Hub branch '{name}'")))
+                found.append((name, Provenance(key="branch", note=f"Hub branch '{name}'{_convention(name)}")))
     return found
 
 
@@ -945,7 +959,14 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
     else:
         built.missing("Model metadata", usually_elsewhere=False, note="no config.json or card front matter")
 
-    return {name: built.result[name] for name in MOF_COMPONENTS}
+    return {name: _with_lfs_notes(evidence, built.result[name]) for name in MOF_COMPONENTS}
+
+
+def _with_lfs_notes(evidence: Evidence, component: ComponentEvidence) -> ComponentEvidence:
+    """Every provenance naming an LFS pointer file says so, with the pointer's oid and size."""
+    if evidence.lfs_pointers:
+        component.evidence = [with_lfs_note(p, evidence.lfs_pointers) for p in component.evidence]
+    return component
 
 
 def base_model_source(evidence: Evidence) -> Any:
@@ -978,6 +999,26 @@ def _model_names(evidence: Evidence) -> list[str]:
     if isinstance(index, list):
         names += [entry["name"] for entry in index if isinstance(entry, dict) and isinstance(entry.get("name"), str)]
     return names
+
+
+# Front-matter keys that set up the Hub's access form (hub-docs models-gated.md); any of them means a gate.
+GATE_KEYS = ("extra_gated_prompt", "extra_gated_fields", "extra_gated_heading", "extra_gated_description",
+             "extra_gated_button_content", "extra_gated_eu_disallowed")
+
+
+def declared_gate(card: ModelCard | None) -> Provenance | None:
+    """Where a card declares a Hub access gate (`gated: true|auto|manual` or an `extra_gated_*` key), if it does."""
+    if card is None:
+        return None
+    meta = card.metadata
+    gated = meta.get("gated")
+    if gated is True or (isinstance(gated, str) and gated.strip().lower() in {"true", "auto", "manual", "yes"}):
+        return replace(card.key_provenance("gated"), note=f"the card declares a Hub gate (gated: {gated})")
+    for key in GATE_KEYS:
+        value = meta.get(key)
+        if value not in (None, "", {}, [], False):
+            return replace(card.key_provenance(key), note="the card declares a Hub access form")
+    return None
 
 
 def enrich(evidence: Evidence) -> None:
@@ -1046,5 +1087,11 @@ def enrich(evidence: Evidence) -> None:
             weights.provenance = Provenance(key="safetensors", note="Hub safetensors metadata")
     if evidence.hub.get("gated"):
         weights.gated = True
+        weights.gate = Provenance(key="gated", url=evidence.hub.get("url"),
+                                  note=f"gated on the Hub ({evidence.hub['gated']})")
+    elif "gated" not in evidence.hub and (declared := declared_gate(card)) is not None:
+        # No Hub answer to go by (a local folder or a manifest): a card that sets up the Hub's access form is gated.
+        weights.gated = True
+        weights.gate = declared
 
     evidence.components = detect_components(evidence)

@@ -7,13 +7,12 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 from opencheck.evidence import FileKind
+from opencheck.sources.checkpoints import CHECKPOINT_CONTAINERS, is_checkpoint_name
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx", ".h5", ".msgpack")
 
-# Directory names that hold an intermediate training checkpoint (Hugging Face Trainer, DeepSpeed, Pythia).
-CHECKPOINT_DIR = re.compile(r"^(checkpoint[-_]\d+|step[-_]?\d+|global[-_]?step[-_]?\d+)$", re.IGNORECASE)
 # Folders whose weight files are checkpoints rather than the final release.
-_CHECKPOINT_PARENTS = frozenset({"checkpoints", "ckpts", "ckpt", "intermediate", "intermediate_checkpoints"})
+_CHECKPOINT_PARENTS = CHECKPOINT_CONTAINERS
 
 _TOKENIZER_NAMES = frozenset(
     {
@@ -160,8 +159,8 @@ _MANIFESTS = frozenset({"opencheck.yaml", "opencheck.yml"})
 
 
 def is_checkpoint_dir(name: str) -> bool:
-    """True for a folder name such as `checkpoint-500`, `step1000` or `global_step20`."""
-    return bool(CHECKPOINT_DIR.match(name))
+    """True for a folder named like a checkpoint (`checkpoint-500`, `step1000`, `global_step20`; see checkpoints)."""
+    return is_checkpoint_name(name)
 
 
 def checkpoint_root(path: str) -> str | None:

@@ -17,17 +17,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from opencheck.evidence import GitInfo, Problem, Provenance
+from opencheck.sources.checkpoints import is_checkpoint_branch
 from opencheck.sources.safetensors_header import read_capped
 
-CHECKPOINT_BRANCH = re.compile(r"^(step[-_]?\d+|checkpoint[-_]?\d+|global[-_]?step[-_]?\d+|ckpt.*)$", re.IGNORECASE)
 # A file whose stat data changed but whose size did not is hashed to decide; beyond this size, assume changed.
 MAX_HASH_BYTES = 64 * 1024 * 1024
 _SECRET_QUERY = re.compile(r"(token|key|secret|password|passwd|sig|signature|auth|credential)", re.IGNORECASE)
-
-
-def is_checkpoint_branch(name: str) -> bool:
-    """True for branch names that look like training checkpoints (`step1000`, `checkpoint-500`, ...)."""
-    return bool(CHECKPOINT_BRANCH.match(name.rsplit("/", 1)[-1]))
 
 
 def strip_credentials(url: str) -> str:

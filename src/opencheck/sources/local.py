@@ -309,7 +309,7 @@ def _read_weights(evidence: Evidence, walk: _Walk) -> None:
     weights = evidence.weights
     weights.files = [e.path for e in walk.entries if e.kind == FileKind.WEIGHTS]
     present = set(walk.real_paths)
-    for entry in (e for e in walk.entries if e.kind == FileKind.WEIGHTS_INDEX):
+    for entry in (e for e in walk.entries if e.kind == FileKind.WEIGHTS_INDEX and e.path not in evidence.lfs_pointers):
         index, problems = read_safetensors_index(walk.real_paths[entry.path], entry.path)
         walk.problems.extend(problems)
         if index is None:
@@ -328,6 +328,8 @@ def _read_weights(evidence: Evidence, walk: _Walk) -> None:
     dtypes: dict[str, int] = {}
     read = 0
     for entry in _final_safetensors(walk)[:MAX_SAFETENSORS_HEADERS]:
+        if entry.path in evidence.lfs_pointers:
+            continue  # a pointer is text, not a header: its weights are published, just not checked out
         summary, problems = read_safetensors_header(walk.real_paths[entry.path], entry.path)
         walk.problems.extend(problems)
         if summary is None:
@@ -344,6 +346,28 @@ def _read_weights(evidence: Evidence, walk: _Walk) -> None:
         )
 
 
+MAX_LFS_PROBLEMS = 50
+
+
+def _mark_lfs_pointers(evidence: Evidence, walk: _Walk) -> None:
+    """Record LFS pointer files: their entry takes the published size and sha256; they are never parsed."""
+    from dataclasses import replace
+
+    from opencheck.sources.lfs import find_lfs_pointers
+
+    pointers = find_lfs_pointers(walk.entries, walk.real_paths)
+    if not pointers:
+        return
+    evidence.lfs_pointers = pointers
+    walk.entries = [replace(e, size=pointers[e.path].size, sha256=pointers[e.path].oid) if e.path in pointers
+                    else e for e in walk.entries]
+    for path in sorted(pointers)[:MAX_LFS_PROBLEMS]:
+        _problem(walk, "lfs-pointer", pointers[path].describe(), path, "info")
+    if len(pointers) > MAX_LFS_PROBLEMS:
+        _problem(walk, "lfs-pointer", f"{len(pointers) - MAX_LFS_PROBLEMS} more Git LFS pointer files; run "
+                 "`git lfs pull` to fetch their content", ".", "info")
+
+
 def collect_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 2_000_000) -> Evidence:
     """Collect evidence from a local folder (never executing or unpickling anything in it)."""
     try:
@@ -358,6 +382,7 @@ def collect_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int
         walk = _walk(root_real, max_files)
     except OSError as exc:
         raise UsageError(f"{root}: cannot read folder: {exc.strerror or exc}") from None
+    _mark_lfs_pointers(evidence, walk)
     evidence.files = walk.entries
     _read_card(evidence, walk, max_card_bytes)
     _read_licences(evidence, walk)

@@ -1,0 +1,97 @@
+"""Git LFS pointer files: what a folder cloned without `git lfs` holds where the large files should be.
+
+A pointer is a small text file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md): a first line
+`version https://git-lfs.github.com/spec/v1`, then sorted `key value` lines, among them `oid sha256:<64 hex>` and
+`size <bytes>`. Only regular files under 1 KiB are opened, and at most that much is read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import replace
+
+from opencheck.evidence import FileEntry, FileKind, LfsPointer, Provenance
+
+LFS_SPEC = b"version https://git-lfs.github.com/spec/v1"
+MAX_POINTER_BYTES = 1024  # the spec caps pointer files at 1024 bytes
+_OID = re.compile(r"^oid sha256:([0-9a-f]{64})$")
+_SIZE = re.compile(r"^size (\d{1,20})$")
+
+
+def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
+    """The pointer `data` spells, or None when it is not a valid LFS pointer."""
+    if not data.startswith(LFS_SPEC) or len(data) > MAX_POINTER_BYTES:
+        return None
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    oid = size = None
+    for line in text.splitlines()[1:]:
+        if match := _OID.match(line):
+            oid = match.group(1)
+        elif match := _SIZE.match(line):
+            size = int(match.group(1))
+    return LfsPointer(oid, size) if oid is not None and size is not None else None
+
+
+def read_lfs_pointer(path: str) -> LfsPointer | None:
+    """The LFS pointer stored at `path`, if it is a small regular file that holds one (never blocks on a FIFO)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_POINTER_BYTES or info.st_size < len(LFS_SPEC):
+            return None
+        data = os.read(fd, MAX_POINTER_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return parse_lfs_pointer(data)
+
+
+# Kinds and suffixes Git LFS usually stores: weights, checkpoints and tokenizers, plus the patterns of the Hub's
+# default .gitattributes (archives, arrays, pickles, parquet, ...) and PDFs. Text the walk reads itself (cards,
+# licences, configs, code) is left alone, so a folder of small source files costs no extra opens.
+PROBED_KINDS = frozenset({FileKind.WEIGHTS, FileKind.WEIGHTS_INDEX, FileKind.CHECKPOINT, FileKind.TOKENIZER})
+LFS_SUFFIXES = (".7z", ".arrow", ".bin", ".bz2", ".ckpt", ".ftz", ".gz", ".h5", ".joblib", ".mlmodel", ".model",
+                ".msgpack", ".npy", ".npz", ".onnx", ".ot", ".parquet", ".pb", ".pickle", ".pkl", ".pt", ".pth",
+                ".rar", ".safetensors", ".tar", ".tflite", ".tgz", ".wasm", ".xz", ".zip", ".zst", ".gguf", ".pdf")
+
+
+def _probed(entry: FileEntry) -> bool:
+    name = entry.path.rsplit("/", 1)[-1].lower()
+    return entry.kind in PROBED_KINDS or name.endswith(LFS_SUFFIXES) or "tfevents" in name
+
+
+MAX_PROBES = 20_000
+
+
+def find_lfs_pointers(entries: list[FileEntry], real_paths: dict[str, str]) -> dict[str, LfsPointer]:
+    """The files among `entries` that are LFS pointers (by content, small files of the usual LFS kinds only)."""
+    found: dict[str, LfsPointer] = {}
+    probes = 0
+    for entry in entries:
+        if not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES or not _probed(entry):
+            continue
+        probes += 1
+        if probes > MAX_PROBES:
+            break
+        pointer = read_lfs_pointer(real_paths[entry.path])
+        if pointer is not None:
+            found[entry.path] = pointer
+    return found
+
+
+def with_lfs_note(provenance: Provenance, pointers: dict[str, LfsPointer]) -> Provenance:
+    """The provenance, saying "published through Git LFS …" when it names a pointer file (once)."""
+    found = pointers.get(provenance.file) if provenance.file else None
+    if found is None or "Git LFS" in (provenance.note or ""):
+        return provenance
+    note = f"{provenance.note}; {found.describe()}" if provenance.note else found.describe()
+    return replace(provenance, note=note)
