@@ -231,20 +231,65 @@ OPTIONAL_HOOK_KEYS = {"files", "exclude", "types", "types_or", "exclude_types", 
                       "description", "language_version", "log_file", "alias", "minimum_pre_commit_version"}
 
 
-def test_pre_commit_hooks() -> None:
+def _hook() -> dict:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert isinstance(hooks, list)
-    hook = next(h for h in hooks if h["id"] == "opencheck")
+    return next(h for h in hooks if h["id"] == "opencheck")
+
+
+def test_pre_commit_hooks() -> None:
+    hook = _hook()
     assert set(hook) >= REQUIRED_HOOK_KEYS
     assert set(hook) <= REQUIRED_HOOK_KEYS | OPTIONAL_HOOK_KEYS
     assert hook["pass_filenames"] is False
     assert hook["entry"].startswith("opencheck check")
-    files = re.compile(hook["files"])
-    for path in ("README.md", "LICENSE", "LICENSE.txt", "models/x/README.md", "config.json",
-                 "model.safetensors.index.json", "opencheck.yaml", ".opencheck.yml"):
-        assert files.search(path), path
-    for path in ("src/main.py", "docs/guide.md", "model.safetensors"):
-        assert not files.search(path), path
+
+
+# Every place README.md says opencheck reads (each must appear there), and files whose kind decides a verdict.
+DOCUMENTED_INPUTS = ("README.md", "LICENSE", "opencheck.yaml", ".opencheck/manifest.yaml", ".opencheck.yml",
+                     ".opencheck.yaml", "pyproject.toml")
+OTHER_INPUTS = ("config.json", "DATA_CARD.md", "models/x/README.md", "LICENSE.txt", "COPYING",
+                "model.safetensors.index.json", "model.safetensors",
+                "datasheet.md", "dataset_card.md", "model_card.md", "train.py", "configs/train.yaml",
+                "checkpoints/step1000/config.json", "technical_report.md", "eval_results.json", "requirements.txt")
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false",
+                    *args], cwd=repo, check=True, capture_output=True)
+
+
+def test_pre_commit_runs_the_hook_for_every_documented_input(tmp_path: Path) -> None:
+    """pre-commit itself decides, from the hook's own definition, whether a change to each input runs the hook.
+
+    The hook is declared `repo: local` with `language: system` and the installed `opencheck`, so pre-commit
+    builds no environment (no network); every other key, `files:` included, is the published hook's.
+    """
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in DOCUMENTED_INPUTS:
+        assert name in readme, name
+    repo = _model(tmp_path / "repo")
+    hook = {**_hook(), "language": "system"}
+    hook["entry"] = hook["entry"].replace("opencheck", str(Path(sys.executable).parent / "opencheck"), 1)
+    hook.pop("minimum_pre_commit_version", None)
+    config = {"repos": [{"repo": "local", "hooks": [hook]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "model")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "GITHUB_", "PRE_COMMIT"))}
+    env.update({"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "HF_HUB_OFFLINE": "1", "NO_COLOR": "1"})
+    pre_commit = str(Path(sys.executable).parent / "pre-commit")
+    for name in (*DOCUMENTED_INPUTS, *OTHER_INPUTS):
+        path = repo / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text("[tool.opencheck]\npacks = [\"mof\"]\n" if name == "pyproject.toml" else "x\n",
+                            encoding="utf-8")
+        proc = subprocess.run([pre_commit, "run", "opencheck", "--color", "never", "--files", name], cwd=repo,
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert "(no files to check)" not in proc.stdout, (name, proc.stdout)
+        assert re.search(r"opencheck \(model openness\)\.+(Passed|Failed)", proc.stdout), (name, proc.stdout)
 
 
 def test_run_on_bundled_example(tmp_path: Path) -> None:
