@@ -298,3 +298,21 @@ def test_run_on_bundled_example(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert outputs["mof-class"] == "I"
     assert "Class I" in summary
+
+
+def test_documented_pins_exist() -> None:
+    """`uses: opencheck/opencheck@REF` and the hook's `rev:` name a commit (or a tag this repository has)."""
+    tags = set(subprocess.run(["git", "tag", "--list"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.split())
+    pins = []
+    for path in (REPO / "README.md", REPO / "docs" / "ci.md", *sorted((REPO / "examples" / "workflows").glob("*"))):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".md":  # the YAML examples, not prose about future tags
+            text = "\n".join(re.findall(r"```yaml\n(.*?)```", text, re.DOTALL))
+        pins += [(path.name, ref) for ref in re.findall(r"opencheck/opencheck@([^\s#]+)", text)]
+        pins += [(path.name, ref) for ref in re.findall(r"\brev:\s*([^\s#]+)", text)]
+    assert len(pins) >= 5
+    for where, ref in pins:
+        assert ref == "COMMIT" or re.fullmatch(r"[0-9a-f]{40}", ref) or ref in tags, (where, ref)
+    for path in (REPO / "README.md", REPO / "docs" / "ci.md"):
+        assert "git ls-remote https://github.com/opencheck/opencheck HEAD" in path.read_text(encoding="utf-8")
