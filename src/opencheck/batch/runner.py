@@ -86,6 +86,13 @@ def release_resources(run_key: str) -> None:
     pool = _POOLS.pop(run_key, None)
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
+    with _RESOURCES_LOCK:
+        if not _POOLS and _SAVED_SAFEPATH:  # the last pool is gone: give the process its environment back
+            before = _SAVED_SAFEPATH.pop()
+            if before is None:
+                os.environ.pop("PYTHONSAFEPATH", None)
+            else:
+                os.environ["PYTHONSAFEPATH"] = before
     _release_http(run_key)
 
 
@@ -203,6 +210,7 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
 
 
 _POOLS: dict[str, Any] = {}
+_SAVED_SAFEPATH: list[str | None] = []  # PYTHONSAFEPATH as it was before the first pool set it
 _WORKER_SETTINGS: WorkerSettings | None = None
 
 
@@ -215,7 +223,13 @@ def _evaluation_pool(settings: WorkerSettings) -> Any:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # spawn, not fork: forking a process that runs threads can copy a held lock into the child.
+            # spawn, not fork: forking a process that runs threads can copy a held lock into the child. A spawned
+            # child starts as `python -c ...`, which puts the working folder first on its import path before it
+            # imports multiprocessing: PYTHONSAFEPATH (Python 3.11+) keeps a `multiprocessing/` or `runpy.py` in
+            # the working folder from being run. Children (started on demand) inherit it while any pool runs.
+            if not _POOLS:
+                _SAVED_SAFEPATH[:] = [os.environ.get("PYTHONSAFEPATH")]
+                os.environ["PYTHONSAFEPATH"] = "1"
             _POOLS[settings.run_key] = ProcessPoolExecutor(
                 max_workers=settings.eval_processes, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_evaluator, initargs=(settings,))

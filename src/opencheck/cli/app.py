@@ -96,6 +96,12 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
         if _is_click_usage_error(exc):
             exc.show(file=env.stderr)  # type: ignore[attr-defined]
             return int(ExitStatus.USAGE_ERROR)
+        from opencheck.extras import missing_extra
+
+        extra = missing_extra(exc)  # a command that needs an optional extra names it, whichever import it was
+        if extra is not None:
+            env.stderr.write(f"opencheck: error: {extra}\n")
+            return int(ExitStatus.USAGE_ERROR)
         if env.env.get("OPENCHECK_DEBUG") == "1":
             raise
         env.stderr.write(f"opencheck: internal error: {type(exc).__name__}: {exc} "

@@ -203,6 +203,10 @@ def read_git(root: Path, problems: list[Problem] | None = None) -> GitInfo | Non
     except Exception as exc:  # gitpython raises many types for broken repositories
         note(f"not a readable git repository: {type(exc).__name__}: {exc}")
         return None
+    # `git cat-file` of an object missing from a partial clone fetches it from the promisor remote the checked
+    # `.git/config` names, and a fetch can run commands (`ext::` URLs, `remote.*.uploadpack`, `core.sshCommand`).
+    # No transport is allowed, so a missing object is just missing.
+    repo.git.update_environment(GIT_ALLOW_PROTOCOL="none", GIT_NO_LAZY_FETCH="1", GIT_TERMINAL_PROMPT="0")
     info = GitInfo()
     try:
         with repo:
