@@ -285,4 +285,6 @@ def export_store(env: Environment, db: Path, fmt: str, output: Path | None, diff
         return
     n = export(db, fmt.lower(), output and _path(env, output), env.stdout)
     if output is not None:
-        env.stderr.write(f"opencheck: wrote {n} rows to {output}\n")
+        from opencheck.cli.messages import shown_path
+
+        env.stderr.write(f"opencheck: wrote {shown_path(env, output)} ({n} row{'s' * (n != 1)})\n")

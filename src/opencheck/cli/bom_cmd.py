@@ -36,6 +36,7 @@ def bom(
     from opencheck.bom import build_bom
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
     from opencheck.collect import collect
+    from opencheck.cli.messages import wrote
     from opencheck.output_files import write_atomic
 
     env: Environment = ctx.obj or Environment()
@@ -45,4 +46,4 @@ def bom(
         env.stdout.write(text)
     else:
         write_atomic(output_path(env, output), text)
-        env.stderr.write(f"opencheck: wrote {output}\n")
+        wrote(env, output_path(env, output))

@@ -162,5 +162,8 @@ def check(
 
         report.gates.append(baseline_gate(baseline_data, report, str(baseline)))
     emit_reports(report, plan, env, verbose=verbose)
+    from opencheck.cli.messages import failed_gates
+
+    failed_gates(env, [g.message for g in report.gates if not g.passed])
     if report.gate_failed:
         raise typer.Exit(int(ExitStatus.GATE_FAILED))

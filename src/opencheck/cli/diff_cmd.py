@@ -45,7 +45,9 @@ def diff(
         from opencheck.output_files import write_atomic
 
         write_atomic(resolve(output), text)
-        env.stderr.write(f"opencheck: diff written to {output}\n")
+        from opencheck.cli.messages import wrote
+
+        wrote(env, resolve(output))
     else:
         env.stdout.write(text)
     if result.regressions:

@@ -82,6 +82,7 @@ def mot(
     """Export a MOT manifest."""
     from opencheck.collect import collect
     from opencheck.export_mot import export_manifest, export_text
+    from opencheck.cli.messages import wrote
     from opencheck.output_files import write_atomic
 
     env: Environment = ctx.obj or Environment()
@@ -94,7 +95,7 @@ def mot(
         env.stdout.write(text)
     else:
         write_atomic(output_path(env, output), text)
-        env.stderr.write(f"opencheck: wrote {output}\n")
+        wrote(env, output_path(env, output))
 
 
 app.command("mot", help=MOT_HELP)(mot)

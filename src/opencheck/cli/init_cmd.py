@@ -30,6 +30,7 @@ def init(
     """Write a starting opencheck.yaml."""
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
     from opencheck.init_manifest import init_manifest_text
+    from opencheck.cli.messages import shown_path, wrote
     from opencheck.output_files import write_atomic
 
     env: Environment = ctx.obj or Environment()
@@ -53,12 +54,12 @@ def init(
         default = env.cwd / MANIFEST_NAME
     path = output_path(env, output) if output is not None else default
     if path.exists() and not force:
-        raise UsageError(f"{path}: already exists; use --force to overwrite it")
+        raise UsageError(f"{shown_path(env, path)}: already exists; use --force to overwrite it")
     if path.is_dir():
-        raise UsageError(f"{path}: is a folder")
+        raise UsageError(f"{shown_path(env, path)}: is a folder")
     text = init_manifest_text(evidence)
     if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
-        env.stderr.write(f"opencheck: {path} is up to date\n")
+        env.stderr.write(f"opencheck: {shown_path(env, path)} is up to date\n")
         return
     write_atomic(path, text)
-    env.stderr.write(f"opencheck: wrote {path}\n")
+    wrote(env, path)

@@ -100,5 +100,7 @@ def docs_packs(
     env = _env(ctx)
     packs = [load_pack(spec, base_dir=env.cwd) for spec in (pack or builtin_pack_names())]
     target = output_dir if output_dir.is_absolute() else env.cwd / output_dir
+    from opencheck.cli.messages import wrote
+
     for path in write_docs(packs, target):
-        env.stdout.write(f"wrote {path}\n")
+        wrote(env, path)

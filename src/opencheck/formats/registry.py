@@ -114,4 +114,6 @@ def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, 
             continue
         path = target.path if target.path.is_absolute() else env.cwd / target.path
         write_atomic(path, text)
-        env.stderr.write(f"opencheck: {target.format.value} report written to {target.path}\n")
+        from opencheck.cli.messages import wrote
+
+        wrote(env, path)
