@@ -35,8 +35,8 @@ def bom(
     """Write an AI BOM."""
     from opencheck.bom import build_bom
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
-    from opencheck.collect import collect
     from opencheck.cli.messages import wrote
+    from opencheck.collect import collect
     from opencheck.output_files import write_atomic
 
     env: Environment = ctx.obj or Environment()

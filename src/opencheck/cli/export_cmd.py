@@ -80,9 +80,9 @@ def mot(
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
 ) -> None:
     """Export a MOT manifest."""
+    from opencheck.cli.messages import wrote
     from opencheck.collect import collect
     from opencheck.export_mot import export_manifest, export_text
-    from opencheck.cli.messages import wrote
     from opencheck.output_files import write_atomic
 
     env: Environment = ctx.obj or Environment()

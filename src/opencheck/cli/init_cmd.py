@@ -29,8 +29,8 @@ def init(
 ) -> None:
     """Write a starting opencheck.yaml."""
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
-    from opencheck.init_manifest import init_manifest_text
     from opencheck.cli.messages import shown_path, wrote
+    from opencheck.init_manifest import init_manifest_text
     from opencheck.output_files import write_atomic
 
     env: Environment = ctx.obj or Environment()
