@@ -29,7 +29,7 @@ def diff(
     old: Path = typer.Argument(..., help="The earlier JSON report (the baseline)."),
     new: Path = typer.Argument(..., help="The later JSON report."),
     output_format: DiffFormat = typer.Option(DiffFormat.TEXT, "--format", "-f", help="Output format."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the diff to FILE."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the diff to FILE."),
 ) -> None:
     """Compare two reports."""
     from opencheck.diff import diff_reports, format_diff_json, format_diff_text, load_report_file

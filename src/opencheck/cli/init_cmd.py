@@ -21,10 +21,10 @@ MANIFEST_NAME = "opencheck.yaml"
 def init(
     ctx: typer.Context,
     target: str = typer.Argument(".", help="Model folder (default: .) or Hub id org/name[@rev]."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE instead of "
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of "
                                        "TARGET/opencheck.yaml."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
-    token: str | None = typer.Option(None, "--token", help="Hugging Face token (default: $HF_TOKEN)."),
+    token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN)."),
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
 ) -> None:
     """Write a starting opencheck.yaml."""
