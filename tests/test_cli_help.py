@@ -100,3 +100,18 @@ def test_unknown_option_is_one_line() -> None:
     assert result.code == ExitStatus.USAGE_ERROR
     assert result.err.startswith("opencheck: error: no option --nope")
     assert result.err.endswith("(see 'opencheck check -h')\n") and result.err.count("\n") == 1
+
+
+def test_paths_in_errors_are_relative_to_the_working_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("x: [\n", encoding="utf-8")
+    (tmp_path / "m").mkdir()
+    for args, start in [(["diff", "bad.json", "bad.json"], "opencheck: error: bad.json: "),
+                        (["check", "m", "-p", "./bad.yaml"], "opencheck: error: bad.yaml:"),
+                        (["check", "m", "--baseline", "bad.json"], "opencheck: error: bad.json: "),
+                        (["batch", "--db", "s.sqlite", "none.txt"], "opencheck: error: none.txt: "),
+                        (["rules", "validate", "bad.yaml"], "bad.yaml:")]:
+        result = run_cli(args, cwd=tmp_path)
+        assert result.code == ExitStatus.USAGE_ERROR, (args, result.err)
+        assert result.err.startswith(start), (args, result.err)
+        assert str(tmp_path) not in result.err

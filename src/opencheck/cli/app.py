@@ -90,7 +90,9 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
         env.stderr.write("opencheck: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
     except OpencheckError as exc:
-        env.stderr.write(f"opencheck: error: {exc}\n")
+        from opencheck.cli.messages import relative_paths
+
+        env.stderr.write(f"opencheck: error: {relative_paths(env, str(exc))}\n")
         return int(exc.exit_status)
     except KeyboardInterrupt:
         env.stderr.write("opencheck: interrupted\n")

@@ -19,6 +19,14 @@ def shown_path(env: Environment, path: Path | str) -> str:
         return os.path.normpath(full)
 
 
+def relative_paths(env: Environment, message: str) -> str:
+    """`message` with paths under the working folder shown relative to it, so every error names files alike."""
+    base = str(env.cwd).rstrip(os.sep)
+    if not base or not os.path.isabs(base):  # at the file-system root every path would lose its leading slash
+        return message
+    return message.replace(base + os.sep, "")
+
+
 def wrote(env: Environment, path: Path | str) -> None:
     """Report one written file, in the one wording every command uses."""
     env.stderr.write(f"opencheck: wrote {shown_path(env, path)}\n")

@@ -80,8 +80,10 @@ def validate_pack(
         errors = pack_errors(path if path.is_absolute() else env.cwd / path)
         if errors:
             bad += 1
+            from opencheck.cli.messages import relative_paths
+
             for line in errors:
-                env.stderr.write(line + "\n")
+                env.stderr.write(relative_paths(env, line) + "\n")
         else:
             env.stdout.write(f"{path}: ok\n")
     if bad:
