@@ -225,6 +225,12 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
         store.finish_run(run_id, env.timestamp(), {"checked": result.checked, "skipped": result.skipped,
                                                    "failed": result.failed, "requests": result.requests})
     _print_summary(env, result, db)
+    if result.gate_failed:
+        from opencheck.cli.messages import failed_gates, shown_path
+        from opencheck.wording import count
+
+        failed_gates(env, [f"{count(result.gate_failed, 'model')} checked in this run failed a gate (their rows in "
+                           f"{shown_path(env, db)} say which)"])
     return int(ExitStatus.GATE_FAILED) if result.gate_failed else 0
 
 
