@@ -115,3 +115,16 @@ def test_paths_in_errors_are_relative_to_the_working_folder(tmp_path) -> None:  
         assert result.code == ExitStatus.USAGE_ERROR, (args, result.err)
         assert result.err.startswith(start), (args, result.err)
         assert str(tmp_path) not in result.err
+
+
+@pytest.mark.parametrize("group", [[], ["rules"], ["export"], ["license"]], ids=lambda g: " ".join(g) or "root")
+def test_command_lists_are_not_cut_off(group: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    text = _help(group, capsys) if group else _root_help(capsys)
+    listing = text.split("\nCommands:\n", 1)[1]
+    assert "..." not in listing, listing
+
+
+def _root_help(capsys: pytest.CaptureFixture[str]) -> str:
+    result = run_cli(["-h"])
+    assert result.code == 0
+    return capsys.readouterr().out + result.out

@@ -54,14 +54,20 @@ def root(
 
 
 # Only the commands with gates (an exit status 1 that means "a check failed") carry the exit-code epilogue.
-app.command("check", help=check_cmd.HELP, epilog=EXIT_CODES_HELP, cls=Command)(check_cmd.check)
+app.command("check", help=check_cmd.HELP, epilog=EXIT_CODES_HELP, cls=Command,
+            short_help="Check one model and print a graded report with evidence.")(check_cmd.check)
 app.add_typer(rules_cmd.app, name="rules", help="List, show, validate and document rule packs.")
-app.command("diff", help=diff_cmd.HELP, cls=Command)(diff_cmd.diff)
-app.command("init", help=init_cmd.HELP, cls=Command)(init_cmd.init)
+app.command("diff", help=diff_cmd.HELP, cls=Command,
+            short_help="Compare two JSON reports; exit 1 on a regression.")(diff_cmd.diff)
+app.command("init", help=init_cmd.HELP, cls=Command,
+            short_help="Write a starting opencheck.yaml from what opencheck detects.")(init_cmd.init)
 app.add_typer(export_cmd.app, name="export", help="Export results in other tools' formats (mot: a MOT manifest; "
-              "--db: a batch store as csv, jsonl, parquet or html).")
-app.command("bom", help=bom_cmd.HELP, cls=Command)(bom_cmd.bom)
-app.command("batch", help=batch_cmd.HELP, epilog=BATCH_EXIT_CODES_HELP, cls=Command)(batch_cmd.batch)
+              "--db: a batch store as csv, jsonl, parquet or html).",
+              short_help="Export a MOT manifest, or a batch store as csv, jsonl, parquet or html.")
+app.command("bom", help=bom_cmd.HELP, cls=Command,
+            short_help="Write an AI bill of materials (CycloneDX 1.6 or SPDX 3.0.1).")(bom_cmd.bom)
+app.command("batch", help=batch_cmd.HELP, epilog=BATCH_EXIT_CODES_HELP, cls=Command,
+            short_help="Check many models into a resumable SQLite store.")(batch_cmd.batch)
 
 def _mount_optional() -> None:
     """Sub-commands whose modules arrive with later features; each is mounted when present."""

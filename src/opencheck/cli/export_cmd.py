@@ -104,4 +104,5 @@ def mot(
         wrote(env, output_path(env, output))
 
 
-app.command("mot", help=MOT_HELP, cls=Command)(mot)
+app.command("mot", help=MOT_HELP, cls=Command,
+            short_help="Write a manifest for the Model Openness Tool.")(mot)

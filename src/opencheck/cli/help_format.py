@@ -81,7 +81,8 @@ class Command(TyperCommand):
             if record is None:
                 continue
             if param.param_type_name == "argument":
-                extra = "" if param.required or param.default in (None, ()) else f"  [default: {param.default}]"
+                shown = param.required or param.default in (None, ()) or "default" in (param.help or "")
+                extra = "" if shown else f"  [default: {param.default}]"
                 args.append((_argument_name(param).strip("[]"), (param.help or "") + extra))
             else:
                 opts.append((record[0], _plain_ranges(record[1])))

@@ -149,7 +149,7 @@ def _print_text(info: dict[str, Any], console: Console) -> None:
     console.print(f"Data: {versions}", markup=False, highlight=False)
 
 
-@app.command("explain", cls=Command)
+@app.command("explain", cls=Command, short_help="Show how opencheck reads a licence, and why.")
 def explain(
     ctx: typer.Context,
     text_or_path: Annotated[

@@ -66,7 +66,7 @@ def show_rule(
     raise UsageError(f"no rule {rule_id!r} in the packs searched; see `opencheck rules list`")
 
 
-@app.command("validate", cls=Command)
+@app.command("validate", cls=Command, short_help="Validate rule packs against the pack schema.")
 def validate_pack(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="Rule pack YAML files."),
@@ -90,7 +90,7 @@ def validate_pack(
         raise typer.Exit(int(ExitStatus.USAGE_ERROR))
 
 
-@app.command("docs", cls=Command)
+@app.command("docs", cls=Command, short_help="Write Markdown pages for every rule of the packs.")
 def docs_packs(
     ctx: typer.Context,
     output_dir: Path = typer.Option(Path("docs/rules"), "--output-dir", "-o", metavar="DIR",
