@@ -563,8 +563,12 @@ def fact_present(ctx: Context, args: dict[str, Any]) -> Outcome:
             return Outcome(_S.PASS, f"{key} is set ({str(shown)[:60]})", (prov,))
     if all(k.startswith("card") for k in args["keys"]) and ctx.evidence.card is None:
         return _no_card(ctx)
-    return Outcome(_S.FAIL, f"{_one_of([_fact_name(k) for k in args['keys']])} is not set",
-                   (_fact(ctx, args["keys"][0])[1],))
+    keys = list(args["keys"])
+    if all(k.startswith("card.") for k in keys):
+        text = f"the model card does not set {_one_of([k[len('card.'):] for k in keys])}"
+    else:
+        text = f"{_one_of([_fact_name(k) for k in keys])} is not set"
+    return Outcome(_S.FAIL, text, (_fact(ctx, keys[0])[1],))
 
 
 @predicate("link_present")
