@@ -95,3 +95,14 @@ def test_columns_sets_the_width(tmp_path: Path) -> None:
     assert all(len(line) <= 80 for line in result.out.splitlines()), result.out
     wide = run_cli(["check", "m", "-p", "open-training"], cwd=tmp_path, env={"COLUMNS": "120"})
     assert wide.out != result.out
+
+
+def test_untrusted_titles_and_names_in_prefixes_are_inert(report: Report) -> None:
+    import dataclasses
+
+    pack = dataclasses.replace(report.packs[0], title="Evil\x1b[2J pack\r")
+    row = dataclasses.replace(report.components[0], name="Comp\x1b]0;x\x07onent")
+    hostile = dataclasses.replace(report, packs=[pack, *report.packs[1:]], components=[row, *report.components[1:]])
+    text = format_text(hostile, width=80)
+    assert "\x1b" not in text and "\r" not in text and "\x07" not in text
+    assert "Evil\ufffd[2J pack\ufffd" in text

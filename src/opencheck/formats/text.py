@@ -71,7 +71,8 @@ class _Writer:
         """Wrap `text` after `first` with a hanging indent; `head` leading characters take `head_style`."""
         from rich.text import Text
 
-        lines = _wrap(_safe(text), self.width, first, " " * len(first) if rest is None else rest)
+        first = _safe(first)  # prefixes carry pack titles and statuses: as untrusted as the text
+        lines = _wrap(_safe(text), self.width, first, " " * len(first) if rest is None else _safe(rest))
         for i, raw in enumerate(lines):
             cut = (len(first) if head is None else head) if i == 0 else 0
             self.console.print(Text.assemble((raw[:cut], head_style), (raw[cut:], style)), soft_wrap=True)
@@ -144,8 +145,8 @@ def format_text(report: Report, *, width: int = 120, color: bool = False, verbos
             lic = f"{lic}, {row.licence_class}"
         source = row.licence_source or (row.evidence[0] if row.evidence else "")
         tail = f"{lic}; from {source}" if lic and source else (lic or source or "-")
-        state = f"{row.status} ({row.origin})"
-        head = f"  {row.name:<{name_w}}  "
+        state = _safe(f"{row.status} ({row.origin})")
+        head = f"  {_safe(row.name):<{name_w}}  "
         if tail_indent.strip() == "" and len(tail_indent) == tail_at:
             first = f"{head}{state:<{state_w}}  "
             lines = _wrap(_safe(tail), width, first, tail_indent)
