@@ -40,6 +40,7 @@ class Outcome:
     status: RuleStatus
     message: str
     evidence: tuple[Provenance, ...] = ()
+    fix: str | None = None  # a remediation for this exact state, in place of the rule's general one
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,13 @@ def test_evaluation_processes_give_the_same_results(hub, tmp_path: Path) -> None
     assert stored["0"] == stored["1"]
     assert len(stored["0"][0]) == 7 * 3  # seven models, three default packs
     assert stored["0"][1] == [("nobody/missing", "not-found")]
+
+
+def test_failed_gate_is_named_on_stderr(hub, tmp_path: Path) -> None:
+    db = tmp_path / "gate.sqlite"
+    result = batch(hub, tmp_path, "--db", str(db), "--author", "synthetic", "--limit", "3", "--pack", "mof",
+                   "--fail-under", "mof=I", "--fail-on", "error")
+    assert result.code == 1, result.err
+    gate_lines = [line for line in result.err.splitlines() if line.startswith("opencheck: gate failed: ")]
+    assert gate_lines == ["opencheck: gate failed: 3 models checked in this run failed a gate (their rows in "
+                          "gate.sqlite say which)"]

@@ -58,3 +58,38 @@ def test_fail_on_severity() -> None:
     assert code == 0, err
     code, _, _ = run(["check", str(target), "-p", "mof", "--fail-on", "fatal"], target.parent)
     assert code == 2
+
+
+def test_failed_gates_are_named_on_stderr_when_the_report_goes_to_a_file(tmp_path: Path) -> None:
+    target = mot_fixture(CLASS2)
+    code, out, err = run(["check", str(target), "-p", "mof", "--fail-under", "mof=I", "--fail-on", "error",
+                          "-f", "json", "-o", str(tmp_path / "r.json")], tmp_path)
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert lines[0] == "opencheck: wrote r.json"
+    gate_lines = [line for line in lines if line.startswith("opencheck: gate failed: ")]
+    assert len(gate_lines) == 2, err
+    assert any("mof" in line and "I" in line for line in gate_lines)
+
+
+def test_passed_gates_print_nothing_on_stderr(tmp_path: Path) -> None:
+    target = mot_fixture(CLASS2)
+    code, _, err = run(["check", str(target), "-p", "mof", "--fail-under", "mof=II", "-f", "json",
+                        "-o", "r.json"], tmp_path)
+    assert code == 0
+    assert err == "opencheck: wrote r.json\n"
+
+
+def test_every_command_words_a_written_file_the_same(tmp_path: Path) -> None:
+    from .conftest import make_model
+
+    make_model(tmp_path / "m")
+    target = mot_fixture(CLASS2)
+    _, _, err = run(["check", str(target), "-p", "mof", "-f", "json", "-o", "out/a.json"], tmp_path)
+    assert err == f"opencheck: wrote {Path('out/a.json')}\n"
+    _, _, err = run(["diff", "out/a.json", "out/a.json", "-o", "d.txt"], tmp_path)
+    assert err == "opencheck: wrote d.txt\n"
+    _, _, err = run(["bom", "m", "-o", "bom.json"], tmp_path)
+    assert err == "opencheck: wrote bom.json\n"
+    _, _, err = run(["init", "m"], tmp_path)
+    assert err == f"opencheck: wrote {Path('m/opencheck.yaml')}\n"

@@ -9,6 +9,7 @@ import typer
 
 from opencheck import __version__
 from opencheck.cli import batch_cmd, bom_cmd, check_cmd, diff_cmd, export_cmd, init_cmd, rules_cmd
+from opencheck.cli.help_format import Command, Group
 from opencheck.environment import Environment
 from opencheck.errors import OpencheckError
 from opencheck.exit_status import ExitStatus
@@ -18,17 +19,22 @@ EXIT_CODES_HELP = (
     "2 usage or configuration error (bad arguments, invalid pack or manifest); "
     "3 runtime error (I/O, network, Hub)."
 )
+BATCH_EXIT_CODES_HELP = (
+    "Exit codes: 0 all checked, no gate failed; 1 a model failed a gate (--fail-under, --fail-on); "
+    "2 usage or configuration error; 3 runtime error (I/O, store)."
+)
 
 app = typer.Typer(
     name="opencheck",
     help="Tell whether an AI model is really open: check a model folder, manifest or Hugging Face Hub repo "
-    "against openness rule packs (MOF, OSAID, open training) and get a graded report with evidence.\n\n"
-    + EXIT_CODES_HELP,
+    "against openness rule packs (MOF, OSAID, open training) and get a graded report with evidence. "
+    "`opencheck COMMAND -h` shows a command's options (and, where it has gates, its exit codes).",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
+    cls=Group,
 )
 
 
@@ -41,21 +47,27 @@ def _version(ctx: typer.Context, value: bool) -> None:
 
 @app.callback()
 def root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
 ) -> None:
     """Tell whether an AI model is really open."""
 
 
-app.command("check", help=check_cmd.HELP, epilog=EXIT_CODES_HELP)(check_cmd.check)
+# Only the commands with gates (an exit status 1 that means "a check failed") carry the exit-code epilogue.
+app.command("check", help=check_cmd.HELP, epilog=EXIT_CODES_HELP, cls=Command,
+            short_help="Check one model and print a graded report with evidence.")(check_cmd.check)
 app.add_typer(rules_cmd.app, name="rules", help="List, show, validate and document rule packs.")
-app.command("diff", help=diff_cmd.HELP)(diff_cmd.diff)
-app.command("init", help=init_cmd.HELP, epilog=EXIT_CODES_HELP)(init_cmd.init)
+app.command("diff", help=diff_cmd.HELP, cls=Command,
+            short_help="Compare two JSON reports; exit 1 on a regression.")(diff_cmd.diff)
+app.command("init", help=init_cmd.HELP, cls=Command,
+            short_help="Write a starting opencheck.yaml from what opencheck detects.")(init_cmd.init)
 app.add_typer(export_cmd.app, name="export", help="Export results in other tools' formats (mot: a MOT manifest; "
-              "--db: a batch store as csv, jsonl, parquet or html).")
-app.command("bom", help=bom_cmd.HELP, epilog=EXIT_CODES_HELP)(bom_cmd.bom)
-app.command("batch", help=batch_cmd.HELP, epilog=EXIT_CODES_HELP)(batch_cmd.batch)
-
+              "--db: a batch store as csv, jsonl, parquet or html).",
+              short_help="Export a MOT manifest, or a batch store as csv, jsonl, parquet or html.")
+app.command("bom", help=bom_cmd.HELP, cls=Command,
+            short_help="Write an AI bill of materials (CycloneDX 1.6 or SPDX 3.0.1).")(bom_cmd.bom)
+app.command("batch", help=batch_cmd.HELP, epilog=BATCH_EXIT_CODES_HELP, cls=Command,
+            short_help="Check many models into a resumable SQLite store.")(batch_cmd.batch)
 
 def _mount_optional() -> None:
     """Sub-commands whose modules arrive with later features; each is mounted when present."""
@@ -84,7 +96,9 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
         env.stderr.write("opencheck: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
     except OpencheckError as exc:
-        env.stderr.write(f"opencheck: error: {exc}\n")
+        from opencheck.cli.messages import relative_paths
+
+        env.stderr.write(f"opencheck: error: {relative_paths(env, str(exc))}\n")
         return int(exc.exit_status)
     except KeyboardInterrupt:
         env.stderr.write("opencheck: interrupted\n")
@@ -94,7 +108,12 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
         return int(ExitStatus.USAGE_ERROR)
     except Exception as exc:  # the promise is "never a traceback"; OPENCHECK_DEBUG=1 shows it
         if _is_click_usage_error(exc):
-            exc.show(file=env.stderr)  # type: ignore[attr-defined]
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help is the answer
+                exc.show(file=env.stderr)  # type: ignore[attr-defined]
+            else:
+                from opencheck.cli.usage_errors import usage_error_line
+
+                env.stderr.write(usage_error_line(exc) + "\n")
             return int(ExitStatus.USAGE_ERROR)
         from opencheck.extras import missing_extra
 

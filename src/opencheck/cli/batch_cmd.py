@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from opencheck.cli.check_cmd import SeverityOpt
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
@@ -44,18 +45,24 @@ def batch(
     ctx: typer.Context,
     targets_file: Path | None = typer.Argument(None, help="File of targets: Hub ids and local paths, one per "
                                                "line (# comments), or CSV / JSONL with a 'repo' column."),
-    db: Path | None = typer.Option(None, "--db", help="SQLite store to write (created if missing)."),
-    author: list[str] = typer.Option([], "--author", help="List the Hub models of ORG (repeatable)."),
-    search: str | None = typer.Option(None, "--search", help="List Hub models whose id contains TEXT."),
-    filter_: list[str] = typer.Option([], "--filter", help="List Hub models with this tag, e.g. "
+    db: Path | None = typer.Option(None, "--db", metavar="FILE", help="SQLite store to write (created if missing)."),
+    author: list[str] = typer.Option([], "--author", metavar="ORG", help="List the Hub models of ORG (repeatable)."),
+    search: str | None = typer.Option(None, "--search", metavar="TEXT", help="List Hub models whose id contains TEXT."),
+    filter_: list[str] = typer.Option([], "--filter", metavar="TAG", help="List Hub models with this tag, e.g. "
                                       "license:apache-2.0 (repeatable: all must match)."),
-    sort: str | None = typer.Option(None, "--sort", help="Sort the listing: downloads, likes, lastModified..."),
+    sort: str | None = typer.Option(None, "--sort", metavar="FIELD",
+                                    help="Sort the listing: downloads, likes, lastModified..."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most N models per listing (per --author)."),
-    pack: list[str] = typer.Option([], "--pack", "-p", help="Rule pack (as for check; repeatable; 'all')."),
-    fail_under: list[str] = typer.Option([], "--fail-under", help="Gate as for check: exit 1 if any model is "
+    pack: list[str] = typer.Option([], "--pack", "-p", metavar="PACK",
+                                   help="Rule pack (as for check; repeatable; 'all')."),
+    fail_under: list[str] = typer.Option([], "--fail-under", metavar="GRADE",
+                                         help="Gate as for check: exit 1 if any model is "
                                          "below it (e.g. mof=II)."),
-    fail_on: str | None = typer.Option(None, "--fail-on", help="Gate as for check: error, warning or info."),
-    config_file: Path | None = typer.Option(None, "--config", help="Project configuration (as for check)."),
+    fail_on: SeverityOpt | None = typer.Option(None, "--fail-on", metavar="SEVERITY",
+                                               help="error, warning or info: as for check, exit 1 if any "
+                                               "unsuppressed rule of this severity or above fails."),
+    config_file: Path | None = typer.Option(None, "--config", metavar="FILE",
+                                            help="Project configuration (as for check)."),
     jobs: int = typer.Option(8, "--jobs", "-j", min=1, max=256, help="Concurrent checks."),
     refresh: bool = typer.Option(False, "--refresh", help="Re-check targets already in the store."),
     lookup: list[Lookup] = typer.Option([], "--lookup", help="Extra per-model Hub lookups (refs, datasets, "
@@ -66,17 +73,20 @@ def batch(
                                     "5xx and timeouts."),
     backoff: float = typer.Option(1.0, "--backoff", min=0.0, help="First retry delay in seconds (doubles)."),
     timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds per request."),
-    token: str | None = typer.Option(None, "--token", help="Hugging Face token (default: $HF_TOKEN). "
+    token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN). "
                                      "Never printed."),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Cache folder for Hub metadata."),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
-    executor: ExecutorOpt = typer.Option(ExecutorOpt.THREADS, "--executor", help="threads (default) or dask "
+    executor: ExecutorOpt = typer.Option(ExecutorOpt.THREADS, "--executor", metavar="[threads|dask]",
+                                         help="threads (default) or dask "
                                          "(needs opencheck[dask] and --scheduler)."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                         help="Dask scheduler address (tcp://host:8786)."),
     eval_processes: int | None = typer.Option(None, "--eval-processes", min=0, max=64, help="Evaluate rules "
                                               "in N worker processes while threads fetch (default: CPUs - 1, at "
                                               "least 1, when --jobs is 8 or more; 0 = in the threads)."),
-    compare: Path | None = typer.Option(None, "--compare", help="List models whose openness changed between "
+    compare: Path | None = typer.Option(None, "--compare", metavar="FILE",
+                                        help="List models whose openness changed between "
                                         "OLD.sqlite and --db (after the run, if targets are given)."),
 ) -> None:
     """Check many models into a SQLite store."""
@@ -95,7 +105,7 @@ def batch(
     if executor == ExecutorOpt.DASK and not scheduler:
         raise UsageError("--executor dask needs --scheduler ADDRESS")
     code = _run(env, targets_file and _path(env, targets_file), db, query, pack=pack, fail_under=fail_under,
-                fail_on=fail_on, config_file=config_file, jobs=jobs, refresh=refresh,
+                fail_on=fail_on.value if fail_on else None, config_file=config_file, jobs=jobs, refresh=refresh,
                 lookups=frozenset(x.value for x in lookup), rate=rate, max_retries=max_retries, backoff=backoff,
                 timeout=timeout, token=token, cache_dir=cache_dir, no_cache=no_cache,
                 dask_scheduler=scheduler if executor == ExecutorOpt.DASK else None,
@@ -215,6 +225,12 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
         store.finish_run(run_id, env.timestamp(), {"checked": result.checked, "skipped": result.skipped,
                                                    "failed": result.failed, "requests": result.requests})
     _print_summary(env, result, db)
+    if result.gate_failed:
+        from opencheck.cli.messages import failed_gates, shown_path
+        from opencheck.wording import count
+
+        failed_gates(env, [f"{count(result.gate_failed, 'model')} checked in this run failed a gate (their rows in "
+                           f"{shown_path(env, db)} say which)"])
     return int(ExitStatus.GATE_FAILED) if result.gate_failed else 0
 
 
@@ -285,4 +301,6 @@ def export_store(env: Environment, db: Path, fmt: str, output: Path | None, diff
         return
     n = export(db, fmt.lower(), output and _path(env, output), env.stdout)
     if output is not None:
-        env.stderr.write(f"opencheck: wrote {n} rows to {output}\n")
+        from opencheck.cli.messages import shown_path
+
+        env.stderr.write(f"opencheck: wrote {shown_path(env, output)} ({n} row{'s' * (n != 1)})\n")

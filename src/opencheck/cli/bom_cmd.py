@@ -28,13 +28,15 @@ def bom(
     target: str = typer.Argument(..., help="Model folder, manifest file (.yaml), or Hub id org/name[@rev]."),
     fmt: BomFormat = typer.Option(BomFormat.CYCLONEDX, "--format", "-f", help="cyclonedx (1.6 JSON) or spdx "
                                   "(3.0.1 JSON-LD)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the BOM to FILE (default: stdout)."),
-    token: str | None = typer.Option(None, "--token", help="Hugging Face token (default: $HF_TOKEN)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write the BOM to FILE (default: stdout)."),
+    token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN)."),
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
 ) -> None:
     """Write an AI BOM."""
     from opencheck.bom import build_bom
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
+    from opencheck.cli.messages import wrote
     from opencheck.collect import collect
     from opencheck.output_files import write_atomic
 
@@ -45,4 +47,4 @@ def bom(
         env.stdout.write(text)
     else:
         write_atomic(output_path(env, output), text)
-        env.stderr.write(f"opencheck: wrote {output}\n")
+        wrote(env, output_path(env, output))

@@ -72,25 +72,32 @@ def _relative_to(env: Environment, target: str) -> str:
 def check(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="Model folder, manifest file (.yaml), or Hub id org/name[@rev]."),
-    pack: list[str] = typer.Option([], "--pack", "-p", help="Rule pack: a built-in name, 'all', or a path "
+    pack: list[str] = typer.Option([], "--pack", "-p", metavar="PACK",
+                                   help="Rule pack: a built-in name, 'all', or a path "
                                    "to a custom pack YAML. Repeatable. Default: open-training, mof, osaid."),
-    output_formats: list[OutputFormat] = typer.Option([], "--format", "-f", help="Report format (default text). "
-                                                      "Repeatable: the i-th --format goes to the i-th --output."),
-    outputs: list[Path] = typer.Option([], "--output", "-o", help="Write the report to FILE (repeatable, "
+    output_formats: list[OutputFormat] = typer.Option([], "--format", "-f", metavar="FORMAT",
+                                                      help="Report format: text (default), json, markdown, "
+                                                      "html, sarif, junit or badge. Repeatable: the i-th --format "
+                                                      "goes to the i-th --output."),
+    outputs: list[Path] = typer.Option([], "--output", "-o", metavar="FILE",
+                                       help="Write the report to FILE (repeatable, "
                                        "paired in order with --format). Without it: stdout."),
-    output_dir: Path | None = typer.Option(None, "--output-dir", help="Write each --format without an -o to "
+    output_dir: Path | None = typer.Option(None, "--output-dir", metavar="DIR",
+                                           help="Write each --format without an -o to "
                                            "DIR/report.<ext> (report.json, report.sarif, report.md, ...)."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="A previous JSON report: exit 1 if a "
+    baseline: Path | None = typer.Option(None, "--baseline", metavar="FILE", help="A previous JSON report: exit 1 if a "
                                          "component was lost, a licence became less open or a grade dropped."),
-    fail_under: list[str] = typer.Option([], "--fail-under", help="Exit 1 if a pack's grade is below this: "
+    fail_under: list[str] = typer.Option([], "--fail-under", metavar="GRADE",
+                                         help="Exit 1 if a pack's grade is below this: "
                                          "'III' (MOF class) or PACK=GRADE such as mof=II, osaid=pass."),
-    fail_on: SeverityOpt | None = typer.Option(None, "--fail-on", help="Exit 1 if any unsuppressed rule of "
-                                               "this severity or above fails."),
+    fail_on: SeverityOpt | None = typer.Option(None, "--fail-on", metavar="SEVERITY",
+                                               help="error, warning or info: exit 1 if any "
+                                               "unsuppressed rule of this severity or above fails."),
     source: SourceOpt = typer.Option(SourceOpt.AUTO, "--source", help="Read TARGET as a local path or a Hub "
                                      "id (auto: a path if it exists)."),
-    token: str | None = typer.Option(None, "--token", help="Hugging Face token (default: $HF_TOKEN). "
+    token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN). "
                                      "Never printed."),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Cache folder for Hub metadata."),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
     offline: bool = typer.Option(False, "--offline", help="Use only the cache (also HF_HUB_OFFLINE=1)."),
     no_github: bool = typer.Option(False, "--no-github", help="Do not query GitHub for linked code licences."),
@@ -98,7 +105,7 @@ def check(
                                  "cards and linked code licences when an enabled rule needs them (default); "
                                  "--no-lookups keeps a check to two requests and leaves those facts unknown."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list passing rules."),
-    config_file: Path | None = typer.Option(None, "--config", help="Project configuration (default: "
+    config_file: Path | None = typer.Option(None, "--config", metavar="FILE", help="Project configuration (default: "
                                             ".opencheck.yml, .opencheck.yaml or [tool.opencheck] in "
                                             "pyproject.toml, in the checked folder, else the working folder)."),
 ) -> None:
@@ -165,5 +172,8 @@ def check(
 
         report.gates.append(baseline_gate(baseline_data, report, str(baseline)))
     emit_reports(report, plan, env, verbose=verbose)
+    from opencheck.cli.messages import failed_gates
+
+    failed_gates(env, [g.message for g in report.gates if not g.passed])
     if report.gate_failed:
         raise typer.Exit(int(ExitStatus.GATE_FAILED))

@@ -29,7 +29,7 @@ def diff(
     old: Path = typer.Argument(..., help="The earlier JSON report (the baseline)."),
     new: Path = typer.Argument(..., help="The later JSON report."),
     output_format: DiffFormat = typer.Option(DiffFormat.TEXT, "--format", "-f", help="Output format."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the diff to FILE."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the diff to FILE."),
 ) -> None:
     """Compare two reports."""
     from opencheck.diff import diff_reports, format_diff_json, format_diff_text, load_report_file
@@ -45,7 +45,9 @@ def diff(
         from opencheck.output_files import write_atomic
 
         write_atomic(resolve(output), text)
-        env.stderr.write(f"opencheck: diff written to {output}\n")
+        from opencheck.cli.messages import wrote
+
+        wrote(env, resolve(output))
     else:
         env.stdout.write(text)
     if result.regressions:

@@ -7,19 +7,24 @@ from pathlib import Path
 
 import typer
 
+from opencheck.cli.help_format import Command, Group
 from opencheck.environment import Environment
 
-app = typer.Typer(invoke_without_command=True, add_completion=False, rich_markup_mode=None,
+app = typer.Typer(invoke_without_command=True, add_completion=False, rich_markup_mode=None, cls=Group,
                   context_settings={"help_option_names": ["-h", "--help"]})
 
 
 @app.callback()
 def export_db(
     ctx: typer.Context,
-    db: Path | None = typer.Option(None, "--db", help="Export a batch store (from `opencheck batch --db`)."),
-    fmt: str = typer.Option("csv", "--format", "-f", help="With --db: csv, jsonl, parquet or html."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="With --db: write to FILE (default stdout)."),
-    diff: Path | None = typer.Option(None, "--diff", help="With --db: list models whose openness changed "
+    db: Path | None = typer.Option(None, "--db", metavar="FILE",
+                                   help="Export a batch store (from `opencheck batch --db`)."),
+    fmt: str = typer.Option("csv", "--format", "-f", metavar="[csv|jsonl|parquet|html]",
+                            help="With --db: csv, jsonl, parquet or html."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="With --db: write to FILE (default stdout)."),
+    diff: Path | None = typer.Option(None, "--diff", metavar="FILE",
+                                     help="With --db: list models whose openness changed "
                                      "since OLD.sqlite instead of exporting."),
 ) -> None:
     """Export results: `export --db FILE --format ...` for a batch store, or a sub-command such as `mot`."""
@@ -75,11 +80,13 @@ def output_path(env: Environment, output: Path) -> Path:
 def mot(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="Model folder, manifest file (.yaml), or Hub id org/name[@rev]."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the manifest to FILE (default: stdout)."),
-    token: str | None = typer.Option(None, "--token", help="Hugging Face token (default: $HF_TOKEN)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write the manifest to FILE (default: stdout)."),
+    token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN)."),
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
 ) -> None:
     """Export a MOT manifest."""
+    from opencheck.cli.messages import wrote
     from opencheck.collect import collect
     from opencheck.export_mot import export_manifest, export_text
     from opencheck.output_files import write_atomic
@@ -94,7 +101,8 @@ def mot(
         env.stdout.write(text)
     else:
         write_atomic(output_path(env, output), text)
-        env.stderr.write(f"opencheck: wrote {output}\n")
+        wrote(env, output_path(env, output))
 
 
-app.command("mot", help=MOT_HELP)(mot)
+app.command("mot", help=MOT_HELP, cls=Command,
+            short_help="Write a manifest for the Model Openness Tool.")(mot)

@@ -21,14 +21,15 @@ MANIFEST_NAME = "opencheck.yaml"
 def init(
     ctx: typer.Context,
     target: str = typer.Argument(".", help="Model folder (default: .) or Hub id org/name[@rev]."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE instead of "
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of "
                                        "TARGET/opencheck.yaml."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
-    token: str | None = typer.Option(None, "--token", help="Hugging Face token (default: $HF_TOKEN)."),
+    token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN)."),
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
 ) -> None:
     """Write a starting opencheck.yaml."""
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
+    from opencheck.cli.messages import shown_path, wrote
     from opencheck.init_manifest import init_manifest_text
     from opencheck.output_files import write_atomic
 
@@ -53,12 +54,12 @@ def init(
         default = env.cwd / MANIFEST_NAME
     path = output_path(env, output) if output is not None else default
     if path.exists() and not force:
-        raise UsageError(f"{path}: already exists; use --force to overwrite it")
+        raise UsageError(f"{shown_path(env, path)}: already exists; use --force to overwrite it")
     if path.is_dir():
-        raise UsageError(f"{path}: is a folder")
+        raise UsageError(f"{shown_path(env, path)}: is a folder")
     text = init_manifest_text(evidence)
     if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
-        env.stderr.write(f"opencheck: {path} is up to date\n")
+        env.stderr.write(f"opencheck: {shown_path(env, path)} is up to date\n")
         return
     write_atomic(path, text)
-    env.stderr.write(f"opencheck: wrote {path}\n")
+    wrote(env, path)

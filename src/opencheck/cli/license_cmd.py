@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from opencheck.cli.help_format import Command, Group
+
 if TYPE_CHECKING:  # the licence layer and rich load only when the command runs, to keep `--help` fast
     from rich.console import Console
 
     from opencheck.licenses import TextMatch
 
-app = typer.Typer(help="Explain licences: normal form, class and why.", no_args_is_help=True)
+app = typer.Typer(help="Explain licences: normal form, class and why.", no_args_is_help=True, add_completion=False,
+                  rich_markup_mode=None, cls=Group)
 
 MAX_FILE_BYTES = 1_000_000  # licence files are small; more than this is not a licence text
 
@@ -146,20 +149,24 @@ def _print_text(info: dict[str, Any], console: Console) -> None:
     console.print(f"Data: {versions}", markup=False, highlight=False)
 
 
-@app.command("explain")
+@app.command("explain", cls=Command, short_help="Show how opencheck reads a licence, and why.")
 def explain(
+    ctx: typer.Context,
     text_or_path: Annotated[
         str, typer.Argument(help="A licence statement (id, expression, free text) or a licence file.")
     ],
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format.")
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.TEXT,
 ) -> None:
     """Show the normal form of a licence, the class of each part and of the whole, and why."""
+    from opencheck.environment import Environment
+
+    env: Environment = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     info = explanation(text_or_path)
     if output_format is OutputFormat.JSON:
-        typer.echo(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False))
+        env.stdout.write(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     else:
         from rich.console import Console
 
-        _print_text(info, Console(soft_wrap=True))
+        _print_text(info, Console(file=env.stdout, soft_wrap=True))

@@ -6,21 +6,23 @@ from pathlib import Path
 
 import typer
 
+from opencheck.cli.help_format import Command, Group
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None, cls=Group)
 
 
 def _env(ctx: typer.Context) -> Environment:
     return ctx.obj or Environment()
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def list_rules(
     ctx: typer.Context,
-    pack: list[str] = typer.Option([], "--pack", "-p", help="Only these packs (default: all built-in)."),
+    pack: list[str] = typer.Option([], "--pack", "-p", metavar="PACK",
+                                   help="Only these packs (default: all built-in)."),
 ) -> None:
     """List every rule of the built-in (or given) packs."""
     from opencheck.engine.packs import builtin_pack_names, load_pack
@@ -34,11 +36,11 @@ def list_rules(
             env.stdout.write(f"  {r.id:<40} {r.severity.value:<8} {r.title}\n")
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 def show_rule(
     ctx: typer.Context,
     rule_id: str = typer.Argument(..., help="Rule id, e.g. OC-MOF-TRAINING-CODE."),
-    pack: list[str] = typer.Option([], "--pack", "-p", help="Also search these custom packs."),
+    pack: list[str] = typer.Option([], "--pack", "-p", metavar="PACK", help="Also search these custom packs."),
 ) -> None:
     """Show one rule: rationale, condition, remediation and reference."""
     import yaml
@@ -64,7 +66,7 @@ def show_rule(
     raise UsageError(f"no rule {rule_id!r} in the packs searched; see `opencheck rules list`")
 
 
-@app.command("validate")
+@app.command("validate", cls=Command, short_help="Validate rule packs against the pack schema.")
 def validate_pack(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="Rule pack YAML files."),
@@ -78,20 +80,24 @@ def validate_pack(
         errors = pack_errors(path if path.is_absolute() else env.cwd / path)
         if errors:
             bad += 1
+            from opencheck.cli.messages import relative_paths
+
             for line in errors:
-                env.stderr.write(line + "\n")
+                env.stderr.write(relative_paths(env, line) + "\n")
         else:
             env.stdout.write(f"{path}: ok\n")
     if bad:
         raise typer.Exit(int(ExitStatus.USAGE_ERROR))
 
 
-@app.command("docs")
+@app.command("docs", cls=Command, short_help="Write Markdown pages for every rule of the packs.")
 def docs_packs(
     ctx: typer.Context,
-    output_dir: Path = typer.Option(Path("docs/rules"), "--output-dir", "-o", help="Folder for the Markdown "
+    output_dir: Path = typer.Option(Path("docs/rules"), "--output-dir", "-o", metavar="DIR",
+                                    help="Folder for the Markdown "
                                     "pages (one per pack plus README.md)."),
-    pack: list[str] = typer.Option([], "--pack", "-p", help="Only these packs (default: all built-in)."),
+    pack: list[str] = typer.Option([], "--pack", "-p", metavar="PACK",
+                                   help="Only these packs (default: all built-in)."),
 ) -> None:
     """Write Markdown documentation for every rule of the built-in (or given) packs."""
     from opencheck.engine.packs import builtin_pack_names, load_pack
@@ -100,5 +106,7 @@ def docs_packs(
     env = _env(ctx)
     packs = [load_pack(spec, base_dir=env.cwd) for spec in (pack or builtin_pack_names())]
     target = output_dir if output_dir.is_absolute() else env.cwd / output_dir
+    from opencheck.cli.messages import wrote
+
     for path in write_docs(packs, target):
-        env.stdout.write(f"wrote {path}\n")
+        wrote(env, path)

@@ -29,7 +29,7 @@ def evaluate_pack(pack: Pack, evidence: Evidence, *,
             severity=rule.severity,
             status=outcome.status,
             message=outcome.message,
-            remediation=rule.remediation,
+            remediation=outcome.fix or rule.remediation,
             # A file that is only an LFS pointer is named as such wherever a finding cites it.
             evidence=tuple(dict.fromkeys(with_lfs_note(p, evidence.lfs_pointers) for p in outcome.evidence)),
             component=rule.component,

@@ -7,6 +7,7 @@ from typing import Any
 
 from opencheck.engine.context import Context
 from opencheck.results import Grade, RuleResult, RuleStatus, Severity
+from opencheck.wording import count
 
 MOF_ORDER = ("Unclassified", "III", "II", "I")
 MOF_VALUE = {0: "Unclassified", 3: "III", 2: "II", 1: "I"}
@@ -66,8 +67,8 @@ def _grade_pass_fail(ctx: Context, grading: dict[str, Any], results: list[RuleRe
     failed = [r for r in gating if r.failed]
     undecided = [r for r in gating if r.status == RuleStatus.INCONCLUSIVE and r.suppression is None]
     value = "fail" if failed else ("inconclusive" if undecided else "pass")
-    label = {"pass": "pass", "fail": f"fail ({len(failed)} of {len(gating)} requirements not met)",
-             "inconclusive": f"inconclusive ({len(undecided)} requirements not determinable)"}[value]
+    label = {"pass": "pass", "fail": f"fail ({len(failed)} of {count(len(gating), 'requirement')} not met)",
+             "inconclusive": f"inconclusive ({count(len(undecided), 'requirement')} not determinable)"}[value]
     met = sum(1 for r in gating if r.status in (RuleStatus.PASS, RuleStatus.WARN) or r.suppression)
     return Grade(scheme="pass-fail", value=value, label=label, rank=PASS_FAIL_ORDER.index(value),
                  order=PASS_FAIL_ORDER, score=100.0 * met / len(gating) if gating else 100.0,
@@ -126,8 +127,9 @@ def _grade_index(ctx: Context, grading: dict[str, Any], results: list[RuleResult
         total += 1
         got += INDEX_CREDIT[r.status]
     score = got / total if total else 0.0
-    return Grade(scheme="index", value=f"{score:.3f}", label=f"{score:.3f} ({int(total)} of {len(results)} "
-                 "dimensions determinable)", rank=round(score * 1000), order=(), score=100.0 * score,
+    return Grade(scheme="index", value=f"{score:.3f}", label=f"{score:.3f} ({int(total)} of "
+                 f"{count(len(results), 'dimension')} determinable)", rank=round(score * 1000), order=(),
+                 score=100.0 * score,
                  details={"dimensions": dict(sorted(dims.items())), "determinable": int(total)},
                  next_steps=_fixes(results))
 
@@ -136,7 +138,7 @@ def _grade_count(ctx: Context, grading: dict[str, Any], results: list[RuleResult
     checkable = [r for r in results if r.status not in (RuleStatus.NOT_APPLICABLE, RuleStatus.INCONCLUSIVE)]
     met = sum(1 for r in checkable if r.status in (RuleStatus.PASS, RuleStatus.WARN))
     return Grade(scheme="count", value=f"{met}/{len(checkable)}",
-                 label=f"{met} of {len(checkable)} checkable indicators", rank=met, order=(),
+                 label=f"{met} of {count(len(checkable), 'checkable indicator')}", rank=met, order=(),
                  score=100.0 * met / len(checkable) if checkable else 0.0,
                  details={"met": met, "checkable": len(checkable), "rules": len(results)},
                  next_steps=_fixes(results))

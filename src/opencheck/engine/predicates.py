@@ -11,6 +11,7 @@ from typing import Any
 from opencheck.engine.context import Context
 from opencheck.evidence import ComponentStatus, Provenance
 from opencheck.results import Outcome, RuleStatus
+from opencheck.wording import count, plural
 
 Predicate = Callable[[Context, dict[str, Any]], Outcome]
 PREDICATES: dict[str, Predicate] = {}
@@ -79,7 +80,7 @@ def _component_outcome(ctx: Context, name: str) -> Outcome | None:
     if _card_unreadable(ctx) and comp.status == ComponentStatus.UNKNOWN:
         return Outcome(_S.INCONCLUSIVE, f"{name}: cannot tell (the model card is not readable)",
                        tuple(comp.evidence))
-    where = "declared absent" if comp.origin == "declared" else "no evidence found in the repository, card or manifest"
+    where = "declared absent" if comp.origin == "declared" else "not found in the repository, model card or manifest"
     return Outcome(_S.FAIL, f"{name}: {where}", tuple(comp.evidence))
 
 
@@ -158,11 +159,13 @@ def mof_component(ctx: Context, args: dict[str, Any]) -> Outcome:
         return Outcome(_S.FAIL, f"{name}: missing (neither declared nor detected)", evidence)
     if verdict.status == "included":
         if not verdict.type_appropriate:
-            return Outcome(_S.WARN, f"{name}: {verdict.licence} is open, but not a type-appropriate "
-                           f"licence for {verdict.content_type}", evidence)
+            return Outcome(_S.WARN, f"{name}: {verdict.licence} counts as open, but MOF asks for a licence made "
+                           f"for {verdict.content_type}", evidence, fix=_type_fit_fix(name, verdict))
         return Outcome(_S.PASS, f"{name}: included under {verdict.licence}", evidence)
     if verdict.status == "unlicensed":
-        return Outcome(_S.FAIL, f"{name}: present but unlicensed", evidence)
+        return Outcome(_S.FAIL, f"{name}: present but no licence is stated", evidence,
+                       fix=f"State the licence of {name} (in the card's `license:` key or in opencheck.yaml), "
+                       "using an SPDX id that MOT counts as open.")
     hint = ""
     from opencheck.licenses import normalise
     from opencheck.mot import is_mot_open
@@ -170,7 +173,20 @@ def mof_component(ctx: Context, args: dict[str, Any]) -> Outcome:
     norm = normalise(verdict.licence)
     if norm.expression and norm.expression != verdict.licence and is_mot_open(norm.expression):
         hint = f" (did you mean the SPDX id {norm.expression!r}? MOT matches ids exactly)"
+        return Outcome(_S.FAIL, f"{name}: licence {verdict.licence!r} is not open under MOT{hint}", evidence,
+                       fix=f"Write the licence as the exact SPDX id {norm.expression} so MOT recognises it.")
     return Outcome(_S.FAIL, f"{name}: licence {verdict.licence!r} is not open under MOT{hint}", evidence)
+
+
+def _type_fit_fix(name: str, verdict: Any) -> str:
+    """The fix for an open licence MOF counts but warns about: the class is not at stake, the licence type is."""
+    from opencheck.mot import is_mot_open, type_appropriate_licences
+
+    fitting = sorted(i for i in type_appropriate_licences().get(verdict.content_type, ()) if is_mot_open(i))
+    choices = ", ".join(fitting[:-1]) + f" or {fitting[-1]}" if len(fitting) > 1 else "".join(fitting)
+    return (f"Nothing is needed for the class: MOT already counts {verdict.licence} for {name}. "
+            f"To clear MOF's warning, license {name} under a licence written for {verdict.content_type}"
+            + (f", such as {choices}." if choices else "."))
 
 
 @predicate("licence_class_in")
@@ -219,7 +235,9 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
         return Outcome(_S.FAIL, "datasets not openly licensed: " + ", ".join(bad), tuple(evidence))
     if unknown:
         return Outcome(_S.INCONCLUSIVE, "licence unknown for: " + ", ".join(unknown), tuple(evidence))
-    return Outcome(_S.PASS, f"all {len(names)} named datasets have a licence in: {', '.join(sorted(classes))}",
+    subject = "the named dataset has" if len(names) == 1 else f"all {len(names)} named datasets have"
+    return Outcome(_S.PASS, f"{subject} a licence in: "
+                   f"{', '.join(sorted(classes))}",
                    tuple(evidence))
 
 
@@ -258,7 +276,7 @@ def metadata_key_present(ctx: Context, args: dict[str, Any]) -> Outcome:
         value = _lookup(card.metadata, key)
         if value not in (None, "", [], {}):
             return Outcome(_S.PASS, f"{key} is set", (card.key_provenance(key.split(".")[0]),))
-    return Outcome(_S.FAIL, f"none of {', '.join(args['keys'])} is set in the card metadata",
+    return Outcome(_S.FAIL, f"the model card metadata does not set {_one_of(args['keys'])}",
                    (card.key_provenance(args["keys"][0].split(".")[0]),))
 
 
@@ -309,11 +327,13 @@ def hyperparameters_documented(ctx: Context, args: dict[str, Any]) -> Outcome:
     need = int(args.get("min", 3))
     evidence = tuple(found[k] for k in sorted(found))
     if len(found) >= need:
-        return Outcome(_S.PASS, f"{len(found)} hyperparameters documented: {', '.join(sorted(found))}", evidence)
+        return Outcome(_S.PASS, f"{count(len(found), 'hyperparameter')} documented: {', '.join(sorted(found))}",
+                       evidence)
     if _card_unreadable(ctx) and not found:
         return Outcome(_S.INCONCLUSIVE, "the model card could not be read")
     have = f" (found: {', '.join(sorted(found))})" if found else ""
-    return Outcome(_S.FAIL, f"only {len(found)} of the {need} hyperparameters needed are documented{have}",
+    return Outcome(_S.FAIL, f"only {len(found)} of the {count(need, 'hyperparameter')} needed "
+                   f"{plural(len(found), 'is', 'are')} documented{have}",
                    evidence)
 
 
@@ -324,7 +344,8 @@ def checkpoints_present(ctx: Context, args: dict[str, Any]) -> Outcome:
     if cps:
         names = [n for n, _ in cps]
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        return Outcome(_S.PASS, f"{len(names)} intermediate checkpoints: {shown}", tuple(p for _, p in cps[:5]))
+        return Outcome(_S.PASS, f"{count(len(names), 'intermediate checkpoint')}: {shown}",
+                       tuple(p for _, p in cps[:5]))
     return _component_outcome(ctx, "Model parameters (Intermediate)") or Outcome(
         _S.PASS, "intermediate checkpoints declared in the manifest",
         tuple(ctx.component("Model parameters (Intermediate)").evidence))
@@ -343,7 +364,9 @@ def weights_ungated(ctx: Context, args: dict[str, Any]) -> Outcome:
         return Outcome(_S.FAIL, f"weights are gated (declared in the card: {gate.key}, {where})", (gate,))
     missing = _component_outcome(ctx, "Model parameters (Final)")
     if missing:
-        return missing
+        # There is no gate to remove: the rule's usual fix would send the user after the wrong thing.
+        return Outcome(missing.status, missing.message, missing.evidence,
+                       fix="Publish the final weights where anyone can download them, without a Hub access gate.")
     return Outcome(_S.PASS, "weights are downloadable without a gate",
                    tuple(ctx.component("Model parameters (Final)").evidence))
 
@@ -380,7 +403,7 @@ def licences_consistent(ctx: Context, args: dict[str, Any]) -> Outcome:
         key = cls.expression or st.raw
         by_norm.setdefault(key, []).append(st)
     if len(by_norm) == 1:
-        return Outcome(_S.PASS, f"{len(statements)} statements agree on {next(iter(by_norm))}",
+        return Outcome(_S.PASS, f"{count(len(statements), 'statement')} agree on {next(iter(by_norm))}",
                        tuple(s.provenance for s in statements))
     parts = [f"{k} ({', '.join(s.provenance.describe() for s in v)})" for k, v in sorted(by_norm.items())]
     return Outcome(_S.FAIL, "licence statements disagree: " + " vs ".join(parts),
@@ -461,8 +484,9 @@ def _hyperparameter_categories(ctx: Context, categories: list[str], minimum: int
                        + (f" (not found: {', '.join(missing)})" if missing else ""), evidence)
     if card is None and not names and _card_unreadable(ctx):
         return Outcome(_S.INCONCLUSIVE, "the model card could not be read")
-    return Outcome(_S.FAIL, f"{len(found)} of {len(categories)} hyperparameter categories documented "
-                   f"(need {need}); missing: {', '.join(missing)}", evidence)
+    of_all = count(len(categories), "hyperparameter category", "hyperparameter categories")
+    return Outcome(_S.FAIL, f"{len(found)} of {of_all} "
+                   f"documented (need {need}); missing: {', '.join(missing)}", evidence)
 
 
 @predicate("tiers")
@@ -470,21 +494,34 @@ def tiers(ctx: Context, args: dict[str, Any]) -> Outcome:
     """Three levels: PASS when `open` holds, WARN when only `partial` holds, INCONCLUSIVE when `unknown` holds."""
     full = evaluate_condition(ctx, args["open"])
     if full.status in (_S.PASS, _S.WARN):
-        return Outcome(_S.PASS, f"open: {full.message}", full.evidence)
+        return Outcome(_S.PASS, full.message, full.evidence)
     undecided = full.status in (_S.INCONCLUSIVE, _S.ERROR)
     if "partial" in args:
         part = evaluate_condition(ctx, args["partial"])
         if part.status in (_S.PASS, _S.WARN):
-            return Outcome(_S.WARN, f"partial: {part.message} (not fully open: {full.message})",
+            return Outcome(_S.WARN, f"partly open ({part.message}), but not fully open: {full.message}",
                            (*part.evidence, *full.evidence))
         undecided = undecided or part.status in (_S.INCONCLUSIVE, _S.ERROR)
     if "unknown" in args:
         unk = evaluate_condition(ctx, args["unknown"])
         if unk.status in (_S.PASS, _S.WARN):
-            return Outcome(_S.INCONCLUSIVE, f"not determinable: {unk.message}", unk.evidence)
+            return Outcome(_S.INCONCLUSIVE, f"cannot tell: {unk.message}", unk.evidence)
     if undecided:
-        return Outcome(_S.INCONCLUSIVE, f"not determinable: {full.message}", full.evidence)
-    return Outcome(_S.FAIL, f"closed: {full.message}", full.evidence)
+        return Outcome(_S.INCONCLUSIVE, f"cannot tell: {full.message}", full.evidence)
+    return Outcome(_S.FAIL, full.message, full.evidence)
+
+
+
+def _one_of(names: list[str]) -> str:
+    """`a`, `a or b`, `a, b or c`: a list of alternatives in a sentence."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _fact_name(dotted: str) -> str:
+    """A fact key as a reader knows it: `card.pipeline_tag` is the card's `pipeline_tag`."""
+    namespace, _, rest = dotted.partition(".")
+    names = {"card": "the card's", "config": "config.json's", "manifest": "the manifest's"}
+    return f"{names[namespace]} {rest}" if namespace in names and rest else dotted
 
 
 def _fact(ctx: Context, dotted: str) -> tuple[Any, Provenance]:
@@ -530,7 +567,12 @@ def fact_present(ctx: Context, args: dict[str, Any]) -> Outcome:
             return Outcome(_S.PASS, f"{key} is set ({str(shown)[:60]})", (prov,))
     if all(k.startswith("card") for k in args["keys"]) and ctx.evidence.card is None:
         return _no_card(ctx)
-    return Outcome(_S.FAIL, f"none of {', '.join(args['keys'])} is set", (_fact(ctx, args["keys"][0])[1],))
+    keys = list(args["keys"])
+    if all(k.startswith("card.") for k in keys):
+        text = f"the model card does not set {_one_of([k[len('card.'):] for k in keys])}"
+    else:
+        text = f"{_one_of([_fact_name(k) for k in keys])} is not set"
+    return Outcome(_S.FAIL, text, (_fact(ctx, keys[0])[1],))
 
 
 @predicate("link_present")
@@ -544,8 +586,9 @@ def link_present(ctx: Context, args: dict[str, Any]) -> Outcome:
         if patterns and not any(_compiled(p, re.IGNORECASE).search(link.url) for p in patterns):
             continue
         return Outcome(_S.PASS, f"{link.kind} link: {link.url}", (link.provenance,))
-    what = " / ".join(sorted(kinds)) or "matching"
-    return Outcome(_S.FAIL, f"no {what} link" + (f" matching {', '.join(patterns)}" if patterns else ""))
+    what = " / ".join(sorted(kinds)) + " " if kinds else ""
+    shown = ", ".join(re.sub(r"\\(.)", r"\1", p) for p in patterns)  # regexes shown as the text they match
+    return Outcome(_S.FAIL, f"no {what}link" + (f" to {shown}" if patterns else ""))
 
 
 @predicate("card_no_placeholders")
@@ -561,11 +604,12 @@ def card_no_placeholders(ctx: Context, args: dict[str, Any]) -> Outcome:
             u.level <= s.level and s.line < u.line <= t.line for u in card.sections)
         for t in hits[i + 1:])]
     if not hits:
-        return Outcome(_S.PASS, f"all {len(card.sections)} card sections have content",
+        return Outcome(_S.PASS, f"{count(len(card.sections), 'card section')} with content, none a placeholder",
                        (Provenance(file=card.path, line=card.body_start_line),))
     shown = ", ".join(f"'{s.title}' (line {s.line})" for s in hits[:8])
     more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
-    return Outcome(_S.FAIL, f"{len(hits)} sections only hold placeholders: {shown}{more}",
+    verb = plural(len(hits), "holds", "hold")
+    return Outcome(_S.FAIL, f"{count(len(hits), 'section')} only {verb} placeholder text: {shown}{more}",
                    tuple(Provenance(file=card.path, line=s.line, note=f"section '{s.title}'") for s in hits[:20]))
 
 

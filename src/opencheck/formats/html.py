@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from urllib.parse import urlparse
 
@@ -27,7 +28,7 @@ a{color:var(--blue);text-decoration:none}a:hover{text-decoration:underline}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
 header{background:#101828;color:#fff;padding:22px 40px 20px}
 header .brand{font-size:12px;letter-spacing:.12em;text-transform:uppercase;color:#98a2b3;font-weight:600}
-header h1{margin:4px 0 6px;font-size:24px;font-weight:650;word-break:break-all}
+header h1{margin:4px 0 6px;font-size:24px;font-weight:650;overflow-wrap:anywhere}
 header .meta{color:#d0d5dd;font-size:13px}header .meta span+span:before{content:"·";margin:0 8px;color:#667085}
 main{max-width:1240px;margin:0 auto;padding:24px 40px 48px}
 .notice{background:#fffaeb;border:1px solid #fedf89;border-radius:8px;padding:10px 14px;margin:0 0 16px}
@@ -61,7 +62,7 @@ color:var(--grey)}.s-suppressed{background:var(--blue-bg);color:var(--blue)}
 .tile{border-radius:8px;padding:9px 12px;margin-bottom:8px;border:1px solid var(--line);background:var(--card);
 border-left:5px solid var(--grey)}
 .tile .name{font-weight:600}.tile .lic{font-size:12.5px;margin-top:2px}.tile .src{font-size:11.5px;
-color:var(--muted);margin-top:2px;word-break:break-all}
+color:var(--muted);margin-top:2px;overflow-wrap:anywhere}
 .t-open{border-left-color:var(--green);background:#f6fbf9}.t-closed{border-left-color:var(--red);background:#fff8f6}
 .t-nolicence{border-left-color:#f79009;background:#fffbf5}.t-absent{border-left-color:var(--red);
 background:#fff}.t-unknown{border-left-color:#d0d5dd;background:#fafafb}
@@ -69,14 +70,17 @@ background:#fff}.t-unknown{border-left-color:#d0d5dd;background:#fafafb}
 .legend{display:flex;flex-wrap:wrap;gap:14px;color:var(--muted);font-size:12.5px;margin:4px 0 12px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 table{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line);border-radius:10px;
-overflow:hidden}
+overflow:hidden;table-layout:fixed}
+th.st{width:96px}th.rule{width:27%}th.ev{width:20%}th.fix{width:27%}
 th{background:#f9fafb;text-align:left;font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);
 font-weight:600;padding:8px 12px;border-bottom:1px solid var(--line)}
-td{padding:9px 12px;border-bottom:1px solid var(--line);vertical-align:top}
+td{padding:9px 12px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:break-word}
 tr:last-child td{border-bottom:0}
-td.rule{width:26%}td.rule .title{color:var(--muted);font-size:12.5px}
-td.ev{font-size:12.5px;color:var(--muted);word-break:break-word;width:20%}
-td.fix{font-size:13px;width:26%}
+td.rule .title{color:var(--muted);font-size:12.5px}td.rule code{font-size:12px}
+td.ev{font-size:12.5px;color:var(--muted)}td.ev .mono{overflow-wrap:anywhere}
+td.fix{font-size:13px}
+td code,.steps code{background:var(--grey-bg);border-radius:4px;padding:0 4px}
+.checked{font-style:italic}
 details{margin-top:10px}summary{cursor:pointer;color:var(--blue);font-weight:600;padding:4px 0}
 .steps{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:10px 16px 10px 34px;margin:0}
 .steps li{margin:3px 0}
@@ -85,12 +89,24 @@ details{margin-top:10px}summary{cursor:pointer;color:var(--blue);font-weight:600
 footer{color:var(--muted);font-size:12px;margin-top:36px;border-top:1px solid var(--line);padding-top:12px}
 .ok{color:var(--green);font-weight:600}.nok{color:var(--red);font-weight:600}
 @media (max-width:900px){.matrix{grid-template-columns:1fr}main,header{padding-left:16px;padding-right:16px}}
+@media (max-width:700px){table.rules,table.rules tbody,table.rules tr,table.rules td{display:block;width:auto}
+table.rules thead{display:none}table.rules tr{border-bottom:1px solid var(--line);padding:6px 0}
+table.rules td{border:0;padding:3px 12px}table.rules td[data-label]:before{content:attr(data-label);display:block;
+font-size:11px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600}}
 @media print{body{background:#fff}header{background:#fff;color:#000;border-bottom:2px solid #000}}
 """
 
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def prose(text: str) -> str:
+    """Escape `text` and show its `code` spans (card keys, file names in rule texts) as <code>, not backticks."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", _e(text))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -115,7 +131,9 @@ def _provenance(p: Provenance) -> str:
         parts.append(f'<span class="mono">[{_e(p.key)}]</span>')
     if p.url:
         parts.append(_link(p.url))
-    text = " ".join(parts) or "(no location)"
+    if not parts:  # a note alone says what the check saw (often that something is missing): not a place
+        return f'<span class="checked">checked:</span> {_e(p.note or "(no details)")}'
+    text = " ".join(parts)
     return f"{text}: {_e(p.note)}" if p.note else text
 
 
@@ -174,14 +192,22 @@ def _progress_bars(pack: PackResult) -> str:
 
 
 def _sublabel(pack: PackResult) -> str:
-    """The grade's label, unless it only repeats the big value."""
-    label = pack.grade.label
-    return pack.name if label.lower() in (pack.grade.value.lower(), _grade_value(pack).lower()) else label
+    """What the grade's label adds to the big value shown above it (never the value again, nor the pack name)."""
+    label = pack.grade.label.strip()
+    for shown in sorted({_grade_value(pack), pack.grade.value}, key=len, reverse=True):
+        if label.lower().startswith(shown.lower()):
+            label = label[len(shown):].strip()
+            break
+    label = label.lstrip("-–:·, ").strip()
+    if label.startswith("(") and label.endswith(")") and label.count("(") == 1:
+        label = label[1:-1]
+    return label
 
 
 def _card(pack: PackResult) -> str:
+    label = _e(_sublabel(pack)) or "&nbsp;"  # keeps the cards' rows aligned when there is nothing to add
     return (f'<div class="card {grade_tone(pack.grade)}"><div class="pack">{_e(pack.title)}</div>'
-            f'<div class="grade">{_e(_grade_value(pack))}</div><div class="label">{_e(_sublabel(pack))}</div>'
+            f'<div class="grade">{_e(_grade_value(pack))}</div><div class="label">{label}</div>'
             f"{_progress_bars(pack)}{_count_bar(pack)}</div>")
 
 
@@ -256,13 +282,13 @@ def _rule_rows(results: list[RuleResult], *, fixes: bool) -> str:
         if len(r.evidence) > 4:
             ev += f"<br>… and {len(r.evidence) - 4} more"
         ref = f' · {_link(r.reference, "reference")}' if r.reference and safe_url(r.reference) else ""
-        fix = f'<td class="fix">{_e(r.remediation)}{ref}</td>' if fixes else ""
+        fix = f'<td class="fix" data-label="Remediation">{prose(r.remediation)}{ref}</td>' if fixes else ""
         rows.append(f'<tr><td>{_status_pill(r)}</td><td class="rule"><code>{_e(r.rule_id)}</code>'
-                    f'<div class="title">{_e(r.title)}</div></td><td>{_e(r.message)}</td>'
-                    f'<td class="ev">{ev}</td>{fix}</tr>')
-    head = "<tr><th>Status</th><th>Rule</th><th>Finding</th><th>Evidence</th>" + \
-           ("<th>Remediation</th>" if fixes else "") + "</tr>"
-    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+                    f'<div class="title">{prose(r.title)}</div></td><td data-label="Finding">{prose(r.message)}</td>'
+                    f'<td class="ev" data-label="Evidence">{ev}</td>{fix}</tr>')
+    head = '<tr><th class="st">Status</th><th class="rule">Rule</th><th>Finding</th><th class="ev">Evidence</th>' + \
+           ('<th class="fix">Remediation</th>' if fixes else "") + "</tr>"
+    return f'<table class="rules"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def _pack_section(pack: PackResult) -> str:
@@ -277,7 +303,7 @@ def _pack_section(pack: PackResult) -> str:
         out.append('<p class="ok">Every rule passed or does not apply.</p>')
     if pack.grade.next_steps:
         out.append("<h3>Next steps</h3><ol class=\"steps\">"
-                   + "".join(f"<li>{_e(s)}</li>" for s in pack.grade.next_steps[:10]) + "</ol>")
+                   + "".join(f"<li>{prose(s)}</li>" for s in pack.grade.next_steps[:10]) + "</ol>")
     if others:
         out.append(f"<details><summary>{len(others)} passing or not applicable rules</summary>"
                    f"{_rule_rows(others, fixes=False)}</details>")

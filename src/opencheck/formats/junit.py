@@ -20,7 +20,9 @@ def _one_line(text: str) -> str:
 
 def _details(result: RuleResult) -> str:
     lines = [result.message]
-    lines += [f"at {ev.describe()}" for ev in result.evidence]
+    from opencheck.formats.text import evidence_label
+
+    lines += ["".join(evidence_label(ev)) for ev in result.evidence]
     if result.status != RuleStatus.PASS:
         lines.append(f"fix: {result.remediation}")
     return "\n".join(lines)

@@ -61,11 +61,27 @@ def _renderer(fmt: ReportFormat) -> Callable[..., str]:
     return renderer
 
 
-def render(report: Report, fmt: ReportFormat, *, color: bool = False, verbose: bool = False) -> str:
-    """Render `report` in one format."""
+TEXT_WIDTH = 120  # a file or a pipe gets this width (or $COLUMNS) so the output does not depend on a terminal
+
+
+def render(report: Report, fmt: ReportFormat, *, color: bool = False, verbose: bool = False,
+           width: int = TEXT_WIDTH) -> str:
+    """Render `report` in one format (`width` and `color` apply to text)."""
     if fmt == ReportFormat.TEXT:
-        return _renderer(fmt)(report, color=color, verbose=verbose)
+        return _renderer(fmt)(report, color=color, verbose=verbose, width=width)
     return _renderer(fmt)(report)
+
+
+def text_width(env: Environment, terminal: bool) -> int:
+    """Columns for the text report: $COLUMNS when set, else the terminal's width, else TEXT_WIDTH."""
+    columns = env.env.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return min(int(columns), 400)
+    if terminal:
+        import shutil
+
+        return max(40, shutil.get_terminal_size((TEXT_WIDTH, 24)).columns)
+    return TEXT_WIDTH
 
 
 @dataclass(frozen=True)
@@ -108,10 +124,13 @@ def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, 
 
     for target in plan:
         to_terminal = target.path is None and env.stdout_isatty
-        text = render(report, target.format, color=to_terminal, verbose=verbose)
+        text = render(report, target.format, color=to_terminal, verbose=verbose,
+                      width=text_width(env, to_terminal))
         if target.path is None:
             env.stdout.write(text)
             continue
         path = target.path if target.path.is_absolute() else env.cwd / target.path
         write_atomic(path, text)
-        env.stderr.write(f"opencheck: {target.format.value} report written to {target.path}\n")
+        from opencheck.cli.messages import wrote
+
+        wrote(env, path)

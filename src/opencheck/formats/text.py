@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
+from opencheck.evidence import Provenance
 from opencheck.report import Report
 from opencheck.results import RuleStatus
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STATUS_STYLE = {
     "pass": "green", "warn": "yellow", "fail": "red", "inconclusive": "magenta",
@@ -22,85 +27,150 @@ def _safe(text: object) -> str:
     return _CONTROL.sub("\ufffd", str(text))
 
 
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """Word-wrap `text` after the prefix `first`, continuing under it at `rest` (a hanging indent).
+
+    Words are never split, and hyphens are not break points, so rule ids, SPDX ids and paths stay whole; a word
+    longer than the line runs past the edge rather than being cut.
+    """
+    import textwrap
+
+    lines: list[str] = []
+    for i, paragraph in enumerate(text.split("\n")):
+        wrapper = textwrap.TextWrapper(width=max(width, len(first) + 20), initial_indent=first if i == 0 else rest,
+                                       subsequent_indent=rest, break_long_words=False, break_on_hyphens=False)
+        lines.extend(wrapper.wrap(paragraph) or [(first if i == 0 else rest).rstrip()])
+    return lines
+
+
+def evidence_label(item: Provenance) -> tuple[str, str]:
+    """Label and text of one evidence item: a located item reads `at FILE:LINE ...`; a note alone is what the
+    check saw (often that something is missing), so it is not shown as a place."""
+    if item.file or item.key or item.url:
+        return "at ", item.describe()
+    return "checked: ", item.note or "(no details)"
+
+
+class _Writer:
+    """Prints wrapped, optionally styled lines; the layout is the same with or without colour."""
+
+    def __init__(self, console: Console, width: int) -> None:
+        self.console = console
+        self.width = width
+
+    def blank(self) -> None:
+        self.console.print()
+
+    def line(self, text: str, style: str = "") -> None:
+        from rich.text import Text
+
+        self.console.print(Text(_safe(text), style=style), soft_wrap=True)
+
+    def hang(self, text: str, first: str, rest: str | None = None, *, head_style: str = "", style: str = "",
+             head: int | None = None) -> None:
+        """Wrap `text` after `first` with a hanging indent; `head` leading characters take `head_style`."""
+        from rich.text import Text
+
+        first = _safe(first)  # prefixes carry pack titles and statuses: as untrusted as the text
+        lines = _wrap(_safe(text), self.width, first, " " * len(first) if rest is None else _safe(rest))
+        for i, raw in enumerate(lines):
+            cut = (len(first) if head is None else head) if i == 0 else 0
+            self.console.print(Text.assemble((raw[:cut], head_style), (raw[cut:], style)), soft_wrap=True)
+
+
 def format_text(report: Report, *, width: int = 120, color: bool = False, verbose: bool = False) -> str:
-    """Render the report for a terminal (rich markup; plain when `color` is false)."""
+    """Render the report for a terminal, wrapped to `width` with hanging indents (styled when `color`)."""
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system="standard" if color else None,
-                      force_terminal=color, highlight=False, soft_wrap=False, markup=False, emoji=False)
+                      force_terminal=color, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    out = _Writer(console, width)
     ev = report.evidence
     t = ev.target
     where = t.path or t.id
     sha = f" @ {t.resolved_sha[:12]}" if t.resolved_sha else ""
-    console.print(Text.assemble(("opencheck ", "bold"), (f"{t.kind.value} ", "dim"), (_safe(f"{where}{sha}"), "bold")))
+    out.hang(f"{where}{sha}", f"opencheck {t.kind.value} ", head_style="dim", style="bold")
     if ev.manifest_path:
-        console.print(Text(_safe(f"manifest: {ev.manifest_path}"), style="dim"))
+        out.hang(str(ev.manifest_path), "manifest: ", style="dim", head_style="dim")
     if report.notice:
-        console.print(Text(_safe(f"note: {report.notice}"), style="bold yellow"))
+        out.hang(report.notice, "note: ", style="bold yellow", head_style="bold yellow")
 
     for pack in report.packs:
         grade = pack.grade
-        console.print()
-        console.print(Text.assemble((_safe(pack.title), "bold"), _safe(f"  ({pack.name} {pack.version})")))
-        console.print(Text.assemble("  grade: ", (_safe(grade.label), "bold cyan")))
+        out.blank()
+        out.hang(f"({pack.name} {pack.version})", f"{pack.title}  ", head_style="bold")
+        out.hang(grade.label, "  grade: ", style="bold cyan")
         if grade.scheme == "mof":
             prog = grade.details["progress"]
-            console.print(f"  progress: Class III {prog['3']:.1f}% · Class II {prog['2']:.1f}% · "
-                          f"Class I {prog['1']:.1f}%")
+            out.line(f"  progress: Class III {prog['3']:.1f}% · Class II {prog['2']:.1f}% · Class I {prog['1']:.1f}%")
         counts = pack.counts()
-        console.print("  " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v))
+        out.hang(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v), "  ")
         shown = [r for r in pack.results
                  if verbose or r.status not in (RuleStatus.PASS, RuleStatus.NOT_APPLICABLE)]
-        if shown:
-            table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
-            table.add_column("status", no_wrap=True)
-            table.add_column("rule", no_wrap=True)
-            table.add_column("finding and evidence", overflow="fold")
-            for r in shown:
-                status = r.status.value + (" (suppressed)" if r.suppression else "")
-                detail = Text(_safe(r.message))
-                for ev_item in r.evidence[:3]:
-                    detail.append(_safe(f"\n  at {ev_item.describe()}"), style="dim")
-                if r.status not in (RuleStatus.PASS, RuleStatus.NOT_APPLICABLE):
-                    detail.append(_safe(f"\n  fix: {r.remediation}"), style="italic")
-                if r.suppression:
-                    detail.append(_safe(f"\n  suppressed: {r.suppression.reason}"
-                                        + (f" ({r.suppression.note})" if r.suppression.note else "")), style="dim")
-                table.add_row(Text(status, style=STATUS_STYLE[r.status.value]), _safe(r.rule_id), detail)
-            console.print(table)
+        # One block per finding: status and rule id on the first line, then the finding, its evidence and the
+        # fix, each wrapped under its own label so nothing falls back under the status column.
+        pad = max((len(r.status.value) for r in shown), default=0) + 2
+        indent = " " * (2 + pad)
+        for r in shown:
+            status = r.status.value + (" (suppressed)" if r.suppression else "")
+            style = STATUS_STYLE[r.status.value]
+            out.hang(r.rule_id, f"  {status:<{pad - 2}}  ", head_style=style, style="bold")
+            out.hang(r.message, indent)
+            for ev_item in r.evidence[:3]:
+                label, text = evidence_label(ev_item)
+                out.hang(text, indent + label, head_style="dim", style="dim")
+            if r.status not in (RuleStatus.PASS, RuleStatus.NOT_APPLICABLE):
+                out.hang(r.remediation, indent + "fix: ", style="italic")
+            if r.suppression:
+                note = f" ({r.suppression.note})" if r.suppression.note else ""
+                out.hang(f"{r.suppression.reason}{note}", indent + "suppressed: ", style="dim")
         if grade.next_steps:
-            console.print(Text("  next steps:", style="bold"))
+            out.line("  next steps:", style="bold")
             for step in grade.next_steps[:8]:
-                console.print(_safe(f"   - {step}"))
+                out.hang(step, "   - ")
 
-    console.print()
-    comp_table = Table(title="Components (MOF vocabulary)", show_header=True, header_style="bold",
-                       box=None, pad_edge=False)
-    comp_table.add_column("component", no_wrap=True)
-    comp_table.add_column("status", no_wrap=True)
-    comp_table.add_column("licence", overflow="fold")
-    comp_table.add_column("class", no_wrap=True)
-    comp_table.add_column("source", overflow="fold")
-    for row in report.components:
-        lic = row.normalised or row.licence or "-"
+    out.blank()
+    out.line("Components (MOF vocabulary)", style="bold")
+    rows = report.components
+    name_w = max((len(row.name) for row in rows), default=0)
+    state_w = max((len(f"{row.status} ({row.origin})") for row in rows), default=0)
+    # Name and status line up in columns; the licence and where it was found wrap under their own column, or on
+    # the next line when the terminal is too narrow to leave them room.
+    tail_at = 2 + name_w + 2 + state_w + 2
+    tail_indent = " " * tail_at if width - tail_at >= 30 else "      "
+    for row in rows:
+        lic = row.normalised or row.licence or ""
         if row.licence and row.normalised and row.normalised != row.licence:
-            lic = f"{row.normalised} (from {row.licence!r})"
-        comp_table.add_row(_safe(row.name), Text(f"{row.status} ({row.origin})", style=COMPONENT_STYLE[row.status]),
-                           _safe(lic), _safe(row.licence_class or "-"),
-                           _safe(row.licence_source or (row.evidence[0] if row.evidence else "-")))
-    console.print(comp_table)
+            lic = f"{row.normalised} (stated as {row.licence!r})"
+        if lic and row.licence_class:
+            lic = f"{lic}, {row.licence_class}"
+        source = row.licence_source or (row.evidence[0] if row.evidence else "")
+        tail = f"{lic}; from {source}" if lic and source else (lic or source or "-")
+        state = _safe(f"{row.status} ({row.origin})")
+        head = f"  {_safe(row.name):<{name_w}}  "
+        if tail_indent.strip() == "" and len(tail_indent) == tail_at:
+            first = f"{head}{state:<{state_w}}  "
+            lines = _wrap(_safe(tail), width, first, tail_indent)
+        else:
+            lines = [f"{head}{state}", *_wrap(_safe(tail), width, tail_indent, tail_indent)]
+        for i, raw in enumerate(lines):
+            from rich.text import Text
+
+            if i == 0:
+                console.print(Text.assemble(raw[:len(head)], (state, COMPONENT_STYLE[row.status]),
+                                            raw[len(head) + len(state):]), soft_wrap=True)
+            else:
+                console.print(Text(raw), soft_wrap=True)
 
     if ev.problems:
-        console.print()
-        console.print(Text("Problems while reading the target:", style="bold yellow"))
+        out.blank()
+        out.line("Problems while reading the target:", style="bold yellow")
         for p in sorted(ev.problems, key=lambda p: (p.provenance, p.code)):
-            console.print(_safe(f"  {p.provenance.describe()}: {p.message}"))
+            out.hang(f"{p.provenance.describe()}: {p.message}", "  ", "    ")
     if report.gates:
-        console.print()
+        out.blank()
         for g in report.gates:
-            console.print(Text.assemble(("gate passed: " if g.passed else "gate FAILED: ",
-                                         "green" if g.passed else "bold red"), _safe(g.message)))
+            out.hang(g.message, "gate passed: " if g.passed else "gate FAILED: ",
+                     head_style="green" if g.passed else "bold red")
     return buf.getvalue()
