@@ -327,7 +327,20 @@ def _read_weights(evidence: Evidence, walk: _Walk) -> None:
     total = 0
     dtypes: dict[str, int] = {}
     read = 0
-    for entry in _final_safetensors(walk)[:MAX_SAFETENSORS_HEADERS]:
+    # Symlinks (and hard links) inside the folder may name one real file many times: parse each real file
+    # once, and count its parameters once. Keyed by (st_dev, st_ino), as the walk keys folders.
+    seen_files: set[tuple[int, int]] = set()
+    for entry in _final_safetensors(walk):
+        if len(seen_files) >= MAX_SAFETENSORS_HEADERS:
+            break
+        try:
+            info = os.stat(walk.real_paths[entry.path])
+        except OSError:
+            info = None  # read_safetensors_header reports why
+        if info is not None:
+            if (info.st_dev, info.st_ino) in seen_files:
+                continue
+            seen_files.add((info.st_dev, info.st_ino))
         summary, problems = read_safetensors_header(walk.real_paths[entry.path], entry.path)
         walk.problems.extend(problems)
         if summary is None:
