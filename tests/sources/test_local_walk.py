@@ -288,3 +288,21 @@ def test_forty_symlinks_to_one_weights_file_parse_it_once(tmp_path: Path, monkey
     assert len(parsed) == 2 and "other.safetensors" in parsed
     assert evidence.weights.parameters == 16 + 3
     assert evidence.weights.provenance.note == "parameters summed from 2 safetensors header(s)"
+
+
+def test_symlinked_weights_index_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _model(tmp_path / "m")
+    (root / "model.safetensors.index.json").write_text('{"weight_map": {"w": "model.safetensors", "x": "gone.st"}}')
+    for i in range(10):
+        os.symlink("model.safetensors.index.json", root / f"alias-{i}.safetensors.index.json")
+    parsed: list[str] = []
+    real_read = local.read_safetensors_index
+
+    def counting(path: str, display: str) -> object:
+        parsed.append(display)
+        return real_read(path, display)
+
+    monkeypatch.setattr(local, "read_safetensors_index", counting)
+    evidence = collect_local(root)
+    assert len(parsed) == 1
+    assert len(_codes(evidence)["weights-shard-missing"]) == 11  # each name still checks its own folder's shards
