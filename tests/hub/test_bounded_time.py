@@ -138,3 +138,17 @@ def test_listing_pages_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert code == ExitStatus.RUNTIME_ERROR
         assert "more than 2 pages" in err
         assert server.count("/api/models") == 2
+
+
+def test_proxy_transports_from_the_environment_get_the_deadline_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fixed: a NO_PROXY entry (a None transport) made building the client fail.
+    from opencheck.sources.hub_http import make_http_client
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    client = make_http_client(1.0)
+    transports = [client._transport, *(t for t in client._mounts.values() if t is not None)]
+    assert len(transports) == 3
+    assert {type(t._pool._network_backend).__name__ for t in transports} == {"_DeadlineBackend"}
+    client.close()

@@ -115,7 +115,8 @@ class _DeadlineStream:
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         import httpcore2
 
-        return bytes(self._stream.read(max_bytes, _budget(timeout, httpcore2.ReadTimeout)))
+        data: bytes = self._stream.read(max_bytes, _budget(timeout, httpcore2.ReadTimeout))
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         import httpcore2
@@ -169,6 +170,8 @@ def make_http_client(timeout: float, max_connections: int | None = None) -> http
                            headers={"User-Agent": USER_AGENT}, trust_env=True)
     # Every transport (direct, and proxies from the environment) gets the deadline-aware network backend.
     for transport in [client._transport, *client._mounts.values()]:
+        if transport is None:  # a NO_PROXY entry: the direct transport serves it
+            continue
         pool = getattr(transport, "_pool", None)
         if pool is None or not hasattr(pool, "_network_backend"):
             raise RuntimeError("httpx2 transport without a network backend: the request deadline cannot apply")
