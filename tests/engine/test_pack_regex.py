@@ -111,3 +111,8 @@ def test_matching_keeps_case_folding_lines_and_unicode() -> None:
     assert match is not None and match.start() == 6 and match.group(0) == "Trained on 1.4 Trillion TOKENS"
     assert compile_pattern("énergie", multiline=True).search(text).start() == text.index("Énergie")
     assert pattern_problem(r"\b\d[\d.,]*\s*(k|m|g)wh\b") is None
+
+
+def test_other_python_only_syntax_is_named() -> None:
+    assert pattern_problem(r"end\Z") == "pattern uses `\\Z`, which the linear-time engine (RE2) does not support"
+    assert pattern_problem("licen[cs]e") is None and pattern_problem(r"(?P<year>\d{4})") is None

@@ -68,7 +68,8 @@ def _describe(pattern: str, exc: Exception) -> str:
         return f"pattern is not a valid regular expression: {python_error}"
     except RecursionError:
         return "pattern is not a valid regular expression: nested too deeply"
-    return f"pattern uses a construct with no linear-time guarantee ({message})"
+    fragment = message.rpartition(": ")[2] or message
+    return f"pattern uses `{fragment}`, which the linear-time engine (RE2) does not support"
 
 
 def pattern_problem(pattern: str) -> str | None:
