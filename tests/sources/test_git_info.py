@@ -244,3 +244,19 @@ def test_malformed_config_is_named_by_line_never_quoted(repo: git.Repo) -> None:
     info, problems = _problems(root)
     assert info is None
     assert len(problems) == 1 and "config line" in problems[0].message and CANARY not in problems[0].message
+
+
+def test_alternates_of_an_alternate_outside_is_not_followed(tmp_path: Path, repo: git.Repo) -> None:
+    # git follows alternates transitively: one inside the folder that lists one outside would read outside.
+    other = _repo(tmp_path / "other")
+    root = Path(repo.working_tree_dir)
+    shared = root / "shared-objects"
+    (shared / "info").mkdir(parents=True)
+    (shared / "info" / "alternates").write_text(f"{Path(other.git_dir) / 'objects'}\n")
+    (root / ".git" / "objects" / "info" / "alternates").write_text("../../shared-objects\n")
+    info, problems = _problems(root)
+    assert info is None
+    assert len(problems) == 1 and "alternates points outside the checked folder" in problems[0].message
+    (shared / "info" / "alternates").write_text(f"{root / '.git' / 'objects'}\n")  # a cycle inside: fine
+    info, problems = _problems(root)
+    assert info is not None and info.commit == repo.head.commit.hexsha and problems == []

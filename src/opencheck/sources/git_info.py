@@ -182,20 +182,36 @@ def _check_file(folder: Path, name: str, cap: int) -> None:
         raise _Skip(f"{name} is {info.st_size} bytes, over the {cap}-byte limit")
 
 
-def _alternates(common_dir: Path, root_real: str) -> list[Path]:
-    """Object folders listed in `objects/info/alternates`; any that resolves outside the folder stops git facts."""
-    path = common_dir / "objects" / "info" / "alternates"
-    if not path.exists():
-        return []
-    data, _size = read_capped(path, _COMMON_FILE_CAPS["objects/info/alternates"])
-    folders = []
-    for line in os.fsdecode(data).splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            folder = common_dir / "objects" / line
+def _alternates(objects: Path, root_real: str) -> list[Path]:
+    """Object folders `objects/info/alternates` lists, transitively, as git follows them.
+
+    Any that resolves outside the checked folder stops git facts: `git cat-file` would read it.
+    """
+    folders: list[Path] = []
+    seen = {os.path.realpath(objects)}
+    stack = [objects]
+    while stack:
+        current = stack.pop()
+        path = current / "info" / "alternates"
+        if not os.path.lexists(path):
+            continue
+        try:
+            data, size = read_capped(path, _COMMON_FILE_CAPS["objects/info/alternates"])
+        except OSError:
+            raise _Skip("objects/info/alternates is not a readable regular file") from None
+        if size > _COMMON_FILE_CAPS["objects/info/alternates"]:
+            raise _Skip("objects/info/alternates is over the 65536-byte limit")
+        for line in os.fsdecode(data).splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            folder = current / line
             if not _inside(folder, root_real):
                 raise _Skip("objects/info/alternates points outside the checked folder, which is not followed")
-            folders.append(folder)
+            if os.path.realpath(folder) not in seen:  # alternates may point at each other
+                seen.add(os.path.realpath(folder))
+                folders.append(folder)
+                stack.append(folder)
     return folders
 
 
@@ -207,7 +223,8 @@ def _git_hazard(git_dir: Path, common_dir: Path, root_real: str) -> None:
         _check_file(common_dir, name, cap)
     seen = 0
     # Refs are opened by gitpython and loose objects by `git cat-file`: a FIFO among them would block forever.
-    stack = [git_dir / "refs", common_dir / "refs", common_dir / "objects", *_alternates(common_dir, root_real)]
+    objects = common_dir / "objects"
+    stack = [git_dir / "refs", common_dir / "refs", objects, *_alternates(objects, root_real)]
     while stack:
         folder = stack.pop()
         try:
