@@ -260,3 +260,15 @@ def test_alternates_of_an_alternate_outside_is_not_followed(tmp_path: Path, repo
     (shared / "info" / "alternates").write_text(f"{root / '.git' / 'objects'}\n")  # a cycle inside: fine
     info, problems = _problems(root)
     assert info is not None and info.commit == repo.head.commit.hexsha and problems == []
+
+
+def test_config_reader_follows_git_syntax(tmp_path: Path) -> None:
+    from opencheck.sources.git_info import read_config_entries
+
+    config = tmp_path / "config"
+    config.write_bytes(
+        b'\xef\xbb\xbf[core]\n\tbare = false\n; comment\n[remote "we\\"ird"]\n\turl = "https://h/x" # note\n'
+        b"[Remote.other]\n\tURL = https://h/\\\n  y\n\tflag\n[include]\n\tpath = /etc/passwd\n")
+    assert read_config_entries(config) == [
+        ("core.bare", "false"), ('remote.we"ird.url', "https://h/x"), ("remote.other.url", "https://h/  y"),
+        ("remote.other.flag", "true"), ("include.path", "/etc/passwd")]  # listed, never followed

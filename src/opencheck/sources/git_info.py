@@ -281,7 +281,8 @@ def read_config_entries(path: Path) -> list[tuple[str, str]]:
     entries: list[tuple[str, str]] = []
     section = ""
     pending = ""
-    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
+    content = data.decode("utf-8", "replace").removeprefix("\ufeff")  # git accepts a UTF-8 byte order mark
+    for number, line in enumerate(content.splitlines(), start=1):
         line = pending + line
         if line.endswith("\\") and not line.endswith("\\\\"):
             pending = line[:-1]  # a value continued on the next line
