@@ -1,9 +1,16 @@
 """Facts from a git work tree: HEAD commit, dirty flag, remotes (credentials stripped), tags and branches.
 
-Refs, config and the index are read by gitpython in Python; objects come from `git cat-file --batch`, which
-applies no filters. Porcelain commands (`status`, `diff`, hence `repo.is_dirty()`) are never run on the checked
+Refs and the index are read by gitpython in Python; objects come from `git cat-file --batch`, which applies no
+filters. Porcelain commands (`status`, `diff`, hence `repo.is_dirty()`) are never run on the checked
 repository, because a hostile `.git/config` can make them execute commands (`core.fsmonitor`, filter
 drivers, external diff), so the dirty flag is computed here from the index's stat data and blob hashes.
+
+Nothing outside the checked folder is read. `.git/config` is parsed by a small strict reader here that never
+follows `[include]`/`[includeIf]` (gitpython's reader and git itself would open any file they name, a FIFO or
+/proc/self/environ included, and quote it in parse errors); gitpython is handed an empty config and
+`git cat-file` a scratch GIT_DIR whose only link to the folder is its objects. Every indirection (a `.git`
+file's `gitdir:`, `commondir`, `objects/info/alternates`) is followed only when it resolves inside the folder,
+only regular files of bounded size are opened, and problem messages name the file, never its contents.
 """
 
 from __future__ import annotations
