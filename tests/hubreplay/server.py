@@ -62,6 +62,8 @@ class Fault:
     """A fault injected on requests whose path matches `pattern` (fnmatch, without the query string).
 
     kind: status | rate_limit | truncate | invalid_json | wrong_length | reset | drip | latency | hang | redirect
+          | header_drip (status line and headers a byte every `delay` s) | extra_headers (answer with `headers`
+          added) | link_self (answer with a `Link: rel="next"` pointing back to the very same URL)
     """
 
     pattern: str
@@ -273,6 +275,29 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return True
         status, headers, body = self._route(method, path, query)
+        if kind == "extra_headers":
+            extra = dict(fault.headers)
+            length = extra.pop("Content-Length", None)  # announced, not sent: the body stays as it is
+            self._send(method, status, {**headers, **extra}, body, length=None if length is None else int(length))
+            self.close_connection = length is not None
+            return True
+        if kind == "link_self":
+            here = f"http://{self.headers.get('Host', '')}{path}" + (f"?{query}" if query else "")
+            self._send(method, status, {**headers, "Link": f'<{here}>; rel="next"'}, body)
+            return True
+        if kind == "header_drip":
+            head = [f"HTTP/1.1 {status} OK\r\n", f"Content-Length: {len(body)}\r\n",
+                    *(f"{k}: {v}\r\n" for k, v in headers.items()), "\r\n"]
+            for byte in "".join(head).encode("latin-1"):
+                if self.state.stopping.wait(fault.delay or 1.0):
+                    break
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    break
+            self.close_connection = True
+            return True
         if kind == "truncate":
             # Announce the full length, send half, close: "incomplete message body" on the client.
             self._send("HEAD", status, headers, body)

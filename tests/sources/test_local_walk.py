@@ -264,3 +264,45 @@ def test_git_commit_becomes_resolved_sha(tmp_path: Path) -> None:
     assert evidence.git is not None and evidence.git.checkpoint_branches == ["step2000"]
     assert ("step2000", evidence.checkpoints[0][1]) in evidence.checkpoints
     assert evidence.components["Model parameters (Intermediate)"].status.value == "present"
+
+
+def test_forty_symlinks_to_one_weights_file_parse_it_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fixed: each of the 40 names was parsed (a 20 MB header 40 times) and its parameters summed 41 times.
+    root = _model(tmp_path / "m")
+    (root / "copies").mkdir()
+    for i in range(20):
+        os.symlink("model.safetensors", root / f"alias-{i:02d}.safetensors")
+        os.symlink("../model.safetensors", root / "copies" / f"alias-{i:02d}.safetensors")
+    os.link(root / "model.safetensors", root / "hardlink.safetensors")  # the same inode under another name
+    write_safetensors(root / "other.safetensors", {"b": ("F32", [3])})
+    parsed: list[str] = []
+    real_read = local.read_safetensors_header
+
+    def counting(path: str, display: str) -> object:
+        parsed.append(display)
+        return real_read(path, display)
+
+    monkeypatch.setattr(local, "read_safetensors_header", counting)
+    evidence = collect_local(root)
+    assert len(evidence.weights.files) == 43
+    assert len(parsed) == 2 and "other.safetensors" in parsed
+    assert evidence.weights.parameters == 16 + 3
+    assert evidence.weights.provenance.note == "parameters summed from 2 safetensors header(s)"
+
+
+def test_symlinked_weights_index_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _model(tmp_path / "m")
+    (root / "model.safetensors.index.json").write_text('{"weight_map": {"w": "model.safetensors", "x": "gone.st"}}')
+    for i in range(10):
+        os.symlink("model.safetensors.index.json", root / f"alias-{i}.safetensors.index.json")
+    parsed: list[str] = []
+    real_read = local.read_safetensors_index
+
+    def counting(path: str, display: str) -> object:
+        parsed.append(display)
+        return real_read(path, display)
+
+    monkeypatch.setattr(local, "read_safetensors_index", counting)
+    evidence = collect_local(root)
+    assert len(parsed) == 1
+    assert len(_codes(evidence)["weights-shard-missing"]) == 11  # each name still checks its own folder's shards

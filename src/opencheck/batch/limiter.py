@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 
-_RATELIMIT = re.compile(r'"?(?P<bucket>[\w-]+)"?\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*=\s*(?P<t>\d+)')
+from opencheck.sources.http_limits import parse_ratelimit, server_wait
+
 LOW_WATER = 20  # below this many remaining requests, spread the rest over the window instead of bursting
 MAX_PAUSE = 600.0  # never believe a server asking for more than ten minutes at once
-
-
-def _server_wait(headers: Mapping[str, str]) -> float | None:
-    ratelimit = headers.get("ratelimit")
-    if ratelimit and (match := _RATELIMIT.search(ratelimit)) and int(match.group("r")) == 0:
-        return float(match.group("t"))
-    retry_after = (headers.get("retry-after") or "").strip()
-    if retry_after.replace(".", "", 1).isdigit():
-        return float(retry_after)
-    return None
 
 
 class SharedLimiter:
@@ -62,7 +52,7 @@ class SharedLimiter:
     def observe(self, status: int, headers: Mapping[str, str]) -> None:
         """Learn from a response: 429/503 pause everyone; a low `RateLimit` remainder slows everyone down."""
         headers = {k.lower(): v for k, v in headers.items()}  # plain mappings too, not only httpx's Headers
-        asked = _server_wait(headers)
+        asked = server_wait(headers)
         with self._lock:
             now = self._clock()
             if status == 429 or (status == 503 and asked is not None):
@@ -77,9 +67,9 @@ class SharedLimiter:
                     self._paused_until = until
                 return
             self._consecutive = 0
-            match = _RATELIMIT.search(headers.get("ratelimit") or "")
-            if match:
-                remaining, reset = int(match.group("r")), int(match.group("t"))
+            quota = parse_ratelimit(headers.get("ratelimit"))
+            if quota is not None:
+                remaining, reset = quota
                 self._quota_interval = reset / (remaining + 1) if remaining < LOW_WATER and reset > 0 else 0.0
 
     def stats(self) -> dict[str, float]:

@@ -6,10 +6,10 @@ Both are generators: targets stream in as the run consumes them, so memory does 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from opencheck.errors import SourceError, UsageError
+from opencheck.sources.http_limits import MAX_LISTING_PAGES, link_next
 
 # Everything `collect_hub` reads from a model-info answer, so a listing entry can stand in for model_info.
 LISTING_EXPAND = (
@@ -24,7 +25,6 @@ LISTING_EXPAND = (
     "lastModified", "library_name", "likes", "model-index", "pipeline_tag", "private", "safetensors", "sha",
     "siblings", "tags",
 )
-_LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 _TARGET_COLUMNS = ("repo", "target", "id", "model", "repo_id")
 
 
@@ -130,6 +130,10 @@ def _same_origin(url: str, endpoint: str) -> bool:
     return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
 
 
+def _digest(url: str) -> bytes:
+    return hashlib.blake2b(url.encode("utf-8", "replace"), digest_size=16).digest()
+
+
 def list_hub_models(client: Any, endpoint: str, query: HubQuery, token: str | None) -> Iterator[BatchTarget]:
     """Stream models from `GET /api/models` (one request per page, via the batch's counting client)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -147,9 +151,16 @@ def list_hub_models(client: Any, endpoint: str, query: HubQuery, token: str | No
         params: dict[str, Any] | None = {**base, **({"author": author} if author else {})}
         url: str | None = f"{endpoint}/api/models"
         listed = 0
-        while url:
-            what = "model listing" + (f" of {author}" if author else "")
+        seen: set[bytes] = set()  # digests of the page URLs fetched: a link back to one would loop forever
+        what = "model listing" + (f" of {author}" if author else "")
+        for page in itertools.count(1):
+            if url is None:
+                break
+            if page > MAX_LISTING_PAGES:
+                raise SourceError(f"{what}: more than {MAX_LISTING_PAGES} pages; stopping")
+            seen.add(_digest(url))
             result = client.fetch(url, what=what, params=params, headers=headers)
+            seen.add(_digest(str(result.request.url)))  # the first page's URL carries its query string only here
             if result.status != 200:
                 raise SourceError(f"{what}: HTTP {result.status} from {urlsplit(endpoint).hostname}")
             try:
@@ -166,8 +177,9 @@ def list_hub_models(client: Any, endpoint: str, query: HubQuery, token: str | No
                         break
             if query.limit and listed >= query.limit:
                 break
-            match = _LINK_NEXT.search(result.headers.get("link", ""))
-            url, params = (match.group(1), None) if match else (None, None)
+            url, params = link_next(result.headers.get("link")), None
             # The next-page URL comes from the server: never send the token to another origin.
             if url and not _same_origin(url, endpoint):
                 raise SourceError(f"{what}: next page is on another host; not following")
+            if url and _digest(url) in seen:
+                raise SourceError(f"{what}: the next-page link points back to a page already listed; stopping")

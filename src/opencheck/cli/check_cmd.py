@@ -13,6 +13,7 @@ from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
 from opencheck.formats.registry import ReportFormat
+from opencheck.sources.http_limits import timeout_from_env
 
 HELP = (
     "Check TARGET (a model folder, an opencheck.yaml / MOT manifest, or a Hugging Face Hub id such as "
@@ -140,6 +141,7 @@ def check(
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
         github_token=env.env.get("GITHUB_TOKEN") or None,
         no_github=no_github,
+        timeout=timeout_from_env(env.env),  # whole-request deadline (connect + headers + body)
     )
     options = CheckOptions(
         packs=packs,

@@ -52,6 +52,7 @@ MOT_HELP = (
 def hub_options(env: Environment, token: str | None = None, offline: bool = False) -> object:
     """Hub settings from the environment, as `opencheck check` reads them."""
     from opencheck.collect import HubOptions
+    from opencheck.sources.http_limits import timeout_from_env
 
     return HubOptions(
         endpoint=env.env.get("HF_ENDPOINT") or None,
@@ -61,6 +62,7 @@ def hub_options(env: Environment, token: str | None = None, offline: bool = Fals
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
         github_token=env.env.get("GITHUB_TOKEN") or None,
         no_github=True,
+        timeout=timeout_from_env(env.env),
     )
 
 

@@ -128,7 +128,25 @@ def _read_and_validate(path: Path, display: str) -> tuple[dict[str, Any], bytes]
 
     doc, raw = load_validated_yaml(path, display, PACK_SCHEMA, max_bytes=MAX_PACK_BYTES, what="rule pack")
     _check_rule_ids_unique(doc.data, display, doc.line_of)
+    refused = _pattern_errors(doc.data, display, doc.line_of)
+    if refused:
+        raise ConfigError(refused[0])
     return doc.data, raw
+
+
+def _pattern_errors(data: dict[str, Any], display: str, line_of: Any) -> list[str]:
+    """`FILE:LINE: $.path: why` for each regular expression RE2 cannot run in linear time."""
+    from opencheck.engine.pack_regex import condition_patterns, json_path, pattern_problem
+
+    errors = []
+    for i, rule in enumerate(data.get("rules") or []):
+        if not isinstance(rule, dict):
+            continue
+        for where, pattern in condition_patterns(rule.get("condition"), ("rules", i, "condition")):
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                errors.append(f"{display}:{line_of(where) or 1}: {json_path(where)}: {problem}")
+    return errors
 
 
 def pack_errors(path: Path) -> list[str]:
@@ -148,6 +166,7 @@ def pack_errors(path: Path) -> list[str]:
     if not isinstance(doc.data, dict):
         return [f"{display}:1: $: a rule pack must be a YAML mapping"]
     errors = validate(doc.data, PACK_SCHEMA, source=display, line_of=doc.line_of)
+    errors.extend(_pattern_errors(doc.data, display, doc.line_of))
     if errors:
         return errors
     try:

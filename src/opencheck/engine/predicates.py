@@ -6,12 +6,15 @@ import fnmatch
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opencheck.engine.context import Context
 from opencheck.evidence import ComponentStatus, Provenance
 from opencheck.results import Outcome, RuleStatus
 from opencheck.wording import count, plural
+
+if TYPE_CHECKING:
+    from opencheck.engine.pack_regex import PackPattern
 
 Predicate = Callable[[Context, dict[str, Any]], Outcome]
 PREDICATES: dict[str, Predicate] = {}
@@ -21,8 +24,15 @@ _S = RuleStatus
 
 @lru_cache(maxsize=1024)
 def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
-    # Pack patterns are evaluated for every model of a batch; compile each once.
+    # Built-in patterns only (reviewed for linear time); a pack's patterns run on RE2, see _pack_pattern.
     return re.compile(pattern, flags)
+
+
+def _pack_pattern(pattern: str, *, multiline: bool = False) -> PackPattern:
+    """A pack's pattern on RE2 (linear time); packs are checked at load time, so this does not fail."""
+    from opencheck.engine.pack_regex import compile_pattern
+
+    return compile_pattern(pattern, multiline=multiline)
 
 
 def predicate(name: str) -> Callable[[Predicate], Predicate]:
@@ -428,7 +438,7 @@ def card_text_matches(ctx: Context, args: dict[str, Any]) -> Outcome:
     if card is None:
         return _no_card(ctx)
     for pattern in args["patterns"]:
-        match = _compiled(pattern, re.IGNORECASE | re.MULTILINE).search(card.text)
+        match = _pack_pattern(pattern, multiline=True).search(card.text)
         if match:
             line = card.text.count("\n", 0, match.start()) + 1
             return Outcome(_S.PASS, f"card mentions {match.group(0)!r}",
@@ -583,7 +593,7 @@ def link_present(ctx: Context, args: dict[str, Any]) -> Outcome:
     for link in ctx.evidence.links:
         if kinds and link.kind not in kinds:
             continue
-        if patterns and not any(_compiled(p, re.IGNORECASE).search(link.url) for p in patterns):
+        if patterns and not any(_pack_pattern(p).search(link.url) for p in patterns):
             continue
         return Outcome(_S.PASS, f"{link.kind} link: {link.url}", (link.provenance,))
     what = " / ".join(sorted(kinds)) + " " if kinds else ""

@@ -1,9 +1,16 @@
 """Facts from a git work tree: HEAD commit, dirty flag, remotes (credentials stripped), tags and branches.
 
-Refs, config and the index are read by gitpython in Python; objects come from `git cat-file --batch`, which
-applies no filters. Porcelain commands (`status`, `diff`, hence `repo.is_dirty()`) are never run on the checked
+Refs and the index are read by gitpython in Python; objects come from `git cat-file --batch`, which applies no
+filters. Porcelain commands (`status`, `diff`, hence `repo.is_dirty()`) are never run on the checked
 repository, because a hostile `.git/config` can make them execute commands (`core.fsmonitor`, filter
 drivers, external diff), so the dirty flag is computed here from the index's stat data and blob hashes.
+
+Nothing outside the checked folder is read. `.git/config` is parsed by a small strict reader here that never
+follows `[include]`/`[includeIf]` (gitpython's reader and git itself would open any file they name, a FIFO or
+/proc/self/environ included, and quote it in parse errors); gitpython is handed an empty config and
+`git cat-file` a scratch GIT_DIR whose only link to the folder is its objects. Every indirection (a `.git`
+file's `gitdir:`, `commondir`, `objects/info/alternates`) is followed only when it resolves inside the folder,
+only regular files of bounded size are opened, and problem messages name the file, never its contents.
 """
 
 from __future__ import annotations
@@ -38,16 +45,6 @@ def strip_credentials(url: str) -> str:
     if query:
         query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _SECRET_QUERY.search(k)])
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def _remotes(repo: Any) -> dict[str, str]:
-    remotes: dict[str, str] = {}
-    reader = repo.config_reader("repository")
-    for section in reader.sections():
-        match = re.match(r'^remote "(.+)"$', section)
-        if match and reader.has_option(section, "url"):
-            remotes[match.group(1)] = strip_credentials(str(reader.get_value(section, "url")))
-    return remotes
 
 
 def _blob_sha(data: bytes) -> bytes:
@@ -111,79 +108,278 @@ def _is_dirty(repo: Any, root: Path) -> bool:
 
 # gitpython opens these with a plain blocking open() and reads them whole: a FIFO there hangs the check, a
 # device or a sparse multi-GB file fills memory. Caps are far above what real repositories hold.
-_GIT_FILE_CAPS = {"HEAD": 64 * 1024, "commondir": 64 * 1024, "ORIG_HEAD": 64 * 1024, "FETCH_HEAD": 16_000_000,
-                  "config": 1_000_000, "packed-refs": 256_000_000, "index": 1_000_000_000}
+_GIT_FILE_CAPS = {"HEAD": 64 * 1024, "commondir": 64 * 1024, "gitdir": 64 * 1024, "ORIG_HEAD": 64 * 1024,
+                  "FETCH_HEAD": 16_000_000, "index": 1_000_000_000}
+_COMMON_FILE_CAPS = {"config": 1_000_000, "packed-refs": 256_000_000, "objects/info/alternates": 64 * 1024}
+_POINTER_CAP = 4096  # a `.git` file's `gitdir:` line and a `commondir` line
 MAX_GIT_ENTRIES = 200_000  # refs and loose objects inspected before giving up on git facts
 
 
-def _git_dir(dot_git: Path) -> Path | None:
-    """The git folder: `.git` itself, or where the `gitdir:` line of a worktree/submodule `.git` file points."""
-    if dot_git.is_dir():
-        return dot_git
+class _Skip(Exception):
+    """Git facts must not be read; the message names the file and the kind of problem, never its contents."""
+
+
+def _inside(path: Path, root_real: str) -> bool:
+    real = os.path.realpath(path)
+    return os.path.commonpath([real, root_real]) == root_real
+
+
+def _pointer(path: Path, name: str) -> str:
+    """The one-line value of a small indirection file (`.git` file, `commondir`), read without blocking."""
     try:
-        data, _size = read_capped(dot_git, 4096)
-    except OSError:
-        return None
-    match = re.match(rb"gitdir:\s*(.+?)\s*$", data, re.MULTILINE)
-    return (dot_git.parent / os.fsdecode(match.group(1))) if match else None
+        data, size = read_capped(path, _POINTER_CAP)
+    except OSError as exc:
+        raise _Skip(f"{name}: {exc.strerror or 'unreadable'}") from None
+    if size > _POINTER_CAP:
+        raise _Skip(f"{name} is {size} bytes, over the {_POINTER_CAP}-byte limit")
+    return os.fsdecode(data).strip()
 
 
-def _git_hazard(git_dir: Path) -> str | None:
-    """Why the git folder must not be handed to gitpython (or git), else None."""
-    for name, cap in _GIT_FILE_CAPS.items():
-        try:
-            info = os.lstat(git_dir / name)
-        except FileNotFoundError:
+def _locate(root: Path) -> tuple[Path, Path]:
+    """The git folder and its common folder, each only if it resolves inside the checked folder."""
+    root_real = os.path.realpath(root)
+    dot_git = root / ".git"
+    mode = os.lstat(dot_git).st_mode
+    if stat.S_ISLNK(mode):
+        raise _Skip(".git is a symbolic link, which is not followed")
+    if stat.S_ISDIR(mode):
+        git_dir = dot_git
+    elif stat.S_ISREG(mode):
+        value = _pointer(dot_git, ".git")
+        if not value.startswith("gitdir:"):
+            raise _Skip(".git is a file without a gitdir line")
+        git_dir = root / value[len("gitdir:"):].strip()
+        if not _inside(git_dir, root_real):
+            raise _Skip(".git points to a git folder outside the checked folder, which is not followed")
+        if not git_dir.is_dir():
+            raise _Skip(".git points to a git folder that does not exist")
+    else:
+        raise _Skip(".git is not a regular file or folder")
+    common_dir = git_dir
+    try:
+        commondir_mode = os.lstat(git_dir / "commondir").st_mode
+    except FileNotFoundError:
+        commondir_mode = None
+    if commondir_mode is not None:
+        if not stat.S_ISREG(commondir_mode):
+            raise _Skip("commondir is not a regular file")
+        common_dir = git_dir / _pointer(git_dir / "commondir", "commondir")
+        if not _inside(common_dir, root_real):
+            raise _Skip("commondir points outside the checked folder, which is not followed")
+        if not common_dir.is_dir():
+            raise _Skip("commondir points to a folder that does not exist")
+    return git_dir, common_dir
+
+
+def _check_file(folder: Path, name: str, cap: int) -> None:
+    try:
+        info = os.lstat(folder / name)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _Skip(f"{name}: {exc.strerror or 'unreadable'}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _Skip(f"{name} is not a regular file")
+    if info.st_size > cap:
+        raise _Skip(f"{name} is {info.st_size} bytes, over the {cap}-byte limit")
+
+
+def _alternates(objects: Path, root_real: str) -> list[Path]:
+    """Object folders `objects/info/alternates` lists, transitively, as git follows them.
+
+    Any that resolves outside the checked folder stops git facts: `git cat-file` would read it.
+    """
+    folders: list[Path] = []
+    seen = {os.path.realpath(objects)}
+    stack = [objects]
+    while stack:
+        current = stack.pop()
+        path = current / "info" / "alternates"
+        if not os.path.lexists(path):
             continue
-        except OSError as exc:
-            return f"{name}: {exc.strerror or exc}"
-        if not stat.S_ISREG(info.st_mode):
-            return f"{name} is not a regular file"
-        if info.st_size > cap:
-            return f"{name} is {info.st_size} bytes, over the {cap}-byte limit"
+        try:
+            data, size = read_capped(path, _COMMON_FILE_CAPS["objects/info/alternates"])
+        except OSError:
+            raise _Skip("objects/info/alternates is not a readable regular file") from None
+        if size > _COMMON_FILE_CAPS["objects/info/alternates"]:
+            raise _Skip("objects/info/alternates is over the 65536-byte limit")
+        for line in os.fsdecode(data).splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            folder = current / line
+            if not _inside(folder, root_real):
+                raise _Skip("objects/info/alternates points outside the checked folder, which is not followed")
+            if os.path.realpath(folder) not in seen:  # alternates may point at each other
+                seen.add(os.path.realpath(folder))
+                folders.append(folder)
+                stack.append(folder)
+    return folders
+
+
+def _git_hazard(git_dir: Path, common_dir: Path, root_real: str) -> None:
+    """Raise _Skip when the git folder must not be handed to gitpython (or git)."""
+    for name, cap in _GIT_FILE_CAPS.items():
+        _check_file(git_dir, name, cap)
+    for name, cap in _COMMON_FILE_CAPS.items():
+        _check_file(common_dir, name, cap)
     seen = 0
     # Refs are opened by gitpython and loose objects by `git cat-file`: a FIFO among them would block forever.
-    stack = [git_dir / "refs", git_dir / "objects"]
+    objects = common_dir / "objects"
+    stack = [git_dir / "refs", common_dir / "refs", objects, *_alternates(objects, root_real)]
     while stack:
         folder = stack.pop()
         try:
             if not stat.S_ISDIR(os.lstat(folder).st_mode):
-                return f"{folder.name} is not a folder"
+                raise _Skip(f"{folder.name} is not a folder")
             with os.scandir(folder) as iterator:
                 entries = list(iterator)
         except FileNotFoundError:
             continue
         except OSError as exc:
-            return f"{folder.name}: {exc.strerror or exc}"
+            raise _Skip(f"{folder.name}: {exc.strerror or 'unreadable'}") from None
         for entry in entries:
             seen += 1
             if seen > MAX_GIT_ENTRIES:
-                return f"more than {MAX_GIT_ENTRIES} refs and loose objects"
+                raise _Skip(f"more than {MAX_GIT_ENTRIES} refs and loose objects")
             mode = entry.stat(follow_symlinks=False).st_mode
             if stat.S_ISDIR(mode):
                 stack.append(Path(entry.path))
             elif not stat.S_ISREG(mode):
-                return f"{os.path.relpath(entry.path, git_dir)} is not a regular file"
-    return None
+                raise _Skip(f"{os.path.relpath(entry.path, common_dir)} is not a regular file")
+
+
+_SECTION = re.compile(r'^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*(?:[#;].*)?$')
+_UNESCAPE = re.compile(r"\\(.)")
+_ENTRY = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
+
+
+def _config_value(raw: str) -> str:
+    """A git config value: quotes removed, escapes applied, an unquoted comment dropped."""
+    out: list[str] = []
+    quoted = False
+    chars = iter(raw)
+    for char in chars:
+        if char == '"':
+            quoted = not quoted
+        elif char == "\\":
+            nxt = next(chars, "")
+            out.append({"n": "\n", "t": "\t", "b": "\b"}.get(nxt, nxt))
+        elif char in "#;" and not quoted:
+            break
+        else:
+            out.append(char)
+    return "".join(out).strip()
+
+
+def read_config_entries(path: Path) -> list[tuple[str, str]]:
+    """(`section.sub.key`, value) pairs of one git config file; `[include]`/`[includeIf]` are never followed.
+
+    A tiny strict reader: it opens only a regular file, and a malformed line is reported by number, never quoted.
+    """
+    data, size = read_capped(path, _COMMON_FILE_CAPS["config"])
+    if size > _COMMON_FILE_CAPS["config"]:
+        raise _Skip(f"config is {size} bytes, over the {_COMMON_FILE_CAPS['config']}-byte limit")
+    entries: list[tuple[str, str]] = []
+    section = ""
+    pending = ""
+    content = data.decode("utf-8", "replace").removeprefix("\ufeff")  # git accepts a UTF-8 byte order mark
+    for number, line in enumerate(content.splitlines(), start=1):
+        line = pending + line
+        if line.endswith("\\") and not line.endswith("\\\\"):
+            pending = line[:-1]  # a value continued on the next line
+            continue
+        pending = ""
+        text = line.strip()
+        if not text or text[0] in "#;":
+            continue
+        match = _SECTION.match(text)
+        if match:
+            name, sub = match.group(1).lower(), match.group(2)
+            if sub is not None:
+                section = name + "." + _UNESCAPE.sub(r"\1", sub)
+            elif "." in name:  # the old `[section.sub]` form
+                head, _, tail = name.partition(".")
+                section = f"{head}.{tail}"
+            else:
+                section = name
+            continue
+        match = _ENTRY.match(text)
+        if not match or not section:
+            raise _Skip(f"config line {number} is not valid git config syntax")
+        value = "true" if match.group(2) is None else _config_value(match.group(2))
+        entries.append((f"{section}.{match.group(1).lower()}", value))
+    return entries
+
+
+def _remotes(config: list[tuple[str, str]]) -> dict[str, str]:
+    remotes: dict[str, str] = {}
+    for key, value in config:
+        if key.startswith("remote.") and key.endswith(".url") and len(key) > len("remote..url"):
+            remotes[key[len("remote."):-len(".url")]] = strip_credentials(value)
+    return remotes
+
+
+def _folder_repo(root: Path, objects: Path, scratch: Path) -> Any:
+    """A gitpython Repo that never reads the folder's git config, and whose `git cat-file` never does either.
+
+    gitpython's config reader and git itself follow `[include]`/`[includeIf]` to any file (a FIFO, a
+    credentials file, /proc/self/environ) and quote it in errors; so gitpython gets an empty config, and
+    `git cat-file` runs with GIT_DIR set to a scratch repository whose only link to the folder is its objects.
+    """
+    import io
+
+    import git
+    from git.config import GitConfigParser
+
+    class FolderRepo(git.Repo):
+        def _config_reader(self, config_level: Any = None, git_dir: Any = None) -> GitConfigParser:
+            empty = io.BytesIO()
+            empty.name = "config"  # type: ignore[attr-defined]  # gitpython reads .name of file objects
+            return GitConfigParser(empty, read_only=True, merge_includes=False, repo=self)
+
+    (scratch / "refs").mkdir()
+    (scratch / "HEAD").write_text("ref: refs/heads/main\n")
+    (scratch / "config").write_text("[core]\n\trepositoryformatversion = 0\n")
+    repo = FolderRepo(root, search_parent_directories=False)
+    repo.git.update_environment(
+        GIT_DIR=str(scratch), GIT_OBJECT_DIRECTORY=str(objects), GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull, GIT_COMMON_DIR=None, GIT_WORK_TREE=None,
+        GIT_ALTERNATE_OBJECT_DIRECTORIES=None, GIT_CONFIG=None, GIT_CONFIG_COUNT=None,
+        # An object missing from a partial clone would be fetched from a promisor remote, and a fetch can run
+        # commands (`ext::` URLs, `uploadpack`, `sshCommand`): no transport is allowed, so missing stays missing.
+        GIT_ALLOW_PROTOCOL="none", GIT_NO_LAZY_FETCH="1", GIT_TERMINAL_PROMPT="0",
+    )
+    return repo
 
 
 def read_git(root: Path, problems: list[Problem] | None = None) -> GitInfo | None:
-    """Git facts for a folder whose own `.git` is a repository; None when it is not one."""
-    dot_git = root / ".git"
-    if dot_git.is_symlink() or not (dot_git.is_dir() or dot_git.is_file()):
-        return None
-    git_dir = _git_dir(dot_git)
-    try:
-        hazard = _git_hazard(git_dir) if git_dir is not None and git_dir.is_dir() else None
-    except OSError as exc:
-        hazard = exc.strerror or str(exc)
-    if hazard is not None:
+    """Git facts for a folder whose own `.git` is a repository; None when it is not one.
+
+    Nothing outside the folder is read: every indirection (`.git` file, `commondir`, alternates) must resolve
+    inside it, only regular files are opened, and problem messages never quote file contents.
+    """
+
+    def note(message: str) -> None:
         if problems is not None:
-            problems.append(Problem("git-unreadable", f"git facts skipped: .git/{hazard}", Provenance(file=".git")))
+            problems.append(Problem("git-unreadable", message, Provenance(file=".git")))
+
+    if not os.path.lexists(root / ".git"):
+        return None
+    root_real = os.path.realpath(root)
+    try:
+        git_dir, common_dir = _locate(root)
+        _git_hazard(git_dir, common_dir, root_real)
+        config = read_config_entries(common_dir / "config") if (common_dir / "config").exists() else []
+    except _Skip as exc:
+        note(f"git facts skipped: .git/{exc}" if not str(exc).startswith(".git") else f"git facts skipped: {exc}")
+        return None
+    except OSError as exc:
+        note(f"git facts skipped: .git: {exc.strerror or type(exc).__name__}")
         return None
     try:
-        import git
-    except ImportError:  # gitpython needs a git executable at import time
+        import git  # noqa: F401  # gitpython needs a git executable at import time
+    except ImportError:
         if problems is not None:
             problems.append(
                 Problem(
@@ -193,56 +389,51 @@ def read_git(root: Path, problems: list[Problem] | None = None) -> GitInfo | Non
                 )
             )
         return None
+    import tempfile
 
-    def note(message: str) -> None:
-        if problems is not None:
-            problems.append(Problem("git-unreadable", message, Provenance(file=".git")))
-
-    try:
-        repo = git.Repo(root, search_parent_directories=False)
-    except Exception as exc:  # gitpython raises many types for broken repositories
-        note(f"not a readable git repository: {type(exc).__name__}: {exc}")
-        return None
-    # `git cat-file` of an object missing from a partial clone fetches it from the promisor remote the checked
-    # `.git/config` names, and a fetch can run commands (`ext::` URLs, `remote.*.uploadpack`, `core.sshCommand`).
-    # No transport is allowed, so a missing object is just missing.
-    repo.git.update_environment(GIT_ALLOW_PROTOCOL="none", GIT_NO_LAZY_FETCH="1", GIT_TERMINAL_PROMPT="0")
-    info = GitInfo()
-    try:
-        with repo:
-            # Each part is read on its own so that one corrupt ref or object does not lose the others.
-            try:
-                if repo.head.is_valid():
-                    info.commit = repo.head.commit.hexsha
-            except Exception as exc:
-                note(f"cannot resolve HEAD: {type(exc).__name__}: {exc}")
-            try:
-                info.remotes = _remotes(repo)
-            except Exception as exc:
-                note(f"cannot read remotes: {type(exc).__name__}: {exc}")
-            try:
-                info.tags = sorted(tag.name for tag in repo.tags)
-            except Exception as exc:
-                note(f"cannot read tags: {type(exc).__name__}: {exc}")
-            try:
-                names = [head.name for head in repo.heads]
-                for remote_ref in repo.refs:
-                    if remote_ref.path.startswith("refs/remotes/") and not remote_ref.path.endswith("/HEAD"):
-                        names.append(remote_ref.name)
-                info.branches = sorted(set(names))
-            except Exception as exc:
-                note(f"cannot read branches: {type(exc).__name__}: {exc}")
-            short: dict[str, str] = {}
-            # Local branches first, so `step1000` is reported rather than its `origin/step1000` twin.
-            remote_prefixes = tuple(f"{remote}/" for remote in info.remotes)
-            for name in sorted(info.branches, key=lambda n: (n.startswith(remote_prefixes), n)):
-                if is_checkpoint_branch(name):
-                    short.setdefault(name.rsplit("/", 1)[-1], name)
-            info.checkpoint_branches = sorted(short.values())
-            try:
-                info.dirty = _is_dirty(repo, root)
-            except Exception as exc:
-                note(f"cannot tell whether the work tree is modified: {type(exc).__name__}: {exc}")
-    except Exception as exc:
-        note(f"git repository could not be read: {type(exc).__name__}: {exc}")
+    info = GitInfo(remotes=_remotes(config))
+    with tempfile.TemporaryDirectory(prefix="opencheck-git-") as scratch:
+        try:
+            repo = _folder_repo(root, common_dir / "objects", Path(scratch))
+        except Exception as exc:  # gitpython raises many types for broken repositories
+            note(f"not a readable git repository ({type(exc).__name__})")
+            return None
+        try:
+            with repo:
+                _read_parts(repo, root, info, note)
+        except Exception as exc:
+            note(f"git repository could not be read ({type(exc).__name__})")
     return info
+
+
+def _read_parts(repo: Any, root: Path, info: GitInfo, note: Any) -> None:
+    """Each part is read on its own so that one corrupt ref or object does not lose the others."""
+    # Messages carry the exception's type only: gitpython's texts quote ref and object contents.
+    try:
+        if repo.head.is_valid():
+            info.commit = repo.head.commit.hexsha
+    except Exception as exc:
+        note(f"cannot resolve HEAD ({type(exc).__name__})")
+    try:
+        info.tags = sorted(tag.name for tag in repo.tags)
+    except Exception as exc:
+        note(f"cannot read tags ({type(exc).__name__})")
+    try:
+        names = [head.name for head in repo.heads]
+        for remote_ref in repo.refs:
+            if remote_ref.path.startswith("refs/remotes/") and not remote_ref.path.endswith("/HEAD"):
+                names.append(remote_ref.name)
+        info.branches = sorted(set(names))
+    except Exception as exc:
+        note(f"cannot read branches ({type(exc).__name__})")
+    short: dict[str, str] = {}
+    # Local branches first, so `step1000` is reported rather than its `origin/step1000` twin.
+    remote_prefixes = tuple(f"{remote}/" for remote in info.remotes)
+    for name in sorted(info.branches, key=lambda n: (n.startswith(remote_prefixes), n)):
+        if is_checkpoint_branch(name):
+            short.setdefault(name.rsplit("/", 1)[-1], name)
+    info.checkpoint_branches = sorted(short.values())
+    try:
+        info.dirty = _is_dirty(repo, root)
+    except Exception as exc:
+        note(f"cannot tell whether the work tree is modified ({type(exc).__name__})")

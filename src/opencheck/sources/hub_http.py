@@ -8,21 +8,23 @@ responses to its exception classes (`hf_raise_for_status`) and supplies the data
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx2
 
 from opencheck import __version__ as _opencheck_version
 from opencheck.errors import SourceError
+from opencheck.sources.http_limits import bounded_header_items, server_wait
+
+__all__ = ["CountingClient", "FetchResult", "RequestLimiter", "RetryPolicy", "make_http_client", "server_wait"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 5
-_RATELIMIT_RE = re.compile(r'"(?P<bucket>\w+)"\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*=\s*(?P<t>\d+)')
 USER_AGENT = f"opencheck/{_opencheck_version}"
 
 
@@ -64,17 +66,6 @@ class _Deadline(Exception):
     """The whole response did not arrive within the request's time budget (slow drip)."""
 
 
-def server_wait(headers: Mapping[str, str]) -> float | None:
-    """Seconds a 429/503 response asks us to wait: `RateLimit: "api";r=0;t=N` or `Retry-After: N`."""
-    ratelimit = headers.get("ratelimit")
-    if ratelimit and (match := _RATELIMIT_RE.search(ratelimit)) and int(match.group("r")) == 0:
-        return float(match.group("t"))
-    retry_after = (headers.get("retry-after") or "").strip()
-    if retry_after.isdigit():
-        return float(retry_after)
-    return None
-
-
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     default = {"http": 80, "https": 443}.get(parts.scheme)
@@ -96,13 +87,96 @@ def describe_transport_error(exc: Exception, timeout: float) -> str:
     return exc.__class__.__name__
 
 
+# The monotonic time by which the request being sent on this thread must be complete (None: no deadline).
+_DEADLINE: ContextVar[float | None] = ContextVar("opencheck_http_deadline", default=None)
+
+
+def _budget(timeout: float | None, expired: type[Exception]) -> float | None:
+    """The time one socket operation may take: its own timeout, but never past the request's deadline."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("request deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream:
+    """A network stream whose every read, write and TLS handshake ends by the request's deadline.
+
+    httpx's timeouts are per operation: a server dripping its status line and headers a byte a second never
+    trips them. Cutting each operation's timeout to the time left makes the whole exchange end on time.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore2
+
+        data: bytes = self._stream.read(max_bytes, _budget(timeout, httpcore2.ReadTimeout))
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore2
+
+        self._stream.write(buffer, _budget(timeout, httpcore2.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> _DeadlineStream:
+        import httpcore2
+
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname,
+                                                      _budget(timeout, httpcore2.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend:
+    """Wraps httpcore's network backend so that connecting, too, ends by the request's deadline."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> _DeadlineStream:
+        import httpcore2
+
+        return _DeadlineStream(self._backend.connect_tcp(host, port, _budget(timeout, httpcore2.ConnectTimeout),
+                                                         local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> _DeadlineStream:
+        import httpcore2
+
+        return _DeadlineStream(self._backend.connect_unix_socket(
+            path, _budget(timeout, httpcore2.ConnectTimeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
 def make_http_client(timeout: float, max_connections: int | None = None) -> httpx2.Client:
     """The httpx2 client CountingClient uses; batch mode builds one and shares it between threads."""
     limits = httpx2.Limits(max_connections=max_connections, max_keepalive_connections=max_connections) \
         if max_connections else httpx2.Limits()
     # follow_redirects=False: we decide per hop whether credentials may follow (never to another host).
-    return httpx2.Client(timeout=httpx2.Timeout(timeout), follow_redirects=False, limits=limits,
-                         headers={"User-Agent": USER_AGENT}, trust_env=True)
+    client = httpx2.Client(timeout=httpx2.Timeout(timeout), follow_redirects=False, limits=limits,
+                           headers={"User-Agent": USER_AGENT}, trust_env=True)
+    # Every transport (direct, and proxies from the environment) gets the deadline-aware network backend.
+    for transport in [client._transport, *client._mounts.values()]:
+        if transport is None:  # a NO_PROXY entry: the direct transport serves it
+            continue
+        pool = getattr(transport, "_pool", None)
+        if pool is None or not hasattr(pool, "_network_backend"):
+            raise RuntimeError("httpx2 transport without a network backend: the request deadline cannot apply")
+        pool._network_backend = _DeadlineBackend(pool._network_backend)
+    return client
 
 
 class CountingClient:
@@ -144,11 +218,26 @@ class CountingClient:
             limiter.acquire()
         self.requests += 1
         deadline = time.monotonic() + self.timeout
+        # One deadline for connect + headers + body: each socket operation gets only the time that is left.
+        token = _DEADLINE.set(deadline)
+        try:
+            return self._exchange(url, params, headers, deadline)
+        finally:
+            _DEADLINE.reset(token)
+
+    def _exchange(self, url: str, params: Mapping[str, str | list[str]] | None, headers: Mapping[str, str],
+                  deadline: float) -> FetchResult:
+        limiter = self.retry.limiter
         request = self._client.build_request("GET", url, params=params, headers=dict(headers))
         response = self._client.send(request, stream=True)
+        headers = httpx2.Headers(bounded_header_items(response.headers.multi_items()))
         if limiter is not None:
-            limiter.observe(response.status_code, response.headers)
+            limiter.observe(response.status_code, headers)
         try:
+            announced = headers.get("content-length", "")
+            # A body announced larger than the cap is refused before any of it is read.
+            if announced.isdigit() and (len(announced) > 18 or int(announced) > self.max_bytes):
+                raise SourceError(f"response from {_origin(url)[1]} is larger than {self.max_bytes} bytes")
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
@@ -161,7 +250,7 @@ class CountingClient:
                     raise _Deadline()
         finally:
             response.close()
-        return FetchResult(response.status_code, response.headers, b"".join(chunks), str(response.url), request)
+        return FetchResult(response.status_code, headers, b"".join(chunks), str(response.url), request)
 
     def _send_following(self, url: str, params: Mapping[str, str | list[str]] | None,
                         headers: Mapping[str, str], *, foreign_redirects: bool) -> FetchResult:

@@ -20,6 +20,7 @@ from opencheck.sources.facts import enrich, hyperparameters_from_data
 from opencheck.sources.file_kinds import classify_path
 from opencheck.sources.git_info import read_git
 from opencheck.sources.safetensors_header import (
+    ShardIndex,
     read_capped,
     read_safetensors_header,
     read_safetensors_index,
@@ -305,13 +306,29 @@ def _final_safetensors(walk: _Walk) -> list[FileEntry]:
     return kept
 
 
+def _file_key(path: str) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of a file, so that one real file reached by several names is read once."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None  # the reader that follows reports why
+    return info.st_dev, info.st_ino
+
+
 def _read_weights(evidence: Evidence, walk: _Walk) -> None:
     weights = evidence.weights
     weights.files = [e.path for e in walk.entries if e.kind == FileKind.WEIGHTS]
     present = set(walk.real_paths)
+    indexes: dict[tuple[int, int], ShardIndex | None] = {}  # each real index file parsed once (symlinks)
     for entry in (e for e in walk.entries if e.kind == FileKind.WEIGHTS_INDEX and e.path not in evidence.lfs_pointers):
-        index, problems = read_safetensors_index(walk.real_paths[entry.path], entry.path)
-        walk.problems.extend(problems)
+        key = _file_key(walk.real_paths[entry.path])
+        if key is not None and key in indexes:
+            index = indexes[key]
+        else:
+            index, problems = read_safetensors_index(walk.real_paths[entry.path], entry.path)
+            walk.problems.extend(problems)
+            if key is not None:
+                indexes[key] = index
         if index is None:
             continue
         folder = entry.path.rsplit("/", 1)[0] + "/" if "/" in entry.path else ""
@@ -327,9 +344,19 @@ def _read_weights(evidence: Evidence, walk: _Walk) -> None:
     total = 0
     dtypes: dict[str, int] = {}
     read = 0
-    for entry in _final_safetensors(walk)[:MAX_SAFETENSORS_HEADERS]:
+    # Symlinks (and hard links) inside the folder may name one real file many times: parse each real file
+    # once, and count its parameters once. Keyed by (st_dev, st_ino), as the walk keys folders.
+    seen_files: set[tuple[int, int]] = set()
+    for entry in _final_safetensors(walk):
         if entry.path in evidence.lfs_pointers:
             continue  # a pointer is text, not a header: its weights are published, just not checked out
+        if len(seen_files) >= MAX_SAFETENSORS_HEADERS:
+            break
+        key = _file_key(walk.real_paths[entry.path])
+        if key is not None:
+            if key in seen_files:
+                continue
+            seen_files.add(key)
         summary, problems = read_safetensors_header(walk.real_paths[entry.path], entry.path)
         walk.problems.extend(problems)
         if summary is None:
