@@ -44,5 +44,5 @@ def bom(
     if output is None:
         env.stdout.write(text)
     else:
-        write_atomic(output_path(env, output), text)
+        write_atomic(output_path(env, output), text, shown=str(output))
         env.stderr.write(f"opencheck: wrote {output}\n")

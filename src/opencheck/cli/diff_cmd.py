@@ -44,7 +44,7 @@ def diff(
     if output is not None:
         from opencheck.output_files import write_atomic
 
-        write_atomic(resolve(output), text)
+        write_atomic(resolve(output), text, shown=str(output))
         env.stderr.write(f"opencheck: diff written to {output}\n")
     else:
         env.stdout.write(text)

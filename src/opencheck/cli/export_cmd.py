@@ -93,7 +93,7 @@ def mot(
     if output is None:
         env.stdout.write(text)
     else:
-        write_atomic(output_path(env, output), text)
+        write_atomic(output_path(env, output), text, shown=str(output))
         env.stderr.write(f"opencheck: wrote {output}\n")
 
 

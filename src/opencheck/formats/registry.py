@@ -76,8 +76,12 @@ class OutputTarget:
     path: Path | None
 
 
-def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: Path | None) -> list[OutputTarget]:
+def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: Path | None,
+                 cwd: Path | None = None) -> list[OutputTarget]:
     """Pair the i-th `--format` with the i-th `--output`; the rest go to `--output-dir` or (one) to stdout."""
+    from opencheck.output_files import refuse_same_files
+
+    base = cwd or Path.cwd()
     formats = formats or [ReportFormat.TEXT]
     if len(set(formats)) != len(formats):
         raise UsageError("--format: each format may be given once")
@@ -89,6 +93,9 @@ def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: P
         if i < len(outputs):
             plan.append(OutputTarget(fmt, outputs[i]))
         elif output_dir is not None:
+            folder = output_dir if output_dir.is_absolute() else base / output_dir
+            if folder.exists() and not folder.is_dir():
+                raise UsageError(f"--output-dir {output_dir}: not a folder")
             plan.append(OutputTarget(fmt, output_dir / fmt.filename))
         else:
             plan.append(OutputTarget(fmt, None))
@@ -96,22 +103,24 @@ def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: P
     if len(to_stdout) > 1:
         raise UsageError(f"formats {', '.join(to_stdout)} would all go to stdout; give -o FILE per format "
                          "or --output-dir DIR")
-    paths = [str(t.path) for t in plan if t.path is not None]
-    if len(set(paths)) != len(paths):
-        raise UsageError("two formats would be written to the same file")
+    # One file by two spellings (r.out, ./r.out, $PWD/r.out, sub/../r.out, a hard link) is still one file.
+    refuse_same_files([(str(t.path), t.path if t.path.is_absolute() else base / t.path)
+                       for t in plan if t.path is not None])
     return plan
 
 
 def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, verbose: bool = False) -> None:
     """Render each planned format once and write it to its file (atomically) or to stdout."""
+    from opencheck.closed_pipe import write_stdout
     from opencheck.output_files import write_atomic
 
     for target in plan:
         to_terminal = target.path is None and env.stdout_isatty
         text = render(report, target.format, color=to_terminal, verbose=verbose)
         if target.path is None:
-            env.stdout.write(text)
+            # A closed pipe (`| head`) ends the output only: the gates still decide the exit code.
+            write_stdout(env.stdout, text)
             continue
         path = target.path if target.path.is_absolute() else env.cwd / target.path
-        write_atomic(path, text)
+        write_atomic(path, text, shown=str(target.path))
         env.stderr.write(f"opencheck: {target.format.value} report written to {target.path}\n")
