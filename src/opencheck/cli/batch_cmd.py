@@ -197,7 +197,7 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
         tty = env.stderr.isatty()
     except (AttributeError, ValueError):
         tty = False
-    with Store(db) as store:
+    with Store(db, lock_timeout=_lock_timeout(env)) as store:
         run_id = store.start_run(env.timestamp(), __version__, run_options)
         progress = Progress(env.stderr, total, tty=tty)
         result = None
@@ -216,6 +216,22 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
                                                    "failed": result.failed, "requests": result.requests})
     _print_summary(env, result, db)
     return int(ExitStatus.GATE_FAILED) if result.gate_failed else 0
+
+
+def _lock_timeout(env: Environment) -> float:
+    """Seconds to wait for another process's lock on the store: $OPENCHECK_LOCK_TIMEOUT, else 30."""
+    from opencheck.batch.store import LOCK_TIMEOUT
+
+    raw = env.env.get("OPENCHECK_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise UsageError(f"OPENCHECK_LOCK_TIMEOUT={raw!r}: give seconds from 0 to 86400")
+    return value
 
 
 def _listing(options, settings, query):  # type: ignore[no-untyped-def]
