@@ -47,8 +47,8 @@ def _plan(path: Path, shown: str) -> tuple[str, bool]:
         if _system_path(path):
             raise UsageError(f"{shown}: no such device; opencheck does not create files under /dev or /proc") from None
         return "new", False
-    except OSError as exc:
-        raise UsageError(f"{shown}: cannot write there: {exc.strerror or exc}") from None
+    except OSError as exc:  # e.g. a path through a regular file, or a folder we may not search
+        raise SourceError(f"{shown}: cannot write: {exc.strerror or exc}") from None
     if stat.S_ISLNK(info.st_mode):
         try:
             info = os.stat(path)
@@ -69,14 +69,21 @@ def _plan(path: Path, shown: str) -> tuple[str, bool]:
 
 
 def _ensure_folder(folder: Path, shown: str) -> None:
+    # A folder named by --output-dir is checked up front (a usage error); here a path is simply unwritable.
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise UsageError(f"{shown}: {folder} is not a folder") from None
+        raise SourceError(f"{shown}: cannot write: {folder} is not a folder") from None
     except OSError as exc:
         raise SourceError(f"{shown}: cannot create folder {folder}: {exc.strerror or exc}") from None
     if not folder.is_dir():
-        raise UsageError(f"{shown}: {folder} is not a folder")
+        raise SourceError(f"{shown}: cannot write: {folder} is not a folder")
+
+
+def check_output_dir(folder: Path, shown: str) -> None:
+    """`--output-dir` must be a folder or not exist yet (then it is created); a file there is a usage error."""
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise UsageError(f"--output-dir {shown}: not a folder")
 
 
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:

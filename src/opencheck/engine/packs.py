@@ -77,7 +77,8 @@ def builtin_pack_names() -> list[str]:
     return sorted(p.stem for p in builtin_packs_dir().glob("*.yaml"))
 
 
-def _is_path_like(spec: str) -> bool:
+def is_path_like(spec: str) -> bool:
+    """Whether a pack spec names a file (a .yaml name or a path) rather than a built-in pack."""
     return spec.endswith((".yaml", ".yml")) or "/" in spec or "\\" in spec
 
 
@@ -85,7 +86,7 @@ def load_pack(spec: str, *, base_dir: Path | None = None, _depth: int = 0) -> Pa
     """Load a built-in pack by name, or a custom pack from a YAML path (relative to `base_dir`)."""
     if _depth > MAX_EXTENDS_DEPTH:
         raise ConfigError(f"{spec}: `extends:` chain is deeper than {MAX_EXTENDS_DEPTH} packs (a cycle?)")
-    if _is_path_like(spec):
+    if is_path_like(spec):
         path = Path(spec)
         if base_dir is not None and not path.is_absolute():
             path = base_dir / path

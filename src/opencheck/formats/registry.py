@@ -79,7 +79,7 @@ class OutputTarget:
 def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: Path | None,
                  cwd: Path | None = None) -> list[OutputTarget]:
     """Pair the i-th `--format` with the i-th `--output`; the rest go to `--output-dir` or (one) to stdout."""
-    from opencheck.output_files import refuse_same_files
+    from opencheck.output_files import check_output_dir, refuse_same_files
 
     base = cwd or Path.cwd()
     formats = formats or [ReportFormat.TEXT]
@@ -93,9 +93,7 @@ def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: P
         if i < len(outputs):
             plan.append(OutputTarget(fmt, outputs[i]))
         elif output_dir is not None:
-            folder = output_dir if output_dir.is_absolute() else base / output_dir
-            if folder.exists() and not folder.is_dir():
-                raise UsageError(f"--output-dir {output_dir}: not a folder")
+            check_output_dir(output_dir if output_dir.is_absolute() else base / output_dir, str(output_dir))
             plan.append(OutputTarget(fmt, output_dir / fmt.filename))
         else:
             plan.append(OutputTarget(fmt, None))
