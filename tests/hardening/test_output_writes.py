@@ -8,9 +8,10 @@ import json
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 from tests.clirunner import MOT_FIXTURES, CliResult, run_cli
@@ -229,8 +230,8 @@ def test_failed_write_leaves_no_file_and_keeps_the_old_one(binary: bool, tmp_pat
     target = tmp_path / "report.json"
     target.write_text("old")
 
-    def failing(handle: object) -> None:
-        getattr(handle, "write")(b"half" if binary else "half")
+    def failing(handle: IO[Any]) -> None:
+        handle.write(b"half" if binary else "half")
         raise ValueError("renderer failed")
 
     with pytest.raises(ValueError):
@@ -256,11 +257,8 @@ def tiny_tmpfs(folder: Path, size: str) -> Iterator[Path]:
 def test_disk_full_is_one_line_and_leaves_nothing(name: str, work: Path, tmp_path: Path) -> None:
     with tiny_tmpfs(tmp_path / "full", "4k") as full:
         (full / "r").write_text("old")
-        pad: Callable[[], None] = lambda: (full / "pad").write_bytes(b"x" * 3000)  # noqa: E731
-        try:
-            pad()
-        except OSError:
-            pass  # already full: all the better
+        with suppress(OSError):  # already full: all the better
+            (full / "pad").write_bytes(b"x" * 3000)
         line = one_line_error(run_writer(name, work, full / "r", tmp_path), ExitStatus.RUNTIME_ERROR)
         assert "No space left on device" in line and str(full / "r") in line
         assert (full / "r").read_text() == "old"
