@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def silence(stream: TextIO) -> None:
@@ -54,3 +58,17 @@ def unwrap_click_pipe_guard() -> bool:
             setattr(sys, name, stream.wrapped)
             seen = True
     return seen
+
+
+def pipe_console(stream: TextIO | None = None, **options: Any) -> Console:
+    """A rich Console on `stream` (default stdout) whose closed pipe raises BrokenPipeError like any write.
+
+    Rich's own handling ends the process with exit status 1, which reads as "a gate failed"."""
+    from rich.console import Console
+
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            silence(stream or sys.stdout)
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    return _PipeConsole(file=stream, **options)

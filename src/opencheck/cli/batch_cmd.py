@@ -214,7 +214,12 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
                 progress.close(result)
         store.finish_run(run_id, env.timestamp(), {"checked": result.checked, "skipped": result.skipped,
                                                    "failed": result.failed, "requests": result.requests})
-    _print_summary(env, result, db)
+    try:
+        _print_summary(env, result, db)
+    except BrokenPipeError:
+        from opencheck.closed_pipe import silence
+
+        silence(env.stdout)  # `| head` ends the summary, not the run: the gate still decides the exit code
     return int(ExitStatus.GATE_FAILED) if result.gate_failed else 0
 
 
@@ -249,10 +254,11 @@ def _listing(options, settings, query):  # type: ignore[no-untyped-def]
 
 
 def _print_summary(env: Environment, result, db: Path) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=env.stdout, width=100, highlight=False, soft_wrap=False)
+    from opencheck.closed_pipe import pipe_console
+
+    console = pipe_console(env.stdout, width=100, highlight=False, soft_wrap=False)
     table = Table(title=f"opencheck batch: {db.name}", show_header=True)
     table.add_column("outcome")
     table.add_column("models", justify="right")

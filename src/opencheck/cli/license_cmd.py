@@ -160,6 +160,6 @@ def explain(
     if output_format is OutputFormat.JSON:
         typer.echo(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False))
     else:
-        from rich.console import Console
+        from opencheck.closed_pipe import pipe_console
 
-        _print_text(info, Console(soft_wrap=True))
+        _print_text(info, pipe_console(soft_wrap=True))
