@@ -77,7 +77,7 @@ def test_head_reads_the_first_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("gate", "code"), [([], 0), (["--fail-under", "mof=I"], 1)])
 def test_batch_summary_into_closed_pipe_keeps_the_gate(gate: list[str], code: int, store: Path) -> None:
     # Rich ended the process with 1 ("a gate failed") on a closed pipe, whatever the gate said.
-    returncode, err = run_into_closed_pipe(["batch", "targets.txt", "--db", "pipe.sqlite", "-p", "mof", *gate],
+    returncode, err = run_into_closed_pipe(["batch", "targets.txt", "--db", f"pipe{code}.sqlite", "-p", "mof", *gate],
                                            store.parent)
     assert returncode == code
     assert "error" not in err and "Traceback" not in err and "Exception" not in err
