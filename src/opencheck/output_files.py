@@ -188,6 +188,6 @@ def refuse_same_files(destinations: list[tuple[str, Path]]) -> None:
         key = same_file_key(path)
         if key in seen:
             first = seen[key]
-            detail = "" if first == spelled else f" ({first} and {spelled} are one file)"
-            raise UsageError(f"two outputs would be written to the same file{detail}")
+            detail = f"{first}" if first == spelled else f"{first} and {spelled} are one file"
+            raise UsageError(f"two outputs would be written to the same file ({detail}); give each its own file")
         seen[key] = spelled

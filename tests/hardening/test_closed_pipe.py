@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.batch.helpers import rows
 from tests.clirunner import EXAMPLES, MOT_FIXTURES, run_cli
 from tests.hardening.helpers import subprocess_env
 
@@ -31,10 +32,12 @@ def run_into_closed_pipe(args: list[str], cwd: Path) -> tuple[int, str]:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small batch store to export."""
     root = tmp_path_factory.mktemp("pipe")
-    (root / "model").mkdir()
-    (root / "model" / "README.md").write_text("---\nlicense: mit\n---\n# m\n", encoding="utf-8")
-    (root / "targets.txt").write_text("./model\n", encoding="utf-8")
+    model = root / "model"
+    model.mkdir()
+    (model / "README.md").write_text("---\nlicense: mit\n---\n# m\n", encoding="utf-8")
+    (root / "targets.txt").write_text(f"{model}\n", encoding="utf-8")
     assert run_cli(["batch", "targets.txt", "--db", "s.sqlite", "-p", "mof"], cwd=root).code == 0
+    assert rows(root / "s.sqlite", "SELECT COUNT(*) FROM results") == [(1,)]
     return root / "s.sqlite"
 
 

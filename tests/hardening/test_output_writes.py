@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from tests.batch.helpers import rows
 from tests.clirunner import MOT_FIXTURES, CliResult, run_cli
 from tests.hardening.helpers import one_line_error
 
@@ -30,9 +31,10 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     model = root / "model"
     model.mkdir()
     (model / "README.md").write_text(CARD, encoding="utf-8")
-    (root / "targets.txt").write_text("./model\n", encoding="utf-8")
+    (root / "targets.txt").write_text(f"{model}\n", encoding="utf-8")
     result = run_cli(["batch", "targets.txt", "--db", "store.sqlite", "-p", "mof"], cwd=root)
     assert result.code == 0, result.err
+    assert rows(root / "store.sqlite", "SELECT COUNT(*) FROM results") == [(1,)]
     result = run_cli(["check", str(MANIFEST), "-p", "mof", "-f", "json", "-o", str(root / "old.json")], cwd=root)
     assert result.code == 0, result.err
     return root
