@@ -47,6 +47,15 @@ def batch(root: Path, db: Path, *extra: str, env: dict[str, str] | None = None) 
     return run_cli(["batch", "targets.txt", "--db", str(db), "-p", "mof", *extra], cwd=root, env=env)
 
 
+def batch_error(result: CliResult, code: int) -> str:
+    """The one `opencheck: error:` line of a batch run (progress lines may precede it), no traceback."""
+    assert result.code == code, (result.code, result.err)
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    errors = [line for line in result.err.splitlines() if line.startswith("opencheck: error: ")]
+    assert len(errors) == 1 and result.err.splitlines()[-1] == errors[0], result.err
+    return errors[0]
+
+
 def stored(db: Path) -> list[tuple[object, ...]]:
     """Every result row (target, sha, pack), in order."""
     return rows(db, "SELECT target, sha, pack FROM results ORDER BY target")
@@ -142,12 +151,13 @@ def test_read_only_file_system_is_one_line_and_keeps_rows(tmp_path: Path) -> Non
 def test_disk_full_is_one_line_and_keeps_rows(tmp_path: Path) -> None:
     models(tmp_path, 40)
     with tmpfs(tmp_path / "fs") as fs:
-        subprocess.run(["mount", "-o", "remount,size=96k", str(fs)], check=True)
+        subprocess.run(["mount", "-o", "remount,size=256k", str(fs)], check=True)
         db = fs / "s.sqlite"
-        line = one_line_error(batch(tmp_path, db), ExitStatus.RUNTIME_ERROR)
-        assert str(db) in line and "disk is full" in line
+        line = batch_error(batch(tmp_path, db), ExitStatus.RUNTIME_ERROR)
+        assert str(db) in line and "disk is full" in line and "rerun the same command" in line
         subprocess.run(["mount", "-o", "remount,size=16m", str(fs)], check=True)
         kept = stored(db)
+        assert 0 < len(kept) < 40  # the disk filled mid-run, after some checks were stored
         assert rows(db, "PRAGMA integrity_check") == [("ok",)]
         assert batch(tmp_path, db).code == 0  # with room again, the same command resumes
         assert set(kept) <= set(stored(db)) and len(stored(db)) == 40
