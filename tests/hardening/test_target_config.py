@@ -126,3 +126,18 @@ def test_confined_read_refuses_a_swap_to_a_link_out(tmp_path: Path) -> None:
     assert SECRET not in str(info.value)
     assert read_confined(folder / "README.md", "README.md", max_bytes=1000, what="card", folder=folder) == \
         CARD.encode()
+
+
+@pytest.mark.parametrize("parent", ["../../elsewhere/file.yml", "outside-link.yaml"])
+def test_pack_extends_chain_stays_inside_the_folder(parent: str, tmp_path: Path) -> None:
+    folder = model(tmp_path)
+    outside = outside_file(tmp_path, f"{SECRET}: [unclosed\n")
+    (folder / "packs").mkdir()
+    (folder / "packs" / "outside-link.yaml").symlink_to(outside)
+    (folder / "packs" / "mine.yaml").write_text(
+        "schema_version: 1\nname: mine\nversion: '0.1.0'\ntitle: Mine\ndescription: d\n"
+        f"extends: {parent}\ngrading: {{scheme: count}}\nrules: []\n")
+    (folder / ".opencheck.yml").write_text("packs: [./packs/mine.yaml]\n")
+    result = run_cli(["check", str(folder), "-f", "json"], cwd=tmp_path)
+    assert "outside" in one_line_error(result, ExitStatus.USAGE_ERROR)
+    assert SECRET not in result.err + result.out

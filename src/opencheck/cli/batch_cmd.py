@@ -126,7 +126,8 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
     specs = resolve_pack_specs(pack or config.packs or default_packs())
     if not specs:
         raise UsageError("no rule packs to run")
-    packs = [load_pack(s, base_dir=env.cwd if pack else (config.base_dir or env.cwd)) for s in specs]
+    packs = [load_pack(s, base_dir=env.cwd if pack else (config.base_dir or env.cwd),
+                       folder=None if pack else config.folder) for s in specs]
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")

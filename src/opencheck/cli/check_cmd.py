@@ -119,7 +119,7 @@ def check(
         raise UsageError("no rule packs to run")
     # Pack paths from the configuration are relative to the configuration file; --pack paths to the cwd.
     pack_base = env.cwd if pack else (config.base_dir or env.cwd)
-    packs = [load_pack(s, base_dir=pack_base) for s in specs]
+    packs = [load_pack(s, base_dir=pack_base, folder=None if pack else config.folder) for s in specs]
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")
