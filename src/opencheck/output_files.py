@@ -53,6 +53,8 @@ def _plan(path: Path, shown: str) -> tuple[str, bool]:
         try:
             info = os.stat(path)
         except OSError:
+            if _system_path(path):  # `/dev/stdout` while stdout is closed (`>&-`)
+                raise UsageError(f"{shown}: not open (no such stream)") from None
             raise UsageError(f"{shown}: is a symbolic link to nothing; opencheck does not write through symbolic "
                              "links: give the real path") from None
         if stat.S_ISREG(info.st_mode) and not _system_path(path):
