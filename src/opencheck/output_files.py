@@ -7,6 +7,7 @@ Rules (docs/hardening.md, "Writing files"):
 - An existing destination that is not a regular file (character or block device, FIFO) is written as a stream:
   opened without O_CREAT or O_TRUNC and never renamed over, so `-o /dev/null` or `-o pipe` keep their node.
 - A destination under /dev or /proc (`/dev/stdout`, `/dev/fd/3`) is always a stream: nothing is created there.
+- A stream whose reader has left raises BrokenPipeError, which ends the command quietly (closed_pipe).
 - A symbolic link as the final component is never written through (a link planted in a checked repository must not
   redirect a write out of it): it is refused, naming the link, unless it leads to a device or FIFO (a stream).
 """
@@ -120,6 +121,8 @@ def open_output(path: Path, *, binary: bool = False, shown: str | None = None) -
         try:
             with _fdopen(fd, binary) as handle:
                 yield handle
+        except BrokenPipeError:
+            raise  # the reader of a pipe left (`-o /dev/stdout | head`): the caller ends quietly
         except OSError as exc:
             raise SourceError(f"{label}: cannot write: {exc.strerror or exc}") from None
         return
@@ -193,3 +196,21 @@ def refuse_same_files(destinations: list[tuple[str, Path]]) -> None:
             detail = f"{first}" if first == spelled else f"{first} and {spelled} are one file"
             raise UsageError(f"two outputs would be written to the same file ({detail}); give each its own file")
         seen[key] = spelled
+
+
+def refuse_inputs(outputs: list[tuple[str, Path]], inputs: list[tuple[str, Path | None]]) -> None:
+    """Refuse an output (as spelled, absolute path) that is one of the command's input files (what, path)."""
+    keys = {}
+    for what, path in inputs:
+        if path is None:
+            continue
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                continue
+        except OSError:
+            continue
+        keys[same_file_key(path)] = what
+    for spelled, path in outputs:
+        what = keys.get(same_file_key(path))
+        if what is not None:
+            raise UsageError(f"-o {spelled}: is {what}; writing there would replace it: give another file")

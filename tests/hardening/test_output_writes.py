@@ -265,3 +265,44 @@ def test_disk_full_is_one_line_and_leaves_nothing(name: str, work: Path, tmp_pat
         assert "No space left on device" in line and str(full / "r") in line
         assert (full / "r").read_text() == "old"
         assert leftovers(full) == []
+
+
+@pytest.mark.parametrize("command", [
+    ["check", "{m}", "-p", "mof", "-f", "json", "-o", "{o}"],
+    ["check", "{m}", "-p", "mof", "-f", "json", "--config", "{o}", "-o", "{o}"],
+    ["bom", "{m}", "-o", "{o}"],
+    ["export", "mot", "{m}", "-o", "{o}"],
+])
+def test_output_onto_an_input_file_is_refused(command: list[str], tmp_path: Path) -> None:
+    # `check opencheck.yaml -o opencheck.yaml` replaced the manifest being checked with its own report.
+    manifest = tmp_path / "opencheck.yaml"
+    manifest.write_bytes(MANIFEST.read_bytes())
+    config = tmp_path / "conf.yml"
+    config.write_text("packs: [mof]\n")
+    out = str(config) if "--config" in command else "./opencheck.yaml"
+    args = [a.replace("{m}", str(manifest) if "--config" not in command else str(MANIFEST)).replace("{o}", out)
+            for a in command]
+    line = one_line_error(run_cli(args, cwd=tmp_path), ExitStatus.USAGE_ERROR)
+    assert "would replace it" in line
+    assert manifest.read_bytes() == MANIFEST.read_bytes() and config.read_text() == "packs: [mof]\n"
+
+
+def test_closed_pipe_behind_a_stream_destination_ends_quietly(work: Path, tmp_path: Path) -> None:
+    """`-o /dev/stdout | head`: the same quiet end as a closed stdout, gate code kept."""
+    import subprocess
+    import sys
+
+    from tests.clirunner import EXAMPLES
+    from tests.hardening.helpers import subprocess_env
+
+    for gate, code in (([], 0), (["--fail-under", "mof=I"], 1)):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            proc = subprocess.run([sys.executable, "-m", "opencheck", "check", str(EXAMPLES / "open-weights-only"),
+                                   "-p", "mof", "-f", "json", "-o", "/dev/stdout", *gate], stdout=write_end,
+                                  stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=subprocess_env(tmp_path),
+                                  cwd=tmp_path, timeout=120, text=True)
+        finally:
+            os.close(write_end)
+        assert (proc.returncode, proc.stderr) == (code, "")

@@ -150,7 +150,8 @@ def check(
         date.fromisoformat(env.timestamp()[:10]))
     from opencheck.formats.registry import emit_reports, plan_outputs
 
-    plan = plan_outputs(list(output_formats), list(outputs), output_dir, env.cwd)
+    plan = plan_outputs(list(output_formats), list(outputs), output_dir, env.cwd,
+                        [("the checked manifest", Path(target)), ("the --config file", config_file)])
     baseline_data = None
     if baseline is not None:
         from opencheck.diff import load_report_file

@@ -77,9 +77,11 @@ class OutputTarget:
 
 
 def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: Path | None,
-                 cwd: Path | None = None) -> list[OutputTarget]:
-    """Pair the i-th `--format` with the i-th `--output`; the rest go to `--output-dir` or (one) to stdout."""
-    from opencheck.output_files import check_output_dir, refuse_same_files
+                 cwd: Path | None = None, inputs: list[tuple[str, Path | None]] | None = None) -> list[OutputTarget]:
+    """Pair the i-th `--format` with the i-th `--output`; the rest go to `--output-dir` or (one) to stdout.
+
+    `inputs` (what, path) are files the command reads that no output may replace (the target, --config)."""
+    from opencheck.output_files import check_output_dir, refuse_inputs, refuse_same_files
 
     base = cwd or Path.cwd()
     formats = formats or [ReportFormat.TEXT]
@@ -102,8 +104,10 @@ def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: P
         raise UsageError(f"formats {', '.join(to_stdout)} would all go to stdout; give -o FILE per format "
                          "or --output-dir DIR")
     # One file by two spellings (r.out, ./r.out, $PWD/r.out, sub/../r.out, a hard link) is still one file.
-    refuse_same_files([(str(t.path), t.path if t.path.is_absolute() else base / t.path)
-                       for t in plan if t.path is not None])
+    destinations = [(str(t.path), t.path if t.path.is_absolute() else base / t.path)
+                    for t in plan if t.path is not None]
+    refuse_same_files(destinations)
+    refuse_inputs(destinations, [(what, p if p is None or p.is_absolute() else base / p) for what, p in inputs or []])
     return plan
 
 
@@ -120,5 +124,8 @@ def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, 
             write_stdout(env.stdout, text)
             continue
         path = target.path if target.path.is_absolute() else env.cwd / target.path
-        write_atomic(path, text, shown=str(target.path))
+        try:
+            write_atomic(path, text, shown=str(target.path))
+        except BrokenPipeError:
+            continue  # `-o /dev/stdout | head`: as for stdout, the gates still decide the exit code
         env.stderr.write(f"opencheck: {target.format.value} report written to {target.path}\n")
