@@ -44,7 +44,8 @@ def batch(
     ctx: typer.Context,
     targets_file: Path | None = typer.Argument(None, help="File of targets: Hub ids and local paths, one per "
                                                "line (# comments), or CSV / JSONL with a 'repo' column."),
-    db: Path | None = typer.Option(None, "--db", help="SQLite store to write (created if missing)."),
+    db: Path | None = typer.Option(None, "--db", help="SQLite store to write (created if missing); a lock held by "
+                                   "another process is waited for up to $OPENCHECK_LOCK_TIMEOUT seconds (30)."),
     author: list[str] = typer.Option([], "--author", help="List the Hub models of ORG (repeatable)."),
     search: str | None = typer.Option(None, "--search", help="List Hub models whose id contains TEXT."),
     filter_: list[str] = typer.Option([], "--filter", help="List Hub models with this tag, e.g. "
