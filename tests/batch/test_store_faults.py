@@ -198,3 +198,19 @@ def test_store_errors_never_mask_the_fault_with_a_rollback_error(tmp_path: Path)
             other.execute("ROLLBACK")
             other.close()
         assert "no transaction" not in str(info.value)
+
+
+def test_export_reads_a_store_on_a_read_only_file_system(tmp_path: Path) -> None:
+    # A WAL store on a read-only mount cannot create its -shm file: it read as "not an opencheck batch database".
+    models(tmp_path, 2)
+    with tmpfs(tmp_path / "fs") as fs:
+        db = fs / "s.sqlite"
+        assert batch(tmp_path, db).code == 0
+        writable = run_cli(["export", "--db", str(db), "-f", "csv"], cwd=tmp_path)
+        remount(fs, "ro")
+        try:
+            archived = run_cli(["export", "--db", str(db), "-f", "csv"], cwd=tmp_path)
+        finally:
+            remount(fs, "rw")
+    assert archived.code == 0, archived.err
+    assert archived.out == writable.out and archived.out.count("\n") == 3

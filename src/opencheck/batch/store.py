@@ -143,12 +143,14 @@ def store_fault(path: Path, exc: BaseException, lock_timeout: float = LOCK_TIMEO
     return SourceError(f"{path}: database error: {text}")
 
 
-def _connect(path: Path, *, readonly: bool = False, lock_timeout: float = LOCK_TIMEOUT) -> sqlite3.Connection:
+def _connect(path: Path, *, readonly: bool = False, lock_timeout: float = LOCK_TIMEOUT,
+             immutable: bool = False) -> sqlite3.Connection:
     if readonly and not path.is_file():
         raise UsageError(f"{path}: no such database")
     try:
         if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=lock_timeout)
+            query = "mode=ro&immutable=1" if immutable else "mode=ro"
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=lock_timeout)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)
@@ -303,10 +305,33 @@ class StoreReader:
         self.path = path
         self.conn = _connect(path, readonly=True)
         try:
-            self.conn.execute("SELECT 1 FROM results LIMIT 1")
-        except sqlite3.DatabaseError:
+            self._probe()
+        except sqlite3.OperationalError as exc:
             self.conn.close()
-            raise UsageError(f"{path}: not an opencheck batch database") from None
+            # A WAL store on a read-only medium (an archive, a read-only mount) cannot make its -shm file; with no
+            # -wal file beside it every row is in the main file, so reading it as immutable is exact.
+            if "unable to open" not in str(exc) or Path(f"{path}-wal").exists():
+                raise self._fault(exc) from None
+            self.conn = _connect(path, readonly=True, immutable=True)
+            try:
+                self._probe()
+            except sqlite3.DatabaseError as again:
+                self.conn.close()
+                raise self._fault(again) from None
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise self._fault(exc) from None
+
+    def _probe(self) -> None:
+        self.conn.execute("SELECT 1 FROM results LIMIT 1")
+
+    def _fault(self, exc: sqlite3.DatabaseError) -> Exception:
+        if "no such table" in str(exc):
+            return UsageError(f"{self.path}: not an opencheck batch database")
+        fault = store_fault(self.path, exc)
+        if "not an opencheck batch database" in str(fault):
+            return UsageError(f"{self.path}: not an opencheck batch database")
+        return SourceError(f"{self.path}: cannot read the database: {exc}")
 
     def close(self) -> None:
         """Close the connection."""
