@@ -206,7 +206,10 @@ def test_export_reads_a_store_on_a_read_only_file_system(tmp_path: Path) -> None
     with tmpfs(tmp_path / "fs") as fs:
         db = fs / "s.sqlite"
         assert batch(tmp_path, db).code == 0
-        writable = run_cli(["export", "--db", str(db), "-f", "csv"], cwd=tmp_path)
+        assert sorted(p.name for p in fs.iterdir()) == ["s.sqlite"]  # closed cleanly: no -wal, no -shm
+        copy = tmp_path / "copy.sqlite"
+        copy.write_bytes(db.read_bytes())
+        writable = run_cli(["export", "--db", str(copy), "-f", "csv"], cwd=tmp_path)
         remount(fs, "ro")
         try:
             archived = run_cli(["export", "--db", str(db), "-f", "csv"], cwd=tmp_path)
