@@ -31,12 +31,15 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 _SYSTEM_ROOTS = ("/dev/", "/proc/")
+_FILE_SYSTEMS_UNDER_DEV = ("/dev/shm/",)  # a tmpfs where programs do create ordinary files
 _TEMP_ATTEMPTS = 20
 
 
 def _system_path(path: Path) -> bool:
     """Whether `path` names a node of /dev or /proc, where opencheck must never create or replace files."""
     normal = os.path.normpath(str(path))
+    if any(normal.startswith(root) for root in _FILE_SYSTEMS_UNDER_DEV):
+        return False
     return any(normal.startswith(root) for root in _SYSTEM_ROOTS)
 
 

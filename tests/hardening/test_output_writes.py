@@ -306,3 +306,12 @@ def test_closed_pipe_behind_a_stream_destination_ends_quietly(work: Path, tmp_pa
         finally:
             os.close(write_end)
         assert (proc.returncode, proc.stderr) == (code, "")
+
+
+def test_which_paths_are_streams_by_name() -> None:
+    from opencheck.output_files import _system_path
+
+    assert _system_path(Path("/dev/stdout")) and _system_path(Path("/proc/self/fd/1"))
+    assert _system_path(Path("/dev/fd/3"))
+    assert not _system_path(Path("/dev/shm/report.json"))  # a tmpfs for ordinary files
+    assert not _system_path(Path("/dev/../tmp/r.json")) and not _system_path(Path("/device/r.json"))
