@@ -240,7 +240,8 @@ class Store:
         for p in packs:
             args += [p.name, p.version]
         args.append(len(packs))
-        return self.conn.execute(sql, args).fetchone() is not None
+        with self._faults():
+            return self.conn.execute(sql, args).fetchone() is not None
 
     def done_shas(self, target: str, packs: Sequence[PackKey]) -> list[str]:
         """The commits of `target` for which every pack (at its version) has a result."""
@@ -248,13 +249,16 @@ class Store:
         args: list[Any] = [target]
         for p in packs:
             args += [p.name, p.version]
-        rows = self.conn.execute(f"SELECT sha FROM results WHERE target = ? AND ({clause}) GROUP BY sha "
-                                 "HAVING COUNT(DISTINCT pack) = ?", [*args, len(packs)])
-        return [r["sha"] for r in rows]
+        with self._faults():
+            rows = self.conn.execute(f"SELECT sha FROM results WHERE target = ? AND ({clause}) GROUP BY sha "
+                                     "HAVING COUNT(DISTINCT pack) = ?", [*args, len(packs)])
+            return [r["sha"] for r in rows]
 
     def has_target(self, target: str) -> bool:
         """Whether any result exists for `target` (then a rerun must learn its current sha to decide)."""
-        return self.conn.execute("SELECT 1 FROM results WHERE target = ? LIMIT 1", (target,)).fetchone() is not None
+        with self._faults():
+            return self.conn.execute("SELECT 1 FROM results WHERE target = ? LIMIT 1",
+                                     (target,)).fetchone() is not None
 
     # -- writes ----------------------------------------------------------------------------------------------
     def write_result(self, outcome: dict[str, Any], run_id: int, *, refresh: bool) -> None:
