@@ -84,3 +84,14 @@ def test_batch_summary_into_closed_pipe_keeps_the_gate(gate: list[str], code: in
                                            store.parent)
     assert returncode == code
     assert "error" not in err and "Traceback" not in err and "Exception" not in err
+
+
+def test_diff_into_closed_pipe_keeps_its_regression_code(tmp_path: Path) -> None:
+    reports = {}
+    for name, prefix in (("full", "FullTestFile"), ("class3", "Class3TTestFile")):
+        manifest = next(p for p in sorted(MOT_FIXTURES.glob("*.yml")) if p.name.startswith(prefix))
+        reports[name] = tmp_path / f"{name}.json"
+        assert run_cli(["check", str(manifest), "-p", "mof", "-f", "json", "-o", str(reports[name])],
+                       cwd=tmp_path).code == 0
+    assert run_into_closed_pipe(["diff", str(reports["full"]), str(reports["class3"])], tmp_path) == (1, "")
+    assert run_into_closed_pipe(["diff", str(reports["full"]), str(reports["full"])], tmp_path) == (0, "")
