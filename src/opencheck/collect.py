@@ -84,5 +84,5 @@ def _collect_folder(root: Path) -> Evidence:
     evidence = collect_local(root)
     manifest = find_manifest(root)
     if manifest is not None:
-        attach_manifest(evidence, manifest, manifest.relative_to(root).as_posix())
+        attach_manifest(evidence, manifest, manifest.relative_to(root).as_posix(), root)
     return evidence

@@ -48,6 +48,7 @@ class Config:
     fail_under: dict[str, str] = field(default_factory=dict)
     fail_on: str | None = None
     suppressions: list[SuppressionEntry] = field(default_factory=list)
+    folder: Path | None = None  # set when found in a folder: its packs must lie inside it (target_files)
 
     @property
     def base_dir(self) -> Path | None:
@@ -56,7 +57,13 @@ class Config:
 
 
 def find_config(folders: list[Path]) -> Path | None:
-    """The first configuration file in the given folders: .opencheck.yml, .opencheck.yaml, then pyproject.toml."""
+    """The first configuration file in the given folders: .opencheck.yml, .opencheck.yaml, then pyproject.toml.
+
+    A .opencheck.yml/.yaml that is a symbolic link out of its folder is refused (ConfigError), as every file the
+    checked folder supplies is (target_files); such a pyproject.toml, or any candidate that is not a regular file
+    (a FIFO, a folder), is passed over unread."""
+    from opencheck.target_files import leaves_folder
+
     seen: set[Path] = set()
     for folder in folders:
         try:
@@ -66,31 +73,44 @@ def find_config(folders: list[Path]) -> Path | None:
         if folder in seen or not folder.is_dir():
             continue
         seen.add(folder)
-        for name in CONFIG_NAMES:
-            if (folder / name).is_file():
-                return folder / name
-        pyproject = folder / "pyproject.toml"
-        # Without tomllib (Python 3.10) a pyproject.toml is skipped; `--config pyproject.toml` explains why.
-        if _HAVE_TOMLLIB and pyproject.is_file() and _has_tool_table(pyproject):
-            return pyproject
+        for name in (*CONFIG_NAMES, "pyproject.toml"):
+            candidate = folder / name
+            if not candidate.is_symlink() and not candidate.is_file():
+                continue
+            if leaves_folder(candidate, folder):
+                if name == "pyproject.toml":
+                    continue  # usually not ours at all: not read, and not worth failing over
+                raise ConfigError(f"{candidate}: configuration file is a symbolic link out of {folder}; not read "
+                                  "(opencheck reads only files inside the checked folder; name it with --config "
+                                  "to use it)")
+            if not candidate.is_file():
+                continue  # a dangling link, or one to a FIFO or folder
+            if name != "pyproject.toml":
+                return candidate
+            # Without tomllib (Python 3.10) a pyproject.toml is skipped; `--config pyproject.toml` explains why.
+            if _HAVE_TOMLLIB and _has_tool_table(candidate, folder):
+                return candidate
     return None
 
 
-def _has_tool_table(path: Path) -> bool:
+def _has_tool_table(path: Path, folder: Path) -> bool:
+    from opencheck.target_files import read_confined
+
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
+        text = read_confined(path, str(path), max_bytes=MAX_CONFIG_BYTES, what="pyproject.toml",
+                             folder=folder).decode("utf-8", errors="replace")
+    except ConfigError:
+        return False  # unreadable or oversized: not ours to complain about unless it names our table
     # A cheap textual test, so a pyproject.toml without our table is never parsed (or complained about).
     return re.search(r"^\s*\[\s*tool\s*\.\s*opencheck\s*[\].]", text, re.MULTILINE) is not None
 
 
-def load_config(path: Path, display: str | None = None) -> Config:
-    """Read, validate and interpret one configuration file."""
+def load_config(path: Path, display: str | None = None, folder: Path | None = None) -> Config:
+    """Read, validate and interpret one configuration file; one found in `folder` may read only inside it."""
     shown = display or str(path)
     from opencheck.schema_validation import ensure_valid, read_capped_file
 
-    raw = read_capped_file(path, shown, max_bytes=MAX_CONFIG_BYTES, what="configuration file")
+    raw = read_capped_file(path, shown, max_bytes=MAX_CONFIG_BYTES, what="configuration file", folder=folder)
     if path.name == "pyproject.toml":
         data, line_of = _load_pyproject(raw, shown)
     else:
@@ -102,6 +122,8 @@ def load_config(path: Path, display: str | None = None) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{shown}:1: $: the configuration must be a mapping")
     ensure_valid(data, CONFIG_SCHEMA, source=shown, line_of=line_of)
+    if folder is not None:
+        _confine_packs(data.get("packs") or [], path.parent, folder, shown, line_of)
     entries = []
     for i, item in enumerate(data.get("suppressions") or []):
         line = line_of(("suppressions", i))
@@ -110,7 +132,23 @@ def load_config(path: Path, display: str | None = None) -> Config:
             source=f"{shown}:{line}" if line else shown, file=shown, line=line))
     return Config(path=path, display=shown, packs=list(data.get("packs") or []),
                   fail_under={k: str(v) for k, v in (data.get("fail-under") or {}).items()},
-                  fail_on=data.get("fail-on"), suppressions=entries)
+                  fail_on=data.get("fail-on"), suppressions=entries, folder=folder)
+
+
+def _confine_packs(packs: list[str], base: Path, folder: Path, shown: str, line_of: Any) -> None:
+    """A configuration found in a folder may name pack files only inside that folder (never /etc/...)."""
+    from opencheck.engine.packs import is_path_like
+    from opencheck.target_files import leaves_folder
+
+    for i, spec in enumerate(packs):
+        if not isinstance(spec, str) or not is_path_like(spec):
+            continue
+        path = Path(spec) if Path(spec).is_absolute() else base / spec
+        if leaves_folder(path, folder):
+            line = line_of(("packs", i))
+            raise ConfigError(f"{shown}:{line or 1}: $.packs[{i}]: pack {spec!r} is outside {folder}; a "
+                              "configuration found in a folder may name only packs inside it (name others with "
+                              "--pack or --config)")
 
 
 def _load_pyproject(raw: bytes, shown: str) -> tuple[dict[str, Any], Any]:
@@ -187,7 +225,7 @@ def resolve_config(explicit: Path | None, folders: list[Path], cwd: Path) -> Con
         shown = str(found.relative_to(cwd.resolve()))
     except ValueError:
         shown = str(found)
-    return load_config(found, shown)
+    return load_config(found, shown, folder=found.parent)
 
 
 def config_folders(target: str, cwd: Path) -> list[Path]:

@@ -91,8 +91,9 @@ def render_docs(packs: list[Pack]) -> dict[str, str]:
 
 def write_docs(packs: list[Pack], output_dir: Path) -> list[Path]:
     """Write the pages into `output_dir` (write_atomic creates it); return the paths written."""
-    from opencheck.output_files import write_atomic
+    from opencheck.output_files import check_output_dir, write_atomic
 
+    check_output_dir(output_dir, str(output_dir))
     written = []
     for name, text in render_docs(packs).items():
         path = output_dir / name

@@ -141,24 +141,19 @@ def ensure_valid(data: Any, schema: dict[str, Any] | str, *, source: str, line_o
         raise ConfigError(errors[0] + more)
 
 
-def read_capped_file(path: Path, display: str, *, max_bytes: int, what: str) -> bytes:
-    """Bytes of a configuration-like file; missing, oversized or unreadable files raise ConfigError."""
-    try:
-        if not path.is_file():
-            raise ConfigError(f"{display}: {what} not found (not a file)")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ConfigError(f"{display}:1: $: {what} is {size} bytes; the limit is {max_bytes}")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{display}: cannot read {what}: {exc.strerror or exc}") from None
+def read_capped_file(path: Path, display: str, *, max_bytes: int, what: str, folder: Path | None = None) -> bytes:
+    """Bytes of a configuration-like file (inside `folder` when given); problems raise ConfigError."""
+    from opencheck.target_files import read_confined
+
+    return read_confined(path, display, max_bytes=max_bytes, what=what, folder=folder)
 
 
-def load_validated_yaml(path: Path, display: str, schema: str, *, max_bytes: int, what: str) -> tuple[Any, bytes]:
+def load_validated_yaml(path: Path, display: str, schema: str, *, max_bytes: int, what: str,
+                        folder: Path | None = None) -> tuple[Any, bytes]:
     """Read a YAML mapping with line numbers and check it against a schema: (loaded document, raw bytes)."""
     from opencheck.yaml_loading import load_yaml
 
-    raw = read_capped_file(path, display, max_bytes=max_bytes, what=what)
+    raw = read_capped_file(path, display, max_bytes=max_bytes, what=what, folder=folder)
     doc = load_yaml(raw, display, max_bytes=max_bytes)
     if not isinstance(doc.data, dict):
         raise ConfigError(f"{display}:1: $: a {what} must be a YAML mapping")

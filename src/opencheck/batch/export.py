@@ -9,7 +9,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from opencheck.batch.store import StoreReader
 from opencheck.engine.packs import MOF_COMPONENT_NAMES
@@ -61,8 +61,8 @@ def write_jsonl(reader: StoreReader, stream: TextIO) -> int:
     return n
 
 
-def write_parquet(reader: StoreReader, path: Path, batch_size: int = 2000) -> int:
-    """Parquet through pyarrow (optional extra `parquet`), written in batches so memory stays flat."""
+def write_parquet(reader: StoreReader, path: Path | BinaryIO, batch_size: int = 2000) -> int:
+    """Parquet through pyarrow (optional extra `parquet`) to a path or binary stream, in batches (flat memory)."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -73,7 +73,7 @@ def write_parquet(reader: StoreReader, path: Path, batch_size: int = 2000) -> in
     schema = pa.schema([(c, types.get(c, pa.string())) for c in COLUMNS])
     n = 0
     batch: list[dict[str, Any]] = []
-    with pq.ParquetWriter(str(path), schema) as writer:
+    with pq.ParquetWriter(path if not isinstance(path, Path) else str(path), schema) as writer:
         for row in flat_rows(reader):
             batch.append(row)
             n += 1
@@ -163,26 +163,26 @@ def export(db: Path, fmt: str, output: Path | None, stdout: TextIO) -> int:
         raise UsageError(f"unknown export format {fmt!r}: choose {', '.join(FORMATS)}")
     if fmt == "parquet" and output is None:
         raise UsageError("Parquet is binary: give -o FILE")
+    if output is not None:
+        from opencheck.output_files import same_file_key
+
+        if same_file_key(output) == same_file_key(db):
+            raise UsageError(f"-o {output}: is the database being exported; give another file")
     with StoreReader(db) as reader:
         try:
-            if fmt == "parquet":
-                assert output is not None
-                tmp = output.with_name(f".{output.name}.tmp")
-                n = write_parquet(reader, tmp)
-                tmp.replace(output)
-                return n
-            writer = {"csv": write_csv, "jsonl": write_jsonl, "html": write_html}[fmt]
             if output is None:
-                return writer(reader, stdout)
-            tmp = output.with_name(f".{output.name}.tmp")
-            with open(tmp, "w", encoding="utf-8", newline="") as handle:
-                n = writer(reader, handle)
-            tmp.replace(output)
-            return n
+                # stdout errors are not caught here: a closed pipe (`| head`) ends quietly in the CLI.
+                return {"csv": write_csv, "jsonl": write_jsonl, "html": write_html}[fmt](reader, stdout)
+            from opencheck.output_files import write_with
+
+            # Every format, Parquet included, goes through the one writer: a temporary file created exclusively
+            # next to the target and renamed over it, or a stream into a device or FIFO.
+            if fmt == "parquet":
+                return write_with(output, lambda handle: write_parquet(reader, handle), binary=True)
+            writer = {"csv": write_csv, "jsonl": write_jsonl, "html": write_html}[fmt]
+            return write_with(output, lambda handle: writer(reader, handle))
         except sqlite3.DatabaseError as exc:
             raise SourceError(f"{db}: cannot read the database: {exc}") from None
-        except OSError as exc:
-            raise SourceError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 _LATEST = ("SELECT r.target, r.pack, r.sha, r.grade, r.grade_rank, r.weights_licence_class, r.data_licence_class "

@@ -8,13 +8,19 @@ Tables:
 
 Every check is written in one transaction (report + its result rows + clearing its error), so after a
 `kill -9` a target is either fully stored or absent; UNIQUE keys make a rerun unable to duplicate it.
+
+Faults of the store itself (read-only file system, no permission, locked by another process past the lock
+timeout, disk full, not a SQLite file) end the run as one `SourceError` line saying what is wrong and what to
+do; the failed transaction is rolled back and every row committed before it stays.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +28,7 @@ from typing import Any
 from opencheck.errors import SourceError, UsageError
 
 SCHEMA_VERSION = "1"
+LOCK_TIMEOUT = 30.0  # seconds a write waits for another process's lock before giving up
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -104,38 +111,85 @@ class PackKey:
     version: str
 
 
-def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+# SQLite primary result codes (https://sqlite.org/rescode.html) and what each means for a batch store.
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 26
+_KEPT = "results stored before this are kept"
+
+
+def store_fault(path: Path, exc: BaseException, lock_timeout: float = LOCK_TIMEOUT) -> SourceError:
+    """One line for a fault of the store: what is wrong with `path` and what to do about it."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc)
+    lowered = text.lower()
+    os_errno = getattr(exc, "errno", None)
+    if primary in (_BUSY, _LOCKED) or "locked" in lowered or "busy" in lowered:
+        return SourceError(f"{path}: the database is locked by another process (waited {lock_timeout:g} s); let "
+                           f"that process finish, or set OPENCHECK_LOCK_TIMEOUT to wait longer; {_KEPT}")
+    if primary == _FULL or os_errno == errno.ENOSPC or "disk is full" in lowered:
+        return SourceError(f"{path}: the disk is full; free some space and rerun the same command to resume; "
+                           f"{_KEPT}")
+    if (primary in (_READONLY, _CANTOPEN, _PERM) or os_errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+            or "readonly" in lowered or "unable to open" in lowered):
+        return SourceError(f"{path}: cannot write the database (read-only file system, or no permission: "
+                           f"{getattr(exc, 'strerror', None) or text}); give a --db path in a writable folder; "
+                           f"{_KEPT}")
+    if primary in (_NOTADB, _CORRUPT) or "not a database" in lowered or "malformed" in lowered:
+        return SourceError(f"{path}: not an opencheck batch database (not an SQLite file, or a damaged one: {text}); "
+                           "give another --db file")
+    if primary == _IOERR or isinstance(exc, OSError):
+        return SourceError(f"{path}: I/O error on the database ({getattr(exc, 'strerror', None) or text}); "
+                           f"check the disk, then rerun the same command to resume; {_KEPT}")
+    return SourceError(f"{path}: database error: {text}")
+
+
+def _connect(path: Path, *, readonly: bool = False, lock_timeout: float = LOCK_TIMEOUT,
+             immutable: bool = False) -> sqlite3.Connection:
+    if readonly and not path.is_file():
+        raise UsageError(f"{path}: no such database")
     try:
         if readonly:
-            if not path.is_file():
-                raise UsageError(f"{path}: no such database")
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+            query = "mode=ro&immutable=1" if immutable else "mode=ro"
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=lock_timeout)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            conn = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
         return conn
-    except sqlite3.Error as exc:
-        raise SourceError(f"{path}: cannot open the database: {exc}") from None
+    except (sqlite3.Error, OSError) as exc:
+        raise store_fault(path, exc, lock_timeout) from None
 
 
 class Store:
     """Read/write access to a batch database; all writes go through the one thread that owns it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.path = path
-        self.conn = _connect(path)
+        self.lock_timeout = lock_timeout
+        self.conn = _connect(path, lock_timeout=lock_timeout)
         try:
-            # WAL: readers (exports, progress probes) never block the writer; NORMAL sync survives kill -9.
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.executescript(SCHEMA)
-            self._check_version()
-        except sqlite3.DatabaseError as exc:
+            with self._faults():
+                # WAL: readers (exports, progress probes) never block the writer; NORMAL sync survives kill -9.
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn.execute("PRAGMA foreign_keys = ON")
+                self.conn.executescript(SCHEMA)
+                self._check_version()
+        except BaseException:
             self.conn.close()
-            raise SourceError(f"{path}: not an opencheck batch database ({exc})") from None
+            raise
+
+    @contextmanager
+    def _faults(self) -> Iterator[None]:
+        """Turn SQLite faults into one line naming the store (see store_fault); an open transaction rolls back."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                with suppress(sqlite3.Error):  # the original fault is what the user must see
+                    self.conn.execute("ROLLBACK")
+            raise store_fault(self.path, exc, self.lock_timeout) from None
 
     def _check_version(self) -> None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -158,15 +212,18 @@ class Store:
     # -- runs ----------------------------------------------------------------------------------------------
     def start_run(self, started_at: str, tool_version: str, options: dict[str, Any]) -> int:
         """Record a new run and return its id."""
-        cur = self.conn.execute("INSERT INTO runs (started_at, tool_version, options) VALUES (?, ?, ?)",
-                                (started_at, tool_version, json.dumps(options, sort_keys=True)))
+        with self._faults():
+            cur = self.conn.execute("INSERT INTO runs (started_at, tool_version, options) VALUES (?, ?, ?)",
+                                    (started_at, tool_version, json.dumps(options, sort_keys=True)))
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, finished_at: str, counts: dict[str, int]) -> None:
         """Stamp the end of a run with its counts."""
-        self.conn.execute("UPDATE runs SET finished_at = ?, checked = ?, skipped = ?, failed = ?, requests = ? "
-                          "WHERE id = ?", (finished_at, counts.get("checked", 0), counts.get("skipped", 0),
-                                           counts.get("failed", 0), counts.get("requests", 0), run_id))
+        with self._faults():
+            self.conn.execute("UPDATE runs SET finished_at = ?, checked = ?, skipped = ?, failed = ?, "
+                              "requests = ? WHERE id = ?", (finished_at, counts.get("checked", 0),
+                                                            counts.get("skipped", 0), counts.get("failed", 0),
+                                                            counts.get("requests", 0), run_id))
 
     # -- what is done ----------------------------------------------------------------------------------------
     def is_done(self, target: str, sha: str | None, packs: Sequence[PackKey]) -> bool:
@@ -183,7 +240,8 @@ class Store:
         for p in packs:
             args += [p.name, p.version]
         args.append(len(packs))
-        return self.conn.execute(sql, args).fetchone() is not None
+        with self._faults():
+            return self.conn.execute(sql, args).fetchone() is not None
 
     def done_shas(self, target: str, packs: Sequence[PackKey]) -> list[str]:
         """The commits of `target` for which every pack (at its version) has a result."""
@@ -191,49 +249,57 @@ class Store:
         args: list[Any] = [target]
         for p in packs:
             args += [p.name, p.version]
-        rows = self.conn.execute(f"SELECT sha FROM results WHERE target = ? AND ({clause}) GROUP BY sha "
-                                 "HAVING COUNT(DISTINCT pack) = ?", [*args, len(packs)])
-        return [r["sha"] for r in rows]
+        with self._faults():
+            rows = self.conn.execute(f"SELECT sha FROM results WHERE target = ? AND ({clause}) GROUP BY sha "
+                                     "HAVING COUNT(DISTINCT pack) = ?", [*args, len(packs)])
+            return [r["sha"] for r in rows]
 
     def has_target(self, target: str) -> bool:
         """Whether any result exists for `target` (then a rerun must learn its current sha to decide)."""
-        return self.conn.execute("SELECT 1 FROM results WHERE target = ? LIMIT 1", (target,)).fetchone() is not None
+        with self._faults():
+            return self.conn.execute("SELECT 1 FROM results WHERE target = ? LIMIT 1",
+                                     (target,)).fetchone() is not None
 
     # -- writes ----------------------------------------------------------------------------------------------
     def write_result(self, outcome: dict[str, Any], run_id: int, *, refresh: bool) -> None:
         """Store one successful check (report + one row per pack) in a single transaction."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            cur = conn.execute(
-                "INSERT INTO reports (target, sha, packs, report) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (target, sha, packs) DO UPDATE SET report = excluded.report RETURNING id",
-                (outcome["target"], outcome["sha"], outcome["packs_key"], outcome["report"]))
-            report_id = cur.fetchone()[0]
-            names = ", ".join(RESULT_COLUMNS)
-            marks = ", ".join("?" for _ in RESULT_COLUMNS)
-            conflict = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in (*RESULT_COLUMNS, "run_id",
-                                                                                      "report_id"))
-                        if refresh else "DO NOTHING")
-            for row in outcome["rows"]:
-                conn.execute(f"INSERT INTO results ({names}, run_id, report_id) VALUES ({marks}, ?, ?) "
-                             f"ON CONFLICT (target, sha, pack, pack_version) {conflict}",
-                             [row[c] for c in RESULT_COLUMNS] + [run_id, report_id])
-            conn.execute("DELETE FROM errors WHERE target = ?", (outcome["target"],))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        with self._faults():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                cur = conn.execute(
+                    "INSERT INTO reports (target, sha, packs, report) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (target, sha, packs) DO UPDATE SET report = excluded.report RETURNING id",
+                    (outcome["target"], outcome["sha"], outcome["packs_key"], outcome["report"]))
+                report_id = cur.fetchone()[0]
+                names = ", ".join(RESULT_COLUMNS)
+                marks = ", ".join("?" for _ in RESULT_COLUMNS)
+                conflict = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}"
+                                                         for c in (*RESULT_COLUMNS, "run_id", "report_id"))
+                            if refresh else "DO NOTHING")
+                for row in outcome["rows"]:
+                    conn.execute(f"INSERT INTO results ({names}, run_id, report_id) VALUES ({marks}, ?, ?) "
+                                 f"ON CONFLICT (target, sha, pack, pack_version) {conflict}",
+                                 [row[c] for c in RESULT_COLUMNS] + [run_id, report_id])
+                conn.execute("DELETE FROM errors WHERE target = ?", (outcome["target"],))
+                conn.execute("COMMIT")
+            except BaseException:
+                # Only when the transaction is still open (a failed COMMIT may have ended it already).
+                if conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise
 
     def write_error(self, target: str, sha: str | None, kind: str, message: str, requests: int, run_id: int,
                     at: str) -> None:
         """Record (or update) the failure of one target."""
-        self.conn.execute(
-            "INSERT INTO errors (target, sha, kind, message, requests, run_id, at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (target) DO UPDATE SET sha = excluded.sha, kind = excluded.kind, "
-            "message = excluded.message, attempts = errors.attempts + 1, requests = excluded.requests, "
-            "run_id = excluded.run_id, at = excluded.at",
-            (target, sha, kind, message, requests, run_id, at))
+        with self._faults():
+            self.conn.execute(
+                "INSERT INTO errors (target, sha, kind, message, requests, run_id, at) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target) DO UPDATE SET sha = excluded.sha, kind = excluded.kind, "
+                "message = excluded.message, attempts = errors.attempts + 1, requests = excluded.requests, "
+                "run_id = excluded.run_id, at = excluded.at",
+                (target, sha, kind, message, requests, run_id, at))
 
 
 class StoreReader:
@@ -243,10 +309,33 @@ class StoreReader:
         self.path = path
         self.conn = _connect(path, readonly=True)
         try:
-            self.conn.execute("SELECT 1 FROM results LIMIT 1")
-        except sqlite3.DatabaseError:
+            self._probe()
+        except sqlite3.OperationalError as exc:
             self.conn.close()
-            raise UsageError(f"{path}: not an opencheck batch database") from None
+            # A WAL store on a read-only medium (an archive, a read-only mount) cannot make its -shm file; with no
+            # -wal file beside it every row is in the main file, so reading it as immutable is exact.
+            if "unable to open" not in str(exc) or Path(f"{path}-wal").exists():
+                raise self._fault(exc) from None
+            self.conn = _connect(path, readonly=True, immutable=True)
+            try:
+                self._probe()
+            except sqlite3.DatabaseError as again:
+                self.conn.close()
+                raise self._fault(again) from None
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise self._fault(exc) from None
+
+    def _probe(self) -> None:
+        self.conn.execute("SELECT 1 FROM results LIMIT 1")
+
+    def _fault(self, exc: sqlite3.DatabaseError) -> Exception:
+        if "no such table" in str(exc):
+            return UsageError(f"{self.path}: not an opencheck batch database")
+        fault = store_fault(self.path, exc)
+        if "not an opencheck batch database" in str(fault):
+            return UsageError(f"{self.path}: not an opencheck batch database")
+        return SourceError(f"{self.path}: cannot read the database: {exc}")
 
     def close(self) -> None:
         """Close the connection."""

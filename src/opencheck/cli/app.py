@@ -10,6 +10,7 @@ import typer
 from opencheck import __version__
 from opencheck.cli import batch_cmd, bom_cmd, check_cmd, diff_cmd, export_cmd, init_cmd, rules_cmd
 from opencheck.cli.help_format import Command, Group
+from opencheck.closed_pipe import flush_quietly, silence, unwrap_click_pipe_guard
 from opencheck.environment import Environment
 from opencheck.errors import OpencheckError
 from opencheck.exit_status import ExitStatus
@@ -84,6 +85,13 @@ _mount_optional()
 def main(argv: Sequence[str] | None = None, environment: Environment | None = None) -> int:
     """Run the CLI and return its exit code; errors end in one line on stderr, never a traceback."""
     env = environment or Environment()
+    code = _main(env, argv)
+    # The reader of stdout may leave before the buffered tail is flushed: that too ends quietly.
+    flush_quietly(env.stdout)
+    return code
+
+
+def _main(env: Environment, argv: Sequence[str] | None) -> int:
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -103,6 +111,17 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
     except KeyboardInterrupt:
         env.stderr.write("opencheck: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        # Only stdout raises this here (files go through output_files, which names them): its reader left
+        # (`| head`), which is how pipes end, not an error.
+        silence(env.stdout)
+        return int(ExitStatus.SUCCESS)
+    except SystemExit:
+        # Click turns EPIPE into a wrapper around sys.stdout and `sys.exit(1)`, which would read as "gate failed".
+        if unwrap_click_pipe_guard():
+            silence(env.stdout)
+            return int(ExitStatus.SUCCESS)
+        raise
     except RecursionError:
         env.stderr.write("opencheck: error: input is nested too deeply\n")
         return int(ExitStatus.USAGE_ERROR)

@@ -45,7 +45,9 @@ def batch(
     ctx: typer.Context,
     targets_file: Path | None = typer.Argument(None, help="File of targets: Hub ids and local paths, one per "
                                                "line (# comments), or CSV / JSONL with a 'repo' column."),
-    db: Path | None = typer.Option(None, "--db", metavar="FILE", help="SQLite store to write (created if missing)."),
+    db: Path | None = typer.Option(None, "--db", metavar="FILE", help="SQLite store to write (created if missing); "
+                                   "a lock held by another process is waited for up to $OPENCHECK_LOCK_TIMEOUT "
+                                   "seconds (30)."),
     author: list[str] = typer.Option([], "--author", metavar="ORG", help="List the Hub models of ORG (repeatable)."),
     search: str | None = typer.Option(None, "--search", metavar="TEXT", help="List Hub models whose id contains TEXT."),
     filter_: list[str] = typer.Option([], "--filter", metavar="TAG", help="List Hub models with this tag, e.g. "
@@ -136,7 +138,8 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
     specs = resolve_pack_specs(pack or config.packs or default_packs())
     if not specs:
         raise UsageError("no rule packs to run")
-    packs = [load_pack(s, base_dir=env.cwd if pack else (config.base_dir or env.cwd)) for s in specs]
+    packs = [load_pack(s, base_dir=env.cwd if pack else (config.base_dir or env.cwd),
+                       folder=None if pack else config.folder) for s in specs]
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")
@@ -207,7 +210,7 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
         tty = env.stderr.isatty()
     except (AttributeError, ValueError):
         tty = False
-    with Store(db) as store:
+    with Store(db, lock_timeout=_lock_timeout(env)) as store:
         run_id = store.start_run(env.timestamp(), __version__, run_options)
         progress = Progress(env.stderr, total, tty=tty)
         result = None
@@ -224,7 +227,12 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
                 progress.close(result)
         store.finish_run(run_id, env.timestamp(), {"checked": result.checked, "skipped": result.skipped,
                                                    "failed": result.failed, "requests": result.requests})
-    _print_summary(env, result, db)
+    try:
+        _print_summary(env, result, db)
+    except BrokenPipeError:
+        from opencheck.closed_pipe import silence
+
+        silence(env.stdout)  # `| head` ends the summary, not the run: the gate still decides the exit code
     if result.gate_failed:
         from opencheck.cli.messages import failed_gates, shown_path
         from opencheck.wording import count
@@ -232,6 +240,22 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
         failed_gates(env, [f"{count(result.gate_failed, 'model')} checked in this run failed a gate (their rows in "
                            f"{shown_path(env, db)} say which)"])
     return int(ExitStatus.GATE_FAILED) if result.gate_failed else 0
+
+
+def _lock_timeout(env: Environment) -> float:
+    """Seconds to wait for another process's lock on the store: $OPENCHECK_LOCK_TIMEOUT, else 30."""
+    from opencheck.batch.store import LOCK_TIMEOUT
+
+    raw = env.env.get("OPENCHECK_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise UsageError(f"OPENCHECK_LOCK_TIMEOUT={raw!r}: give seconds from 0 to 86400")
+    return value
 
 
 def _listing(options, settings, query):  # type: ignore[no-untyped-def]
@@ -249,10 +273,11 @@ def _listing(options, settings, query):  # type: ignore[no-untyped-def]
 
 
 def _print_summary(env: Environment, result, db: Path) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=env.stdout, width=100, highlight=False, soft_wrap=False)
+    from opencheck.closed_pipe import pipe_console
+
+    console = pipe_console(env.stdout, width=100, highlight=False, soft_wrap=False)
     table = Table(title=f"opencheck batch: {db.name}", show_header=True)
     table.add_column("outcome")
     table.add_column("models", justify="right")

@@ -127,7 +127,7 @@ def check(
         raise UsageError("no rule packs to run")
     # Pack paths from the configuration are relative to the configuration file; --pack paths to the cwd.
     pack_base = env.cwd if pack else (config.base_dir or env.cwd)
-    packs = [load_pack(s, base_dir=pack_base) for s in specs]
+    packs = [load_pack(s, base_dir=pack_base, folder=None if pack else config.folder) for s in specs]
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")
@@ -159,7 +159,8 @@ def check(
         date.fromisoformat(env.timestamp()[:10]))
     from opencheck.formats.registry import emit_reports, plan_outputs
 
-    plan = plan_outputs(list(output_formats), list(outputs), output_dir)
+    plan = plan_outputs(list(output_formats), list(outputs), output_dir, env.cwd,
+                        [("the checked manifest", Path(target)), ("the --config file", config_file)])
     baseline_data = None
     if baseline is not None:
         from opencheck.diff import load_report_file

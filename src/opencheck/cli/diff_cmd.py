@@ -41,14 +41,19 @@ def diff(
 
     result = diff_reports(load_report_file(resolve(old)), load_report_file(resolve(new)))
     text = format_diff_json(result) if output_format == DiffFormat.JSON else format_diff_text(result)
+    # A closed pipe (`| head`) ends the output only: the regressions still decide the exit code.
+    from opencheck.closed_pipe import write_stdout
+
     if output is not None:
+        from opencheck.cli.messages import wrote
         from opencheck.output_files import write_atomic
 
-        write_atomic(resolve(output), text)
-        from opencheck.cli.messages import wrote
-
-        wrote(env, resolve(output))
+        try:
+            write_atomic(resolve(output), text, shown=str(output))
+            wrote(env, resolve(output))
+        except BrokenPipeError:
+            pass  # `-o /dev/stdout | head`
     else:
-        env.stdout.write(text)
+        write_stdout(env.stdout, text)
     if result.regressions:
         raise typer.Exit(int(ExitStatus.GATE_FAILED))

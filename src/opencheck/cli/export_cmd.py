@@ -94,6 +94,10 @@ def mot(
     from opencheck.output_files import write_atomic
 
     env: Environment = ctx.obj or Environment()
+    if output is not None:
+        from opencheck.output_files import refuse_inputs
+
+        refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolve_target(env, target)))])
     evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]
     manifest, warnings = export_manifest(evidence)
     for warning in warnings:
@@ -102,7 +106,7 @@ def mot(
     if output is None:
         env.stdout.write(text)
     else:
-        write_atomic(output_path(env, output), text)
+        write_atomic(output_path(env, output), text, shown=str(output))
         wrote(env, output_path(env, output))
 
 

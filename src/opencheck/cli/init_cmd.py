@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -53,13 +54,27 @@ def init(
         evidence = collect(target, source=SourceChoice.HUB, hub=hub_options(env, token, offline))  # type: ignore[arg-type]
         default = env.cwd / MANIFEST_NAME
     path = output_path(env, output) if output is not None else default
-    if path.exists() and not force:
+    # lexists: a (planted) symlink counts as existing; a device or FIFO (-o /dev/null) is a stream, not a file.
+    is_file = os.path.lexists(path) and (path.is_symlink() or path.is_file() or path.is_dir())
+    if is_file and not force:
         raise UsageError(f"{shown_path(env, path)}: already exists; use --force to overwrite it")
     if path.is_dir():
         raise UsageError(f"{shown_path(env, path)}: is a folder")
     text = init_manifest_text(evidence)
-    if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
+    if is_file and not path.is_symlink() and _same_text(path, text):
         env.stderr.write(f"opencheck: {shown_path(env, path)} is up to date\n")
         return
     write_atomic(path, text)
     wrote(env, path)
+
+
+def _same_text(path: Path, text: str) -> bool:
+    """Whether the regular file at `path` already holds `text` (read capped, never blocking)."""
+    from opencheck.sources.safetensors_header import read_capped
+
+    limit = len(text.encode("utf-8")) + 1
+    try:
+        data, size = read_capped(path, limit)
+    except OSError:
+        return False
+    return size < limit and data.decode("utf-8", "replace") == text

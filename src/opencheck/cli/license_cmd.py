@@ -167,6 +167,6 @@ def explain(
     if output_format is OutputFormat.JSON:
         env.stdout.write(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     else:
-        from rich.console import Console
+        from opencheck.closed_pipe import pipe_console
 
-        _print_text(info, Console(file=env.stdout, soft_wrap=True))
+        _print_text(info, pipe_console(env.stdout, soft_wrap=True))

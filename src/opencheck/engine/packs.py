@@ -77,19 +77,29 @@ def builtin_pack_names() -> list[str]:
     return sorted(p.stem for p in builtin_packs_dir().glob("*.yaml"))
 
 
-def _is_path_like(spec: str) -> bool:
+def is_path_like(spec: str) -> bool:
+    """Whether a pack spec names a file (a .yaml name or a path) rather than a built-in pack."""
     return spec.endswith((".yaml", ".yml")) or "/" in spec or "\\" in spec
 
 
-def load_pack(spec: str, *, base_dir: Path | None = None, _depth: int = 0) -> Pack:
-    """Load a built-in pack by name, or a custom pack from a YAML path (relative to `base_dir`)."""
+def load_pack(spec: str, *, base_dir: Path | None = None, folder: Path | None = None, _depth: int = 0) -> Pack:
+    """Load a built-in pack by name, or a custom pack from a YAML path (relative to `base_dir`).
+
+    With `folder` (packs named by a configuration the checked folder supplied), every pack file of the chain,
+    `extends:` included, must lie inside `folder` (target_files)."""
     if _depth > MAX_EXTENDS_DEPTH:
         raise ConfigError(f"{spec}: `extends:` chain is deeper than {MAX_EXTENDS_DEPTH} packs (a cycle?)")
-    if _is_path_like(spec):
+    if is_path_like(spec):
         path = Path(spec)
         if base_dir is not None and not path.is_absolute():
             path = base_dir / path
         builtin = False
+        if folder is not None:
+            from opencheck.target_files import leaves_folder
+
+            if leaves_folder(path, folder):
+                raise ConfigError(f"{spec}: rule pack is outside {folder}; a configuration found in a folder may "
+                                  "name only packs inside it (name others with --pack or --config)")
     else:
         path = builtin_packs_dir() / f"{spec}.yaml"
         builtin = True
@@ -97,10 +107,11 @@ def load_pack(spec: str, *, base_dir: Path | None = None, _depth: int = 0) -> Pa
             names = ", ".join(builtin_pack_names())
             raise ConfigError(f"unknown rule pack {spec!r}; built-in packs: {names} (or give a path to a .yaml pack)")
     display = spec if builtin else str(path)
-    data, raw = _read_builtin(path, display) if builtin else _read_and_validate(path, display)
+    data, raw = _read_builtin(path, display) if builtin else _read_and_validate(path, display, folder)
     pack = _build(data, raw, display, builtin)
     if pack.extends:
-        parent = load_pack(pack.extends, base_dir=path.parent, _depth=_depth + 1)
+        parent = load_pack(pack.extends, base_dir=path.parent, folder=None if builtin else folder,
+                           _depth=_depth + 1)
         pack = _merge(parent, pack, data, display)
     _semantic_checks(pack, display)
     return pack
@@ -123,10 +134,11 @@ def _read_builtin(path: Path, display: str) -> tuple[dict[str, Any], bytes]:
     return data, raw
 
 
-def _read_and_validate(path: Path, display: str) -> tuple[dict[str, Any], bytes]:
+def _read_and_validate(path: Path, display: str, folder: Path | None = None) -> tuple[dict[str, Any], bytes]:
     from opencheck.schema_validation import load_validated_yaml
 
-    doc, raw = load_validated_yaml(path, display, PACK_SCHEMA, max_bytes=MAX_PACK_BYTES, what="rule pack")
+    doc, raw = load_validated_yaml(path, display, PACK_SCHEMA, max_bytes=MAX_PACK_BYTES, what="rule pack",
+                                   folder=folder)
     _check_rule_ids_unique(doc.data, display, doc.line_of)
     refused = _pattern_errors(doc.data, display, doc.line_of)
     if refused:

@@ -92,8 +92,14 @@ class OutputTarget:
     path: Path | None
 
 
-def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: Path | None) -> list[OutputTarget]:
-    """Pair the i-th `--format` with the i-th `--output`; the rest go to `--output-dir` or (one) to stdout."""
+def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: Path | None,
+                 cwd: Path | None = None, inputs: list[tuple[str, Path | None]] | None = None) -> list[OutputTarget]:
+    """Pair the i-th `--format` with the i-th `--output`; the rest go to `--output-dir` or (one) to stdout.
+
+    `inputs` (what, path) are files the command reads that no output may replace (the target, --config)."""
+    from opencheck.output_files import check_output_dir, refuse_inputs, refuse_same_files
+
+    base = cwd or Path.cwd()
     formats = formats or [ReportFormat.TEXT]
     if len(set(formats)) != len(formats):
         raise UsageError("--format: each format may be given once")
@@ -105,6 +111,7 @@ def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: P
         if i < len(outputs):
             plan.append(OutputTarget(fmt, outputs[i]))
         elif output_dir is not None:
+            check_output_dir(output_dir if output_dir.is_absolute() else base / output_dir, str(output_dir))
             plan.append(OutputTarget(fmt, output_dir / fmt.filename))
         else:
             plan.append(OutputTarget(fmt, None))
@@ -112,14 +119,17 @@ def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: P
     if len(to_stdout) > 1:
         raise UsageError(f"formats {', '.join(to_stdout)} would all go to stdout; give -o FILE per format "
                          "or --output-dir DIR")
-    paths = [str(t.path) for t in plan if t.path is not None]
-    if len(set(paths)) != len(paths):
-        raise UsageError("two formats would be written to the same file")
+    # One file by two spellings (r.out, ./r.out, $PWD/r.out, sub/../r.out, a hard link) is still one file.
+    destinations = [(str(t.path), t.path if t.path.is_absolute() else base / t.path)
+                    for t in plan if t.path is not None]
+    refuse_same_files(destinations)
+    refuse_inputs(destinations, [(what, p if p is None or p.is_absolute() else base / p) for what, p in inputs or []])
     return plan
 
 
 def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, verbose: bool = False) -> None:
     """Render each planned format once and write it to its file (atomically) or to stdout."""
+    from opencheck.closed_pipe import write_stdout
     from opencheck.output_files import write_atomic
 
     for target in plan:
@@ -127,10 +137,14 @@ def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, 
         text = render(report, target.format, color=to_terminal, verbose=verbose,
                       width=text_width(env, to_terminal))
         if target.path is None:
-            env.stdout.write(text)
+            # A closed pipe (`| head`) ends the output only: the gates still decide the exit code.
+            write_stdout(env.stdout, text)
             continue
         path = target.path if target.path.is_absolute() else env.cwd / target.path
-        write_atomic(path, text)
+        try:
+            write_atomic(path, text, shown=str(target.path))
+        except BrokenPipeError:
+            continue  # `-o /dev/stdout | head`: as for stdout, the gates still decide the exit code
         from opencheck.cli.messages import wrote
 
         wrote(env, path)

@@ -22,23 +22,25 @@ MAX_MANIFEST_BYTES = 1_000_000
 
 def find_manifest(root: Path) -> Path | None:
     """The manifest inside a folder, if there is one (never through a symlink leaving the folder)."""
-    real_root = root.resolve()
+    from opencheck.target_files import leaves_folder
+
     for name in MANIFEST_NAMES:
         candidate = root / name
         try:
-            if candidate.is_file() and candidate.resolve().is_relative_to(real_root):
+            if candidate.is_file() and not leaves_folder(candidate, root):
                 return candidate
         except OSError:
             continue
     return None
 
 
-def load_manifest(path: Path, display: str | None = None) -> tuple[dict[str, Any], Any]:
-    """Read and validate a manifest; invalid input raises ConfigError as `file:line: $.path: message`."""
+def load_manifest(path: Path, display: str | None = None, folder: Path | None = None) -> tuple[dict[str, Any], Any]:
+    """Read and validate a manifest (inside `folder` when given); invalid input raises ConfigError as
+    `file:line: $.path: message`."""
     from opencheck.schema_validation import load_validated_yaml
 
     doc, _ = load_validated_yaml(path, display or str(path), MANIFEST_SCHEMA, max_bytes=MAX_MANIFEST_BYTES,
-                                 what="manifest")
+                                 what="manifest", folder=folder)
     return doc.data, doc
 
 
@@ -74,9 +76,9 @@ def declared_components(manifest: dict[str, Any], display: str, line_of: Any) ->
     return out
 
 
-def attach_manifest(evidence: Evidence, path: Path, display: str) -> None:
-    """Load a manifest into an existing evidence record (as declared facts)."""
-    manifest, doc = load_manifest(path, display)
+def attach_manifest(evidence: Evidence, path: Path, display: str, folder: Path | None = None) -> None:
+    """Load a manifest (found inside `folder`, when given) into an existing evidence record (as declared facts)."""
+    manifest, doc = load_manifest(path, display, folder)
     evidence.manifest = manifest
     evidence.manifest_path = display
     evidence.declared = declared_components(manifest, display, doc.line_of)
