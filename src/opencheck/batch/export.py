@@ -14,6 +14,8 @@ from typing import Any, TextIO
 from opencheck.batch.store import StoreReader
 from opencheck.engine.packs import MOF_COMPONENT_NAMES
 from opencheck.errors import SourceError, UsageError
+from opencheck.inert import csv_cell, inert_json, inert_xml, terminal_text
+from opencheck.redact import Redactor
 
 FORMATS = ("csv", "jsonl", "parquet", "html")
 BASE_COLUMNS = (
@@ -30,7 +32,17 @@ CLASS_ORDER = ["osi", "free", "open-data", "restricted", "non-commercial", "no-d
 
 
 def flat_rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
-    """One flat dict per (model, pack), newest result first per pair, components as `component:<name>` status."""
+    """One flat dict per (model, pack), newest result first per pair, components as `component:<name>` status.
+
+    Values are redacted on the way out (token shapes; the batch redacted its environment's secrets on the way in),
+    so an export never carries a secret, whichever run or version wrote the store.
+    """
+    scrub = Redactor().scrub
+    for row in _rows(reader):
+        yield {k: scrub(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
+def _rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
     for row in reader.latest_rows():
         out = {c: row[c] for c in BASE_COLUMNS}
         out["gate_passed"] = bool(out["gate_passed"])
@@ -49,7 +61,8 @@ def write_csv(reader: StoreReader, stream: TextIO) -> int:
     writer.writeheader()
     n = 0
     for n, row in enumerate(flat_rows(reader), 1):  # noqa: B007 - n is the count after the loop
-        writer.writerow(row)
+        # Model names and licences are untrusted: no cell may run as a spreadsheet formula or a terminal escape.
+        writer.writerow({k: csv_cell(terminal_text(v)) if isinstance(v, str) else v for k, v in row.items()})
     return n
 
 
@@ -57,7 +70,7 @@ def write_jsonl(reader: StoreReader, stream: TextIO) -> int:
     """One JSON object per line; returns the number of rows."""
     n = 0
     for n, row in enumerate(flat_rows(reader), 1):  # noqa: B007
-        stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        stream.write(inert_json(json.dumps(row, ensure_ascii=False)) + "\n")
     return n
 
 
@@ -139,7 +152,7 @@ def write_html(reader: StoreReader, stream: TextIO, *, max_rows: int = 5000) -> 
         "</td></tr>" for pack, counts in sorted(tally.grades.items()))
     error_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in errors.most_common())
     more = f"<p>Showing the first {max_rows} of {n} rows; export CSV for all.</p>" if n > max_rows else ""
-    stream.write(f"""<!DOCTYPE html>
+    stream.write(inert_xml(f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>opencheck batch summary</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}.charts{{display:flex;flex-wrap:wrap;gap:1em}}
@@ -153,7 +166,7 @@ td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}.charts{{display:fle
 <h2>Results</h2>{more}<table><tr><th>model</th><th>pack</th><th>grade</th><th>weights licence</th>
 <th>data licence</th><th>sha</th></tr>{''.join(table)}</table>
 </body></html>
-""")
+"""))
     return n
 
 

@@ -12,6 +12,7 @@ from opencheck.cli import batch_cmd, bom_cmd, check_cmd, diff_cmd, export_cmd, i
 from opencheck.environment import Environment
 from opencheck.errors import OpencheckError
 from opencheck.exit_status import ExitStatus
+from opencheck.output_guard import drain_streams, guard_streams, message
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 checked, no gate failed; 1 a gate failed (--fail-under, --fail-on, --baseline); "
@@ -71,9 +72,17 @@ _mount_optional()
 
 def main(argv: Sequence[str] | None = None, environment: Environment | None = None) -> int:
     """Run the CLI and return its exit code; errors end in one line on stderr, never a traceback."""
-    env = environment or Environment()
-    command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
+    # Every byte written to stdout and stderr passes the guard: secrets redacted, attacker text inert.
+    env = guard_streams(environment or Environment(), _option_values(args, "--token"))
+    try:
+        return _run(args, env)
+    finally:
+        drain_streams(env)
+
+
+def _run(args: list[str], env: Environment) -> int:
+    command = typer.main.get_command(app)
     try:
         # Without standalone mode, click returns the code of a `typer.Exit` instead of exiting.
         code = command.main(args=args, prog_name="opencheck", standalone_mode=False, obj=env)
@@ -84,7 +93,7 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
         env.stderr.write("opencheck: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
     except OpencheckError as exc:
-        env.stderr.write(f"opencheck: error: {exc}\n")
+        env.stderr.write(f"opencheck: error: {message(exc)}\n")
         return int(exc.exit_status)
     except KeyboardInterrupt:
         env.stderr.write("opencheck: interrupted\n")
@@ -98,10 +107,15 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
             return int(ExitStatus.USAGE_ERROR)
         if env.env.get("OPENCHECK_DEBUG") == "1":
             raise
-        env.stderr.write(f"opencheck: internal error: {type(exc).__name__}: {exc} "
+        env.stderr.write(f"opencheck: internal error: {type(exc).__name__}: {message(exc)} "
                          "(set OPENCHECK_DEBUG=1 for details)\n")
         return int(ExitStatus.RUNTIME_ERROR)
 
+
+def _option_values(args: list[str], name: str) -> list[str]:
+    """Values given to option `name` (`--name VALUE` or `--name=VALUE`), so they can be redacted."""
+    values = [args[i + 1] for i, a in enumerate(args[:-1]) if a == name]
+    return values + [a.split("=", 1)[1] for a in args if a.startswith(name + "=")]
 
 
 def _is_click_usage_error(exc: Exception) -> bool:

@@ -37,10 +37,12 @@ def bom(
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
     from opencheck.collect import collect
     from opencheck.output_files import write_atomic
+    from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
 
     env: Environment = ctx.obj or Environment()
     evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]
-    text = build_bom(evidence, fmt.value, env.timestamp())
+    scrubber = redactor(env)
+    text = finish(build_bom(scrub_report(evidence, scrubber), fmt.value, env.timestamp()), OutputKind.JSON, scrubber)
     if output is None:
         env.stdout.write(text)
     else:

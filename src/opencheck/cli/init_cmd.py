@@ -56,7 +56,10 @@ def init(
         raise UsageError(f"{path}: already exists; use --force to overwrite it")
     if path.is_dir():
         raise UsageError(f"{path}: is a folder")
-    text = init_manifest_text(evidence)
+    from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
+
+    scrubber = redactor(env)
+    text = finish(init_manifest_text(scrub_report(evidence, scrubber)), OutputKind.DATA, scrubber)
     if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
         env.stderr.write(f"opencheck: {path} is up to date\n")
         return

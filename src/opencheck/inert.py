@@ -1,0 +1,114 @@
+"""Attacker text stays inert: card values, file names, licences and server texts, made harmless for each output.
+
+- terminal text (text report, stderr, diff): no control characters, escape sequences or bidirectional overrides;
+- every output: no line a CI runner takes as a workflow command (`::error::`, `::add-mask::`, `##[...]`,
+  Azure's `##vso[...]`);
+- JSON and XML/HTML: the same characters written as escapes, so the data is kept but `cat` shows them inert;
+- Markdown: no links, images, HTML, autolinks or @mentions made from untrusted text;
+- CSV: no cell a spreadsheet runs as a formula.
+Every function is a pure, linear-time text transform.
+"""
+
+from __future__ import annotations
+
+import re
+
+REPLACEMENT = "\ufffd"
+# Bidirectional controls reorder what a reader sees ("Trojan source"): ALM, LRM, RLM, embeddings and overrides,
+# isolates.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# C0 controls except tab and newline (\r rewrites a line; \x1b starts escape sequences, OSC 8 links, title
+# changes), DEL, C1 controls (\x9b is a one-byte CSI, \x9d a one-byte OSC), bidi controls, and the Unicode line
+# and paragraph separators some viewers break lines at.
+_TERMINAL_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}\u2028\u2029]")
+# On a terminal this program's own colours and progress bars stay: CR, SGR colours, cursor moves, erasing and
+# showing/hiding the cursor (what rich writes). Everything else that acts on a terminal goes: OSC (links, titles,
+# clipboard), DCS, device queries whose answers arrive as typed input, C1 controls, bidi controls.
+_TTY_SEQUENCE = re.compile(f"(\x1b\\[[0-9;]{{0,32}}[mA-HJK]|\x1b\\[\\?25[hl]|\r)"
+                           f"|[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}\u2028\u2029]")
+# Characters JSON and XML may carry raw inside strings that a terminal or a viewer would act on.
+_ESCAPABLE = re.compile(f"[\x7f-\x9f{BIDI}\u2028\u2029]")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_ESCAPABLE = re.compile(f"[\r\x7f-\x9f{BIDI}\u2028\u2029]")
+# GitHub's runner trims a line (any Unicode white space) and runs it as a command if it starts with "::" or, in
+# the old syntax, "##["; lines end at \n or \r. Azure Pipelines finds "##vso[" anywhere in a line.
+_WORKFLOW_COMMAND = re.compile(r"(?:\A|(?<=[\n\r]))([^\S\n\r]*)(::|##\[)")
+_AZURE_COMMAND = re.compile(r"(?i)##(vso\[)")
+# Shown before a neutralised command: visible, not white space, so the trimmed line no longer starts with "::".
+COMMAND_MARK = "\u00b7"
+# Characters that start Markdown inline syntax (emphasis, code, links, images, HTML, tables, footnotes).
+_MARKDOWN_PUNCT = re.compile(r"([\\`*_\[\]!~|<>(){}$])")
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def terminal_text(text: object) -> str:
+    """`text` with control characters, escape sequences and bidi controls shown as U+FFFD (tab, newline kept)."""
+    return _TERMINAL_UNSAFE.sub(REPLACEMENT, str(text))
+
+
+def inert_commands(text: str) -> str:
+    """`text` with every line a CI runner would run as a workflow command defused by a visible mark."""
+    text = _WORKFLOW_COMMAND.sub(rf"\1{COMMAND_MARK}\2", text)
+    return _AZURE_COMMAND.sub(rf"##{COMMAND_MARK}\1", text)
+
+
+def inert_terminal(text: str, *, tty: bool = False) -> str:
+    """Final pass over text bound for a terminal or a CI log; `tty` keeps ESC and CR for our own colours."""
+    if tty:
+        return inert_commands(_TTY_SEQUENCE.sub(lambda m: m.group(1) or REPLACEMENT, text))
+    return inert_commands(_TERMINAL_UNSAFE.sub(REPLACEMENT, text))
+
+
+def inert_json(text: str) -> str:
+    """JSON text with DEL, C1, bidi and line separators written as \\u escapes (same data, inert when shown).
+
+    Outside strings JSON has only ASCII, so every such character is inside a string, where an escape is valid.
+    """
+    return inert_commands(_ESCAPABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def inert_xml(text: str) -> str:
+    """XML or HTML text with DEL, C1, bidi, CR and line separators as character references (same data).
+
+    Other C0 controls cannot be written in XML 1.0 at all, not even as references: they become U+FFFD.
+    """
+    text = _XML_FORBIDDEN.sub(REPLACEMENT, text)
+    return inert_commands(_XML_ESCAPABLE.sub(lambda m: f"&#x{ord(m.group()):x};", text))
+
+
+def markdown_text(text: object) -> str:
+    """Untrusted text as one line of inline Markdown that renders literally.
+
+    HTML is escaped and Markdown punctuation backslash-escaped, so no link, image, HTML, emphasis or table cell
+    break can form; a word GitHub would autolink or turn into a mention (a URL, www., an address, @user) is put
+    in a code span, where nothing is linked.
+    """
+    words = terminal_text(text).split()
+    out = []
+    for word in words:
+        # "#12" and "org/repo#12" become issue links on GitHub
+        if "@" in word or "#" in word or "://" in word or "www." in word.lower():
+            out.append(markdown_code(word))
+        else:
+            escaped = word.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            out.append(_MARKDOWN_PUNCT.sub(r"\\\1", escaped))
+    return " ".join(out)
+
+
+def markdown_code(text: object) -> str:
+    """Untrusted text as a one-line Markdown code span: nothing inside is parsed, linked or mentioned."""
+    s = " ".join(terminal_text(text).split())
+    if not s:
+        return " "
+    longest = max((len(run) for run in re.findall(r"`+", s)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") or longest else ""
+    # A pipe ends a table cell even inside a code span; GitHub shows "\|" there as "|".
+    return f"{fence}{pad}{s.replace('|', chr(92) + '|')}{pad}{fence}"
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula: text starting with = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
+        return "'" + value
+    return value
