@@ -103,7 +103,8 @@ def _assert_no_canary(outputs: dict[str, str]) -> None:
 def _assert_inert_everywhere(outputs: dict[str, str]) -> None:
     for where, text in outputs.items():
         live = LIVE_CHARACTERS.search(text)
-        assert live is None, f"{where}: raw {live.group()!r} at {live.start()}: {text[max(0, live.start() - 60):live.end() + 20]!r}"
+        context = text[max(0, live.start() - 60):live.end() + 20] if live else ""
+        assert live is None, f"{where}: raw {live.group()!r} in {context!r}"
         for line in re.split(r"[\r\n]", text):
             trimmed = line.strip()
             assert not trimmed.startswith(("::", "##[")), f"{where}: workflow command line {line!r}"
@@ -370,3 +371,23 @@ def test_guarded_stream_sees_lines_whole_across_writes() -> None:
     stream.write("::not a line start\n")
     stream.drain()
     assert sink.getvalue() == f"x {REDACTED} y\n\u00b7::error::z\npartial \ufffd]0;t\ufffd::not a line start\n"
+
+
+def test_error_line_quoting_hostile_input_is_one_inert_line(tmp_path: Path) -> None:
+    target = f"/nonexistent/\x1b]0;title\x07{CARD_HF}\n::error::pwned\u202e"
+    result = _run(["check", target, "-p", "mof", "--offline"], tmp_path)
+    assert result.code in (2, 3), result.err
+    lines = result.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("opencheck: error: "), result.err
+    _assert_no_canary({"stderr": result.err})
+    _assert_inert_everywhere({"stderr": result.err})
+
+
+def test_license_explain_reads_no_markup_and_prints_no_secret(tmp_path: Path) -> None:
+    statement = f"[link=http://evil.example]click[/link] [bold]x {CARD_HF}\n::error::pwned\x1b[2J"
+    for fmt in ("text", "json"):
+        result = _run(["license", "explain", statement, "--format", fmt], tmp_path)
+        assert result.code == 0, result.err
+        assert "[link=http://evil.example]" in result.out  # printed as text, never a hyperlink
+        _assert_no_canary({f"license explain {fmt}": result.out + result.err})
+        _assert_inert_everywhere({f"license explain {fmt}": result.out + result.err})

@@ -112,20 +112,22 @@ def explanation(arg: str) -> dict[str, Any]:
 
 def _print_text(info: dict[str, Any], console: Console) -> None:
     from rich.table import Table
+    from rich.text import Text
 
+    # The input may be a licence file from a model: the console reads no markup, so "[link=...]" in it is text.
     norm, cls = info["normalised"], info["classification"]
-    console.print(f"[bold]Input[/bold] ({info['source']}): {info['input']!r}", markup=True, highlight=False)
+    console.print(Text.assemble(("Input", "bold"), f" ({info['source']}): {info['input']!r}"), highlight=False)
     if info["text_match"] is not None:
         tm = info["text_match"]
         console.print(
             f"Text match: {tm['licence_id'] or 'unknown'} (score {tm['score']:.2f})", highlight=False
         )
-    console.print(f"Normalised: [bold]{norm['expression'] or 'unknown'}[/bold]", highlight=False)
+    console.print(Text.assemble("Normalised: ", (norm["expression"] or "unknown", "bold")), highlight=False)
     console.print(f"How: {norm['how']}", markup=False, highlight=False)
     if norm["suggestion"] and not norm["exact"]:
         console.print(f"Suggestion: write {norm['suggestion']}", markup=False, highlight=False)
     verdict = "open" if cls["is_open"] else "not open"
-    console.print(f"Class: [bold]{cls['class']}[/bold] ({verdict})", highlight=False)
+    console.print(Text.assemble("Class: ", (cls["class"], "bold"), f" ({verdict})"), highlight=False)
     console.print(f"Why: {cls['reason']}", markup=False, highlight=False)
     if cls["qualifying_branch"]:
         console.print(f"Qualifying branch: {cls['qualifying_branch']}", markup=False, highlight=False)
@@ -148,6 +150,7 @@ def _print_text(info: dict[str, Any], console: Console) -> None:
 
 @app.command("explain")
 def explain(
+    ctx: typer.Context,
     text_or_path: Annotated[
         str, typer.Argument(help="A licence statement (id, expression, free text) or a licence file.")
     ],
@@ -156,10 +159,16 @@ def explain(
     ] = OutputFormat.TEXT,
 ) -> None:
     """Show the normal form of a licence, the class of each part and of the whole, and why."""
+    from opencheck.environment import Environment
+
+    # Through the injected (guarded) stdout, so secrets are redacted and text is inert like every other output.
+    env: Environment = ctx.obj or Environment()
     info = explanation(text_or_path)
     if output_format is OutputFormat.JSON:
-        typer.echo(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False))
+        from opencheck.inert import inert_json
+
+        env.stdout.write(inert_json(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False)) + "\n")
     else:
         from rich.console import Console
 
-        _print_text(info, Console(soft_wrap=True))
+        _print_text(info, Console(file=env.stdout, soft_wrap=True, markup=False))
