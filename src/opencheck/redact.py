@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 8  # shorter values of secret-named variables ("1", "true") would redact ordinary words
 # A variable whose name holds one of these words carries a secret (HF_TOKEN, GITHUB_TOKEN, ACTIONS_RUNTIME_TOKEN,
-# AWS_SECRET_ACCESS_KEY, PYPI_PASSWORD, ...); its exact value is redacted wherever it appears.
-_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH", re.IGNORECASE)
+# AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, PYPI_PASSWORD, ...); its exact value is redacted wherever it appears.
+# KEY and AUTH count only as the end of a name part, so KEYBOARD_LAYOUT and GIT_AUTHOR_NAME are not secrets.
+_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|KEYS?(?:_|$)|AUTH(?:_|$)", re.IGNORECASE)
 # Known token prefixes: the part after the prefix is redacted too, in case something printed only that.
 _TOKEN_PREFIXES = ("github_pat_", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_")
 _URL_STOP = r"\s/?#@\"'<>"

@@ -294,9 +294,10 @@ def test_ordinary_text_is_left_alone(text: str) -> None:
 
 def test_secret_values_come_from_secret_named_variables_only() -> None:
     env = {"HF_TOKEN": HF, "AWS_SECRET_ACCESS_KEY": "abcdefgh12345678", "PYPI_PASSWORD": "letmein-please",
-           "HOME": "/home/someone-long", "SHORT_TOKEN": "1", "ACTIONS_RUNTIME_TOKEN": "runtime-token-xyz"}
+           "HOME": "/home/someone-long", "SHORT_TOKEN": "1", "ACTIONS_RUNTIME_TOKEN": "runtime-token-xyz",
+           "GIT_AUTHOR_NAME": "Jane Doe Smith", "KEYBOARD_LAYOUT": "british-qwerty", "OPENAI_API_KEY": "sk-abcdefgh"}
     values = secret_values(env, ["--token-value-1"])
-    assert set(values) == {HF, HF[3:], "abcdefgh12345678", "letmein-please", "runtime-token-xyz",
+    assert set(values) == {HF, HF[3:], "abcdefgh12345678", "letmein-please", "runtime-token-xyz", "sk-abcdefgh",
                            "--token-value-1"}
     assert Redactor(values).scrub(f"a {HF[3:]} b /home/someone-long") == f"a {REDACTED} b /home/someone-long"
 
