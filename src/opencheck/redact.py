@@ -24,29 +24,34 @@ _SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|KEYS?(?:_|$)
 _TOKEN_PREFIXES = ("github_pat_", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_")
 _URL_STOP = r"\s/?#@\"'<>"
 
-# (pattern, replacement) in order; each pattern starts only at a word boundary, a fixed literal or right after
-# "://", and its repeats are bounded by a character class the next part cannot match, so each is linear.
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+# (triggers, pattern, replacement) in order. A pattern runs only when one of its triggers (lower case) is in the
+# text, so the usual string costs a few substring tests. Each pattern starts only at a word boundary, a fixed
+# literal or right after "://", and its repeats are bounded by a character class the next part cannot match, so
+# each is linear.
+_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     # Hugging Face user and organisation tokens (hf_ + 34 letters and digits today; older ones were shorter).
-    (re.compile(r"\bhf_[A-Za-z0-9]{20,}"), REDACTED),
+    (("hf_",), re.compile(r"\bhf_[A-Za-z0-9]{20,}"), REDACTED),
     # GitHub personal, OAuth, user-to-server, server-to-server and refresh tokens; fine-grained PATs.
-    (re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), REDACTED),
+    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+     re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), REDACTED),
     # AWS access key ids.
-    (re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), REDACTED),
+    (("akia", "asia"), re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), REDACTED),
     # JSON Web Tokens (Actions' OIDC and runtime tokens are JWTs).
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), REDACTED),
+    (("eyj",), re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), REDACTED),
     # An Authorization header as a log or an error text would quote it, whatever the scheme.
-    (re.compile(r"(?i)(\b(?:proxy-)?authorization[\"']?\s{0,4}[:=]\s{0,4}[\"']?(?:(?:bearer|basic|token|bot)\s+)?)"
+    (("authorization",),
+     re.compile(r"(?i)(\b(?:proxy-)?authorization[\"']?\s{0,4}[:=]\s{0,4}[\"']?(?:(?:bearer|basic|token|bot)\s+)?)"
                 r"[^\s\"',;]{4,}"), rf"\1{REDACTED}"),
-    (re.compile(r"(?i)(\bbearer\s{1,4})[A-Za-z0-9._~+/-]{16,}=*"), rf"\1{REDACTED}"),
+    (("bearer",), re.compile(r"(?i)(\bbearer\s{1,4})[A-Za-z0-9._~+/-]{16,}=*"), rf"\1{REDACTED}"),
     # Credentials in a URL: https://user:password@host keeps the user, loses the password.
-    (re.compile(rf"(?<=://)([^{_URL_STOP}:]*):[^{_URL_STOP}]+@"), rf"\1:{REDACTED}@"),
+    (("://",), re.compile(rf"(?<=://)([^{_URL_STOP}:]*):[^{_URL_STOP}]+@"), rf"\1:{REDACTED}@"),
     # Secrets in a query string: ?token=..., &access_token=..., &X-Amz-Signature=...
-    (re.compile(r"(?i)([?&;](?:access_token|refresh_token|id_token|token|api_key|apikey|key|password|passwd|"
-                r"secret|client_secret|auth|sig|signature|x-amz-signature|x-amz-security-token|x-amz-credential)=)"
-                r"[^&\s#\"'<>]+"), rf"\1{REDACTED}"),
+    (("=",), re.compile(r"(?i)([?&;](?:access_token|refresh_token|id_token|token|api_key|apikey|key|password|passwd|"
+                        r"secret|client_secret|auth|sig|signature|x-amz-signature|x-amz-security-token|"
+                        r"x-amz-credential)=)[^&\s#\"'<>]+"), rf"\1{REDACTED}"),
     # NAME_TOKEN=value as an environment dump (/proc/self/environ, .env files, CI logs) would show it.
-    (re.compile(r"(\b[A-Z][A-Z0-9_]{0,62}(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|SECRET_KEY|ACCESS_KEY|"
+    (("token", "secret", "passw", "key", "credentials"),
+     re.compile(r"(\b[A-Z][A-Z0-9_]{0,62}(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|SECRET_KEY|ACCESS_KEY|"
                 r"PRIVATE_KEY|CREDENTIALS)\b[\"']?\s{0,4}[=:]\s{0,4}[\"']?)[^\s\"'&,;\x00]{8,}"), rf"\1{REDACTED}"),
 )
 
@@ -82,13 +87,15 @@ class Redactor:
 
     def scrub(self, text: str) -> str:
         """`text` with every secret replaced by `[redacted]`."""
-        if not text:
+        if len(text) < MIN_SECRET_LENGTH:
             return text
         for value in self.secrets:
             if value in text:
                 text = text.replace(value, REDACTED)
-        for pattern, replacement in _RULES:
-            text = pattern.sub(replacement, text)
+        lower = text.lower()
+        for triggers, pattern, replacement in _RULES:
+            if any(t in lower for t in triggers):
+                text = pattern.sub(replacement, text)
         return text
 
 
