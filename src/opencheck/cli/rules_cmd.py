@@ -100,5 +100,8 @@ def docs_packs(
     env = _env(ctx)
     packs = [load_pack(spec, base_dir=env.cwd) for spec in (pack or builtin_pack_names())]
     target = output_dir if output_dir.is_absolute() else env.cwd / output_dir
-    for path in write_docs(packs, target):
+    from opencheck.output_guard import OutputKind, finish, redactor
+
+    scrubber = redactor(env)  # a custom pack is untrusted text like any other
+    for path in write_docs(packs, target, lambda text: finish(text, OutputKind.MARKDOWN, scrubber)):
         env.stdout.write(f"wrote {path}\n")
