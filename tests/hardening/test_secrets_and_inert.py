@@ -400,3 +400,20 @@ def test_license_explain_reads_no_markup_and_prints_no_secret(tmp_path: Path) ->
         assert "[link=http://evil.example]" in result.out  # printed as text, never a hyperlink
         _assert_no_canary({f"license explain {fmt}": result.out + result.err})
         _assert_inert_everywhere({f"license explain {fmt}": result.out + result.err})
+
+
+def test_rules_docs_and_show_of_a_hostile_custom_pack(tmp_path: Path) -> None:
+    pack = {"schema_version": 1, "name": "mine", "version": "1", "title": "Mine", "description": "d",
+            "grading": {"scheme": "count"},
+            "rules": [{"id": "OC-MINE-CARD", "title": f"t {CARD_HF}\u202e", "severity": "info",
+                       "rationale": "r\n::error::pwned\n\x1b]0;title\x07", "remediation": f"see {GENERIC}",
+                       "condition": {"file_present": {"patterns": ["README.md"]}}}]}
+    (tmp_path / "p.yaml").write_text(json.dumps(pack), encoding="utf-8")
+    result = _run(["rules", "docs", "-p", "./p.yaml", "-o", "out"], tmp_path)
+    assert result.code == 0, result.err
+    shown = _run(["rules", "show", "OC-MINE-CARD", "-p", "./p.yaml"], tmp_path)
+    assert shown.code == 0, shown.err
+    outputs = {"stdout": result.out + shown.out, "stderr": result.err + shown.err, **_files(tmp_path / "out")}
+    assert "OC-MINE-CARD" in outputs[str(tmp_path / "out" / "mine.md")]
+    _assert_no_canary(outputs)
+    _assert_inert_everywhere(outputs)
