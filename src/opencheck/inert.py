@@ -36,8 +36,10 @@ _WORKFLOW_COMMAND = re.compile(r"(?:\A|(?<=[\n\r]))([^\S\n\r]*)(::|##\[)")
 _AZURE_COMMAND = re.compile(r"(?i)##(vso\[)")
 # Shown before a neutralised command: visible, not white space, so the trimmed line no longer starts with "::".
 COMMAND_MARK = "\u00b7"
-# Characters that start Markdown inline syntax (emphasis, code, links, images, HTML, tables, footnotes).
-_MARKDOWN_PUNCT = re.compile(r"([\\`*_\[\]!~|<>(){}$])")
+# Markdown punctuation that could make something of untrusted text: every link, image and footnote needs a "]",
+# HTML and autolinks a "<", entities a "&", code a backtick, table cells a "|", emphasis "*", "_" or "~", math
+# "$". Each is backslash-escaped; "_" only where it can emphasise (not inside a word such as DATA_CARD.md).
+_MARKDOWN_PUNCT = re.compile(r"([\\`*\]~|<>&$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -79,9 +81,9 @@ def inert_xml(text: str) -> str:
 def markdown_text(text: object) -> str:
     """Untrusted text as one line of inline Markdown that renders literally.
 
-    HTML is escaped and Markdown punctuation backslash-escaped, so no link, image, HTML, emphasis or table cell
-    break can form; a word GitHub would autolink or turn into a mention (a URL, www., an address, @user) is put
-    in a code span, where nothing is linked.
+    Markdown punctuation is backslash-escaped, so no link, image, HTML, entity, emphasis or table cell break can
+    form; a word GitHub would autolink or turn into a mention or issue link (a URL, www., an address, @user,
+    #12) is put in a code span, where nothing is linked.
     """
     words = terminal_text(text).split()
     out = []
@@ -90,8 +92,7 @@ def markdown_text(text: object) -> str:
         if "@" in word or "#" in word or "://" in word or "www." in word.lower():
             out.append(markdown_code(word))
         else:
-            escaped = word.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            out.append(_MARKDOWN_PUNCT.sub(r"\\\1", escaped))
+            out.append(_MARKDOWN_PUNCT.sub(r"\\\1", word))
     return " ".join(out)
 
 

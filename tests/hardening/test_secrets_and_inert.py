@@ -356,11 +356,14 @@ def test_json_and_xml_keep_the_data_but_escape_what_a_terminal_would_run() -> No
 def test_markdown_helpers_render_literally() -> None:
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark").enable("table")
-    for hostile in ("![i](http://e/x.png)", "[l](javascript:alert(1))", "<img src=x>", "*em* _u_ `c` ~s~ | cell",
-                    "# heading", "&lt;b&gt;", "<https://e.example>", "a\\|b"):
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    for hostile in ("![i](http://e/x.png)", "[l](javascript:alert(1))", "<img src=x>", "*em* _u_ `c` ~~s~~ | cell",
+                    "# heading", "&lt;b&gt; &#x202e;", "<https://e.example>", "a\\|b", "[r][ref] [^1] [x]: /u",
+                    "**b** __b__ _DATA_CARD_ $x$", "[a](<b>) [c]\n(d)"):
         html = md.renderInline(markdown_text(hostile))
-        assert "<img" not in html and "<a " not in html and "<em>" not in html and "<b>" not in html, html
+        for made in ("<img", "<a ", "<em>", "<strong>", "<s>", "<b>", "\u202e"):
+            assert made not in html, (hostile, html)
+    assert markdown_text("DATA_CARD.md __init__.py") == "DATA_CARD.md \\_\\_init\\_\\_.py"
     assert markdown_code("a`b|c") == "`` a`b\\|c ``"
     assert md.renderInline(markdown_code("a`b")) == "<code>a`b</code>"
 
