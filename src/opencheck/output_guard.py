@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
@@ -77,6 +78,7 @@ class GuardedStream(io.TextIOBase):
         self.scrubber = scrubber
         self._pending = ""
         self._line_start = True
+        self._lock = threading.Lock()  # a progress bar refreshes from its own thread
         try:
             self._tty = bool(stream.isatty())  # type: ignore[attr-defined]
         except (AttributeError, ValueError):
@@ -101,21 +103,23 @@ class GuardedStream(io.TextIOBase):
 
     def write(self, s: str) -> int:
         """Queue `s`; pass on every complete line."""
-        self._pending += s
-        cut = max(self._pending.rfind("\n"), self._pending.rfind("\r"))
-        if cut >= 0:
-            self._emit(self._pending[: cut + 1])
-            self._pending = self._pending[cut + 1:]
-        if len(self._pending) > self.HOLD:
-            self._emit(self._pending)
-            self._pending = ""
+        with self._lock:
+            self._pending += s
+            cut = max(self._pending.rfind("\n"), self._pending.rfind("\r"))
+            if cut >= 0:
+                self._emit(self._pending[: cut + 1])
+                self._pending = self._pending[cut + 1:]
+            if len(self._pending) > self.HOLD:
+                self._emit(self._pending)
+                self._pending = ""
         return len(s)
 
     def flush(self) -> None:
         """Pass on what is queued, unless it could still grow into a workflow command, and flush."""
-        if self._pending and self._pending.lstrip() not in ("", ":", "#", "##"):
-            self._emit(self._pending)
-            self._pending = ""
+        with self._lock:
+            if self._pending and self._pending.lstrip() not in ("", ":", "#", "##"):
+                self._emit(self._pending)
+                self._pending = ""
         flush = getattr(self.wrapped, "flush", None)
         if flush is not None:
             with contextlib.suppress(ValueError):  # the wrapped stream was closed first (at interpreter exit)
@@ -123,9 +127,10 @@ class GuardedStream(io.TextIOBase):
 
     def drain(self) -> None:
         """Pass on everything queued (at the end of a command)."""
-        if self._pending:
-            self._emit(self._pending)
-            self._pending = ""
+        with self._lock:
+            if self._pending:
+                self._emit(self._pending)
+                self._pending = ""
         self.flush()
 
     def _emit(self, chunk: str) -> None:

@@ -307,6 +307,7 @@ HOSTILE_SHAPES = (
     '"Bearer " + " " * 200_000', '"A" * 200_000 + "TOKEN"', '"TOKEN" * 40_000', '"?token=" * 30_000',
     '"Authorization: " * 15_000', '"eyJ" + "a" * 200_000', '"\\n ::" * 60_000', '"@ https://" * 20_000',
     '"`" * 200_000', '"HF_TOKEN=" * 20_000', '"https://" + "a:" * 50_000 + "@"',
+    '"\\n" + "\\x1b[1m " * 40_000', '"\\x1b[" + "1;" * 100_000', '"_a" * 100_000',
 )
 
 
@@ -317,7 +318,8 @@ def test_every_pass_is_linear_on_hostile_200k_lines() -> None:
         "from opencheck.inert import inert_json, inert_terminal, inert_xml, markdown_text\n"
         "from opencheck.redact import Redactor\n"
         f"for shape in ({', '.join(HOSTILE_SHAPES)},):\n"
-        "    Redactor(['s3cr3t-canary']).scrub(shape); inert_terminal(shape); inert_json(shape)\n"
+        "    Redactor(['s3cr3t-canary']).scrub(shape); inert_terminal(shape); inert_terminal(shape, tty=True)\n"
+        "    inert_json(shape)\n"
         "    inert_xml(shape); markdown_text(shape)\n"
         "print('done')\n"
     )
@@ -420,3 +422,38 @@ def test_rules_docs_and_show_of_a_hostile_custom_pack(tmp_path: Path) -> None:
     assert "OC-MINE-CARD" in outputs[str(tmp_path / "out" / "mine.md")]
     _assert_no_canary(outputs)
     _assert_inert_everywhere(outputs)
+
+
+def test_on_a_terminal_our_colours_pass_and_attacker_sequences_do_not(model: Path, tmp_path: Path) -> None:
+    import os
+    import pty
+
+    from tests.hardening.helpers import subprocess_env
+
+    env = subprocess_env(tmp_path / "home", **ENV)
+    env.pop("NO_COLOR", None)
+    env["TERM"] = "xterm-256color"
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "opencheck", "check", str(model), "-p", "mof", "-v"],
+                                stdout=follower, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
+                                cwd=tmp_path)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0, err
+    out = b"".join(chunks).decode("utf-8", "replace")
+    assert re.search("\x1b\\[[0-9;]*m", out)  # colours survive on a terminal
+    assert "\x1b]" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
+    _assert_no_canary({"tty stdout": out, "stderr": err.decode("utf-8", "replace")})
+    assert all(not line.strip().startswith("::") for line in re.split(r"[\r\n]", re.sub("\x1b\\[[0-9;]*m", "", out)))
