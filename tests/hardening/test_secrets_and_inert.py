@@ -457,3 +457,22 @@ def test_on_a_terminal_our_colours_pass_and_attacker_sequences_do_not(model: Pat
     assert "\x1b]" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
     _assert_no_canary({"tty stdout": out, "stderr": err.decode("utf-8", "replace")})
     assert all(not line.strip().startswith("::") for line in re.split(r"[\r\n]", re.sub("\x1b\\[[0-9;]*m", "", out)))
+
+
+def test_export_redacts_the_exporting_environment_secrets_from_an_older_store(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\nlicense: other-{GENERIC}\n---\n# Model\n", encoding="utf-8")
+    (folder / "model.safetensors").write_bytes(b"")
+    targets = tmp_path / "targets.txt"
+    targets.write_text(f"{folder}\n", encoding="utf-8")
+    db = tmp_path / "b.sqlite"
+    # The store is written without the secret in any environment (as by another run or an older version) ...
+    result = run_cli(["batch", str(targets), "--db", str(db), "-p", "mof", "--no-cache"], cwd=tmp_path)
+    assert result.code in (0, 1), result.err
+    assert GENERIC in db.read_bytes().decode("utf-8", "replace")
+    # ... and exported where it is a secret: no export format shows it.
+    for fmt in ("csv", "jsonl", "html", "parquet"):
+        assert _run(["export", "--db", str(db), "-f", fmt, "-o", f"out.{fmt}"], tmp_path).code == 0
+        assert GENERIC.encode() not in (tmp_path / f"out.{fmt}").read_bytes(), fmt
+        assert b"other-" in (tmp_path / f"out.{fmt}").read_bytes() or fmt == "html", fmt

@@ -7,7 +7,7 @@ import html
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -17,6 +17,7 @@ from opencheck.errors import SourceError, UsageError
 from opencheck.inert import csv_cell, inert_json, inert_xml, terminal_text
 from opencheck.redact import Redactor
 
+Scrub = Callable[[str], str]
 FORMATS = ("csv", "jsonl", "parquet", "html")
 BASE_COLUMNS = (
     "target", "org", "sha", "pack", "pack_version", "grade", "grade_label", "score", "gate_passed",
@@ -31,13 +32,13 @@ CLASS_ORDER = ["osi", "free", "open-data", "restricted", "non-commercial", "no-d
                "ambiguous", "unknown", "(none)"]
 
 
-def flat_rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
+def flat_rows(reader: StoreReader, scrub: Scrub | None = None) -> Iterator[dict[str, Any]]:
     """One flat dict per (model, pack), newest result first per pair, components as `component:<name>` status.
 
-    Values are redacted on the way out (token shapes; the batch redacted its environment's secrets on the way in),
-    so an export never carries a secret, whichever run or version wrote the store.
+    Values are redacted on the way out by `scrub` (default: token shapes; the batch redacted its environment's
+    secrets on the way in), so an export never carries a secret, whichever run or version wrote the store.
     """
-    scrub = Redactor().scrub
+    scrub = scrub or Redactor().scrub
     for row in _rows(reader):
         yield {k: scrub(v) if isinstance(v, str) else v for k, v in row.items()}
 
@@ -55,26 +56,26 @@ def _rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
         yield out
 
 
-def write_csv(reader: StoreReader, stream: TextIO) -> int:
+def write_csv(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None) -> int:
     """CSV with a header row; returns the number of rows."""
     writer = csv.DictWriter(stream, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     n = 0
-    for n, row in enumerate(flat_rows(reader), 1):  # noqa: B007 - n is the count after the loop
+    for n, row in enumerate(flat_rows(reader, scrub), 1):  # noqa: B007 - n is the count after the loop
         # Model names and licences are untrusted: no cell may run as a spreadsheet formula or a terminal escape.
         writer.writerow({k: csv_cell(terminal_text(v)) if isinstance(v, str) else v for k, v in row.items()})
     return n
 
 
-def write_jsonl(reader: StoreReader, stream: TextIO) -> int:
+def write_jsonl(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None) -> int:
     """One JSON object per line; returns the number of rows."""
     n = 0
-    for n, row in enumerate(flat_rows(reader), 1):  # noqa: B007
+    for n, row in enumerate(flat_rows(reader, scrub), 1):  # noqa: B007
         stream.write(inert_json(json.dumps(row, ensure_ascii=False)) + "\n")
     return n
 
 
-def write_parquet(reader: StoreReader, path: Path, batch_size: int = 2000) -> int:
+def write_parquet(reader: StoreReader, path: Path, batch_size: int = 2000, scrub: Scrub | None = None) -> int:
     """Parquet through pyarrow (optional extra `parquet`), written in batches so memory stays flat."""
     try:
         import pyarrow as pa
@@ -87,7 +88,7 @@ def write_parquet(reader: StoreReader, path: Path, batch_size: int = 2000) -> in
     n = 0
     batch: list[dict[str, Any]] = []
     with pq.ParquetWriter(str(path), schema) as writer:
-        for row in flat_rows(reader):
+        for row in flat_rows(reader, scrub):
             batch.append(row)
             n += 1
             if len(batch) >= batch_size:
@@ -121,14 +122,14 @@ class _Tally:
             acc[1] += 1
 
 
-def write_html(reader: StoreReader, stream: TextIO, *, max_rows: int = 5000) -> int:
+def write_html(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None, *, max_rows: int = 5000) -> int:
     """A self-contained HTML page: counts, charts (inline SVG) and the first `max_rows` rows."""
     from opencheck.batch import charts
 
     tally = _Tally()
     n = 0
     table: list[str] = []
-    for row in flat_rows(reader):
+    for row in flat_rows(reader, scrub):
         n += 1
         tally.add(row)
         if n <= max_rows:
@@ -170,8 +171,9 @@ td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}.charts{{display:fle
     return n
 
 
-def export(db: Path, fmt: str, output: Path | None, stdout: TextIO) -> int:
-    """Write the store in `fmt` to `output` (stdout when None; Parquet needs a file); returns rows written."""
+def export(db: Path, fmt: str, output: Path | None, stdout: TextIO, scrub: Scrub | None = None) -> int:
+    """Write the store in `fmt` to `output` (stdout when None; Parquet needs a file), every value through `scrub`
+    (default: token shapes); returns rows written."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}: choose {', '.join(FORMATS)}")
     if fmt == "parquet" and output is None:
@@ -181,15 +183,15 @@ def export(db: Path, fmt: str, output: Path | None, stdout: TextIO) -> int:
             if fmt == "parquet":
                 assert output is not None
                 tmp = output.with_name(f".{output.name}.tmp")
-                n = write_parquet(reader, tmp)
+                n = write_parquet(reader, tmp, scrub=scrub)
                 tmp.replace(output)
                 return n
             writer = {"csv": write_csv, "jsonl": write_jsonl, "html": write_html}[fmt]
             if output is None:
-                return writer(reader, stdout)
+                return writer(reader, stdout, scrub)
             tmp = output.with_name(f".{output.name}.tmp")
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
-                n = writer(reader, handle)
+                n = writer(reader, handle, scrub)
             tmp.replace(output)
             return n
         except sqlite3.DatabaseError as exc:
