@@ -42,13 +42,12 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     (("authorization",),
      re.compile(r"(?i)(\b(?:proxy-)?authorization[\"']?\s{0,4}[:=]\s{0,4}[\"']?(?:(?:bearer|basic|token|bot)\s+)?)"
                 r"[^\s\"',;]{4,}"), rf"\1{REDACTED}"),
-    (("bearer",), re.compile(r"(?i)(\bbearer\s{1,4})[A-Za-z0-9._~+/-]{16,}=*"), rf"\1{REDACTED}"),
+    (("bearer",), re.compile(r"(?i)(\bbearer\s{1,4})[A-Za-z0-9._~+/-]{8,}=*"), rf"\1{REDACTED}"),
     # Credentials in a URL: https://user:password@host keeps the user, loses the password.
     (("://",), re.compile(rf"(?<=://)([^{_URL_STOP}:]*):[^{_URL_STOP}]+@"), rf"\1:{REDACTED}@"),
-    # Secrets in a query string: ?token=..., &access_token=..., &X-Amz-Signature=...
-    (("=",), re.compile(r"(?i)([?&;](?:access_token|refresh_token|id_token|token|api_key|apikey|key|password|passwd|"
-                        r"secret|client_secret|auth|sig|signature|x-amz-signature|x-amz-security-token|"
-                        r"x-amz-credential)=)[^&\s#\"'<>]+"), rf"\1{REDACTED}"),
+    # Secrets in a query string: ?token=..., &hf_token=..., &api_key=..., &X-Amz-Signature=..., &sig=...
+    (("=",), re.compile(r"(?i)([?&;][a-z0-9_.-]{0,40}?(?:token|key|secret|password|passwd|auth|sig|signature|"
+                        r"credential)=)[^&\s#\"'<>]+"), rf"\1{REDACTED}"),
     # NAME_TOKEN=value as an environment dump (/proc/self/environ, .env files, CI logs) would show it.
     (("token", "secret", "passw", "key", "credentials"),
      re.compile(r"(\b[A-Z][A-Z0-9_]{0,62}(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|SECRET_KEY|ACCESS_KEY|"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -74,11 +75,19 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
     """Run the CLI and return its exit code; errors end in one line on stderr, never a traceback."""
     args = list(sys.argv[1:] if argv is None else argv)
     # Every byte written to stdout and stderr passes the guard: secrets redacted, attacker text inert.
-    env = guard_streams(environment or Environment(), _option_values(args, "--token"))
-    try:
-        return _run(args, env)
-    finally:
-        drain_streams(env)
+    original = environment or Environment()
+    env = guard_streams(original, _option_values(args, "--token"))
+    with contextlib.ExitStack() as stack:
+        # When the command writes to the process's own streams, so do libraries (warnings, logging's last
+        # resort, click's help): those go through the guard too.
+        if original.stdout is sys.stdout:
+            stack.enter_context(contextlib.redirect_stdout(env.stdout))
+        if original.stderr is sys.stderr:
+            stack.enter_context(contextlib.redirect_stderr(env.stderr))
+        try:
+            return _run(args, env)
+        finally:
+            drain_streams(env)
 
 
 def _run(args: list[str], env: Environment) -> int:
