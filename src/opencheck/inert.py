@@ -12,6 +12,7 @@ Every function is a pure, linear-time text transform.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 REPLACEMENT = "\ufffd"
 # Bidirectional controls reorder what a reader sees ("Trojan source"): ALM, LRM, RLM, embeddings and overrides,
@@ -75,8 +76,33 @@ def inert_xml(text: str) -> str:
 
     Other C0 controls cannot be written in XML 1.0 at all, not even as references: they become U+FFFD.
     """
-    text = _XML_FORBIDDEN.sub(REPLACEMENT, text)
-    return inert_commands(_XML_ESCAPABLE.sub(lambda m: f"&#x{ord(m.group()):x};", text))
+    text = _XML_ESCAPABLE.sub(lambda m: f"&#x{ord(m.group()):x};", _XML_FORBIDDEN.sub(REPLACEMENT, text))
+    return _outside_raw_text(text, inert_commands)
+
+
+def _outside_raw_text(text: str, transform: Callable[[str], str]) -> str:
+    """`transform` applied to the HTML outside <style> and <script> blocks, whose text is code (a style sheet line
+    such as "::selection {...}" is not a workflow command and must stay as written). Untrusted values are escaped,
+    so only the template opens such a block; the search is linear."""
+    lower = text.lower()
+    out: list[str] = []
+    pos = 0
+    found = {"<style": -1, "<script": -1}  # next occurrence of each, searched again only once passed
+    while True:
+        for tag, at in found.items():
+            if at != len(text) and at < pos:
+                at = lower.find(tag, pos)
+                found[tag] = len(text) if at < 0 else at
+        start = min(found.values())
+        if start >= len(text):
+            out.append(transform(text[pos:]))
+            return "".join(out)
+        closing = "</style>" if found["<style"] == start else "</script>"
+        end = lower.find(closing, start)
+        end = len(text) if end < 0 else end + len(closing)
+        out.append(transform(text[pos:start]))
+        out.append(text[start:end])
+        pos = end
 
 
 def markdown_text(text: object) -> str:

@@ -312,6 +312,7 @@ HOSTILE_SHAPES = (
     '"Authorization: " * 15_000', '"eyJ" + "a" * 200_000', '"\\n ::" * 60_000', '"@ https://" * 20_000',
     '"`" * 200_000', '"HF_TOKEN=" * 20_000', '"https://" + "a:" * 50_000 + "@"',
     '"\\n" + "\\x1b[1m " * 40_000', '"\\x1b[" + "1;" * 100_000', '"_a" * 100_000',
+    '"<style></style>" * 15_000', '"<script>" + "a" * 200_000', '"<style" * 40_000',
 )
 
 
@@ -357,6 +358,9 @@ def test_json_and_xml_keep_the_data_but_escape_what_a_terminal_would_run() -> No
     assert json.loads(text) == data and LIVE_CHARACTERS.search(text) is None
     xml = inert_xml("<r a='\x9b'>\u202e\r\x1b</r>")
     assert ET.fromstring(xml).text == "\u202e\r\ufffd" and LIVE_CHARACTERS.search(xml) is None
+    page = "<style>\n::selection{color:red}\n</style>\n::error::x\n<script>\n::a\n</script>\n::b<STYLE>\n::c"
+    assert inert_xml(page) == ("<style>\n::selection{color:red}\n</style>\n\u00b7::error::x\n<script>\n::a\n"
+                               "</script>\n\u00b7::b<STYLE>\n::c")
 
 
 def test_markdown_helpers_render_literally() -> None:
