@@ -154,7 +154,8 @@ def guard_streams(env: Environment, extra: Iterable[str | None] = ()) -> Environ
 
 
 def drain_streams(env: Environment) -> None:
-    """Pass on whatever the guarded streams still hold."""
+    """Pass on whatever the guarded streams still hold (a reader that went away, as `| head` does, is no error)."""
     for stream in (env.stdout, env.stderr):
         if isinstance(stream, GuardedStream):
-            stream.drain()
+            with contextlib.suppress(OSError, ValueError):
+                stream.drain()
