@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from opencheck.batch.store import StoreReader
 from opencheck.engine.packs import MOF_COMPONENT_NAMES
 from opencheck.errors import SourceError, UsageError
-from opencheck.inert import csv_cell, inert_json, inert_xml, terminal_text
+from opencheck.inert import csv_cell, inert_commands, inert_json, inert_xml, terminal_text
 from opencheck.redact import Redactor
 
 Scrub = Callable[[str], str]
@@ -62,8 +62,10 @@ def write_csv(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None) -
     writer.writeheader()
     n = 0
     for n, row in enumerate(flat_rows(reader, scrub), 1):  # noqa: B007 - n is the count after the loop
-        # Model names and licences are untrusted: no cell may run as a spreadsheet formula or a terminal escape.
-        writer.writerow({k: csv_cell(terminal_text(v)) if isinstance(v, str) else v for k, v in row.items()})
+        # Model names and licences are untrusted: no cell may run as a spreadsheet formula, a terminal escape or
+        # (after a line break inside it) a CI workflow command.
+        writer.writerow({k: csv_cell(inert_commands(terminal_text(v))) if isinstance(v, str) else v
+                         for k, v in row.items()})
     return n
 
 
