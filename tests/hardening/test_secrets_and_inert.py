@@ -18,6 +18,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.clirunner import CliResult, run_cli
@@ -487,3 +488,20 @@ def test_export_redacts_the_exporting_environment_secrets_from_an_older_store(tm
         assert b"other-" in (tmp_path / f"out.{fmt}").read_bytes() or fmt == "html", fmt
         if fmt != "parquet":
             _assert_inert_everywhere({fmt: (tmp_path / f"out.{fmt}").read_text(encoding="utf-8")})
+
+
+@pytest.mark.parametrize("status", [400, 403, 500])
+def test_a_hub_error_text_echoing_the_token_is_redacted_and_inert(hub_server: Any, tmp_path: Path,
+                                                                   status: int) -> None:
+    # Some proxies and servers quote the request back in their error text, Authorization header included.
+    echo = f"rejected Authorization: Bearer {HF} for {GENERIC} ::error::pwned ##vso[task.complete]"
+    hub_server.add_fault("/api/models/*", "status", times=None, status=status,
+                         headers={"X-Error-Message": echo, "Retry-After": "0"})
+    env = {**ENV, "HF_ENDPOINT": hub_server.url}
+    env.pop("HF_HUB_OFFLINE")
+    result = run_cli(["check", "EleutherAI/pythia-160m", "--no-cache", "-f", "json"], cwd=tmp_path, env=env)
+    assert result.code == 3, (result.code, result.err)
+    assert "Traceback" not in result.err and len(result.err.splitlines()) == 1, result.err
+    assert "pwned" in result.err or "HTTP" in result.err, result.err
+    _assert_no_canary({"stdout": result.out, "stderr": result.err})
+    _assert_inert_everywhere({"stdout": result.out, "stderr": result.err})
