@@ -18,10 +18,10 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 import pytest
 from tests.clirunner import CliResult, run_cli
+from tests.hubreplay.server import HubReplayServer
 
 from opencheck.inert import (
     csv_cell,
@@ -491,7 +491,7 @@ def test_export_redacts_the_exporting_environment_secrets_from_an_older_store(tm
 
 
 @pytest.mark.parametrize("status", [400, 403, 500])
-def test_a_hub_error_text_echoing_the_token_is_redacted_and_inert(hub_server: Any, tmp_path: Path,
+def test_a_hub_error_text_echoing_the_token_is_redacted_and_inert(hub_server: HubReplayServer, tmp_path: Path,
                                                                    status: int) -> None:
     # Some proxies and servers quote the request back in their error text, Authorization header included.
     echo = f"rejected Authorization: Bearer {HF} for {GENERIC} ::error::pwned ##vso[task.complete]"
