@@ -34,10 +34,31 @@ class OutputKind(str, Enum):
 
 
 def redactor(env: Environment, *extra: str | None) -> Redactor:
-    """The redactor for a command: the environment's secrets, any token given as an option, and token shapes."""
+    """The redactor for a command: the environment's secrets, the Hugging Face token file's, any token given as
+    an option, and token shapes."""
     if isinstance(env.stdout, GuardedStream) and not extra:
         return env.stdout.scrubber  # it also knows the --token given on the command line
-    return Redactor.from_env(env.env, extra)
+    return Redactor.from_env(env.env, (*extra, hub_token_file_secret(env)))
+
+
+def hub_token_file_secret(env: Environment) -> str | None:
+    """The token `huggingface-cli login` stored, which the Hub client sends when no variable gives one."""
+    import os
+    from pathlib import Path
+
+    names = {**os.environ, **env.env}
+    if names.get("HF_TOKEN_PATH"):
+        path = Path(names["HF_TOKEN_PATH"])
+    else:
+        cache = Path(names.get("XDG_CACHE_HOME") or Path(names.get("HOME") or "~").expanduser() / ".cache")
+        path = Path(names.get("HF_HOME") or cache / "huggingface") / "token"
+    try:
+        if not path.expanduser().is_file():  # never a FIFO or a device, which could block or never end
+            return None
+        with path.expanduser().open("rb") as handle:
+            return handle.read(4096).decode("utf-8", "replace").strip() or None
+    except OSError:
+        return None
 
 
 def finish(text: str, kind: OutputKind, scrubber: Redactor) -> str:
@@ -149,7 +170,7 @@ def guard_streams(env: Environment, extra: Iterable[str | None] = ()) -> Environ
 
     if isinstance(env.stdout, GuardedStream):
         return env
-    scrubber = Redactor.from_env(env.env, extra)
+    scrubber = Redactor.from_env(env.env, (*extra, hub_token_file_secret(env)))
     return replace(env, stdout=GuardedStream(env.stdout, scrubber), stderr=GuardedStream(env.stderr, scrubber))
 
 

@@ -505,3 +505,17 @@ def test_a_hub_error_text_echoing_the_token_is_redacted_and_inert(hub_server: Hu
     assert "pwned" in result.err or "HTTP" in result.err, result.err
     _assert_no_canary({"stdout": result.out, "stderr": result.err})
     _assert_inert_everywhere({"stdout": result.out, "stderr": result.err})
+
+
+def test_the_stored_hub_token_is_redacted_too(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    # `huggingface-cli login` stores a token that the Hub client sends when no variable gives one.
+    stored = "stored-canary-token-0123456789"
+    token_file = tmp_path / "hf-home" / "token"
+    token_file.parent.mkdir()
+    token_file.write_text(stored + "\n", encoding="utf-8")
+    hub_server.add_fault("/api/models/*", "status", times=None, status=400,
+                         headers={"X-Error-Message": f"bad token {stored}"})
+    env = {"HF_ENDPOINT": hub_server.url, "HF_TOKEN_PATH": str(token_file)}
+    result = run_cli(["check", "EleutherAI/pythia-160m", "--no-cache", "-f", "json"], cwd=tmp_path, env=env)
+    assert result.code == 3, result.err
+    assert "bad token" in result.err and stored not in result.err, result.err
