@@ -25,7 +25,7 @@ _TERMINAL_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}\u2028\u2029]"
 # On a terminal this program's own colours and progress bars stay: CR, SGR colours, cursor moves, erasing and
 # showing/hiding the cursor (what rich writes). Everything else that acts on a terminal goes: OSC (links, titles,
 # clipboard), DCS, device queries whose answers arrive as typed input, C1 controls, bidi controls.
-_TTY_SEQUENCE = re.compile(f"(\x1b\\[[0-9;]{{0,32}}[mA-HJK]|\x1b\\[\\?25[hl]|\r)"
+_TTY_SEQUENCE = re.compile(f"(\x1b\\[[0-9;]{{0,32}}[mA-HK]|\x1b\\[\\?25[hl]|\r)"
                            f"|[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}\u2028\u2029]")
 # Characters JSON and XML may carry raw inside strings that a terminal or a viewer would act on.
 _ESCAPABLE = re.compile(f"[\x7f-\x9f{BIDI}\u2028\u2029]")

@@ -433,20 +433,20 @@ def test_rules_docs_and_show_of_a_hostile_custom_pack(tmp_path: Path) -> None:
     _assert_inert_everywhere(outputs)
 
 
-def test_on_a_terminal_our_colours_pass_and_attacker_sequences_do_not(model: Path, tmp_path: Path) -> None:
+def _on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    """Run `python -m opencheck ARGS` with stdout on a pseudo-terminal (colours on); exit code, stdout, stderr."""
     import os
     import pty
 
     from tests.hardening.helpers import subprocess_env
 
-    env = subprocess_env(tmp_path / "home", **ENV)
+    env = subprocess_env(cwd / "home", **ENV)
     env.pop("NO_COLOR", None)
     env["TERM"] = "xterm-256color"
     leader, follower = pty.openpty()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "opencheck", "check", str(model), "-p", "mof", "-v"],
-                                stdout=follower, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
-                                cwd=tmp_path)
+        proc = subprocess.Popen([sys.executable, "-m", "opencheck", *args], stdout=follower, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, env=env, cwd=cwd)
         os.close(follower)
         chunks = []
         while True:
@@ -460,12 +460,31 @@ def test_on_a_terminal_our_colours_pass_and_attacker_sequences_do_not(model: Pat
         _, err = proc.communicate(timeout=60)
     finally:
         os.close(leader)
-    assert proc.returncode == 0, err
-    out = b"".join(chunks).decode("utf-8", "replace")
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def test_on_a_terminal_our_colours_pass_and_attacker_sequences_do_not(model: Path, tmp_path: Path) -> None:
+    code, out, err = _on_a_terminal(["check", str(model), "-p", "mof", "-v"], tmp_path)
+    assert code == 0, err
     assert re.search("\x1b\\[[0-9;]*m", out)  # colours survive on a terminal
     assert "\x1b]" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
-    _assert_no_canary({"tty stdout": out, "stderr": err.decode("utf-8", "replace")})
+    _assert_no_canary({"tty stdout": out, "stderr": err})
     assert all(not line.strip().startswith("::") for line in re.split(r"[\r\n]", re.sub("\x1b\\[[0-9;]*m", "", out)))
+
+
+def test_on_a_terminal_pack_and_licence_text_cannot_move_the_cursor(tmp_path: Path) -> None:
+    hostile = "x\x1b[1A\x1b[2K\x1b[2Jy\x1b]8;;http://evil.example\x07z"
+    pack = {"schema_version": 1, "name": "mine", "version": "1", "title": hostile, "description": "d",
+            "grading": {"scheme": "count"},
+            "rules": [{"id": "OC-MINE-CARD", "title": hostile, "severity": "info", "rationale": hostile,
+                       "remediation": "f", "condition": {"file_present": {"patterns": ["README.md"]}}}]}
+    (tmp_path / "p.yaml").write_text(json.dumps(pack), encoding="utf-8")
+    for args in (["rules", "show", "OC-MINE-CARD", "-p", "./p.yaml"], ["rules", "list", "-p", "./p.yaml"],
+                 ["license", "explain", f"MIT OR {hostile}"]):
+        code, out, err = _on_a_terminal(args, tmp_path)
+        assert code == 0, err
+        for sequence in ("\x1b[1A", "\x1b[2K", "\x1b[2J", "\x1b]", "\x07"):
+            assert sequence not in out, (args, sequence, out)
 
 
 def test_export_redacts_the_exporting_environment_secrets_from_an_older_store(tmp_path: Path) -> None:

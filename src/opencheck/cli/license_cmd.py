@@ -114,7 +114,12 @@ def _print_text(info: dict[str, Any], console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    # The input may be a licence file from a model: the console reads no markup, so "[link=...]" in it is text.
+    from opencheck.inert import terminal_text
+    from opencheck.redact import scrub_data
+
+    # The input may be a licence file from a model: the console reads no markup, so "[link=...]" in it is text,
+    # and its values lose their terminal controls here, as the guarded stream lets colour codes through.
+    info = scrub_data(info, terminal_text)
     norm, cls = info["normalised"], info["classification"]
     console.print(Text.assemble(("Input", "bold"), f" ({info['source']}): {info['input']!r}"), highlight=False)
     if info["text_match"] is not None:
