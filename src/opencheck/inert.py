@@ -56,6 +56,13 @@ def inert_commands(text: str) -> str:
     return _AZURE_COMMAND.sub(rf"##{COMMAND_MARK}\1", text)
 
 
+def _xml_inert_commands(text: str) -> str:
+    """As `inert_commands`, but with the first character as a character reference: an XML or HTML reader gets the
+    text unchanged, while a CI log showing the file sees no command."""
+    text = _WORKFLOW_COMMAND.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2)[0])};{m.group(2)[1:]}", text)
+    return _AZURE_COMMAND.sub(r"#&#35;\1", text)
+
+
 def inert_terminal(text: str, *, tty: bool = False) -> str:
     """Final pass over text bound for a terminal or a CI log; `tty` keeps ESC and CR for our own colours."""
     if tty:
@@ -72,12 +79,13 @@ def inert_json(text: str) -> str:
 
 
 def inert_xml(text: str) -> str:
-    """XML or HTML text with DEL, C1, bidi, CR and line separators as character references (same data).
+    """XML or HTML text with DEL, C1, bidi, CR and line separators as character references (same data), and a
+    workflow command at a line start broken by one.
 
     Other C0 controls cannot be written in XML 1.0 at all, not even as references: they become U+FFFD.
     """
     text = _XML_ESCAPABLE.sub(lambda m: f"&#x{ord(m.group()):x};", _XML_FORBIDDEN.sub(REPLACEMENT, text))
-    return _outside_raw_text(text, inert_commands)
+    return _outside_raw_text(text, _xml_inert_commands)
 
 
 def _outside_raw_text(text: str, transform: Callable[[str], str]) -> str:

@@ -360,8 +360,11 @@ def test_json_and_xml_keep_the_data_but_escape_what_a_terminal_would_run() -> No
     xml = inert_xml("<r a='\x9b'>\u202e\r\x1b</r>")
     assert ET.fromstring(xml).text == "\u202e\r\ufffd" and LIVE_CHARACTERS.search(xml) is None
     page = "<style>\n::selection{color:red}\n</style>\n::error::x\n<script>\n::a\n</script>\n::b<STYLE>\n::c"
-    assert inert_xml(page) == ("<style>\n::selection{color:red}\n</style>\n\u00b7::error::x\n<script>\n::a\n"
-                               "</script>\n\u00b7::b<STYLE>\n::c")
+    assert inert_xml(page) == ("<style>\n::selection{color:red}\n</style>\n&#58;:error::x\n<script>\n::a\n"
+                               "</script>\n&#58;:b<STYLE>\n::c")
+    junit = inert_xml("<t m='\n::error::x'>\n  ##[group]y ##vso[task]z</t>")
+    assert ET.fromstring(junit).text == "\n  ##[group]y ##vso[task]z"  # the data is unchanged for an XML reader
+    assert ET.fromstring(junit).get("m").endswith("::error::x") and "##vso[" not in junit
 
 
 def test_markdown_helpers_render_literally() -> None:
