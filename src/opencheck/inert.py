@@ -33,8 +33,9 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XML_ESCAPABLE = re.compile(f"[\r\x7f-\x9f{BIDI}\u2028\u2029]")
 # GitHub's runner trims a line (any Unicode white space) and runs it as a command if it starts with "::" or, in
 # the old syntax, "##["; lines end at \n or \r. Azure Pipelines finds "##vso[" anywhere in a line. Colour codes
-# before the command count as nothing, for a log viewer that strips them first.
-_WORKFLOW_COMMAND = re.compile(r"(?:\A|(?<=[\n\r]))((?:[^\S\n\r]|\x1b\[[0-9;]{0,32}m)*)(::|##\[)")
+# before the command count as nothing, for a log viewer that strips them first; so does a byte-order mark (older
+# .NET trimmed it as white space).
+_WORKFLOW_COMMAND = re.compile(r"(?:\A|(?<=[\n\r]))((?:[^\S\n\r]|\ufeff|\x1b\[[0-9;]{0,32}m)*)(::|##\[)")
 _AZURE_COMMAND = re.compile(r"(?i)##(vso\[)")
 # Shown before a neutralised command: visible, not white space, so the trimmed line no longer starts with "::".
 COMMAND_MARK = "\u00b7"

@@ -24,6 +24,7 @@ from tests.clirunner import CliResult, run_cli
 from tests.hubreplay.server import HubReplayServer
 
 from opencheck.inert import (
+    COMMAND_MARK,
     csv_cell,
     inert_commands,
     inert_json,
@@ -336,11 +337,13 @@ def test_every_pass_is_linear_on_hostile_200k_lines() -> None:
 
 @pytest.mark.parametrize("line", [
     "::error::x", "  ::add-mask::x", "\u00a0\u2003::set-output name=a::b", "\t##[error]x", "::stop-commands::t",
+    "\ufeff::warning::x", "\x1b[31m ::notice::x",
 ])
 def test_workflow_commands_are_defused_at_any_line_start(line: str) -> None:
     for text in (line, f"before\n{line}", f"before\r{line}"):
         out = inert_commands(text)
         assert all(not part.strip().startswith(("::", "##[")) for part in re.split(r"[\r\n]", out)), out
+        assert out.count(COMMAND_MARK) == 1, out
     assert "##vso[" not in inert_commands("text ##VSO[task.setvariable]x").lower()
     assert inert_commands("a::b c:: d") == "a::b c:: d"  # mid-line colons are not commands
 
