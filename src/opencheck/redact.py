@@ -77,7 +77,8 @@ class Redactor:
     """Replaces secrets in text: the exact values it was given, then every token shape it knows."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self.secrets = tuple(secrets)
+        # Longest first, so a value that contains another is replaced whole.
+        self.secrets = tuple(sorted(set(secrets), key=lambda v: (-len(v), v)))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], extra: Iterable[str | None] = ()) -> Redactor:
@@ -88,13 +89,16 @@ class Redactor:
         """`text` with every secret replaced by `[redacted]`."""
         if len(text) < MIN_SECRET_LENGTH:
             return text
+        # Substring tests run in C and most strings hold no secret: they keep the usual string to one pass each.
         for value in self.secrets:
             if value in text:
                 text = text.replace(value, REDACTED)
         lower = text.lower()
         for triggers, pattern, replacement in _RULES:
-            if any(t in lower for t in triggers):
-                text = pattern.sub(replacement, text)
+            for trigger in triggers:
+                if trigger in lower:
+                    text = pattern.sub(replacement, text)
+                    break
         return text
 
 
@@ -104,6 +108,7 @@ def scrub_data(obj: T, scrub: Callable[[str], str]) -> T:
     Enum members, numbers and other objects are kept as they are; shared objects are copied once.
     """
     memo: dict[int, Any] = {}
+    field_names: dict[type, tuple[str, ...]] = {}
 
     def walk(value: Any) -> Any:
         if value is None or isinstance(value, (Enum, bool, int, float)):
@@ -115,8 +120,16 @@ def scrub_data(obj: T, scrub: Callable[[str], str]) -> T:
             return memo[key]
         new: Any = value
         if is_dataclass(value) and not isinstance(value, type):
-            changes = {f.name: walk(getattr(value, f.name)) for f in fields(value) if f.init}
-            if any(changes[name] is not getattr(value, name) for name in changes):
+            names = field_names.get(type(value))
+            if names is None:
+                names = field_names[type(value)] = tuple(f.name for f in fields(value) if f.init)
+            changes = {}
+            for name in names:
+                old = getattr(value, name)
+                now = walk(old)
+                if now is not old:
+                    changes[name] = now
+            if changes:
                 new = replace(value, **changes)
         elif type(value) is list:
             items = [walk(v) for v in value]
