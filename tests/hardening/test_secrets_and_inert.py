@@ -1,11 +1,12 @@
 """No secret in any output, and attacker text inert in every format (issue 20, classes 1 and 4).
 
-Canary tokens sit in the environment (HF_TOKEN, GITHUB_TOKEN, a generic *_SECRET) and are planted in hostile
-inputs: card values, a file name, a URL with a password, and a file outside the model folder that a git
-configuration includes (its parse error used to quote the file). Every command that writes (check in every
-format, bom, init, export mot, diff, batch and its exports) is run through the CLI, and every byte it printed or
-wrote is searched for the canaries, for terminal controls, for CI workflow commands, and per format for what
-would make attacker text live (Markdown links and mentions, CSV formulas, HTML script, broken XML).
+Canary tokens sit in the environment (HF_TOKEN, GITHUB_TOKEN, a generic *_SECRET, the stored Hub token file) and
+are planted in hostile inputs: card values, a file name, a URL with a password, a custom pack, a Hub error text,
+and a file outside the model folder that a git configuration includes (its parse error used to quote the file).
+Every command that writes (check in every format, bom, init, export mot, diff, rules, license, batch and its
+exports) is run through the CLI, some on a real terminal, and every byte it printed or wrote is searched for the
+canaries, for terminal controls, for CI workflow commands, and per format for what would make attacker text live
+(Markdown links and mentions, CSV formulas, HTML script, broken XML). The pure functions are tested below them.
 """
 
 from __future__ import annotations
