@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -89,14 +90,14 @@ def render_docs(packs: list[Pack]) -> dict[str, str]:
     return dict(sorted(pages.items()))
 
 
-def write_docs(packs: list[Pack], output_dir: Path) -> list[Path]:
-    """Write the pages into `output_dir` (write_atomic creates it); return the paths written."""
+def write_docs(packs: list[Pack], output_dir: Path, finish: Callable[[str], str] = str) -> list[Path]:
+    """Write the pages into `output_dir` (write_atomic creates it), each through `finish`; return the paths."""
     from opencheck.output_files import check_output_dir, write_atomic
 
     check_output_dir(output_dir, str(output_dir))
     written = []
     for name, text in render_docs(packs).items():
         path = output_dir / name
-        write_atomic(path, text)
+        write_atomic(path, finish(text))
         written.append(path)
     return written

@@ -7,14 +7,17 @@ import html
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from opencheck.batch.store import StoreReader
 from opencheck.engine.packs import MOF_COMPONENT_NAMES
 from opencheck.errors import SourceError, UsageError
+from opencheck.inert import csv_cell, inert_commands, inert_json, inert_xml, terminal_text
+from opencheck.redact import Redactor
 
+Scrub = Callable[[str], str]
 FORMATS = ("csv", "jsonl", "parquet", "html")
 BASE_COLUMNS = (
     "target", "org", "sha", "pack", "pack_version", "grade", "grade_label", "score", "gate_passed",
@@ -29,8 +32,18 @@ CLASS_ORDER = ["osi", "free", "open-data", "restricted", "non-commercial", "no-d
                "ambiguous", "unknown", "(none)"]
 
 
-def flat_rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
-    """One flat dict per (model, pack), newest result first per pair, components as `component:<name>` status."""
+def flat_rows(reader: StoreReader, scrub: Scrub | None = None) -> Iterator[dict[str, Any]]:
+    """One flat dict per (model, pack), newest result first per pair, components as `component:<name>` status.
+
+    Values are redacted on the way out by `scrub` (default: token shapes; the batch redacted its environment's
+    secrets on the way in), so an export never carries a secret, whichever run or version wrote the store.
+    """
+    scrub = scrub or Redactor().scrub
+    for row in _rows(reader):
+        yield {k: scrub(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
+def _rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
     for row in reader.latest_rows():
         out = {c: row[c] for c in BASE_COLUMNS}
         out["gate_passed"] = bool(out["gate_passed"])
@@ -43,25 +56,29 @@ def flat_rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
         yield out
 
 
-def write_csv(reader: StoreReader, stream: TextIO) -> int:
+def write_csv(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None) -> int:
     """CSV with a header row; returns the number of rows."""
     writer = csv.DictWriter(stream, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     n = 0
-    for n, row in enumerate(flat_rows(reader), 1):  # noqa: B007 - n is the count after the loop
-        writer.writerow(row)
+    for n, row in enumerate(flat_rows(reader, scrub), 1):  # noqa: B007 - n is the count after the loop
+        # Model names and licences are untrusted: no cell may run as a spreadsheet formula, a terminal escape or
+        # (after a line break inside it) a CI workflow command.
+        writer.writerow({k: csv_cell(inert_commands(terminal_text(v))) if isinstance(v, str) else v
+                         for k, v in row.items()})
     return n
 
 
-def write_jsonl(reader: StoreReader, stream: TextIO) -> int:
+def write_jsonl(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None) -> int:
     """One JSON object per line; returns the number of rows."""
     n = 0
-    for n, row in enumerate(flat_rows(reader), 1):  # noqa: B007
-        stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+    for n, row in enumerate(flat_rows(reader, scrub), 1):  # noqa: B007
+        stream.write(inert_json(json.dumps(row, ensure_ascii=False)) + "\n")
     return n
 
 
-def write_parquet(reader: StoreReader, path: Path | BinaryIO, batch_size: int = 2000) -> int:
+def write_parquet(reader: StoreReader, path: Path | BinaryIO, batch_size: int = 2000,
+                  scrub: Scrub | None = None) -> int:
     """Parquet through pyarrow (optional extra `parquet`) to a path or binary stream, in batches (flat memory)."""
     try:
         import pyarrow as pa
@@ -74,7 +91,7 @@ def write_parquet(reader: StoreReader, path: Path | BinaryIO, batch_size: int = 
     n = 0
     batch: list[dict[str, Any]] = []
     with pq.ParquetWriter(path if not isinstance(path, Path) else str(path), schema) as writer:
-        for row in flat_rows(reader):
+        for row in flat_rows(reader, scrub):
             batch.append(row)
             n += 1
             if len(batch) >= batch_size:
@@ -108,14 +125,14 @@ class _Tally:
             acc[1] += 1
 
 
-def write_html(reader: StoreReader, stream: TextIO, *, max_rows: int = 5000) -> int:
+def write_html(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None, *, max_rows: int = 5000) -> int:
     """A self-contained HTML page: counts, charts (inline SVG) and the first `max_rows` rows."""
     from opencheck.batch import charts
 
     tally = _Tally()
     n = 0
     table: list[str] = []
-    for row in flat_rows(reader):
+    for row in flat_rows(reader, scrub):
         n += 1
         tally.add(row)
         if n <= max_rows:
@@ -139,7 +156,7 @@ def write_html(reader: StoreReader, stream: TextIO, *, max_rows: int = 5000) -> 
         "</td></tr>" for pack, counts in sorted(tally.grades.items()))
     error_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in errors.most_common())
     more = f"<p>Showing the first {max_rows} of {n} rows; export CSV for all.</p>" if n > max_rows else ""
-    stream.write(f"""<!DOCTYPE html>
+    stream.write(inert_xml(f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>opencheck batch summary</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}.charts{{display:flex;flex-wrap:wrap;gap:1em}}
@@ -153,12 +170,13 @@ td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}.charts{{display:fle
 <h2>Results</h2>{more}<table><tr><th>model</th><th>pack</th><th>grade</th><th>weights licence</th>
 <th>data licence</th><th>sha</th></tr>{''.join(table)}</table>
 </body></html>
-""")
+"""))
     return n
 
 
-def export(db: Path, fmt: str, output: Path | None, stdout: TextIO) -> int:
-    """Write the store in `fmt` to `output` (stdout when None; Parquet needs a file); returns rows written."""
+def export(db: Path, fmt: str, output: Path | None, stdout: TextIO, scrub: Scrub | None = None) -> int:
+    """Write the store in `fmt` to `output` (stdout when None; Parquet needs a file), every value through `scrub`
+    (default: token shapes); returns rows written."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}: choose {', '.join(FORMATS)}")
     if fmt == "parquet" and output is None:
@@ -172,15 +190,15 @@ def export(db: Path, fmt: str, output: Path | None, stdout: TextIO) -> int:
         try:
             if output is None:
                 # stdout errors are not caught here: a closed pipe (`| head`) ends quietly in the CLI.
-                return {"csv": write_csv, "jsonl": write_jsonl, "html": write_html}[fmt](reader, stdout)
+                return {"csv": write_csv, "jsonl": write_jsonl, "html": write_html}[fmt](reader, stdout, scrub)
             from opencheck.output_files import write_with
 
             # Every format, Parquet included, goes through the one writer: a temporary file created exclusively
             # next to the target and renamed over it, or a stream into a device or FIFO.
             if fmt == "parquet":
-                return write_with(output, lambda handle: write_parquet(reader, handle), binary=True)
+                return write_with(output, lambda handle: write_parquet(reader, handle, scrub=scrub), binary=True)
             writer = {"csv": write_csv, "jsonl": write_jsonl, "html": write_html}[fmt]
-            return write_with(output, lambda handle: writer(reader, handle))
+            return write_with(output, lambda handle: writer(reader, handle, scrub))
         except sqlite3.DatabaseError as exc:
             raise SourceError(f"{db}: cannot read the database: {exc}") from None
 

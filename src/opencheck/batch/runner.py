@@ -22,6 +22,7 @@ from opencheck.batch.store import PackKey, Store
 from opencheck.batch.targets import BatchTarget
 from opencheck.check import CheckOptions
 from opencheck.errors import OpencheckError, UsageError
+from opencheck.redact import Redactor, scrub_data
 
 DEFAULT_JOBS = 8
 WEIGHTS, DATA, CODE = "Model parameters (Final)", "Datasets", "Training code"
@@ -335,7 +336,11 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
     cap = max(2, settings.jobs * 2)
     report = on_progress or (lambda _r, _e: None)
 
+    # What goes into the store is redacted: model names, error texts and report values may carry a token.
+    scrubber = Redactor.from_env(os.environ, (settings.options.hub.token, settings.options.hub.github_token))
+
     def handle(outcome: dict[str, Any]) -> None:
+        outcome = scrub_data(outcome, scrubber.scrub)
         status = outcome["status"]
         if status == "ok":
             stamp = now()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ from opencheck.closed_pipe import flush_quietly, silence, unwrap_click_pipe_guar
 from opencheck.environment import Environment
 from opencheck.errors import OpencheckError
 from opencheck.exit_status import ExitStatus
+from opencheck.output_guard import drain_streams, guard_streams, message
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 checked, no gate failed; 1 a gate failed (--fail-under, --fail-on, --baseline); "
@@ -84,16 +86,28 @@ _mount_optional()
 
 def main(argv: Sequence[str] | None = None, environment: Environment | None = None) -> int:
     """Run the CLI and return its exit code; errors end in one line on stderr, never a traceback."""
-    env = environment or Environment()
-    code = _main(env, argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    # Every byte written to stdout and stderr passes the guard: secrets redacted, attacker text inert.
+    original = environment or Environment()
+    env = guard_streams(original, _option_values(args, "--token"))
+    with contextlib.ExitStack() as stack:
+        # When the command writes to the process's own streams, so do libraries (warnings, logging's last
+        # resort, click's help): those go through the guard too.
+        if original.stdout is sys.stdout:
+            stack.enter_context(contextlib.redirect_stdout(env.stdout))
+        if original.stderr is sys.stderr:
+            stack.enter_context(contextlib.redirect_stderr(env.stderr))
+        try:
+            code = _run(args, env)
+        finally:
+            drain_streams(env)
     # The reader of stdout may leave before the buffered tail is flushed: that too ends quietly.
-    flush_quietly(env.stdout)
+    flush_quietly(original.stdout)
     return code
 
 
-def _main(env: Environment, argv: Sequence[str] | None) -> int:
+def _run(args: list[str], env: Environment) -> int:
     command = typer.main.get_command(app)
-    args = list(sys.argv[1:] if argv is None else argv)
     try:
         # Without standalone mode, click returns the code of a `typer.Exit` instead of exiting.
         code = command.main(args=args, prog_name="opencheck", standalone_mode=False, obj=env)
@@ -106,7 +120,7 @@ def _main(env: Environment, argv: Sequence[str] | None) -> int:
     except OpencheckError as exc:
         from opencheck.cli.messages import relative_paths
 
-        env.stderr.write(f"opencheck: error: {relative_paths(env, str(exc))}\n")
+        env.stderr.write(f"opencheck: error: {relative_paths(env, message(exc))}\n")
         return int(exc.exit_status)
     except KeyboardInterrupt:
         env.stderr.write("opencheck: interrupted\n")
@@ -142,10 +156,15 @@ def _main(env: Environment, argv: Sequence[str] | None) -> int:
             return int(ExitStatus.USAGE_ERROR)
         if env.env.get("OPENCHECK_DEBUG") == "1":
             raise
-        env.stderr.write(f"opencheck: internal error: {type(exc).__name__}: {exc} "
+        env.stderr.write(f"opencheck: internal error: {type(exc).__name__}: {message(exc)} "
                          "(set OPENCHECK_DEBUG=1 for details)\n")
         return int(ExitStatus.RUNTIME_ERROR)
 
+
+def _option_values(args: list[str], name: str) -> list[str]:
+    """Values given to option `name` (`--name VALUE` or `--name=VALUE`), so they can be redacted."""
+    values = [args[i + 1] for i, a in enumerate(args[:-1]) if a == name]
+    return values + [a.split("=", 1)[1] for a in args if a.startswith(name + "=")]
 
 
 def _is_click_usage_error(exc: Exception) -> bool:

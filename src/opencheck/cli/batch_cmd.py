@@ -324,7 +324,9 @@ def export_store(env: Environment, db: Path, fmt: str, output: Path | None, diff
     if diff is not None:
         _print_compare(env, _path(env, diff), db)
         return
-    n = export(db, fmt.lower(), output and _path(env, output), env.stdout)
+    from opencheck.output_guard import redactor
+
+    n = export(db, fmt.lower(), output and _path(env, output), env.stdout, redactor(env).scrub)
     if output is not None:
         from opencheck.cli.messages import shown_path
 

@@ -39,6 +39,7 @@ def bom(
     from opencheck.cli.messages import wrote
     from opencheck.collect import collect
     from opencheck.output_files import write_atomic
+    from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
 
     env: Environment = ctx.obj or Environment()
     if output is not None:
@@ -46,7 +47,8 @@ def bom(
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolve_target(env, target)))])
     evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]
-    text = build_bom(evidence, fmt.value, env.timestamp())
+    scrubber = redactor(env)
+    text = finish(build_bom(scrub_report(evidence, scrubber), fmt.value, env.timestamp()), OutputKind.JSON, scrubber)
     if output is None:
         env.stdout.write(text)
     else:

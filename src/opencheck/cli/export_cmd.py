@@ -92,6 +92,7 @@ def mot(
     from opencheck.collect import collect
     from opencheck.export_mot import export_manifest, export_text
     from opencheck.output_files import write_atomic
+    from opencheck.output_guard import OutputKind, finish, message, redactor, scrub_report
 
     env: Environment = ctx.obj or Environment()
     if output is not None:
@@ -99,10 +100,11 @@ def mot(
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolve_target(env, target)))])
     evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]
-    manifest, warnings = export_manifest(evidence)
+    scrubber = redactor(env)
+    manifest, warnings = export_manifest(scrub_report(evidence, scrubber))
     for warning in warnings:
-        env.stderr.write(f"opencheck: warning: {warning}\n")
-    text = export_text(manifest)
+        env.stderr.write(f"opencheck: warning: {message(warning, scrubber)}\n")
+    text = finish(export_text(manifest), OutputKind.DATA, scrubber)
     if output is None:
         env.stdout.write(text)
     else:

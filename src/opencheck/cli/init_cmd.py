@@ -60,7 +60,10 @@ def init(
         raise UsageError(f"{shown_path(env, path)}: already exists; use --force to overwrite it")
     if path.is_dir():
         raise UsageError(f"{shown_path(env, path)}: is a folder")
-    text = init_manifest_text(evidence)
+    from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
+
+    scrubber = redactor(env)
+    text = finish(init_manifest_text(scrub_report(evidence, scrubber)), OutputKind.DATA, scrubber)
     if is_file and not path.is_symlink() and _same_text(path, text):
         env.stderr.write(f"opencheck: {shown_path(env, path)} is up to date\n")
         return

@@ -115,20 +115,27 @@ def explanation(arg: str) -> dict[str, Any]:
 
 def _print_text(info: dict[str, Any], console: Console) -> None:
     from rich.table import Table
+    from rich.text import Text
 
+    from opencheck.inert import terminal_text
+    from opencheck.redact import scrub_data
+
+    # The input may be a licence file from a model: the console reads no markup, so "[link=...]" in it is text,
+    # and its values lose their terminal controls here, as the guarded stream lets colour codes through.
+    info = scrub_data(info, terminal_text)
     norm, cls = info["normalised"], info["classification"]
-    console.print(f"[bold]Input[/bold] ({info['source']}): {info['input']!r}", markup=True, highlight=False)
+    console.print(Text.assemble(("Input", "bold"), f" ({info['source']}): {info['input']!r}"), highlight=False)
     if info["text_match"] is not None:
         tm = info["text_match"]
         console.print(
             f"Text match: {tm['licence_id'] or 'unknown'} (score {tm['score']:.2f})", highlight=False
         )
-    console.print(f"Normalised: [bold]{norm['expression'] or 'unknown'}[/bold]", highlight=False)
+    console.print(Text.assemble("Normalised: ", (norm["expression"] or "unknown", "bold")), highlight=False)
     console.print(f"How: {norm['how']}", markup=False, highlight=False)
     if norm["suggestion"] and not norm["exact"]:
         console.print(f"Suggestion: write {norm['suggestion']}", markup=False, highlight=False)
     verdict = "open" if cls["is_open"] else "not open"
-    console.print(f"Class: [bold]{cls['class']}[/bold] ({verdict})", highlight=False)
+    console.print(Text.assemble("Class: ", (cls["class"], "bold"), f" ({verdict})"), highlight=False)
     console.print(f"Why: {cls['reason']}", markup=False, highlight=False)
     if cls["qualifying_branch"]:
         console.print(f"Qualifying branch: {cls['qualifying_branch']}", markup=False, highlight=False)
@@ -162,11 +169,14 @@ def explain(
     """Show the normal form of a licence, the class of each part and of the whole, and why."""
     from opencheck.environment import Environment
 
-    env: Environment = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
+    # Through the injected (guarded) stdout, so secrets are redacted and text is inert like every other output.
+    env: Environment = ctx.obj or Environment()
     info = explanation(text_or_path)
     if output_format is OutputFormat.JSON:
-        env.stdout.write(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+        from opencheck.inert import inert_json
+
+        env.stdout.write(inert_json(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False)) + "\n")
     else:
         from opencheck.closed_pipe import pipe_console
 
-        _print_text(info, pipe_console(env.stdout, soft_wrap=True))
+        _print_text(info, pipe_console(env.stdout, soft_wrap=True, markup=False))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TextIO
 
 import typer
 
@@ -18,6 +19,14 @@ def _env(ctx: typer.Context) -> Environment:
     return ctx.obj or Environment()
 
 
+def _write(stream: TextIO, text: str) -> None:
+    """Write plain text whose values come from packs, which may be anyone's: no terminal controls in it, on a
+    terminal either (where the guarded stream lets colour codes through)."""
+    from opencheck.inert import terminal_text
+
+    stream.write(terminal_text(text))
+
+
 @app.command("list", cls=Command)
 def list_rules(
     ctx: typer.Context,
@@ -30,10 +39,10 @@ def list_rules(
     env = _env(ctx)
     for spec in pack or builtin_pack_names():
         p = load_pack(spec, base_dir=env.cwd)
-        env.stdout.write(f"{p.name} {p.version}: {p.title} ({len(p.active_rules())} rules, "
-                         f"grading: {p.grading['scheme']})\n")
+        _write(env.stdout, f"{p.name} {p.version}: {p.title} ({len(p.active_rules())} rules, "
+                           f"grading: {p.grading['scheme']})\n")
         for r in p.active_rules():
-            env.stdout.write(f"  {r.id:<40} {r.severity.value:<8} {r.title}\n")
+            _write(env.stdout, f"  {r.id:<40} {r.severity.value:<8} {r.title}\n")
 
 
 @app.command("show", cls=Command)
@@ -53,15 +62,15 @@ def show_rule(
         rule = p.rule(rule_id.upper())
         if rule is None:
             continue
-        env.stdout.write(f"{rule.id}  ({p.name} {p.version})\n{rule.title}\n\n")
+        _write(env.stdout, f"{rule.id}  ({p.name} {p.version})\n{rule.title}\n\n")
         fields = [("severity", rule.severity.value), ("component", rule.component), ("topic", rule.topic),
                   ("weight", rule.weight), ("reference", rule.reference)]
         for key, value in fields:
             if value is not None:
-                env.stdout.write(f"{key}: {value}\n")
-        env.stdout.write(f"\nwhy: {rule.rationale}\n\nfix: {rule.remediation}\n\ncondition:\n")
-        env.stdout.write("  " + yaml.safe_dump(rule.condition, sort_keys=True).replace("\n", "\n  ").rstrip()
-                         + "\n")
+                _write(env.stdout, f"{key}: {value}\n")
+        _write(env.stdout, f"\nwhy: {rule.rationale}\n\nfix: {rule.remediation}\n\ncondition:\n")
+        _write(env.stdout, "  " + yaml.safe_dump(rule.condition, sort_keys=True).replace("\n", "\n  ").rstrip()
+                           + "\n")
         return
     raise UsageError(f"no rule {rule_id!r} in the packs searched; see `opencheck rules list`")
 
@@ -83,9 +92,9 @@ def validate_pack(
             from opencheck.cli.messages import relative_paths
 
             for line in errors:
-                env.stderr.write(relative_paths(env, line) + "\n")
+                _write(env.stderr, relative_paths(env, line) + "\n")
         else:
-            env.stdout.write(f"{path}: ok\n")
+            _write(env.stdout, f"{path}: ok\n")
     if bad:
         raise typer.Exit(int(ExitStatus.USAGE_ERROR))
 
@@ -107,6 +116,8 @@ def docs_packs(
     packs = [load_pack(spec, base_dir=env.cwd) for spec in (pack or builtin_pack_names())]
     target = output_dir if output_dir.is_absolute() else env.cwd / output_dir
     from opencheck.cli.messages import wrote
+    from opencheck.output_guard import OutputKind, finish, redactor
 
-    for path in write_docs(packs, target):
+    scrubber = redactor(env)  # a custom pack is untrusted text like any other
+    for path in write_docs(packs, target, lambda text: finish(text, OutputKind.MARKDOWN, scrubber)):
         wrote(env, path)

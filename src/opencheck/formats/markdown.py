@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from opencheck.inert import markdown_code, markdown_text, terminal_text
 from opencheck.report import Report
 from opencheck.results import Grade, PackResult, RuleResult, RuleStatus
 
@@ -16,17 +17,21 @@ ATTENTION = (RuleStatus.FAIL, RuleStatus.ERROR, RuleStatus.WARN, RuleStatus.INCO
 
 
 def cell(text: object) -> str:
-    """Escape a value for a GFM table cell (pipes, newlines, HTML)."""
-    s = html.escape(str(text), quote=False).replace("|", "\\|")
-    # Untrusted names and card values may carry terminal escapes; a summary read with `cat` must not run them.
-    s = "".join("\ufffd" if (ord(ch) < 32 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F else ch for ch in s)
-    return " ".join(s.split()) or " "
+    """A value as literal one-line Markdown, fit for a GFM table cell: names, card values and server texts are
+    untrusted, so no link, image, HTML, mention, table break or terminal escape can come out of them."""
+    return markdown_text(text) or " "
+
+
+def _html(text: object) -> str:
+    """A value inside a raw HTML line (`<summary>`), where Markdown is not parsed: escaped, in a code element
+    so GitHub links no mention or URL in it."""
+    return f"<code>{html.escape(' '.join(terminal_text(text).split()))}</code>"
 
 
 def _status(r: RuleResult) -> str:
     label = r.status.value.replace("_", " ")
     if r.suppression is not None:
-        return f"🔕 {label} (suppressed: {r.suppression.reason})"
+        return f"🔕 {label} (suppressed: {cell(r.suppression.reason)})"
     return f"{STATUS_ICON[r.status.value]} {label}"
 
 
@@ -63,7 +68,7 @@ def _rule_table(results: list[RuleResult], *, fixes: bool) -> list[str]:
     sep = "|---|---|---|---|" + ("---|" if fixes else "")
     lines = [head, sep]
     for r in results:
-        row = f"| {_status(r)} | `{cell(r.rule_id)}` | {cell(r.message)} | {_evidence(r)} |"
+        row = f"| {_status(r)} | {markdown_code(r.rule_id)} | {cell(r.message)} | {_evidence(r)} |"
         if fixes:
             row += f" {cell(r.remediation)} |"
         lines.append(row)
@@ -87,8 +92,8 @@ def _pack(pack: PackResult) -> list[str]:
         lines.append("")
         lines += [f"- {cell(step)}" for step in pack.grade.next_steps[:8]]
         lines.append("")
-    lines.append(f"<details><summary>All {len(pack.results)} rules of {cell(pack.name)} "
-                 f"{cell(pack.version)}</summary>")
+    lines.append(f"<details><summary>All {len(pack.results)} rules of {_html(pack.name)} "
+                 f"{_html(pack.version)}</summary>")
     lines.append("")
     lines += _rule_table(list(pack.results), fixes=False)
     lines += ["", "</details>", ""]
@@ -123,18 +128,18 @@ def _truncate(text: str, max_bytes: int) -> str:
 def format_markdown(report: Report, *, max_bytes: int = MAX_BYTES) -> str:
     """Render the report as GitHub-flavoured Markdown, truncated with a note beyond `max_bytes`."""
     t = report.evidence.target
-    where = t.id + (f" @ `{t.resolved_sha[:12]}`" if t.resolved_sha else "")
+    where = cell(t.id) + (f" @ {markdown_code(t.resolved_sha[:12])}" if t.resolved_sha else "")
     gate_line = ""
     if report.gates:
         gate_line = "❌ **policy failed**" if report.gate_failed else "✅ **policy passed**"
-    lines = [f"# opencheck: {cell(where)}", ""]
+    lines = [f"# opencheck: {where}", ""]
     if report.notice:
         lines += [f"> ⚠️ **Note:** {cell(report.notice)}", ""]
     grades = " · ".join(f"**{cell(p.name)}**: {cell(p.grade.label)}" for p in report.packs)
     lines += [grades + (f" — {gate_line}" if gate_line else ""), ""]
     if report.gates:
         lines += ["| Gate | Result |", "|---|---|"]
-        lines += [f"| `{cell(g.name)}` | {'✅' if g.passed else '❌'} {cell(g.message)} |" for g in report.gates]
+        lines += [f"| {markdown_code(g.name)} | {'✅' if g.passed else '❌'} {cell(g.message)} |" for g in report.gates]
         lines.append("")
     for pack in report.packs:
         lines += _pack(pack)
@@ -142,7 +147,7 @@ def format_markdown(report: Report, *, max_bytes: int = MAX_BYTES) -> str:
     if report.evidence.problems:
         lines += ["**Problems while reading the target**", ""]
         for p in sorted(report.evidence.problems, key=lambda p: (p.provenance, p.code)):
-            lines.append(f"- `{cell(p.code)}` {cell(p.provenance.describe())}: {cell(p.message)}")
+            lines.append(f"- {markdown_code(p.code)} {cell(p.provenance.describe())}: {cell(p.message)}")
         lines.append("")
     lines.append(f"<sub>opencheck {cell(report.tool_version)} · {cell(report.generated_at)}</sub>")
     return _truncate("\n".join(lines) + "\n", max_bytes)

@@ -40,6 +40,12 @@ FILENAMES = {
 }
 
 
+# How each format's text is made inert after rendering (see opencheck.output_guard).
+OUTPUT_KINDS = {
+    ReportFormat.TEXT: "text", ReportFormat.JSON: "json", ReportFormat.MARKDOWN: "markdown",
+    ReportFormat.HTML: "xml", ReportFormat.SARIF: "json", ReportFormat.JUNIT: "xml", ReportFormat.BADGE: "json",
+}
+
 # Module and function of each renderer, imported on first use so `opencheck check -f json` never pays for rich
 # or the HTML template.
 RENDERERS = {
@@ -128,21 +134,31 @@ def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: P
 
 
 def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, verbose: bool = False) -> None:
-    """Render each planned format once and write it to its file (atomically) or to stdout."""
+    """Render each planned format once and write it to its file (atomically) or to stdout.
+
+    The report is redacted once as data (so every format shows the same values) and each rendered text again,
+    made inert for its format, before it leaves.
+    """
     from opencheck.closed_pipe import write_stdout
     from opencheck.output_files import write_atomic
+    from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
 
+    scrubber = redactor(env)
+    report = scrub_report(report, scrubber)
     for target in plan:
         to_terminal = target.path is None and env.stdout_isatty
         text = render(report, target.format, color=to_terminal, verbose=verbose,
                       width=text_width(env, to_terminal))
+        kind = OutputKind(OUTPUT_KINDS[target.format])
         if target.path is None:
-            # A closed pipe (`| head`) ends the output only: the gates still decide the exit code.
-            write_stdout(env.stdout, text)
+            # stdout is a guarded stream that also makes text inert for a terminal; the text report goes to it
+            # as rendered so that its colours survive on a terminal. A closed pipe (`| head`) ends the output
+            # only: the gates still decide the exit code.
+            write_stdout(env.stdout, text if kind == OutputKind.TEXT else finish(text, kind, scrubber))
             continue
         path = target.path if target.path.is_absolute() else env.cwd / target.path
         try:
-            write_atomic(path, text, shown=str(target.path))
+            write_atomic(path, finish(text, kind, scrubber), shown=str(target.path))
         except BrokenPipeError:
             continue  # `-o /dev/stdout | head`: as for stdout, the gates still decide the exit code
         from opencheck.cli.messages import wrote

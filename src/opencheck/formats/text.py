@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import TYPE_CHECKING
 
 from opencheck.evidence import Provenance
+from opencheck.inert import terminal_text
 from opencheck.report import Report
 from opencheck.results import RuleStatus
 
@@ -18,13 +18,9 @@ STATUS_STYLE = {
     "not_applicable": "dim", "error": "bold red",
 }
 COMPONENT_STYLE = {"present": "green", "absent": "red", "unknown": "yellow"}
-# File names, card values and custom packs are untrusted: their control characters (terminal escapes, \r)
-# are shown as U+FFFD, and rich markup is off so text like "[/x]" is printed, never interpreted.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _safe(text: object) -> str:
-    return _CONTROL.sub("\ufffd", str(text))
+# File names, card values and custom packs are untrusted: their control characters (terminal escapes, \r) and
+# bidi controls are shown as U+FFFD, and rich markup is off so text like "[/x]" is printed, never interpreted.
+_safe = terminal_text
 
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:

@@ -1,0 +1,151 @@
+"""Attacker text stays inert: card values, file names, licences and server texts, made harmless for each output.
+
+- terminal text (text report, stderr, diff): no control characters, escape sequences or bidirectional overrides;
+- every output: no line a CI runner takes as a workflow command (`::error::`, `::add-mask::`, `##[...]`,
+  Azure's `##vso[...]`);
+- JSON and XML/HTML: the same characters written as escapes, so the data is kept but `cat` shows them inert;
+- Markdown: no links, images, HTML, autolinks or @mentions made from untrusted text;
+- CSV: no cell a spreadsheet runs as a formula.
+Every function is a pure, linear-time text transform.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+REPLACEMENT = "\ufffd"
+# Bidirectional controls reorder what a reader sees ("Trojan source"): ALM, LRM, RLM, embeddings and overrides,
+# isolates.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# C0 controls except tab and newline (\r rewrites a line; \x1b starts escape sequences, OSC 8 links, title
+# changes), DEL, C1 controls (\x9b is a one-byte CSI, \x9d a one-byte OSC), bidi controls, and the Unicode line
+# and paragraph separators some viewers break lines at.
+_TERMINAL_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}\u2028\u2029]")
+# On a terminal this program's own colours and progress bars stay: CR, SGR colours, cursor moves, erasing and
+# showing/hiding the cursor (what rich writes). Everything else that acts on a terminal goes: OSC (links, titles,
+# clipboard), DCS, device queries whose answers arrive as typed input, C1 controls, bidi controls.
+_TTY_SEQUENCE = re.compile(f"(\x1b\\[[0-9;]{{0,32}}[mA-HK]|\x1b\\[\\?25[hl]|\r)"
+                           f"|[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}\u2028\u2029]")
+# Characters JSON and XML may carry raw inside strings that a terminal or a viewer would act on.
+_ESCAPABLE = re.compile(f"[\x7f-\x9f{BIDI}\u2028\u2029]")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_ESCAPABLE = re.compile(f"[\r\x7f-\x9f{BIDI}\u2028\u2029]")
+# GitHub's runner trims a line (any Unicode white space) and runs it as a command if it starts with "::" or, in
+# the old syntax, "##["; lines end at \n or \r. Azure Pipelines finds "##vso[" anywhere in a line. Colour codes
+# before the command count as nothing, for a log viewer that strips them first; so does a byte-order mark (older
+# .NET trimmed it as white space).
+_WORKFLOW_COMMAND = re.compile(r"(?:\A|(?<=[\n\r]))((?:[^\S\n\r]|\ufeff|\x1b\[[0-9;]{0,32}m)*)(::|##\[)")
+_AZURE_COMMAND = re.compile(r"(?i)##(vso\[)")
+# Shown before a neutralised command: visible, not white space, so the trimmed line no longer starts with "::".
+COMMAND_MARK = "\u00b7"
+# Markdown punctuation that could make something of untrusted text: every link, image and footnote needs a "]",
+# HTML and autolinks a "<", entities a "&", code a backtick, table cells a "|", emphasis "*", "_" or "~", math
+# "$". Each is backslash-escaped; "_" only where it can emphasise (not inside a word such as DATA_CARD.md).
+_MARKDOWN_PUNCT = re.compile(r"([\\`*\]~|<>&$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def terminal_text(text: object) -> str:
+    """`text` with control characters, escape sequences and bidi controls shown as U+FFFD (tab, newline kept)."""
+    return _TERMINAL_UNSAFE.sub(REPLACEMENT, str(text))
+
+
+def inert_commands(text: str) -> str:
+    """`text` with every line a CI runner would run as a workflow command defused by a visible mark."""
+    text = _WORKFLOW_COMMAND.sub(rf"\1{COMMAND_MARK}\2", text)
+    return _AZURE_COMMAND.sub(rf"##{COMMAND_MARK}\1", text)
+
+
+def _xml_inert_commands(text: str) -> str:
+    """As `inert_commands`, but with the first character as a character reference: an XML or HTML reader gets the
+    text unchanged, while a CI log showing the file sees no command."""
+    text = _WORKFLOW_COMMAND.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2)[0])};{m.group(2)[1:]}", text)
+    return _AZURE_COMMAND.sub(r"#&#35;\1", text)
+
+
+def inert_terminal(text: str, *, tty: bool = False) -> str:
+    """Final pass over text bound for a terminal or a CI log; `tty` keeps ESC and CR for our own colours."""
+    if tty:
+        return inert_commands(_TTY_SEQUENCE.sub(lambda m: m.group(1) or REPLACEMENT, text))
+    return inert_commands(_TERMINAL_UNSAFE.sub(REPLACEMENT, text))
+
+
+def inert_json(text: str) -> str:
+    """JSON text with DEL, C1, bidi and line separators written as \\u escapes (same data, inert when shown).
+
+    Outside strings JSON has only ASCII, so every such character is inside a string, where an escape is valid.
+    """
+    return inert_commands(_ESCAPABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def inert_xml(text: str) -> str:
+    """XML or HTML text with DEL, C1, bidi, CR and line separators as character references (same data), and a
+    workflow command at a line start broken by one.
+
+    Other C0 controls cannot be written in XML 1.0 at all, not even as references: they become U+FFFD.
+    """
+    text = _XML_ESCAPABLE.sub(lambda m: f"&#x{ord(m.group()):x};", _XML_FORBIDDEN.sub(REPLACEMENT, text))
+    return _outside_raw_text(text, _xml_inert_commands)
+
+
+def _outside_raw_text(text: str, transform: Callable[[str], str]) -> str:
+    """`transform` applied to the HTML outside <style> and <script> blocks, whose text is code (a style sheet line
+    such as "::selection {...}" is not a workflow command and must stay as written). Untrusted values are escaped,
+    so only the template opens such a block; the search is linear."""
+    lower = text.lower()
+    out: list[str] = []
+    pos = 0
+    found = {"<style": -1, "<script": -1}  # next occurrence of each, searched again only once passed
+    while True:
+        for tag, at in found.items():
+            if at != len(text) and at < pos:
+                at = lower.find(tag, pos)
+                found[tag] = len(text) if at < 0 else at
+        start = min(found.values())
+        if start >= len(text):
+            out.append(transform(text[pos:]))
+            return "".join(out)
+        closing = "</style>" if found["<style"] == start else "</script>"
+        end = lower.find(closing, start)
+        end = len(text) if end < 0 else end + len(closing)
+        out.append(transform(text[pos:start]))
+        out.append(text[start:end])
+        pos = end
+
+
+def markdown_text(text: object) -> str:
+    """Untrusted text as one line of inline Markdown that renders literally.
+
+    Markdown punctuation is backslash-escaped, so no link, image, HTML, entity, emphasis or table cell break can
+    form; a word GitHub would autolink or turn into a mention or issue link (a URL, www., an address, @user,
+    #12) is put in a code span, where nothing is linked.
+    """
+    words = terminal_text(text).split()
+    out = []
+    for word in words:
+        # "#12" and "org/repo#12" become issue links on GitHub
+        if "@" in word or "#" in word or "://" in word or "www." in word.lower():
+            out.append(markdown_code(word))
+        else:
+            out.append(_MARKDOWN_PUNCT.sub(r"\\\1", word))
+    return " ".join(out)
+
+
+def markdown_code(text: object) -> str:
+    """Untrusted text as a one-line Markdown code span: nothing inside is parsed, linked or mentioned."""
+    s = " ".join(terminal_text(text).split())
+    if not s:
+        return " "
+    longest = max((len(run) for run in re.findall(r"`+", s)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") or longest else ""
+    # A pipe ends a table cell even inside a code span; GitHub shows "\|" there as "|".
+    return f"{fence}{pad}{s.replace('|', chr(92) + '|')}{pad}{fence}"
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula: text starting with = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
+        return "'" + value
+    return value

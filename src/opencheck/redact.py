@@ -1,0 +1,148 @@
+"""Secrets never reach an output: token-shaped strings and the values of secret-bearing variables become `[redacted]`.
+
+This is the second line of defence. Sources should not copy secrets into problems or facts in the first place,
+but a card, a file name, a server's error text or a git configuration may carry one, and every report, message
+and written file passes through `Redactor.scrub` (text) or `scrub_data` (a report's objects) on its way out.
+Every pattern is linear: cards can hold 200,000-character lines, so no pattern may rescan a run from each start.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields, is_dataclass, replace
+from enum import Enum
+from typing import Any, TypeVar
+
+REDACTED = "[redacted]"
+MIN_SECRET_LENGTH = 8  # shorter values of secret-named variables ("1", "true") would redact ordinary words
+# A variable whose name holds one of these words carries a secret (HF_TOKEN, GITHUB_TOKEN, ACTIONS_RUNTIME_TOKEN,
+# AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, PYPI_PASSWORD, ...); its exact value is redacted wherever it appears.
+# KEY and AUTH count only as the end of a name part, so KEYBOARD_LAYOUT and GIT_AUTHOR_NAME are not secrets.
+_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|KEYS?(?:_|$)|AUTH(?:_|$)", re.IGNORECASE)
+# Known token prefixes: the part after the prefix is redacted too, in case something printed only that.
+_TOKEN_PREFIXES = ("github_pat_", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_")
+_URL_STOP = r"\s/?#@\"'<>"
+
+# (triggers, pattern, replacement) in order. A pattern runs only when one of its triggers (lower case) is in the
+# text, so the usual string costs a few substring tests. Each pattern starts only at a word boundary, a fixed
+# literal or right after "://", and its repeats are bounded by a character class the next part cannot match, so
+# each is linear.
+_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    # Hugging Face user and organisation tokens (hf_ + 34 letters and digits today; older ones were shorter).
+    (("hf_",), re.compile(r"\bhf_[A-Za-z0-9]{20,}"), REDACTED),
+    # GitHub personal, OAuth, user-to-server, server-to-server and refresh tokens; fine-grained PATs.
+    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+     re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), REDACTED),
+    # AWS access key ids.
+    (("akia", "asia"), re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), REDACTED),
+    # JSON Web Tokens (Actions' OIDC and runtime tokens are JWTs).
+    (("eyj",), re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), REDACTED),
+    # An Authorization header as a log or an error text would quote it, whatever the scheme.
+    (("authorization",),
+     re.compile(r"(?i)(\b(?:proxy-)?authorization[\"']?\s{0,4}[:=]\s{0,4}[\"']?(?:(?:bearer|basic|token|bot)\s+)?)"
+                r"[^\s\"',;]{4,}"), rf"\1{REDACTED}"),
+    (("bearer",), re.compile(r"(?i)(\bbearer\s{1,4})[A-Za-z0-9._~+/-]{8,}=*"), rf"\1{REDACTED}"),
+    # Credentials in a URL: https://user:password@host keeps the user, loses the password.
+    (("://",), re.compile(rf"(?<=://)([^{_URL_STOP}:]*):[^{_URL_STOP}]+@"), rf"\1:{REDACTED}@"),
+    # Secrets in a query string: ?token=..., &hf_token=..., &api_key=..., &X-Amz-Signature=..., &sig=...
+    (("=",), re.compile(r"(?i)([?&;][a-z0-9_.-]{0,40}?(?:token|key|secret|password|passwd|auth|sig|signature|"
+                        r"credential)=)[^&\s#\"'<>]+"), rf"\1{REDACTED}"),
+    # NAME_TOKEN=value as an environment dump (/proc/self/environ, .env files, CI logs) would show it.
+    (("token", "secret", "passw", "key", "credentials"),
+     re.compile(r"(\b[A-Z][A-Z0-9_]{0,62}(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|SECRET_KEY|ACCESS_KEY|"
+                r"PRIVATE_KEY|CREDENTIALS)\b[\"']?\s{0,4}[=:]\s{0,4}[\"']?)[^\s\"'&,;\x00]{8,}"), rf"\1{REDACTED}"),
+)
+
+T = TypeVar("T")
+
+
+def secret_values(env: Mapping[str, str], extra: Iterable[str | None] = ()) -> tuple[str, ...]:
+    """The values to redact exactly: secret-named variables of `env` and `extra` ones, longest first."""
+    values: set[str] = set()
+    candidates = [v for k, v in env.items() if _SECRET_NAME.search(k)] + [v for v in extra if v]
+    for value in candidates:
+        value = value.strip()
+        if len(value) < MIN_SECRET_LENGTH:
+            continue
+        values.add(value)
+        for prefix in _TOKEN_PREFIXES:
+            rest = value[len(prefix):]
+            if value.startswith(prefix) and len(rest) >= 16:
+                values.add(rest)
+    return tuple(sorted(values, key=lambda v: (-len(v), v)))
+
+
+class Redactor:
+    """Replaces secrets in text: the exact values it was given, then every token shape it knows."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        # Longest first, so a value that contains another is replaced whole.
+        self.secrets = tuple(sorted(set(secrets), key=lambda v: (-len(v), v)))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], extra: Iterable[str | None] = ()) -> Redactor:
+        """A redactor for the secrets of an environment (see `secret_values`)."""
+        return cls(secret_values(env, extra))
+
+    def scrub(self, text: str) -> str:
+        """`text` with every secret replaced by `[redacted]`."""
+        if len(text) < MIN_SECRET_LENGTH:
+            return text
+        # Substring tests run in C and most strings hold no secret: they keep the usual string to one pass each.
+        for value in self.secrets:
+            if value in text:
+                text = text.replace(value, REDACTED)
+        lower = text.lower()
+        for triggers, pattern, replacement in _RULES:
+            for trigger in triggers:
+                if trigger in lower:
+                    text = pattern.sub(replacement, text)
+                    break
+        return text
+
+
+def scrub_data(obj: T, scrub: Callable[[str], str]) -> T:
+    """A copy of `obj` (dataclasses, lists, tuples, dicts, strings) with `scrub` applied to every string.
+
+    Enum members, numbers and other objects are kept as they are; shared objects are copied once.
+    """
+    memo: dict[int, Any] = {}
+    field_names: dict[type, tuple[str, ...]] = {}
+
+    def walk(value: Any) -> Any:
+        if value is None or isinstance(value, (Enum, bool, int, float)):
+            return value
+        if isinstance(value, str):
+            return scrub(value)
+        key = id(value)
+        if key in memo:
+            return memo[key]
+        new: Any = value
+        if is_dataclass(value) and not isinstance(value, type):
+            names = field_names.get(type(value))
+            if names is None:
+                names = field_names[type(value)] = tuple(f.name for f in fields(value) if f.init)
+            changes = {}
+            for name in names:
+                old = getattr(value, name)
+                now = walk(old)
+                if now is not old:
+                    changes[name] = now
+            if changes:
+                new = replace(value, **changes)
+        elif type(value) is list:
+            items = [walk(v) for v in value]
+            new = value if all(a is b for a, b in zip(items, value, strict=True)) else items
+        elif type(value) is tuple:
+            items = [walk(v) for v in value]
+            new = value if all(a is b for a, b in zip(items, value, strict=True)) else tuple(items)
+        elif type(value) is dict:
+            pairs = [(walk(k), walk(v)) for k, v in value.items()]
+            same = all(a is k and b is v for (a, b), (k, v) in zip(pairs, value.items(), strict=True))
+            new = value if same else dict(pairs)
+        memo[key] = new
+        return new
+
+    result: T = walk(obj)
+    return result
