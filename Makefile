@@ -14,12 +14,12 @@ APT_INSTALL = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 	else echo "make: please install: $(1)" >&2; exit 2; fi
 
-.PHONY: demo test system
+.PHONY: demo test system browser
 
 demo: $(STAMP)
 	$(VENV)/bin/opencheck check examples/open-model
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 
@@ -33,3 +33,8 @@ $(STAMP): pyproject.toml | system
 system:
 	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then $(call APT_INSTALL,$$missing); fi
+
+# The HTML report is checked in a real headless browser (tests/formats/test_html_render.py): Debian's chromium.
+browser:
+	@[ -n "$$OPENCHECK_CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { $(call APT_INSTALL,chromium); }

@@ -49,6 +49,8 @@ def test_set_up_runs_only_when_needed(tmp_path: Path) -> None:
     assert ".venv/bin/opencheck check examples/open-model" in _plan(tmp_path, "demo")
     test_plan = _plan(tmp_path, "test")
     assert ".venv/bin/ruff check src tests benchmarks" in test_plan and ".venv/bin/python -m pytest" in test_plan
+    # The HTML report is tested in a real browser: `make test` installs Debian's chromium when it is missing.
+    assert "apt-get install -y -qq chromium" in test_plan and "chromium" not in _plan(tmp_path, "demo")
     (tmp_path / ".venv").mkdir()
     (tmp_path / ".venv" / ".opencheck-installed").touch()
     os.utime(tmp_path / ".venv" / ".opencheck-installed", (2_000_000, 2_000_000))
