@@ -38,6 +38,8 @@ def format_text(report: Report, *, width: int = 120, color: bool = False, verbos
     console.print(Text.assemble(("opencheck ", "bold"), (f"{t.kind.value} ", "dim"), (_safe(f"{where}{sha}"), "bold")))
     if ev.manifest_path:
         console.print(Text(_safe(f"manifest: {ev.manifest_path}"), style="dim"))
+    if headline := report.lookups_headline():
+        console.print(Text(_safe(f"warning: {headline}"), style="bold yellow"))
 
     for pack in report.packs:
         grade = pack.grade
