@@ -98,6 +98,7 @@ RESULT_COLUMNS = (
 )
 # Columns added after a store's creation: (name, SQL type). Old stores gain them on open (NULL = not recorded).
 ADDED_RESULT_COLUMNS = (("lookups_ran", "TEXT"), ("lookups_failed", "TEXT"))
+_OPTIONAL = frozenset(name for name, _ in ADDED_RESULT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,8 @@ class Store:
             for row in outcome["rows"]:
                 conn.execute(f"INSERT INTO results ({names}, run_id, report_id) VALUES ({marks}, ?, ?) "
                              f"ON CONFLICT (target, sha, pack, pack_version) {conflict}",
-                             [row[c] for c in RESULT_COLUMNS] + [run_id, report_id])
+                             [row.get(c) if c in _OPTIONAL else row[c] for c in RESULT_COLUMNS]
+                             + [run_id, report_id])
             conn.execute("DELETE FROM errors WHERE target = ?", (outcome["target"],))
             conn.execute("COMMIT")
         except BaseException:
