@@ -97,6 +97,7 @@ def check(
     lookup: list[LookupChoice] = typer.Option([], "--lookup", help=LOOKUP_HELP),
     no_lookup: list[LookupName] = typer.Option([], "--no-lookup", help=NO_LOOKUP_HELP),
     strict_lookups: bool = typer.Option(False, "--strict-lookups", help=STRICT_HELP),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds per request (as for batch)."),
     # Old spellings, kept working (hidden) for a release: --no-github = --no-lookup github,
     # --no-lookups = --lookup none, --lookups = --lookup auto.
     no_github: bool = typer.Option(False, "--no-github", hidden=True),
@@ -138,6 +139,7 @@ def check(
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
         github_token=env.env.get("GITHUB_TOKEN") or None,
         sleep=env.sleep,
+        timeout=timeout,
     )
     options = CheckOptions(
         packs=packs,

@@ -43,7 +43,7 @@ from opencheck.evidence import (
     WeightsInfo,
 )
 from opencheck.sources.hub_cache import HubCache, default_cache_root
-from opencheck.sources.hub_http import CountingClient, FetchResult, HostUnreachable, RetryPolicy, server_wait
+from opencheck.sources.hub_http import CountingClient, FetchResult, RetryPolicy, server_wait
 from opencheck.sources.hub_target import HubTarget, is_commit_sha
 
 __all__ = ["KNOWN_NEEDS", "RetryPolicy", "collect_hub"]
@@ -628,8 +628,8 @@ def _github_licences(hub: _Hub, evidence: Evidence, *, offline: bool, api: str, 
             try:
                 result = hub.github_licence(api, token, owner, name)
             except SourceError as exc:
-                if isinstance(exc, HostUnreachable):
-                    unreachable = str(exc).split(": ", 1)[-1]
+                # Refused at once, or no answer after every retry: the other repositories would fare the same.
+                unreachable = str(exc).split(": ", 1)[-1]
                 results[slug] = {"status": "error"}
                 _failed(evidence, "github", slug, "github-unavailable", str(exc), where)
                 continue
