@@ -52,7 +52,8 @@ def opencheck(args: list[str], hub: HubReplayServer | str, tmp: Path, *, github:
     env = Environment(stdout=stdout, stderr=stderr, cwd=tmp, sleep=sleep,
                       env={"SOURCE_DATE_EPOCH": "1767225600", "HF_ENDPOINT": url,
                            "OPENCHECK_GITHUB_API": github or url})
-    extra = ["--cache-dir", str(tmp / "cache")] if cache else ["--no-cache"]
+    extra = [] if args[0] not in ("check", "batch") else ["--cache-dir", str(tmp / "cache")] if cache \
+        else ["--no-cache"]
     code = main([*args, *extra], env)
     return Run(code, stdout.getvalue(), stderr.getvalue(), sleep.calls)
 
