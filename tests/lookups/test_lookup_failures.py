@@ -172,3 +172,26 @@ def test_sarif_reports_the_failure_as_a_tool_notification(hub_server: HubReplayS
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert notes[0]["level"] == "warning" and "look-ups failed" in notes[0]["message"]["text"]
     assert sarif["runs"][0]["properties"]["lookups"]["failed"] == ["github"]
+
+
+def test_failed_lookup_is_not_a_collection_problem(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    # release reads dataset licences; its "every file read cleanly" rule is about the repository, not the network.
+    hub_server.add_fault("/api/datasets/*", "status", status=500, times=None)
+    run = opencheck(["check", PYTHIA, "-p", "release", "-f", "json"], hub_server, tmp_path)
+    assert run.code == 0, run.err
+    report = run.json()
+    assert report["lookups"]["failed"] == ["datasets"]
+    assert result(report, "OC-RELEASE-CLEAN-COLLECTION")["status"] == "pass"
+
+
+def test_offline_without_cached_lookups_says_so(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    warm = opencheck(["check", PYTHIA, "-p", "open-training", "--lookup", "none", "-f", "json"], hub_server,
+                     tmp_path, cache=True)
+    assert warm.code == 0, warm.err
+    run = opencheck(["check", PYTHIA, "-p", "open-training", "--offline", "-f", "json"], hub_server, tmp_path,
+                    cache=True)
+    assert run.code == 0, run.err
+    report = run.json()
+    assert report["lookups"]["failed"] == ["refs", "datasets", "github"]
+    assert all("offline" in f["message"] for f in report["lookups"]["failures"])
+    assert result(report, "OC-OPEN-TRAINING-CODE-TRAINING")["status"] == "inconclusive"
