@@ -257,7 +257,7 @@ def _print_summary(env: Environment, result, db: Path) -> None:  # type: ignore[
     for kind, n in result.errors.most_common():
         table.add_row(f"  {kind}", str(n))
     table.add_row("gate failed", str(result.gate_failed))
-    table.add_row("with failed look-ups (facts unknown)", str(result.lookups_failed))
+    table.add_row("with failed look-ups", str(result.lookups_failed))
     console.print(table)
     rate = (result.checked + result.failed) / result.seconds if result.seconds else 0.0
     per_model = result.check_requests / result.checked if result.checked else 0.0

@@ -637,10 +637,11 @@ def _github_licences(hub: _Hub, evidence: Evidence, *, offline: bool, api: str, 
                 payload = {"status": "no-licence"}
             elif result.status != 200:
                 remaining = result.headers.get("x-ratelimit-remaining")
-                why = "rate limited" if result.status in (403, 429) and remaining == "0" else f"HTTP {result.status}"
-                if why == "rate limited":
-                    # Every further request would be refused the same way until the limit resets.
-                    unreachable = why + ("" if token else " (set GITHUB_TOKEN for a higher limit)")
+                limited = result.status in (403, 429) and remaining == "0"
+                why = ("rate limited" + ("" if token else " (set GITHUB_TOKEN for a higher limit)")
+                       if limited else f"HTTP {result.status}")
+                if limited:
+                    unreachable = why  # every further request would be refused the same way until the reset
                 results[slug] = {"status": "error"}
                 _failed(evidence, "github", slug, "github-unavailable", f"GitHub licence of {slug}: {why}", where)
                 continue
