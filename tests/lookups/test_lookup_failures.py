@@ -195,3 +195,10 @@ def test_offline_without_cached_lookups_says_so(hub_server: HubReplayServer, tmp
     assert report["lookups"]["failed"] == ["refs", "datasets", "github"]
     assert all("offline" in f["message"] for f in report["lookups"]["failures"])
     assert result(report, "OC-OPEN-TRAINING-CODE-TRAINING")["status"] == "inconclusive"
+
+
+def test_badge_of_an_undetermined_grade_is_grey(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    run = opencheck(["check", PYTHIA, "-p", "osaid", "-f", "badge"], hub_server, tmp_path, github=closed_port_url())
+    assert run.code == 0, run.err
+    badge = json.loads(run.out)
+    assert badge["message"] == "OSAID undetermined" and badge["color"] == "lightgrey"
