@@ -41,6 +41,7 @@ class Outcome:
     message: str
     evidence: tuple[Provenance, ...] = ()
     unknown: tuple[str, ...] = ()  # facts a failed look-up left unknown that made this outcome inconclusive
+    floor: RuleStatus | None = None  # the worst those facts could make it (None: fail); WARN when partial holds
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class RuleResult:
     weight: float = 1.0
     suppression: Suppression | None = None
     unknown: tuple[str, ...] = ()  # facts a failed look-up left unknown (the result is inconclusive)
+    floor: RuleStatus | None = None  # the worst status those facts could give (None: fail)
 
     @property
     def undetermined(self) -> bool:

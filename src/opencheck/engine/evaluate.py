@@ -35,6 +35,7 @@ def evaluate_pack(pack: Pack, evidence: Evidence, *,
             reference=rule.reference,
             weight=rule.weight,
             unknown=outcome.unknown if outcome.status == RuleStatus.INCONCLUSIVE else (),
+            floor=outcome.floor if outcome.status == RuleStatus.INCONCLUSIVE else None,
             suppression=(suppressions or {}).get(rule.id) if outcome.status in (
                 RuleStatus.FAIL, RuleStatus.WARN, RuleStatus.ERROR, RuleStatus.INCONCLUSIVE) else None,
         ))

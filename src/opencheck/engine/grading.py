@@ -41,7 +41,7 @@ def bounded_grade(ctx: Context, grading: dict[str, Any], results: list[RuleResul
     unknown = sorted(unknown_set)
     if not unknown:
         return grade(ctx, grading, results)
-    low = grade(ctx, grading, _settle(results, RuleStatus.FAIL))
+    low = grade(ctx, grading, _settle(results, None))
     favourable = Context(evidence=ctx.evidence, pack=ctx.pack, assume_open=frozenset(ctx.unknown_names()))
     high = grade(favourable, grading, _settle(results, RuleStatus.PASS))
     count = f"{len(unknown)} fact{'s' * (len(unknown) != 1)} unknown"
@@ -53,9 +53,9 @@ def bounded_grade(ctx: Context, grading: dict[str, Any], results: list[RuleResul
                    unknown_facts=tuple(unknown), bounds=(low.value, high.value))
 
 
-def _settle(results: list[RuleResult], status: RuleStatus) -> list[RuleResult]:
-    """The results with every rule a failed look-up left inconclusive decided as `status`."""
-    return [replace(r, status=status) if r.undetermined else r for r in results]
+def _settle(results: list[RuleResult], status: RuleStatus | None) -> list[RuleResult]:
+    """The results with every rule a failed look-up left inconclusive decided as `status` (None: its worst)."""
+    return [replace(r, status=status or r.floor or RuleStatus.FAIL) if r.undetermined else r for r in results]
 
 
 def _fixes(results: list[RuleResult], limit: int = 10) -> list[str]:

@@ -53,12 +53,19 @@ def _unknown_of(outcomes: list[Outcome]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(u for o in outcomes if o.status == _S.INCONCLUSIVE for u in o.unknown))
 
 
+def _floor(outcomes: list[Outcome], *, every: bool) -> RuleStatus | None:
+    """WARN when every (or, with every=False, any) inconclusive outcome is known to be at least a warning."""
+    floors = [o.floor == _S.WARN for o in outcomes if o.status == _S.INCONCLUSIVE]
+    return _S.WARN if floors and (all(floors) if every else any(floors)) else None
+
+
 def _combine_all(outcomes: list[Outcome]) -> Outcome:
     evidence = tuple(ev for o in outcomes for ev in o.evidence)
     for status in (_S.ERROR, _S.FAIL, _S.INCONCLUSIVE, _S.WARN):
         hits = [o for o in outcomes if o.status == status]
         if hits:
-            return Outcome(status, "; ".join(o.message for o in hits), evidence, _unknown_of(hits))
+            floor = _floor(outcomes, every=True) if status == _S.INCONCLUSIVE else None
+            return Outcome(status, "; ".join(o.message for o in hits), evidence, _unknown_of(hits), floor)
     return Outcome(_S.PASS, "; ".join(o.message for o in outcomes), evidence)
 
 
@@ -66,7 +73,12 @@ def _combine_any(outcomes: list[Outcome]) -> Outcome:
     for status in (_S.PASS, _S.WARN, _S.INCONCLUSIVE, _S.ERROR):
         hits = [o for o in outcomes if o.status == status]
         if hits:
-            return Outcome(status, hits[0].message, hits[0].evidence, _unknown_of(hits))
+            if status == _S.WARN and (unknown := _unknown_of(outcomes)):
+                # A branch left unknown by a failed look-up might pass: "warn" would be a guess (at worst, warn).
+                first = next(o for o in outcomes if o.status == _S.INCONCLUSIVE and o.unknown)
+                return Outcome(_S.INCONCLUSIVE, first.message, first.evidence, unknown, _S.WARN)
+            floor = _floor(hits, every=False) if status == _S.INCONCLUSIVE else None
+            return Outcome(status, hits[0].message, hits[0].evidence, _unknown_of(hits), floor)
     return Outcome(_S.FAIL, "; ".join(o.message for o in outcomes),
                    tuple(ev for o in outcomes for ev in o.evidence))
 
@@ -411,6 +423,12 @@ def no_collection_problems(ctx: Context, args: dict[str, Any]) -> Outcome:
     """Nothing went wrong reading the repository (malformed front matter, unreadable files, ...)."""
     # A look-up that got no answer is not a problem reading the repository: its facts are reported as unknown.
     problems = [p for p in ctx.evidence.problems if p.code not in LOOKUP_PROBLEM_CODES]
+    if not problems and ctx.evidence.lookup_failures:
+        # A look-up that answered might have reported something (a dataset not found, a repository without
+        # a licence): clean so far, but not known to be clean.
+        failed = ", ".join(ctx.evidence.lookups_failed)
+        return Outcome(_S.INCONCLUSIVE, f"every file read cleanly; what the failed look-ups ({failed}) would report "
+                       "is unknown", (), (f"{failed} look-up findings",))
     if not problems:
         return Outcome(_S.PASS, "all files were read cleanly")
     return Outcome(_S.FAIL, "; ".join(f"{p.message}" for p in problems[:5])
@@ -496,6 +514,10 @@ def tiers(ctx: Context, args: dict[str, Any]) -> Outcome:
     if "partial" in args:
         part = evaluate_condition(ctx, args["partial"])
         if part.status in (_S.PASS, _S.WARN):
+            if full.status == _S.INCONCLUSIVE and full.unknown:
+                # Partial holds, but "open" hangs on facts a failed look-up left unknown: warn or pass, not known.
+                return Outcome(_S.INCONCLUSIVE, f"partial at least: {part.message} (open unless: {full.message})",
+                               (*part.evidence, *full.evidence), full.unknown, _S.WARN)
             return Outcome(_S.WARN, f"partial: {part.message} (not fully open: {full.message})",
                            (*part.evidence, *full.evidence))
         undecided = undecided or part.status in (_S.INCONCLUSIVE, _S.ERROR)
