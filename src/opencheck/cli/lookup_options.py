@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from typing import TYPE_CHECKING, TextIO
 
 from opencheck.errors import SourceError, UsageError
 from opencheck.evidence import LOOKUP_NAMES
+
+if TYPE_CHECKING:
+    from opencheck.engine.packs import Pack
 
 
 class LookupChoice(str, Enum):
@@ -62,17 +66,17 @@ def resolve_lookups(chosen: Iterable[LookupChoice | str], skipped: Iterable[Look
     return frozenset(allowed - skip)
 
 
-def lookup_needs(allowed: frozenset[str], packs: Iterable[object]) -> frozenset[str]:
+def lookup_needs(allowed: frozenset[str], packs: Iterable[Pack]) -> frozenset[str]:
     """The allowed look-ups the packs' rules read (the rest would cost requests for nothing)."""
     from opencheck.engine.needs import packs_needs
 
-    return packs_needs(packs) & allowed  # type: ignore[arg-type]
+    return packs_needs(packs) & allowed
 
 
-def finish_lookups(headline: str | None, strict: bool, stderr: object) -> None:
+def finish_lookups(headline: str | None, strict: bool, stderr: TextIO) -> None:
     """After the report is written: warn once on stderr, or with --strict-lookups fail with exit 3."""
     if headline is None:
         return
     if strict:
         raise SourceError(f"{headline} (--strict-lookups)")
-    stderr.write(f"opencheck: warning: {headline}\n")  # type: ignore[attr-defined]
+    stderr.write(f"opencheck: warning: {headline}\n")
