@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -35,6 +36,7 @@ class HubOptions:
     github_token: str | None = None
     no_github: bool = False
     timeout: float = 10.0
+    sleep: Callable[[float], None] | None = None  # the retry back-off's sleep (the CLI's Environment injects it)
 
 
 def collect(target: str, *, source: SourceChoice = SourceChoice.AUTO,
@@ -48,13 +50,14 @@ def collect(target: str, *, source: SourceChoice = SourceChoice.AUTO,
     from opencheck.sources.hub_target import looks_like_hub_target, parse_hub_target
 
     if source == SourceChoice.HUB or looks_like_hub_target(target):
-        from opencheck.sources.hub import collect_hub
+        from opencheck.sources.hub import RetryPolicy, collect_hub
 
         opts = hub or HubOptions()
         return collect_hub(parse_hub_target(target), endpoint=opts.endpoint, token=opts.token,
                            cache_dir=opts.cache_dir, use_cache=opts.use_cache, offline=opts.offline,
                            needs=opts.needs, github_api=opts.github_api, github_token=opts.github_token,
-                           no_github=opts.no_github, timeout=opts.timeout)
+                           no_github=opts.no_github, timeout=opts.timeout,
+                           retry=RetryPolicy(sleep=opts.sleep) if opts.sleep else None)
     raise UsageError(f"{target}: no such file or folder, and not a Hub model id (org/name)")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,6 +25,7 @@ class Environment:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     cwd: Path = field(default_factory=Path.cwd)
     now: Callable[[], datetime] = _utcnow
+    sleep: Callable[[float], None] = time.sleep  # retry back-off waits (tests inject one that records)
 
     @property
     def stdout_isatty(self) -> bool:

@@ -47,7 +47,7 @@ class FileKind(str, Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Provenance:
     """Where a fact came from: a file and line, a metadata key, or a URL."""
 
@@ -56,6 +56,32 @@ class Provenance:
     key: str | None = None
     url: str | None = None
     note: str | None = None
+
+    def sort_key(self) -> tuple[tuple[bool, Any], ...]:
+        """A total order: an empty field sorts before a set one (None and str never compare directly)."""
+        return tuple((value is not None, value if value is not None else 0 if name == "line" else "")
+                     for name, value in (("file", self.file), ("line", self.line), ("key", self.key),
+                                         ("url", self.url), ("note", self.note)))
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Provenance):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Provenance):
+            return NotImplemented
+        return self.sort_key() <= other.sort_key()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Provenance):
+            return NotImplemented
+        return self.sort_key() > other.sort_key()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Provenance):
+            return NotImplemented
+        return self.sort_key() >= other.sort_key()
 
     def describe(self) -> str:
         """Human-readable locator such as `README.md:3 (license)`."""
@@ -167,6 +193,20 @@ class Problem:
     severity: str = "warning"
 
 
+LOOKUP_NAMES = ("refs", "datasets", "github")  # the optional look-ups, in the order reports list them
+# Problems that say an optional look-up got no answer (its facts are unknown; the repository itself read fine).
+LOOKUP_PROBLEM_CODES = frozenset({"hub-refs-unavailable", "dataset-unavailable", "github-unavailable"})
+
+
+@dataclass(frozen=True)
+class LookupFailure:
+    """One optional look-up request that got no usable answer: the facts it would give are unknown, not false."""
+
+    lookup: str  # refs | datasets | github
+    subject: str  # the repository, dataset or branch list asked about
+    message: str  # one line: why (refused, timed out, rate limited, HTTP 500, invalid JSON, ...)
+
+
 @dataclass
 class GitInfo:
     """Facts from a git work tree."""
@@ -258,6 +298,18 @@ class Evidence:
     config: dict[str, Any] = field(default_factory=dict)  # config.json, if any
     problems: list[Problem] = field(default_factory=list)
     requests: int = 0  # HTTP requests spent collecting
+    lookups_ran: list[str] = field(default_factory=list)  # optional look-ups attempted (refs, datasets, github)
+    lookup_failures: list[LookupFailure] = field(default_factory=list)  # requests of those that failed
+
+    @property
+    def lookups_failed(self) -> list[str]:
+        """The look-ups with at least one failed request, in LOOKUP_NAMES order."""
+        failed = {f.lookup for f in self.lookup_failures}
+        return [name for name in LOOKUP_NAMES if name in failed]
+
+    def failed_subjects(self, lookup: str) -> set[str]:
+        """What a look-up could not fetch (dataset ids, GitHub owner/name slugs, the branch list)."""
+        return {f.subject for f in self.lookup_failures if f.lookup == lookup}
 
     def files_of(self, *kinds: FileKind) -> list[FileEntry]:
         """Files of the given kinds, in path order."""

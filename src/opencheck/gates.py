@@ -60,7 +60,9 @@ def evaluate_gates(packs: list[PackResult], fail_under: dict[str, str], fail_on:
             except ValueError:
                 raise UsageError(f"--fail-under {name}={wanted_raw}: pack {name!r} has a numeric grade; "
                                  "give a number") from None
-            actual = float(grade.value.split("/")[0])
+            # An undetermined grade is gated on its unfavourable bound: unfetched facts never pass a gate.
+            shown = grade.bounds[0] if grade.undetermined and grade.bounds else grade.value
+            actual = float(shown.split("/")[0])
             ok = actual >= threshold
             gates.append(GateResult(f"fail-under:{name}", ok,
                                     f"{name}: {grade.value} {'meets' if ok else 'is below'} the minimum {wanted}"))

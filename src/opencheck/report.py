@@ -10,7 +10,7 @@ from opencheck.engine.packs import MOF_COMPONENT_NAMES, Pack
 from opencheck.evidence import Evidence, Problem
 from opencheck.results import PackResult
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"  # 1.1: `lookups`, grade `unknown_facts`/`if_unknown`, result `unknown_facts`
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,17 @@ class Report:
         """Whether any gate failed."""
         return any(not g.passed for g in self.gates)
 
+    def lookups_headline(self) -> str | None:
+        """One sentence for every format's headline when look-ups failed, else None."""
+        return lookups_headline(self.evidence)
+
+    def lookups_dict(self) -> dict[str, Any]:
+        """Which optional look-ups ran and which failed (each failed request with why)."""
+        ev = self.evidence
+        return {"ran": list(ev.lookups_ran), "failed": ev.lookups_failed,
+                "failures": [{"lookup": f.lookup, "subject": f.subject, "message": f.message}
+                             for f in sorted(ev.lookup_failures, key=lambda f: (f.lookup, f.subject, f.message))]}
+
     def to_dict(self) -> dict[str, Any]:
         """The versioned JSON envelope (see schemas/report.schema.json)."""
         ev = self.evidence
@@ -116,6 +127,7 @@ class Report:
                 "manifest": ev.manifest_path,
                 "requests": ev.requests,
             },
+            "lookups": self.lookups_dict(),
             "data_versions": self.data_versions,
             "summary": {
                 "status": "fail" if self.gate_failed else "pass",
@@ -127,6 +139,16 @@ class Report:
             "problems": [_problem(p) for p in sorted(ev.problems, key=lambda p: (p.provenance, p.code))],
             **({"notice": self.notice} if self.notice else {}),
         }
+
+
+def lookups_headline(evidence: Evidence) -> str | None:
+    """'3 look-ups failed (github): ...' when any optional look-up failed, else None."""
+    failures = evidence.lookup_failures
+    if not failures:
+        return None
+    plural = "s" * (len(failures) != 1)
+    return (f"{len(failures)} look-up{plural} failed ({', '.join(evidence.lookups_failed)}): the facts they feed "
+            "are unknown and their findings inconclusive")
 
 
 def _problem(p: Problem) -> dict[str, Any]:

@@ -40,6 +40,8 @@ class Outcome:
     status: RuleStatus
     message: str
     evidence: tuple[Provenance, ...] = ()
+    unknown: tuple[str, ...] = ()  # facts a failed look-up left unknown that made this outcome inconclusive
+    floor: RuleStatus | None = None  # the worst those facts could make it (None: fail); WARN when partial holds
     fix: str | None = None  # a remediation for this exact state, in place of the rule's general one
 
 
@@ -75,6 +77,13 @@ class RuleResult:
     reference: str | None = None
     weight: float = 1.0
     suppression: Suppression | None = None
+    unknown: tuple[str, ...] = ()  # facts a failed look-up left unknown (the result is inconclusive)
+    floor: RuleStatus | None = None  # the worst status those facts could give (None: fail)
+
+    @property
+    def undetermined(self) -> bool:
+        """Inconclusive only because a look-up failed: with the facts fetched it would pass or fail."""
+        return bool(self.unknown) and self.status == RuleStatus.INCONCLUSIVE and self.suppression is None
 
     @property
     def failed(self) -> bool:
@@ -109,6 +118,8 @@ class RuleResult:
         }
         if self.suppression:
             data["suppression"] = self.suppression.to_dict()
+        if self.unknown:
+            data["unknown_facts"] = list(self.unknown)
         return data
 
 
@@ -124,10 +135,18 @@ class Grade:
     score: float | None = None  # 0..100 where meaningful
     details: dict[str, Any] = field(default_factory=dict)
     next_steps: list[str] = field(default_factory=list)  # what to fix to reach the next grade
+    unknown_facts: tuple[str, ...] = ()  # facts a failed look-up left unknown that this pack's rules read
+    # The grade if every unknown fact is unfavourable / favourable; `value` is "undetermined" when they differ.
+    bounds: tuple[str, str] | None = None
+
+    @property
+    def undetermined(self) -> bool:
+        """Whether the unknown facts could change the grade."""
+        return self.bounds is not None and self.bounds[0] != self.bounds[1]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of a grade."""
-        return {
+        data = {
             "scheme": self.scheme,
             "value": self.value,
             "label": self.label,
@@ -137,6 +156,11 @@ class Grade:
             "details": self.details,
             "next_steps": list(self.next_steps),
         }
+        if self.unknown_facts:
+            data["unknown_facts"] = list(self.unknown_facts)
+            if self.bounds is not None:
+                data["if_unknown"] = {"unfavourable": self.bounds[0], "favourable": self.bounds[1]}
+        return data
 
 
 @dataclass

@@ -11,7 +11,9 @@ from tests.clirunner import CliResult, run_cli
 
 def batch(server: Any, tmp: Path, *args: str) -> CliResult:
     """`opencheck batch ...` in-process against the replay server, without the user's Hub cache."""
-    return run_cli(["batch", *args, "--no-cache"], cwd=tmp, env={"HF_ENDPOINT": server.url})
+    # GitHub look-ups (on by default, as for check) go to the replay server too: tests never need the network.
+    return run_cli(["batch", *args, "--no-cache"], cwd=tmp,
+                   env={"HF_ENDPOINT": server.url, "OPENCHECK_GITHUB_API": server.url})
 
 
 def rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -20,7 +20,9 @@ def synthetic(n: int, start: int = 1) -> list[str]:
 
 def test_listing_costs_one_request_per_model_and_rerun_skips(hub, tmp_path: Path) -> None:
     db = tmp_path / "audit.sqlite"
-    result = batch(hub, tmp_path, "--db", str(db), "--author", "synthetic", "--limit", "30", "--jobs", "4", *PACKS)
+    # --lookup none: the budget of the core check (look-ups cost the same in batch as in check, tested elsewhere).
+    result = batch(hub, tmp_path, "--db", str(db), "--author", "synthetic", "--limit", "30", "--jobs", "4",
+                   "--lookup", "none", *PACKS)
     assert result.code == 0, result.err
     assert rows(db, "SELECT COUNT(*), COUNT(DISTINCT target) FROM results")[0] == (90, 30)
     # The listing (1 page of 50 per request) replaced model_info: one README per model, no /api/models/{id}.
@@ -30,7 +32,8 @@ def test_listing_costs_one_request_per_model_and_rerun_skips(hub, tmp_path: Path
     assert "1.03 per checked model" not in result.out  # per-model figure counts checks only
     assert "1.00 per checked model" in result.out
     hub.reset_counts()
-    again = batch(hub, tmp_path, "--db", str(db), "--author", "synthetic", "--limit", "30", *PACKS)
+    again = batch(hub, tmp_path, "--db", str(db), "--author", "synthetic", "--limit", "30", "--lookup", "none",
+                  *PACKS)
     assert again.code == 0, again.err
     assert hub.total == 1  # only the listing page: every model is done at the listed sha
     assert rows(db, "SELECT COUNT(*) FROM results")[0][0] == 90
@@ -138,14 +141,15 @@ def test_exports_and_compare(hub, tmp_path: Path) -> None:
     conn.execute(f"VACUUM INTO '{old}'")
     conn.close()
     conn = sqlite3.connect(old)
-    conn.execute("UPDATE results SET grade = 'pass', grade_rank = 2 WHERE target = 'synthetic/model-00002' "
+    # (With its look-ups run, as check runs them, the synthetic model passes OSAID; the old run said fail.)
+    conn.execute("UPDATE results SET grade = 'fail', grade_rank = 0 WHERE target = 'synthetic/model-00002' "
                  "AND pack = 'osaid'")
     conn.commit()
     conn.close()
     diff = run_cli(["export", "--db", str(db), "--diff", str(old)], cwd=tmp_path)
     assert diff.code == 0, diff.err
-    assert diff.out.splitlines()[1].split("\t")[:5] == ["synthetic/model-00002", "osaid", "pass", "fail",
-                                                         "less open"]
+    assert diff.out.splitlines()[1].split("\t")[:5] == ["synthetic/model-00002", "osaid", "fail", "pass",
+                                                         "more open"]
     cmp = batch(hub, tmp_path, "--db", str(db), "--compare", str(old))
     assert cmp.code == 0 and "synthetic/model-00002\tosaid" in cmp.out
 

@@ -34,7 +34,7 @@ def test_kill_9_mid_run_then_resume(tmp_path: Path) -> None:
         env = {**os.environ, "HF_ENDPOINT": hub.url, "HF_HUB_DISABLE_TELEMETRY": "1",
                "HF_HOME": str(tmp_path / "hf"), "OPENCHECK_DEBUG": "0"}
         args = [sys.executable, "-m", "opencheck", "batch", str(targets), "--db", str(db), "--jobs", "4",
-                "--no-cache", "--pack", "mof", "--pack", "osaid"]
+                "--no-cache", "--pack", "mof", "--pack", "osaid", "--lookup", "none"]
         proc = subprocess.Popen(args, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while _done(db) < 10 and time.monotonic() < deadline and proc.poll() is None:

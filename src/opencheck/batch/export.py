@@ -22,7 +22,7 @@ FORMATS = ("csv", "jsonl", "parquet", "html")
 BASE_COLUMNS = (
     "target", "org", "sha", "pack", "pack_version", "grade", "grade_label", "score", "gate_passed",
     "weights_licence", "weights_licence_class", "data_licence", "data_licence_class", "code_licence_class",
-    "rules_passed", "rules_warned", "rules_failed", "requests", "checked_at",
+    "rules_passed", "rules_warned", "rules_failed", "requests", "checked_at", "lookups_ran", "lookups_failed",
 )
 COMPONENT_COLUMNS = tuple(f"component:{name}" for name in MOF_COMPONENT_NAMES)
 COLUMNS = BASE_COLUMNS + COMPONENT_COLUMNS
@@ -45,7 +45,9 @@ def flat_rows(reader: StoreReader, scrub: Scrub | None = None) -> Iterator[dict[
 
 def _rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
     for row in reader.latest_rows():
-        out = {c: row[c] for c in BASE_COLUMNS}
+        # A store written before look-ups were recorded has no such columns: those rows say nothing (None).
+        keys = row.keys()
+        out = {c: row[c] if c in keys else None for c in BASE_COLUMNS}
         out["gate_passed"] = bool(out["gate_passed"])
         try:
             components = json.loads(row["components"])
@@ -138,7 +140,8 @@ def write_html(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None, 
         if n <= max_rows:
             table.append("<tr>" + "".join(f"<td>{html.escape(str(row[c]) if row[c] is not None else '')}</td>"
                                           for c in ("target", "pack", "grade", "weights_licence_class",
-                                                    "data_licence_class", "sha")) + "</tr>")
+                                                    "data_licence_class", "lookups_ran", "lookups_failed", "sha"))
+                         + "</tr>")
     errors = Counter(r["kind"] for r in reader.errors())
     score_pack = next((p for p in ("open-training", "osai-index", "release", "mof") if p in tally.org_scores),
                       next(iter(tally.org_scores), None))
@@ -168,7 +171,7 @@ td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}.charts{{display:fle
 <h2>Errors</h2><table><tr><th>kind</th><th>models</th></tr>{error_rows or '<tr><td colspan=2>none</td></tr>'}</table>
 <h2>Charts</h2><div class="charts">{''.join(f'<figure>{svg}</figure>' for svg in figures)}</div>
 <h2>Results</h2>{more}<table><tr><th>model</th><th>pack</th><th>grade</th><th>weights licence</th>
-<th>data licence</th><th>sha</th></tr>{''.join(table)}</table>
+<th>data licence</th><th>look-ups run</th><th>look-ups failed</th><th>sha</th></tr>{''.join(table)}</table>
 </body></html>
 """))
     return n

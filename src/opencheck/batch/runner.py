@@ -52,6 +52,7 @@ class BatchResult:
     skipped: int = 0
     failed: int = 0
     gate_failed: int = 0
+    lookups_failed: int = 0  # checked models with at least one failed look-up (their unknown facts)
     requests: int = 0  # all requests sent (listing, probes, checks, retries)
     check_requests: int = 0  # requests spent by successful checks
     errors: Counter[str] = field(default_factory=Counter)
@@ -184,7 +185,11 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
             if sha and sha in done_shas:
                 return {"status": "skipped", "target": target, "sha": sha, "requests": 1}
         options = settings.options
+        identity = None
         if local:
+            from opencheck.batch.local_identity import local_identity
+
+            identity = local_identity(target)  # before reading: an edit made meanwhile is seen by the next run
             evidence = collect(target, source=options.source, hub=options.hub)
         else:
             from opencheck.sources.hub import collect_hub
@@ -200,8 +205,8 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
         pool = _evaluation_pool(settings)
         if pool is not None:
             # Evaluation is pure CPU; a process of its own escapes this process's GIL, where fetching lives.
-            return pool.submit(_evaluate, evidence, target, local).result()
-        return _outcome(target, local, build_report(evidence, options, settings.generated_at))
+            return pool.submit(_evaluate, evidence, target, identity).result()
+        return _outcome(target, identity, build_report(evidence, options, settings.generated_at))
     except OpencheckError as exc:
         kind = "invalid-target" if isinstance(exc, UsageError) else error_kind(str(exc))
         return {"status": "error", "target": target, "kind": kind, "message": str(exc)[:1000], "requests": 0}
@@ -242,23 +247,26 @@ def _init_evaluator(settings: WorkerSettings) -> None:
     _WORKER_SETTINGS = settings
 
 
-def _evaluate(evidence: Any, target: str, local: bool) -> dict[str, Any]:
+def _evaluate(evidence: Any, target: str, identity: str | None) -> dict[str, Any]:
     """In an evaluation process: grade the evidence and return the same outcome a thread would."""
     from opencheck.check import build_report
 
     settings = _WORKER_SETTINGS
     assert settings is not None, "evaluation process started without settings"
     try:
-        return _outcome(target, local, build_report(evidence, settings.options, settings.generated_at))
+        return _outcome(target, identity, build_report(evidence, settings.options, settings.generated_at))
     except Exception as exc:  # as in check_target: a model's bug becomes its error row
         return {"status": "error", "target": target, "kind": "internal",
                 "message": f"internal error: {type(exc).__name__}: {str(exc)[:500]}", "requests": 0}
 
 
-def _outcome(target: str, local: bool, report: Any) -> dict[str, Any]:
+def _outcome(target: str, identity: str | None, report: Any) -> dict[str, Any]:
+    """The stored form of one check; `identity` is a local target's content digest (None for a Hub target)."""
     data = report.to_dict()
     ev = report.evidence
-    sha = ev.target.resolved_sha or (ev.git.commit if ev.git is not None else None) or "local"
+    local = identity is not None
+    sha = identity or ev.target.resolved_sha or "unknown"
+    lookups = data["lookups"]
     components = {c["name"]: c for c in data["components"]}
 
     def licence(name: str) -> tuple[str | None, str | None]:
@@ -285,11 +293,13 @@ def _outcome(target: str, local: bool, report: Any) -> dict[str, Any]:
             "weights_licence": weights, "weights_licence_class": weights_class,
             "data_licence": data_lic, "data_licence_class": data_class, "code_licence_class": code_class,
             "components": compact, "requests": ev.requests, "checked_at": "",
+            "lookups_ran": ",".join(lookups["ran"]), "lookups_failed": ",".join(lookups["failed"]),
         })
     keys = [PackKey(p["name"], p["version"]) for p in data["packs"]]
     return {"status": "ok", "target": target, "sha": sha, "packs_key": packs_key(keys),
             "report": json.dumps(data, separators=(",", ":")), "rows": rows, "requests": ev.requests,
-            "gate_failed": report.gate_failed, "grades": {p["name"]: p["grade"]["value"] for p in data["packs"]}}
+            "gate_failed": report.gate_failed, "grades": {p["name"]: p["grade"]["value"] for p in data["packs"]},
+            "lookups_failed": bool(lookups["failed"])}
 
 
 # -- executors ------------------------------------------------------------------------------------------------
@@ -350,6 +360,7 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
             result.checked += 1
             result.check_requests += outcome["requests"]
             result.gate_failed += bool(outcome["gate_failed"])
+            result.lookups_failed += bool(outcome.get("lookups_failed"))
             for pack, grade in outcome["grades"].items():
                 result.grades.setdefault(pack, Counter())[grade] += 1
         elif status == "skipped":
@@ -418,7 +429,10 @@ def _plan(item: BatchTarget, store: Store, keys: list[PackKey], refresh: bool) -
     if isinstance(sha, str):
         return None if store.is_done(target, sha, keys) else frozenset()
     if is_local(target):
-        return None if store.is_done(target, None, keys) else frozenset()
+        # A folder is identified by its content (listing and git refs), so an edited one is checked again.
+        from opencheck.batch.local_identity import local_identity
+
+        return None if store.is_done(target, local_identity(target), keys) else frozenset()
     from opencheck.sources.hub_target import is_commit_sha, parse_hub_target
 
     try:

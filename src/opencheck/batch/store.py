@@ -80,6 +80,8 @@ CREATE TABLE IF NOT EXISTS results (
     checked_at TEXT NOT NULL,
     run_id INTEGER NOT NULL REFERENCES runs (id),
     report_id INTEGER NOT NULL REFERENCES reports (id),
+    lookups_ran TEXT,
+    lookups_failed TEXT,
     UNIQUE (target, sha, pack, pack_version)
 );
 CREATE INDEX IF NOT EXISTS results_by_pack ON results (pack, target);
@@ -99,8 +101,11 @@ RESULT_COLUMNS = (
     "target", "sha", "pack", "pack_version", "kind", "org", "pack_sha256", "scheme", "grade", "grade_label",
     "grade_rank", "score", "rules_passed", "rules_warned", "rules_failed", "rules_inconclusive", "gate_passed",
     "weights_licence", "weights_licence_class", "data_licence", "data_licence_class", "code_licence_class",
-    "components", "requests", "checked_at",
+    "components", "requests", "checked_at", "lookups_ran", "lookups_failed",
 )
+# Columns added after a store's creation: (name, SQL type). Old stores gain them on open (NULL = not recorded).
+ADDED_RESULT_COLUMNS = (("lookups_ran", "TEXT"), ("lookups_failed", "TEXT"))
+_OPTIONAL = frozenset(name for name, _ in ADDED_RESULT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,7 @@ class Store:
                 self.conn.execute("PRAGMA foreign_keys = ON")
                 self.conn.executescript(SCHEMA)
                 self._check_version()
+                self._add_columns()
         except BaseException:
             self.conn.close()
             raise
@@ -198,6 +204,12 @@ class Store:
         elif row["value"] != SCHEMA_VERSION:
             raise UsageError(f"{self.path}: store schema version {row['value']}, this opencheck writes "
                              f"{SCHEMA_VERSION}; use a new --db file")
+
+    def _add_columns(self) -> None:
+        have = {row["name"] for row in self.conn.execute("PRAGMA table_info(results)")}
+        for name, kind in ADDED_RESULT_COLUMNS:
+            if name not in have:
+                self.conn.execute(f"ALTER TABLE results ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -280,7 +292,8 @@ class Store:
                 for row in outcome["rows"]:
                     conn.execute(f"INSERT INTO results ({names}, run_id, report_id) VALUES ({marks}, ?, ?) "
                                  f"ON CONFLICT (target, sha, pack, pack_version) {conflict}",
-                                 [row[c] for c in RESULT_COLUMNS] + [run_id, report_id])
+                                 [row.get(c) if c in _OPTIONAL else row[c] for c in RESULT_COLUMNS]
+                                 + [run_id, report_id])
                 conn.execute("DELETE FROM errors WHERE target = ?", (outcome["target"],))
                 conn.execute("COMMIT")
             except BaseException:

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from opencheck.cli.check_cmd import SeverityOpt
+from opencheck.cli.lookup_options import LOOKUP_HELP, NO_LOOKUP_HELP, LookupChoice, LookupName
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
@@ -20,14 +21,6 @@ HELP = (
     "Rerunning skips what is done at the same commit, so an interrupted run resumes; --refresh re-checks. "
     "Export with `opencheck export --db FILE --format csv|jsonl|parquet|html`."
 )
-
-
-class Lookup(str, Enum):
-    """Extra Hub lookups per model (each costs requests)."""
-
-    REFS = "refs"
-    DATASETS = "datasets"
-    GITHUB = "github"
 
 
 class ExecutorOpt(str, Enum):
@@ -67,8 +60,13 @@ def batch(
                                             help="Project configuration (as for check)."),
     jobs: int = typer.Option(8, "--jobs", "-j", min=1, max=256, help="Concurrent checks."),
     refresh: bool = typer.Option(False, "--refresh", help="Re-check targets already in the store."),
-    lookup: list[Lookup] = typer.Option([], "--lookup", help="Extra per-model Hub lookups (refs, datasets, "
-                                        "github; repeatable). Default none: about one request per model."),
+    lookup: list[LookupChoice] = typer.Option([], "--lookup", help=LOOKUP_HELP + " As for check."),
+    no_lookup: list[LookupName] = typer.Option([], "--no-lookup", help=NO_LOOKUP_HELP),
+    strict_lookups: bool = typer.Option(False, "--strict-lookups", help="Exit 3 (after storing every result) if "
+                                        "any model's look-ups failed."),
+    # check's old spellings, accepted here too (hidden) so one set of flags works for both commands.
+    no_github: bool = typer.Option(False, "--no-github", hidden=True),
+    legacy_lookups: bool | None = typer.Option(None, "--lookups/--no-lookups", hidden=True),
     rate: float | None = typer.Option(None, "--rate", min=0.01, help="At most N Hub requests per second "
                                       "(on top of honouring 429 / RateLimit headers)."),
     max_retries: int = typer.Option(5, "--max-retries", min=0, max=20, help="Retries of a request on 429, "
@@ -106,9 +104,12 @@ def batch(
         return
     if executor == ExecutorOpt.DASK and not scheduler:
         raise UsageError("--executor dask needs --scheduler ADDRESS")
+    from opencheck.cli.lookup_options import resolve_lookups
+
+    allowed = resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github)
     code = _run(env, targets_file and _path(env, targets_file), db, query, pack=pack, fail_under=fail_under,
                 fail_on=fail_on.value if fail_on else None, config_file=config_file, jobs=jobs, refresh=refresh,
-                lookups=frozenset(x.value for x in lookup), rate=rate, max_retries=max_retries, backoff=backoff,
+                lookups=allowed, strict_lookups=strict_lookups, rate=rate, max_retries=max_retries, backoff=backoff,
                 timeout=timeout, token=token, cache_dir=cache_dir, no_cache=no_cache,
                 dask_scheduler=scheduler if executor == ExecutorOpt.DASK else None,
                 eval_processes=_eval_processes(eval_processes, jobs, executor))
@@ -125,6 +126,7 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
 
     from opencheck.check import CheckOptions
     from opencheck.cli.check_cmd import default_packs, resolve_pack_specs
+    from opencheck.cli.lookup_options import lookup_needs
     from opencheck.collect import HubOptions
     from opencheck.config import gates_from, resolve_config
     from opencheck.engine.packs import load_pack
@@ -147,9 +149,11 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
         endpoint=env.env.get("HF_ENDPOINT") or None,
         token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
         cache_dir=cache_dir and _path(env, cache_dir), use_cache=not no_cache,
-        offline=env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"), needs=lookups,
+        offline=env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
+        # The same look-ups `check` runs with the same options: the rules' needs, within those allowed.
+        needs=lookup_needs(lookups, packs),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
-        github_token=env.env.get("GITHUB_TOKEN") or None, no_github="github" not in lookups, timeout=timeout)
+        github_token=env.env.get("GITHUB_TOKEN") or None, timeout=timeout)
     options = CheckOptions(packs=packs, hub=hub)
     gate_under, gate_on = gates_from(config, names, parse_fail_under(fail_under, names), fail_on)
     options.fail_under, options.fail_on = gate_under, Severity(gate_on) if gate_on else None
@@ -172,7 +176,7 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
          fail_under: list[str], fail_on: str | None, config_file: Path | None, jobs: int, refresh: bool,
          lookups: frozenset[str], rate: float | None, max_retries: int, backoff: float, timeout: float,
          token: str | None, cache_dir: Path | None, no_cache: bool, dask_scheduler: str | None,
-         eval_processes: int = 0) -> int:
+         eval_processes: int = 0, strict_lookups: bool = False) -> int:
     import itertools
 
     from opencheck import __version__
@@ -203,7 +207,7 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
 
         executor = DaskExecutor(dask_scheduler, settings)
     run_options = {"packs": [f"{p.name}@{p.version}" for p in options.packs], "jobs": jobs, "refresh": refresh,
-                   "lookups": sorted(lookups), "targets_file": str(targets_file) if targets_file else None,
+                   "lookups": sorted(options.hub.needs), "targets_file": str(targets_file) if targets_file else None,
                    "query": {k: v for k, v in vars(query).items() if v}, "executor": "dask" if dask_scheduler
                    else "threads"}
     try:
@@ -239,6 +243,13 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
 
         failed_gates(env, [f"{count(result.gate_failed, 'model')} checked in this run failed a gate (their rows in "
                            f"{shown_path(env, db)} say which)"])
+    from opencheck.cli.lookup_options import finish_lookups
+
+    if result.lookups_failed:
+        n = result.lookups_failed
+        finish_lookups(f"{n} checked model{'s' * (n != 1)} had failed look-ups: the facts they feed are unknown "
+                       "and their findings inconclusive (see lookups_failed in the export)", strict_lookups,
+                       env.stderr)
     return int(ExitStatus.GATE_FAILED) if result.gate_failed else 0
 
 
@@ -287,6 +298,7 @@ def _print_summary(env: Environment, result, db: Path) -> None:  # type: ignore[
     for kind, n in result.errors.most_common():
         table.add_row(f"  {kind}", str(n))
     table.add_row("gate failed", str(result.gate_failed))
+    table.add_row("with failed look-ups", str(result.lookups_failed))
     console.print(table)
     rate = (result.checked + result.failed) / result.seconds if result.seconds else 0.0
     per_model = result.check_requests / result.checked if result.checked else 0.0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from opencheck.cli.lookup_options import LOOKUP_HELP, NO_LOOKUP_HELP, STRICT_HELP, LookupChoice, LookupName
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
@@ -101,10 +102,15 @@ def check(
     cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
     offline: bool = typer.Option(False, "--offline", help="Use only the cache (also HF_HUB_OFFLINE=1)."),
-    no_github: bool = typer.Option(False, "--no-github", help="Do not query GitHub for linked code licences."),
-    lookups: bool = typer.Option(True, "--lookups/--no-lookups", help="Hub targets: fetch branches, dataset "
-                                 "cards and linked code licences when an enabled rule needs them (default); "
-                                 "--no-lookups keeps a check to two requests and leaves those facts unknown."),
+    lookup: list[LookupChoice] = typer.Option([], "--lookup", help=LOOKUP_HELP),
+    no_lookup: list[LookupName] = typer.Option([], "--no-lookup", help=NO_LOOKUP_HELP),
+    strict_lookups: bool = typer.Option(False, "--strict-lookups", help=STRICT_HELP),
+    timeout: float | None = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS",
+                                         help="Deadline of each whole request (default: $OPENCHECK_TIMEOUT, else 10)."),
+    # Old spellings, kept working (hidden) for a release: --no-github = --no-lookup github,
+    # --no-lookups = --lookup none, --lookups = --lookup auto.
+    no_github: bool = typer.Option(False, "--no-github", hidden=True),
+    legacy_lookups: bool | None = typer.Option(None, "--lookups/--no-lookups", hidden=True),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list passing rules."),
     config_file: Path | None = typer.Option(None, "--config", metavar="FILE", help="Project configuration (default: "
                                             ".opencheck.yml, .opencheck.yaml or [tool.opencheck] in "
@@ -112,8 +118,8 @@ def check(
 ) -> None:
     """Check a model and print a graded report."""
     from opencheck.check import CheckOptions, run_check
+    from opencheck.cli.lookup_options import finish_lookups, lookup_needs, resolve_lookups
     from opencheck.collect import HubOptions, SourceChoice
-    from opencheck.engine.needs import packs_needs
     from opencheck.engine.packs import load_pack
     from opencheck.gates import parse_fail_under
     from opencheck.results import Severity
@@ -131,17 +137,19 @@ def check(
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")
+    allowed = resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github)
     hub = HubOptions(
         endpoint=env.env.get("HF_ENDPOINT") or None,
         token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
         cache_dir=cache_dir,
         use_cache=not no_cache,
         offline=offline or env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
-        needs=packs_needs(packs) if lookups else frozenset(),
+        needs=lookup_needs(allowed, packs),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
         github_token=env.env.get("GITHUB_TOKEN") or None,
-        no_github=no_github,
-        timeout=timeout_from_env(env.env),  # whole-request deadline (connect + headers + body)
+        sleep=env.sleep,
+        # whole-request deadline (connect + headers + body): --timeout, else $OPENCHECK_TIMEOUT, else 10 s
+        timeout=timeout if timeout is not None else timeout_from_env(env.env),
     )
     options = CheckOptions(
         packs=packs,
@@ -178,5 +186,6 @@ def check(
     from opencheck.cli.messages import failed_gates
 
     failed_gates(env, [g.message for g in report.gates if not g.passed])
+    finish_lookups(report.lookups_headline(), strict_lookups, env.stderr)
     if report.gate_failed:
         raise typer.Exit(int(ExitStatus.GATE_FAILED))

@@ -20,8 +20,10 @@ class Context:
     evidence: Evidence
     pack: Pack | None = None
     _classes: dict[str, Classification] = field(default_factory=dict)
+    assume_open: frozenset[str] = frozenset()  # components MOT scores as openly licensed (the grade's upper bound)
     _mot_result: MotResult | None = None
     _components: dict[str, ComponentEvidence] = field(default_factory=dict)
+    _unknown: dict[str, str] | None = None
 
     def classify(self, raw: str) -> Classification:
         """opencheck's classification of a licence statement (cached)."""
@@ -40,8 +42,24 @@ class Context:
             table = (self.pack.grading.get("components") if self.pack else None) or []
             components = _table_to_components(tuple(
                 (c["name"], c["type"], c["class"], c["required"]) for c in table)) if table else MOT_COMPONENTS
-            self._mot_result = evaluate_manifest(mot_manifest(self.evidence), components=components)
+            manifest = mot_manifest(self.evidence)
+            if self.assume_open:
+                _assume_open(manifest, self.assume_open)
+            self._mot_result = evaluate_manifest(manifest, components=components)
         return self._mot_result
+
+    def unknown(self, name: str) -> str | None:
+        """Why a component's licence or presence is unknown (a look-up failed), or None when it is known."""
+        if self._unknown is None:
+            from opencheck.engine.unknowns import unknown_components
+
+            self._unknown = unknown_components(self.evidence)
+        return self._unknown.get(name)
+
+    def unknown_names(self) -> list[str]:
+        """Every component a failed look-up left unknown, sorted."""
+        self.unknown("")
+        return sorted(self._unknown or {})
 
     def component(self, name: str) -> ComponentEvidence:
         """The merged (declared over detected) view of a component, built once per evaluation."""
@@ -56,6 +74,18 @@ class Context:
     def present(self, name: str) -> bool:
         """Whether a component is known to be present."""
         return self.component(name).status == ComponentStatus.PRESENT
+
+
+def _assume_open(manifest: dict[str, Any], names: frozenset[str]) -> None:
+    """Give the named components an open licence in a MOT manifest (the favourable reading of unknown facts)."""
+    release = manifest.setdefault("release", {})
+    components = release.setdefault("components", [])
+    listed = {c.get("name"): c for c in components if isinstance(c, dict)}
+    for name in sorted(names):
+        if name in listed:
+            listed[name]["license"] = "Apache-2.0"
+        else:
+            components.append({"name": name, "license": "Apache-2.0"})
 
 
 def _table_to_components(table: tuple[tuple[str, str, int, bool], ...]) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from opencheck.engine.context import Context
-from opencheck.engine.grading import grade
+from opencheck.engine.grading import bounded_grade
 from opencheck.engine.packs import Pack
 from opencheck.engine.predicates import evaluate_condition
 from opencheck.evidence import Evidence
@@ -36,8 +36,10 @@ def evaluate_pack(pack: Pack, evidence: Evidence, *,
             topic=rule.topic,
             reference=rule.reference,
             weight=rule.weight,
+            unknown=outcome.unknown if outcome.status == RuleStatus.INCONCLUSIVE else (),
+            floor=outcome.floor if outcome.status == RuleStatus.INCONCLUSIVE else None,
             suppression=(suppressions or {}).get(rule.id) if outcome.status in (
                 RuleStatus.FAIL, RuleStatus.WARN, RuleStatus.ERROR, RuleStatus.INCONCLUSIVE) else None,
         ))
     return PackResult(name=pack.name, version=pack.version, title=pack.title, sha256=pack.sha256,
-                      grade=grade(ctx, pack.grading, results), results=results)
+                      grade=bounded_grade(ctx, pack.grading, results), results=results)

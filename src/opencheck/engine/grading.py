@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from opencheck.engine.context import Context
@@ -22,6 +23,40 @@ Grader = Callable[[Context, dict[str, Any], list[RuleResult]], Grade]
 def grade(ctx: Context, grading: dict[str, Any], results: list[RuleResult]) -> Grade:
     """Apply the pack's grading scheme to its rule results."""
     return GRADERS[grading["scheme"]](ctx, grading, results)
+
+
+UNDETERMINED = "undetermined"
+
+
+def bounded_grade(ctx: Context, grading: dict[str, Any], results: list[RuleResult]) -> Grade:
+    """The pack's grade, saying what failed look-ups left unknown.
+
+    Rule: grade twice, once reading every unknown fact unfavourably (its rules fail, its components are not
+    openly licensed) and once favourably (its rules pass, its components are openly licensed). Equal grades:
+    that grade, labelled "(N facts unknown)". Different: "undetermined", with both bounds; the rank is the
+    unfavourable one, so --fail-under never passes on facts that were not fetched.
+    """
+    unknown_set = {u for r in results if r.undetermined for u in r.unknown}
+    if grading["scheme"] == "mof":
+        unknown_set |= set(ctx.unknown_names())  # MOT scores every component, whichever rules the pack has
+    unknown = sorted(unknown_set)
+    if not unknown:
+        return grade(ctx, grading, results)
+    low = grade(ctx, grading, _settle(results, None))
+    favourable = Context(evidence=ctx.evidence, pack=ctx.pack, assume_open=frozenset(ctx.unknown_names()))
+    high = grade(favourable, grading, _settle(results, RuleStatus.PASS))
+    count = f"{len(unknown)} fact{'s' * (len(unknown) != 1)} unknown"
+    if low.value == high.value:
+        return replace(low, label=f"{low.label} ({count})", unknown_facts=tuple(unknown),
+                       bounds=(low.value, high.value))
+    return replace(low, value=UNDETERMINED,
+                   label=f"undetermined ({count}: {high.value} if favourable, {low.value} if not)",
+                   unknown_facts=tuple(unknown), bounds=(low.value, high.value))
+
+
+def _settle(results: list[RuleResult], status: RuleStatus | None) -> list[RuleResult]:
+    """The results with every rule a failed look-up left inconclusive decided as `status` (None: its worst)."""
+    return [replace(r, status=status or r.floor or RuleStatus.FAIL) if r.undetermined else r for r in results]
 
 
 def _fixes(results: list[RuleResult], limit: int = 10) -> list[str]:

@@ -284,6 +284,10 @@ def _walk_condition(cond: dict[str, Any]) -> list[tuple[str, Any]]:
                 stack.extend(value)
             elif key == "not":
                 stack.append(value)
+            elif key == "tiers" and isinstance(value, dict):
+                # tiers holds conditions (open / partial / unknown): what they read is what the rule reads.
+                out.append((key, value))
+                stack.extend(v for v in value.values() if isinstance(v, dict))
             else:
                 out.append((key, value))
     return out

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from opencheck.engine.context import Context
-from opencheck.evidence import ComponentStatus, Provenance
+from opencheck.evidence import LOOKUP_PROBLEM_CODES, ComponentStatus, Provenance
 from opencheck.results import Outcome, RuleStatus
 from opencheck.wording import count, plural
 
@@ -55,8 +55,19 @@ def evaluate_condition(ctx: Context, cond: dict[str, Any]) -> Outcome:
     if key == "not":
         inner = evaluate_condition(ctx, args)
         flipped = {_S.PASS: _S.FAIL, _S.WARN: _S.FAIL, _S.FAIL: _S.PASS}.get(inner.status, inner.status)
-        return Outcome(flipped, f"not ({inner.message})", inner.evidence)
+        return Outcome(flipped, f"not ({inner.message})", inner.evidence, inner.unknown)
     return PREDICATES[key](ctx, args or {})
+
+
+def _unknown_of(outcomes: list[Outcome]) -> tuple[str, ...]:
+    """The unknown facts behind inconclusive outcomes, once each, in order."""
+    return tuple(dict.fromkeys(u for o in outcomes if o.status == _S.INCONCLUSIVE for u in o.unknown))
+
+
+def _floor(outcomes: list[Outcome], *, every: bool) -> RuleStatus | None:
+    """WARN when every (or, with every=False, any) inconclusive outcome is known to be at least a warning."""
+    floors = [o.floor == _S.WARN for o in outcomes if o.status == _S.INCONCLUSIVE]
+    return _S.WARN if floors and (all(floors) if every else any(floors)) else None
 
 
 def _combine_all(outcomes: list[Outcome]) -> Outcome:
@@ -64,7 +75,8 @@ def _combine_all(outcomes: list[Outcome]) -> Outcome:
     for status in (_S.ERROR, _S.FAIL, _S.INCONCLUSIVE, _S.WARN):
         hits = [o for o in outcomes if o.status == status]
         if hits:
-            return Outcome(status, "; ".join(o.message for o in hits), evidence)
+            floor = _floor(outcomes, every=True) if status == _S.INCONCLUSIVE else None
+            return Outcome(status, "; ".join(o.message for o in hits), evidence, _unknown_of(hits), floor)
     return Outcome(_S.PASS, "; ".join(o.message for o in outcomes), evidence)
 
 
@@ -72,7 +84,12 @@ def _combine_any(outcomes: list[Outcome]) -> Outcome:
     for status in (_S.PASS, _S.WARN, _S.INCONCLUSIVE, _S.ERROR):
         hits = [o for o in outcomes if o.status == status]
         if hits:
-            return Outcome(status, hits[0].message, hits[0].evidence)
+            if status == _S.WARN and (unknown := _unknown_of(outcomes)):
+                # A branch left unknown by a failed look-up might pass: "warn" would be a guess (at worst, warn).
+                first = next(o for o in outcomes if o.status == _S.INCONCLUSIVE and o.unknown)
+                return Outcome(_S.INCONCLUSIVE, first.message, first.evidence, unknown, _S.WARN)
+            floor = _floor(hits, every=False) if status == _S.INCONCLUSIVE else None
+            return Outcome(status, hits[0].message, hits[0].evidence, _unknown_of(hits), floor)
     return Outcome(_S.FAIL, "; ".join(o.message for o in outcomes),
                    tuple(ev for o in outcomes for ev in o.evidence))
 
@@ -87,11 +104,18 @@ def _component_outcome(ctx: Context, name: str) -> Outcome | None:
     comp = ctx.component(name)
     if comp.status == ComponentStatus.PRESENT:
         return None
+    if why := ctx.unknown(name):
+        return _unknown(name, why, tuple(comp.evidence))
     if _card_unreadable(ctx) and comp.status == ComponentStatus.UNKNOWN:
         return Outcome(_S.INCONCLUSIVE, f"{name}: cannot tell (the model card is not readable)",
                        tuple(comp.evidence))
     where = "declared absent" if comp.origin == "declared" else "not found in the repository, model card or manifest"
     return Outcome(_S.FAIL, f"{name}: {where}", tuple(comp.evidence))
+
+
+def _unknown(name: str, why: str, evidence: tuple[Provenance, ...] = ()) -> Outcome:
+    """Inconclusive because a look-up failed: the fact is unknown, not false."""
+    return Outcome(_S.INCONCLUSIVE, f"{name}: {why}", evidence, (name,))
 
 
 @predicate("component_present")
@@ -116,6 +140,8 @@ def component_open(ctx: Context, args: dict[str, Any]) -> Outcome:
     statement = comp.licence
     evidence = tuple(comp.evidence)
     if statement is None:
+        if why := ctx.unknown(name):
+            return _unknown(name, why, evidence)
         return Outcome(_S.FAIL, f"{name}: present but no licence is stated", evidence)
     evidence = (statement.provenance, *evidence)
     policy = args.get("policy", "opencheck")
@@ -162,6 +188,8 @@ def mof_component(ctx: Context, args: dict[str, Any]) -> Outcome:
                            "(MOT accepts a paper in place of a technical report)", evidence)
         return Outcome(_S.FAIL, f"{name}: the research paper stands in for it, but its licence "
                        f"{paper.licence if paper else 'unlicensed'!r} is not open under MOT", evidence)
+    if (verdict is None or verdict.status in ("missing", "unlicensed")) and (why := ctx.unknown(name)):
+        return _unknown(name, why, evidence)
     if verdict is None or verdict.status == "missing":
         required = verdict.required if verdict else True
         if not required:
@@ -212,6 +240,8 @@ def licence_class_in(ctx: Context, args: dict[str, Any]) -> Outcome:
         statement = ctx.evidence.licences[0] if ctx.evidence.licences else None
         label = "repository"
     if statement is None:
+        if "component" in args and (why := ctx.unknown(label)):
+            return _unknown(label, why)
         return Outcome(_S.FAIL, f"{label}: no licence stated")
     cls = ctx.classify(statement.raw)
     ok = cls.licence_class.value in classes
@@ -244,10 +274,14 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
     if bad:
         return Outcome(_S.FAIL, "datasets not openly licensed: " + ", ".join(bad), tuple(evidence))
     if unknown:
-        return Outcome(_S.INCONCLUSIVE, "licence unknown for: " + ", ".join(unknown), tuple(evidence))
+        from opencheck.engine.unknowns import unknown_datasets
+
+        failed = [n for n in unknown_datasets(ev) if n in unknown]
+        why = f" (the dataset card look-up failed for: {', '.join(failed)})" if failed else ""
+        return Outcome(_S.INCONCLUSIVE, "licence unknown for: " + ", ".join(unknown) + why, tuple(evidence),
+                       ("Datasets",) if failed else ())
     subject = "the named dataset has" if len(names) == 1 else f"all {len(names)} named datasets have"
-    return Outcome(_S.PASS, f"{subject} a licence in: "
-                   f"{', '.join(sorted(classes))}",
+    return Outcome(_S.PASS, f"{subject} a licence in: {', '.join(sorted(classes))}",
                    tuple(evidence))
 
 
@@ -423,7 +457,14 @@ def licences_consistent(ctx: Context, args: dict[str, Any]) -> Outcome:
 @predicate("no_collection_problems")
 def no_collection_problems(ctx: Context, args: dict[str, Any]) -> Outcome:
     """Nothing went wrong reading the repository (malformed front matter, unreadable files, ...)."""
-    problems = ctx.evidence.problems
+    # A look-up that got no answer is not a problem reading the repository: its facts are reported as unknown.
+    problems = [p for p in ctx.evidence.problems if p.code not in LOOKUP_PROBLEM_CODES]
+    if not problems and ctx.evidence.lookup_failures:
+        # A look-up that answered might have reported something (a dataset not found, a repository without
+        # a licence): clean so far, but not known to be clean.
+        failed = ", ".join(ctx.evidence.lookups_failed)
+        return Outcome(_S.INCONCLUSIVE, f"every file read cleanly; what the failed look-ups ({failed}) would report "
+                       "is unknown", (), (f"{failed} look-up findings",))
     if not problems:
         return Outcome(_S.PASS, "all files were read cleanly")
     return Outcome(_S.FAIL, "; ".join(f"{p.message}" for p in problems[:5])
@@ -506,20 +547,27 @@ def tiers(ctx: Context, args: dict[str, Any]) -> Outcome:
     if full.status in (_S.PASS, _S.WARN):
         return Outcome(_S.PASS, full.message, full.evidence)
     undecided = full.status in (_S.INCONCLUSIVE, _S.ERROR)
+    tried = [full]
     if "partial" in args:
         part = evaluate_condition(ctx, args["partial"])
         if part.status in (_S.PASS, _S.WARN):
+            if full.status == _S.INCONCLUSIVE and full.unknown:
+                # Partial holds, but "open" hangs on facts a failed look-up left unknown: warn or pass, not known.
+                return Outcome(_S.INCONCLUSIVE,
+                               f"at least partly open ({part.message}); fully open unless: {full.message}",
+                               (*part.evidence, *full.evidence), full.unknown, _S.WARN)
             return Outcome(_S.WARN, f"partly open ({part.message}), but not fully open: {full.message}",
                            (*part.evidence, *full.evidence))
         undecided = undecided or part.status in (_S.INCONCLUSIVE, _S.ERROR)
+        tried.append(part)
     if "unknown" in args:
         unk = evaluate_condition(ctx, args["unknown"])
         if unk.status in (_S.PASS, _S.WARN):
             return Outcome(_S.INCONCLUSIVE, f"cannot tell: {unk.message}", unk.evidence)
     if undecided:
-        return Outcome(_S.INCONCLUSIVE, f"cannot tell: {full.message}", full.evidence)
+        lookup = next((o for o in tried if o.unknown), full)  # say why: the failed look-up, if one did this
+        return Outcome(_S.INCONCLUSIVE, f"cannot tell: {lookup.message}", lookup.evidence, _unknown_of(tried))
     return Outcome(_S.FAIL, full.message, full.evidence)
-
 
 
 def _one_of(names: list[str]) -> str:

@@ -23,7 +23,7 @@ def _fraction(grade: Grade) -> float:
 
 def badge_colour(grade: Grade) -> str:
     """A shields.io colour name for the grade."""
-    if grade.value.lower() == "inconclusive":
+    if grade.value.lower() in ("inconclusive", "undetermined"):  # no colour claims a verdict the facts lack
         return "lightgrey"
     frac = _fraction(grade)
     if frac >= 1.0:

@@ -350,6 +350,8 @@ def format_html(report: Report) -> str:
     if report.gates:
         meta.append('<span class="nok">policy failed</span>' if report.gate_failed
                     else '<span class="ok">policy passed</span>')
+    if headline := report.lookups_headline():
+        meta.append(f'<span class="nok">{_e(headline)}</span>')
     meta.append(f"<span>{_e(report.generated_at)}</span>")
     body = [
         f'<header><div class="brand">opencheck · model openness report</div><h1>{_e(t.id)}</h1>'

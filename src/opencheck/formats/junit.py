@@ -89,6 +89,10 @@ def format_junit(report: Report) -> str:
             totals[k] += v
     root.attrib.update({k: str(v) for k, v in totals.items()})
     root.attrib["time"] = "0"
+    if headline := report.lookups_headline():
+        # Each suite's properties carry it: JUnit readers show suite properties, not the root's.
+        for suite in root:
+            ET.SubElement(suite[0], "property", {"name": "lookups-failed", "value": headline})
     ET.indent(root)
     body = _NOT_XML.sub("\ufffd", ET.tostring(root, encoding="unicode"))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -137,6 +137,8 @@ def format_markdown(report: Report, *, max_bytes: int = MAX_BYTES) -> str:
         lines += [f"> ⚠️ **Note:** {cell(report.notice)}", ""]
     grades = " · ".join(f"**{cell(p.name)}**: {cell(p.grade.label)}" for p in report.packs)
     lines += [grades + (f" — {gate_line}" if gate_line else ""), ""]
+    if headline := report.lookups_headline():
+        lines += [f"⚠️ **{cell(headline)}**", ""]
     if report.gates:
         lines += ["| Gate | Result |", "|---|---|"]
         lines += [f"| {markdown_code(g.name)} | {'✅' if g.passed else '❌'} {cell(g.message)} |" for g in report.gates]

@@ -199,8 +199,13 @@ def to_sarif(report: Report) -> dict[str, Any]:
             "target": {"kind": target.kind.value, "id": target.id},
             "grades": {p.name: p.grade.value for p in report.packs},
             "generatedAt": report.generated_at,
+            "lookups": report.lookups_dict(),
         },
     }
+    if headline := report.lookups_headline():
+        # A run that completed on partial facts: SARIF's place for that is a tool notification.
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [
+            {"level": "warning", "message": {"text": headline}, "descriptor": {"id": "lookups-failed"}}]}]
     return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

@@ -91,6 +91,8 @@ def format_text(report: Report, *, width: int = 120, color: bool = False, verbos
         out.hang(str(ev.manifest_path), "manifest: ", style="dim", head_style="dim")
     if report.notice:
         out.hang(report.notice, "note: ", style="bold yellow", head_style="bold yellow")
+    if headline := report.lookups_headline():
+        out.hang(headline, "warning: ", style="bold yellow", head_style="bold yellow")
 
     for pack in report.packs:
         grade = pack.grade

@@ -31,9 +31,11 @@ from huggingface_hub.utils import hf_raise_for_status
 
 from opencheck.errors import SourceError, UsageError
 from opencheck.evidence import (
+    LOOKUP_NAMES,
     Evidence,
     FileEntry,
     LicenceStatement,
+    LookupFailure,
     Problem,
     Provenance,
     Target,
@@ -47,7 +49,7 @@ from opencheck.sources.hub_target import HubTarget, is_commit_sha
 __all__ = ["KNOWN_NEEDS", "RetryPolicy", "collect_hub"]
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-KNOWN_NEEDS = frozenset({"refs", "datasets", "github"})
+KNOWN_NEEDS = frozenset(LOOKUP_NAMES)
 MAX_DATASETS = 10  # dataset cards looked up per model: bounds the request count of a check
 MAX_GITHUB_REPOS = 5
 _README_MAX_BYTES = 2 * 1024 * 1024
@@ -450,25 +452,33 @@ def _build_evidence(target: HubTarget, endpoint: str, info: dict[str, Any], read
 
 # -- extras: refs, datasets, GitHub ----------------------------------------------------------------------------
 
-def _soft(hub: _Hub, evidence: Evidence, code: str, what: str, call: Callable[[], T]) -> T | None:
-    """Run an optional lookup; a failure becomes a problem in the report instead of failing the check."""
+def _failed(evidence: Evidence, lookup: str, subject: str, code: str, message: str, where: Provenance) -> None:
+    """Record a failed look-up: a problem in the report, and facts the rules must read as unknown."""
+    evidence.lookup_failures.append(LookupFailure(lookup, subject, message))
+    evidence.problems.append(Problem(code, message, where))
+
+
+def _soft(hub: _Hub, evidence: Evidence, lookup: str, subject: str, code: str, what: str,
+          call: Callable[[], T]) -> T | None:
+    """Run an optional lookup; a failure becomes a problem and an unknown fact instead of failing the check."""
     try:
         return call()
     except SourceError as exc:
         message = str(exc)
     except (HfHubHTTPError, BadRequestError) as exc:
         message = hub.describe_hub_error(exc, what)
-    evidence.problems.append(Problem(code, message, Provenance(note=what)))
+    _failed(evidence, lookup, subject, code, message, Provenance(note=what))
     return None
 
 
 def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: frozenset[str], offline: bool,
             github_api: str, github_token: str | None, no_github: bool) -> None:
     repo, cache = hub.target.repo_id, hub.cache
+    evidence.lookups_ran = [n for n in LOOKUP_NAMES if n in needs and not (n == "github" and no_github)]
     if "refs" in needs:
         refs = _cached_extra(hub, "refs", offline)
         if refs is None and not offline:
-            refs = _soft(hub, evidence, "hub-refs-unavailable", f"branches of {repo}", hub.refs)
+            refs = _soft(hub, evidence, "refs", repo, "hub-refs-unavailable", f"branches of {repo}", hub.refs)
             if refs is not None and cache is not None:
                 cache.put_extra(repo, "refs", refs)
         if isinstance(refs, dict):
@@ -477,8 +487,8 @@ def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: froze
                 for b in refs.get("branches", []) if isinstance(b, dict) and isinstance(b.get("name"), str)]
             evidence.hub["tags_refs"] = [t.get("name") for t in refs.get("tags", []) if isinstance(t, dict)]
         elif offline:
-            evidence.problems.append(Problem("hub-refs-unavailable", "offline and the branch list is not cached",
-                                             Provenance(note=f"branches of {repo}"), severity="info"))
+            _failed(evidence, "refs", repo, "hub-refs-unavailable", "offline and the branch list is not cached",
+                    Provenance(note=f"branches of {repo}"))
     if "datasets" in needs:
         _dataset_licences(hub, evidence, info, offline=offline)
     if "github" in needs and not no_github:
@@ -522,6 +532,16 @@ def _licence_values(data: dict[str, Any]) -> list[str]:
     return values
 
 
+_NOT_FOUND = "_opencheck_not_found"  # the cached answer for a dataset the Hub does not have
+
+
+def _dataset_not_found(hub: _Hub, evidence: Evidence, results: dict[str, Any], dataset_id: str,
+                       where: Provenance) -> None:
+    results[dataset_id] = {"status": "not-found"}
+    evidence.problems.append(Problem("dataset-not-found", f"dataset {dataset_id}: not found on {hub.host}", where,
+                                     severity="info"))
+
+
 def _dataset_licences(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, offline: bool) -> None:
     repo, cache = hub.target.repo_id, hub.cache
     results: dict[str, Any] = {}
@@ -530,8 +550,13 @@ def _dataset_licences(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, of
         url = f"{hub.endpoint}/datasets/{dataset_id}"
         where = Provenance(key="datasets", url=url)
         data = _cached_extra(hub, key, offline)
+        if isinstance(data, dict) and data.get(_NOT_FOUND):
+            _dataset_not_found(hub, evidence, results, dataset_id, where)
+            continue
         if offline and not isinstance(data, dict):
             results[dataset_id] = {"status": "unknown"}
+            _failed(evidence, "datasets", dataset_id, "dataset-unavailable",
+                    f"dataset {dataset_id}: offline and its card is not cached", where)
             continue
         if not isinstance(data, dict):
             try:
@@ -542,15 +567,17 @@ def _dataset_licences(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, of
                                                  "not be read", where, severity="info"))
                 continue
             except RepositoryNotFoundError:
-                results[dataset_id] = {"status": "not-found"}
-                evidence.problems.append(Problem("dataset-not-found", f"dataset {dataset_id}: not found on "
-                                                 f"{hub.host}", where, severity="info"))
+                # A missing dataset is an answer: remember it as long as a found card, so a warm re-check
+                # of a card naming a withdrawn dataset costs no request for it.
+                if cache is not None:
+                    cache.put_extra(repo, key, {_NOT_FOUND: True})
+                _dataset_not_found(hub, evidence, results, dataset_id, where)
                 continue
             except (HfHubHTTPError, BadRequestError, SourceError) as exc:
                 message = str(exc) if isinstance(exc, SourceError) else hub.describe_hub_error(
                     exc, f"dataset card of {dataset_id}", dataset_id)
                 results[dataset_id] = {"status": "error"}
-                evidence.problems.append(Problem("dataset-unavailable", message, where))
+                _failed(evidence, "datasets", dataset_id, "dataset-unavailable", message, where)
                 continue
             if cache is not None:
                 cache.put_extra(repo, key, data)
@@ -586,27 +613,37 @@ def _github_repos(evidence: Evidence) -> list[tuple[str, str]]:
 def _github_licences(hub: _Hub, evidence: Evidence, *, offline: bool, api: str, token: str | None) -> None:
     repo, cache = hub.target.repo_id, hub.cache
     results: dict[str, Any] = {}
+    unreachable: str | None = None  # why GitHub cannot be reached: the remaining repositories are not asked
     for owner, name in _github_repos(evidence):
         slug = f"{owner}/{name}"
         key = f"github--{slug}"
+        where = Provenance(url=f"https://github.com/{slug}", note=f"GitHub licence of {slug}")
         payload = _cached_extra(hub, key, offline)
-        if offline and payload is None:
-            results[slug] = {"status": "unknown"}
+        if payload is None and (offline or unreachable):
+            results[slug] = {"status": "unknown" if offline else "error"}
+            _failed(evidence, "github", slug, "github-unavailable",
+                    f"GitHub licence of {slug}: " + (unreachable or "offline and not cached"), where)
             continue
         if payload is None:
-            result = _soft(hub, evidence, "github-unavailable", f"GitHub licence of {slug}",
-                           lambda o=owner, n=name: hub.github_licence(api, token, o, n))
-            if result is None:
+            try:
+                result = hub.github_licence(api, token, owner, name)
+            except SourceError as exc:
+                # Refused at once, or no answer after every retry: the other repositories would fare the same.
+                unreachable = str(exc).split(": ", 1)[-1]
                 results[slug] = {"status": "error"}
+                _failed(evidence, "github", slug, "github-unavailable", str(exc), where)
                 continue
             if result.status == 404:
                 payload = {"status": "no-licence"}
             elif result.status != 200:
                 remaining = result.headers.get("x-ratelimit-remaining")
-                why = "rate limited" if result.status in (403, 429) and remaining == "0" else f"HTTP {result.status}"
+                limited = result.status in (403, 429) and remaining == "0"
+                why = ("rate limited" + ("" if token else " (set GITHUB_TOKEN for a higher limit)")
+                       if limited else f"HTTP {result.status}")
+                if limited:
+                    unreachable = why  # every further request would be refused the same way until the reset
                 results[slug] = {"status": "error"}
-                evidence.problems.append(Problem("github-unavailable", f"GitHub licence of {slug}: {why}",
-                                                 Provenance(url=f"https://github.com/{slug}")))
+                _failed(evidence, "github", slug, "github-unavailable", f"GitHub licence of {slug}: {why}", where)
                 continue
             else:
                 try:
@@ -616,9 +653,8 @@ def _github_licences(hub: _Hub, evidence: Evidence, *, offline: bool, api: str, 
                 lic = body.get("license") if isinstance(body, dict) else None
                 if not isinstance(lic, dict):
                     results[slug] = {"status": "error"}
-                    evidence.problems.append(Problem("github-unavailable",
-                                                     f"GitHub licence of {slug}: unexpected response",
-                                                     Provenance(url=f"https://github.com/{slug}")))
+                    _failed(evidence, "github", slug, "github-unavailable",
+                            f"GitHub licence of {slug}: invalid or unexpected response", where)
                     continue
                 payload = {"status": "found", "spdx_id": lic.get("spdx_id"), "key": lic.get("key"),
                            "name": lic.get("name"), "path": body.get("path"), "html_url": body.get("html_url")}

@@ -62,6 +62,10 @@ class FetchResult:
     request: httpx2.Request
 
 
+class HostUnreachable(SourceError):
+    """The host refused the connection (or has no address): retrying will not help, so it is never retried."""
+
+
 class _Deadline(Exception):
     """The whole response did not arrive within the request's time budget (slow drip)."""
 
@@ -283,6 +287,9 @@ class CountingClient:
                 result = self._send_following(url, params, headers or {}, foreign_redirects=foreign_redirects)
             except (httpx2.TransportError, httpx2.TooManyRedirects, _Deadline) as exc:
                 reason = describe_transport_error(exc, self.timeout)
+                if isinstance(exc, httpx2.ConnectError):
+                    # A refused connection answers at once and will answer the same in a second: fail fast.
+                    raise HostUnreachable(f"{what}: {reason} to {_origin(url)[1]}") from None
                 if isinstance(exc, httpx2.TooManyRedirects) or attempt > policy.max_retries:
                     raise SourceError(f"{what}: {reason} (after {attempt} attempt{'s' * (attempt > 1)})") from None
                 delay = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
