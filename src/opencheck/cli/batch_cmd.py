@@ -14,6 +14,7 @@ from opencheck.cli.lookup_options import LOOKUP_HELP, NO_LOOKUP_HELP, LookupChoi
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
+from opencheck.sources.http_limits import timeout_from_env
 
 HELP = (
     "Check many models (a TARGETS file: one per line, or CSV/JSONL with a 'repo' column; and/or Hub queries "
@@ -72,7 +73,8 @@ def batch(
     max_retries: int = typer.Option(5, "--max-retries", min=0, max=20, help="Retries of a request on 429, "
                                     "5xx and timeouts."),
     backoff: float = typer.Option(1.0, "--backoff", min=0.0, help="First retry delay in seconds (doubles)."),
-    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds per request."),
+    timeout: float | None = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS",
+                                         help="Deadline of each whole request (default: $OPENCHECK_TIMEOUT, else 10)."),
     token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN). "
                                      "Never printed."),
     cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
@@ -110,7 +112,8 @@ def batch(
     code = _run(env, targets_file and _path(env, targets_file), db, query, pack=pack, fail_under=fail_under,
                 fail_on=fail_on.value if fail_on else None, config_file=config_file, jobs=jobs, refresh=refresh,
                 lookups=allowed, strict_lookups=strict_lookups, rate=rate, max_retries=max_retries, backoff=backoff,
-                timeout=timeout, token=token, cache_dir=cache_dir, no_cache=no_cache,
+                timeout=timeout if timeout is not None else timeout_from_env(env.env), token=token,
+                cache_dir=cache_dir, no_cache=no_cache,
                 dask_scheduler=scheduler if executor == ExecutorOpt.DASK else None,
                 eval_processes=_eval_processes(eval_processes, jobs, executor))
     if compare is not None:
