@@ -242,7 +242,7 @@ def _git_refs(repo: Any, root: Path, options: HistoryOptions) -> tuple[list[Revi
         heads = [h for h in repo.heads if is_checkpoint_branch(h.name)]
         if not heads:
             raise UsageError(f"{root}: no checkpoint branches (step…, stepN-tokensM, ckpt_…) in the git repository")
-        return _select([ref_for(h.commit) for h in sorted(heads, key=lambda h: _natural(h.name))], options)
+        return _select([ref_for(h.commit, (h.name,)) for h in sorted(heads, key=lambda h: _natural(h.name))], options)
     if not repo.head.is_valid():
         raise UsageError(f"{root}: the git repository has no commits")
     stop = options.limit + 1 if options.limit is not None else None
