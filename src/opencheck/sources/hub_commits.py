@@ -17,6 +17,7 @@ from huggingface_hub.errors import BadRequestError, HfHubHTTPError
 
 from opencheck.errors import SourceError
 from opencheck.sources.http_limits import link_next
+from opencheck.sources.hub_http import RetryPolicy
 from opencheck.sources.hub_target import HubTarget, is_commit_sha
 
 MAX_COMMIT_PAGES = 200  # pages of one commits listing (the Hub serves 50 a page: 10,000 commits)
@@ -62,13 +63,14 @@ def _commit(item: Any) -> HubCommit | None:
 class HubRevisions:
     """The history requests for one Hub repository, on the Hub source's counting client and cache rules."""
 
-    def __init__(self, target: HubTarget, *, endpoint: str, token: str | None, timeout: float) -> None:
-        from opencheck.sources.hub import RetryPolicy, _Hub
+    def __init__(self, target: HubTarget, *, endpoint: str, token: str | None, timeout: float,
+                 retry: RetryPolicy | None = None, http: Any = None) -> None:
+        from opencheck.sources.hub import _Hub
 
         self.target = target
         self.endpoint = endpoint.rstrip("/")
         self._hub = _Hub(target, endpoint=self.endpoint, token=token, cache=None, timeout=timeout,
-                         retry=RetryPolicy())
+                         retry=retry or RetryPolicy(), http=http)
 
     @property
     def requests(self) -> int:
