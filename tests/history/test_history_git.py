@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,29 @@ def test_repository_config_never_runs_anything(model_repo: git.Repo, tmp_path: P
     result = run_cli(["history", "model"], cwd=tmp_path)
     assert result.code == 0, result.err
     assert not marker.exists()
+
+
+def test_a_gate_added_is_a_regression_with_its_evidence(model_repo: git.Repo, tmp_path: Path) -> None:
+    gated = _card("apache-2.0", ["org/web"]).replace("---\n\n", "extra_gated_prompt: Agree to the terms\n---\n\n", 1)
+    _commit(model_repo, {"README.md": gated}, "add a gate", "2024-05-01 10:00:00 +0000")
+    data = _json(["model", "--limit", "2"], tmp_path)
+    last = data["revisions"][-1]
+    assert last["facts"]["gated"] is True and data["revisions"][0]["facts"]["gated"] is False
+    change = next(c for c in last["changes"] if c["kind"] == "gating-changed")
+    assert change["regression"] is True and (change["old"], change["new"]) == ("false", "true")
+    assert change["evidence"]["old"] == [] and any("extra_gated_prompt" in e for e in change["evidence"]["new"])
+    assert data["summary"]["regressions"] >= 1
+
+
+def test_markdown_and_text_name_the_changes(model_repo: git.Repo, tmp_path: Path) -> None:
+    _commit(model_repo, {"README.md": _card("mit", ["org/web"])}, "| evil | [x](javascript:alert(1)) <img src=x>",
+            "2024-05-01 10:00:00 +0000")
+    md = run_cli(["history", "model", "-f", "markdown"], cwd=tmp_path)
+    assert md.code == 0, md.err
+    assert "# Openness history of model" in md.out and "dataset org/books is no longer named" in md.out
+    # Commit titles are attacker text: literal in Markdown (no tag, no link, no table break).
+    assert "evil" in md.out and not re.search(r"(?<!\\)<img", md.out)
+    assert not re.search(r"(?<!\\)\]\(javascript", md.out) and not re.search(r"(?<!\\)\| evil", md.out)
+    text = run_cli(["history", "model"], cwd=tmp_path)
+    assert "weights licence CC-BY-NC-4.0" in text.out and "evaluation reused" in text.out
+    assert "0 request(s)" in text.out
