@@ -165,4 +165,11 @@ def test_unknown_repo_and_revision_exit_3(hub_server: HubReplayServer) -> None:
     missing = run_cli(["history", "nobody/nothing", "--no-cache"], env=_env(hub_server))
     assert missing.code == 3 and "not found" in missing.err and missing.err.count("\n") == 1
     bad = run_cli(["history", MODEL, "--revisions", "no-such-branch", "--no-cache"], env=_env(hub_server))
-    assert bad.code == 3 and "not found" in bad.err and "Traceback" not in bad.err
+    assert bad.code == 3 and "revision 'no-such-branch' not found" in bad.err and bad.err.count("\n") == 1
+
+
+def test_an_empty_selection_says_so(hub_server: HubReplayServer) -> None:
+    result = run_cli(["history", MODEL, "--since", "2030-01-01", "--no-cache", "-f", "json"], env=_env(hub_server))
+    assert result.code == 0
+    assert result.err == f"opencheck: warning: {MODEL}: no revision matches the selection\n"
+    assert json.loads(result.out)["summary"]["revisions"] == 0

@@ -124,6 +124,8 @@ def history(
 
     result = run_history(_relative_to(env, target), options, env.timestamp())
     result.target = target if result.target_kind == "git" else result.target  # the path as the user gave it
+    if not result.revisions:
+        env.stderr.write(f"opencheck: warning: {target}: no revision matches the selection\n")
     from opencheck.history.render import format_history
     from opencheck.output_guard import OutputKind, finish, redactor
 
@@ -135,8 +137,11 @@ def history(
         from opencheck.output_files import write_atomic
 
         path = output if output.is_absolute() else env.cwd / output
-        write_atomic(path, text, shown=str(output))
-        wrote(env, path)
+        try:
+            write_atomic(path, text, shown=str(output))
+            wrote(env, path)
+        except BrokenPipeError:
+            pass  # `-o /dev/stdout | head`
     else:
         from opencheck.closed_pipe import write_stdout
 

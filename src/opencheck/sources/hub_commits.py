@@ -136,4 +136,10 @@ class HubRevisions:
 
     def model_info(self, revision: str) -> dict[str, Any]:
         """The model info (with blob metadata) at a revision; raises SourceError on failure."""
-        return self._hub.model_info(revision)
+        hub = self._hub
+        # Errors name the revision asked for ("revision 'v2' not found"), not the listing's.
+        hub.target = HubTarget(self.target.repo_id, revision)
+        try:
+            return hub.model_info(revision)
+        finally:
+            hub.target = self.target
