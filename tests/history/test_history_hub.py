@@ -173,3 +173,19 @@ def test_an_empty_selection_says_so(hub_server: HubReplayServer) -> None:
     assert result.code == 0
     assert result.err == f"opencheck: warning: {MODEL}: no revision matches the selection\n"
     assert json.loads(result.out)["summary"]["revisions"] == 0
+
+
+def test_pages_are_bounded_and_stay_on_the_hub(hub_server: HubReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    hub_server.state.commits_page_size = 1
+    monkeypatch.setattr("opencheck.sources.hub_commits.MAX_COMMIT_PAGES", 2)
+    bounded = run_cli(["history", MODEL, "--no-cache"], env=_env(hub_server))
+    assert bounded.code == 3 and "more than 2 pages" in bounded.err
+    assert hub_server.count(f"/api/models/{MODEL}/commits/*") == 2
+    monkeypatch.undo()
+    hub_server.reset_counts()
+    hub_server.add_fault(f"/api/models/{MODEL}/commits/*", "extra_headers",
+                         headers={"Link": f'<{hub_server.foreign_url}/api/models/{MODEL}/commits/main?p=1>; '
+                                          'rel="next"'})
+    foreign = run_cli(["history", MODEL, "--no-cache", "--token", "hf_secret_token_value"], env=_env(hub_server))
+    assert foreign.code == 3 and "next page is on another host" in foreign.err
+    assert hub_server.count("*", foreign=True) == 0  # neither the request nor the token went there
