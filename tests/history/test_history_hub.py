@@ -43,7 +43,9 @@ def test_each_commit_graded_with_licence_dataset_and_card_changes(hub_server: Hu
     data = _history(hub_server, tmp_path)
     revs = data["revisions"]
     assert [r["sha"] for r in revs] == SHAS
-    assert revs[-1]["names"] == ["main"] and revs[0]["title"] == "Initial upload"
+    assert revs[0]["title"] == "Initial upload"
+    # Releases are named: the tags and branch heads that point at a listed commit.
+    assert [r["names"] for r in revs] == [["v0.1"], [], ["v1.0"], [], ["main"]]
     # The licence swap: the weights licence fact, the grade and the rule, each with evidence at both revisions.
     assert revs[1]["facts"]["weights_licence"] == "other" and revs[2]["facts"]["weights_licence"] == "Apache-2.0"
     licence = _change(revs[2], "licence-more-open", "Model parameters (Final)")
@@ -72,14 +74,15 @@ def test_unchanged_card_and_files_reuse_the_evaluation(hub_server: HubReplayServ
     assert hub_server.count(f"/{MODEL}/resolve/{SHAS[1]}/README.md") == 0
     assert data["summary"]["reused"] == 1 and data["summary"]["evaluated"] == 4
     # The count in the report is every request the server saw.
-    assert data["requests"]["total"] == hub_server.total and data["requests"]["listing"] == 1
+    assert data["requests"]["total"] == hub_server.total
+    assert data["requests"]["listing"] == 2  # the commit listing and the refs (which name the releases)
 
 
 def test_cached_second_run_costs_only_the_listing(hub_server: HubReplayServer, tmp_path: Path) -> None:
     first = _history(hub_server, tmp_path)
     hub_server.reset_counts()
     again = _history(hub_server, tmp_path)
-    assert again["requests"]["total"] == hub_server.total == 1  # the commit listing; every sha is cached
+    assert again["requests"]["total"] == hub_server.total == 2  # the listing and refs; every sha is cached
     assert again["revisions"] == [{**r, "requests": 0} for r in first["revisions"]]
 
 

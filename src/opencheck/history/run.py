@@ -130,8 +130,14 @@ def _hub_refs(revs: Any, target: Any, options: HistoryOptions,
     # Commits come newest first: list only as many as the limit (plus one, to tell whether the history goes on).
     stop = options.limit + 1 if options.limit is not None else None
     commits = revs.commits(stop_after=stop, since=options.since)
-    head_name = (target.revision or "main",)
-    refs = [RevisionRef(c.sha, head_name if i == 0 else (), c.date, c.title) for i, c in enumerate(commits)]
+    # One more request names the releases: the tags (and branch heads) that point at a listed commit.
+    branches, tags = revs.refs() if commits else ([], [])
+    names: dict[str, list[str]] = {}
+    for ref in [*tags, *branches]:
+        names.setdefault(ref.sha, []).append(ref.name)
+    head_name = [target.revision] if target.revision else []
+    refs = [RevisionRef(c.sha, tuple(dict.fromkeys([*(head_name if i == 0 else []), *names.get(c.sha, [])])),
+                        c.date, c.title) for i, c in enumerate(commits)]
     return _select(list(reversed(refs)), options)
 
 

@@ -129,10 +129,19 @@ class HubRevisions:
 
     def branches(self) -> list[HubBranch]:
         """Every branch and its head commit (`GET /api/models/{id}/refs`)."""
+        return self.refs()[0]
+
+    def refs(self) -> tuple[list[HubBranch], list[HubBranch]]:
+        """Branches and tags, each with the commit it points at (one `GET /api/models/{id}/refs`)."""
         data = self._hub.refs()
-        out = [HubBranch(b["name"], b["targetCommit"]) for b in data.get("branches", [])
-               if isinstance(b, dict) and isinstance(b.get("name"), str) and is_commit_sha(b.get("targetCommit"))]
-        return sorted(out, key=lambda b: b.name)
+
+        def group(name: str) -> list[HubBranch]:
+            items = data.get(name) if isinstance(data.get(name), list) else []
+            out = [HubBranch(b["name"], b["targetCommit"]) for b in items if isinstance(b, dict)
+                   and isinstance(b.get("name"), str) and is_commit_sha(b.get("targetCommit"))]
+            return sorted(out, key=lambda b: b.name)
+
+        return group("branches"), group("tags")
 
     def model_info(self, revision: str) -> dict[str, Any]:
         """The model info (with blob metadata) at a revision; raises SourceError on failure."""
