@@ -51,7 +51,9 @@ def test_each_commit_graded_with_licence_dataset_and_card_changes(hub_server: Hu
     licence = _change(revs[2], "licence-more-open", "Model parameters (Final)")
     assert any("research-only" in line for line in licence["evidence"]["old"])
     assert any("README.md:2" in line for line in licence["evidence"]["new"])
-    assert _change(revs[2], "grade-rose", "osaid")["old"] == "fail"
+    grade = _change(revs[2], "grade-rose", "osaid")
+    assert grade["old"] == "fail" and "OC-OSAID-PARAMETERS-TERMS: fail" in grade["evidence"]["old"]
+    assert "OC-OSAID-PARAMETERS-TERMS: pass" in grade["evidence"]["new"]
     rule = _change(revs[2], "rule-changed", "osaid/OC-OSAID-PARAMETERS-TERMS")
     assert (rule["old"], rule["new"]) == ("fail", "pass")
     # The dataset removed: named with where the old card named it.

@@ -77,9 +77,10 @@ def changes_between(old: RevisionResult, new: RevisionResult) -> list[Change]:
         if c.kind.startswith(("component-", "licence-")):
             before, after = _component_evidence(old.report, c.subject), _component_evidence(new.report, c.subject)
         elif c.kind.startswith(("grade-", "pack-")):
-            moved = sorted(k[1] for k in set(old_rules) | set(new_rules) if k[0] == c.subject
+            moved = sorted(k for k in set(old_rules) | set(new_rules) if k[0] == c.subject
                            and (old_rules.get(k) or {}).get("status") != (new_rules.get(k) or {}).get("status"))
-            before = after = [f"rules whose outcome changed: {', '.join(moved)}"] if moved else []
+            before = [f"{k[1]}: {(old_rules.get(k) or {}).get('status', 'absent')}" for k in moved]
+            after = [f"{k[1]}: {(new_rules.get(k) or {}).get('status', 'absent')}" for k in moved]
         else:
             before, after = [], []
         changes.append(Change(c.kind, c.subject, c.old, c.new, c.regression, c.message, before, after))
