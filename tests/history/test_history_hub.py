@@ -194,3 +194,11 @@ def test_pages_are_bounded_and_stay_on_the_hub(hub_server: HubReplayServer, monk
     foreign = run_cli(["history", MODEL, "--no-cache", "--token", "hf_secret_token_value"], env=_env(hub_server))
     assert foreign.code == 3 and "next page is on another host" in foreign.err
     assert hub_server.count("*", foreign=True) == 0  # neither the request nor the token went there
+
+
+def test_olmo_step_and_token_branches(hub_server: HubReplayServer) -> None:
+    result = run_cli(["history", "allenai/OLMo-7B", "--checkpoints", "-f", "json", "--no-cache", "--no-lookups"],
+                     env=_env(hub_server))
+    assert result.code == 0, result.err
+    names = [r["names"] for r in json.loads(result.out)["revisions"]]
+    assert names == [["step1000-tokens4B"], ["step2000-tokens9B"], ["step556000-tokens2460B"]]
