@@ -202,3 +202,8 @@ def test_olmo_step_and_token_branches(hub_server: HubReplayServer) -> None:
     assert result.code == 0, result.err
     names = [r["names"] for r in json.loads(result.out)["revisions"]]
     assert names == [["step1000-tokens4B"], ["step2000-tokens9B"], ["step556000-tokens2460B"]]
+
+
+def test_offline_is_refused_before_any_request(hub_server: HubReplayServer) -> None:
+    result = run_cli(["history", MODEL], env={**_env(hub_server), "HF_HUB_OFFLINE": "1"})
+    assert result.code == 2 and "cannot run offline" in result.err and hub_server.total == 0

@@ -110,6 +110,8 @@ def history(
         token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
         cache_dir=cache_dir if cache_dir is None or cache_dir.is_absolute() else env.cwd / cache_dir,
         use_cache=not no_cache,
+        offline=any(env.env.get(v, "").lower() in ("1", "true", "yes") for v in ("HF_HUB_OFFLINE",
+                                                                                  "TRANSFORMERS_OFFLINE")),
         needs=packs_needs(packs) if lookups else frozenset(),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
         github_token=env.env.get("GITHUB_TOKEN") or None,

@@ -148,7 +148,7 @@ def _hub_history(target: Any, options: HistoryOptions, generated_at: str) -> His
 
     hub = options.hub
     if hub.offline:
-        raise UsageError("history needs the Hub's commit listing: it cannot run offline")
+        raise UsageError("history needs the Hub's commit listing: it cannot run offline (HF_HUB_OFFLINE is set)")
     endpoint = _check_url((hub.endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/"),
                           "Hub endpoint")
     token = _resolve_token(hub.token)
