@@ -186,6 +186,11 @@ DOCUMENTED: dict[str, list[tuple[list[str], frozenset[int] | str]]] = {
         (["check", "{model}", "-f", "json", "-f", "sarif", "-f", "markdown", "-f", "html", "--output-dir", "out"],
          ALL)],
     "opencheck check . -f json": [(["check", "{model}", "-f", "json"], ALL)],
+    "opencheck history EleutherAI/pythia-160m": [(["history", "EleutherAI/pythia-160m"], ALL)],
+    "opencheck history MODEL --checkpoints -f html": [
+        (["history", "EleutherAI/pythia-160m", "--checkpoints", "-f", "html"], ALL)],
+    "opencheck batch targets.txt --db audit.sqlite --history --history-limit 20": [
+        (["batch", "{targets}", "--db", "audit.sqlite", "--history", "--history-limit", "20"], ALL)],
 }
 
 

@@ -4,6 +4,8 @@ Fixture layout (see tests/fixtures/hub/README.md):
 
     tests/fixtures/hub/<org>/<name>/model.json        GET /api/models/<org>/<name> (siblings with blob metadata)
     tests/fixtures/hub/<org>/<name>/refs.json         GET /api/models/<org>/<name>/refs (optional)
+    tests/fixtures/hub/<org>/<name>/commits.json      GET /api/models/<org>/<name>/commits/<rev>, newest first,
+                                                      paged by `?p=N` and `Link: rel="next"` (optional)
     tests/fixtures/hub/<org>/<name>/_server.json      access rules: {"private": bool, "gated": bool, "tokens": []}
     tests/fixtures/hub/<org>/<name>/revisions/<rev>.json       model info at a named revision or sha (optional)
     tests/fixtures/hub/<org>/<name>/revisions/<sha>/<file>     a file's content at that commit (optional)
@@ -95,6 +97,7 @@ class _State:
         self.github_root = github_root
         self.latency = latency
         self.synthetic_count = synthetic_count  # synthetic/model-NNNNN entries the listing returns
+        self.commits_page_size = 50  # commits per page of GET .../commits/<rev> (tests lower it to page)
         self.lock = threading.Lock()
         self.counts: Counter[str] = Counter()
         self.requests: list[RecordedRequest] = []
@@ -412,6 +415,10 @@ class _Handler(BaseHTTPRequestHandler):
         # Repo ids have one or two parts; the suffix says which endpoint.
         if len(segments) >= 2 and segments[-1] == "refs":
             repo_id, action, revision = "/".join(segments[:-1]), "refs", None
+        elif "commits" in segments[1:]:
+            idx = segments.index("commits", 1)
+            repo_id, action = "/".join(segments[:idx]), "commits"
+            revision = unquote("/".join(segments[idx + 1 :])) or None
         elif "revision" in segments:
             idx = segments.index("revision")
             repo_id, action = "/".join(segments[:idx]), "info"
@@ -440,6 +447,8 @@ class _Handler(BaseHTTPRequestHandler):
         if resolved is None:
             return self._error(404, "RevisionNotFound", "Invalid rev id: " + str(revision))
         _sha, info = resolved
+        if action == "commits":
+            return self._commits(repo, _sha, segments, params)
         expand = params.get("expand", [])
         allowed = MODEL_EXPAND if kind == "model" else DATASET_EXPAND
         if unknown := [e for e in expand if e not in allowed]:
@@ -450,6 +459,22 @@ class _Handler(BaseHTTPRequestHandler):
         if "siblings" in info and not blobs:
             info["siblings"] = [{"rfilename": s["rfilename"]} for s in info["siblings"]]
         return self._json(200, info)
+
+    def _commits(self, repo: _Repo, sha: str, segments: list[str], params: dict[str, list[str]]
+                 ) -> tuple[int, dict[str, str], bytes]:
+        """GET /api/models/<id>/commits/<rev>: the history from that commit back, newest first, one page."""
+        listed = self.state.load_json(repo.folder / "commits.json") if (
+            repo.folder is not None and (repo.folder / "commits.json").is_file()) else [
+            {"id": sha, "title": "Upload", "message": "", "date": repo.info.get("lastModified"), "authors": []}]
+        start = next((i for i, c in enumerate(listed) if c.get("id") == sha), 0)
+        history = listed[start:]
+        page = int(params["p"][0]) if params.get("p", [""])[0].isdigit() else 0
+        size = self.state.commits_page_size
+        headers: dict[str, str] = {}
+        if (page + 1) * size < len(history):
+            base = "/api/models/" + "/".join(quote(s, safe="") for s in segments)
+            headers["Link"] = f'<http://{self.headers.get("Host", "127.0.0.1")}{base}?p={page + 1}>; rel="next"'
+        return self._json(200, history[page * size : (page + 1) * size], headers)
 
     def _list_models(self, params: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
         """GET /api/models: search/author/filter/sort/limit/expand/full, paginated by `Link: rel="next"`."""

@@ -180,7 +180,7 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
     target = item.target
     try:
         local = is_local(target)
-        if done_shas and not local:
+        if done_shas and not local and item.revision is None:
             sha = _probe_sha(target, settings)
             if sha and sha in done_shas:
                 return {"status": "skipped", "target": target, "sha": sha, "requests": 1}
@@ -197,7 +197,12 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
 
             hub = options.hub
             _limiter, http = _resources(settings)
-            evidence = collect_hub(parse_hub_target(target), endpoint=hub.endpoint, token=hub.token,
+            parsed = parse_hub_target(target)
+            if item.revision is not None:  # batch --history: this model at one of its commits
+                from opencheck.sources.hub_target import HubTarget
+
+                parsed = HubTarget(parsed.repo_id, item.revision)
+            evidence = collect_hub(parsed, endpoint=hub.endpoint, token=hub.token,
                                    cache_dir=hub.cache_dir, use_cache=hub.use_cache, offline=hub.offline,
                                    needs=hub.needs, github_api=hub.github_api, github_token=hub.github_token,
                                    no_github=hub.no_github, timeout=settings.timeout,
@@ -412,9 +417,9 @@ def _dedupe(targets: Iterable[BatchTarget], window: int = 100_000) -> Iterator[B
     """Drop repeated targets (a file and a listing may overlap) with a bounded memory of recent ones."""
     seen: dict[str, None] = {}
     for item in targets:
-        if item.target in seen:
+        if item.key in seen:
             continue
-        seen[item.target] = None
+        seen[item.key] = None
         if len(seen) > window:
             seen.pop(next(iter(seen)))
         yield item
@@ -425,7 +430,7 @@ def _plan(item: BatchTarget, store: Store, keys: list[PackKey], refresh: bool) -
     if refresh:
         return frozenset()
     target = item.target
-    sha = item.info.get("sha") if item.info else None
+    sha = item.info.get("sha") if item.info else item.revision
     if isinstance(sha, str):
         return None if store.is_done(target, sha, keys) else frozenset()
     if is_local(target):

@@ -34,6 +34,12 @@ class BatchTarget:
 
     target: str
     info: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+    revision: str | None = None  # batch --history: the commit sha of the Hub model to check
+
+    @property
+    def key(self) -> str:
+        """What makes two targets the same check: the target, and the revision when one is pinned."""
+        return self.target if self.revision is None else f"{self.target}@{self.revision}"
 
 
 @dataclass

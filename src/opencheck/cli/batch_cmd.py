@@ -87,6 +87,13 @@ def batch(
     eval_processes: int | None = typer.Option(None, "--eval-processes", min=0, max=64, help="Evaluate rules "
                                               "in N worker processes while threads fetch (default: CPUs - 1, at "
                                               "least 1, when --jobs is 8 or more; 0 = in the threads)."),
+    history: bool = typer.Option(False, "--history", help="Check each Hub model at each of its newest commits "
+                                 "(one row per model, revision and pack; see docs/history.md). Local targets are "
+                                 "checked once."),
+    history_limit: int = typer.Option(20, "--history-limit", metavar="N", min=1,
+                                      help="With --history: the newest N commits of each model."),
+    history_since: str | None = typer.Option(None, "--history-since", metavar="DATE",
+                                             help="With --history: only commits from DATE (YYYY-MM-DD)."),
     compare: Path | None = typer.Option(None, "--compare", metavar="FILE",
                                         help="List models whose openness changed between "
                                         "OLD.sqlite and --db (after the run, if targets are given)."),
@@ -109,13 +116,18 @@ def batch(
     from opencheck.cli.lookup_options import resolve_lookups
 
     allowed = resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github)
+    from opencheck.cli.history_cmd import _since
+
+    history_opts = (history_limit, _since(history_since)) if history else None
+    if history_since is not None and not history:
+        raise UsageError("--history-since needs --history")
     code = _run(env, targets_file and _path(env, targets_file), db, query, pack=pack, fail_under=fail_under,
                 fail_on=fail_on.value if fail_on else None, config_file=config_file, jobs=jobs, refresh=refresh,
                 lookups=allowed, strict_lookups=strict_lookups, rate=rate, max_retries=max_retries, backoff=backoff,
                 timeout=timeout if timeout is not None else timeout_from_env(env.env), token=token,
                 cache_dir=cache_dir, no_cache=no_cache,
                 dask_scheduler=scheduler if executor == ExecutorOpt.DASK else None,
-                eval_processes=_eval_processes(eval_processes, jobs, executor))
+                eval_processes=_eval_processes(eval_processes, jobs, executor), history=history_opts)
     if compare is not None:
         _print_compare(env, _path(env, compare), db)
     if code:
@@ -179,7 +191,8 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
          fail_under: list[str], fail_on: str | None, config_file: Path | None, jobs: int, refresh: bool,
          lookups: frozenset[str], rate: float | None, max_retries: int, backoff: float, timeout: float,
          token: str | None, cache_dir: Path | None, no_cache: bool, dask_scheduler: str | None,
-         eval_processes: int = 0, strict_lookups: bool = False) -> int:
+         eval_processes: int = 0, strict_lookups: bool = False,
+         history: tuple[int, str | None] | None = None) -> int:
     import itertools
 
     from opencheck import __version__
@@ -204,6 +217,9 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
     if query.active:  # type: ignore[attr-defined]
         sources.append(_listing(options, settings, query))
     targets = itertools.chain.from_iterable(sources)
+    if history is not None:
+        targets = _with_history(targets, options, settings, *history)
+        total = None  # the number of revisions is known only as each model's commits are listed
     executor = None
     if dask_scheduler:
         from opencheck.batch.dask_executor import DaskExecutor
@@ -212,7 +228,7 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
     run_options = {"packs": [f"{p.name}@{p.version}" for p in options.packs], "jobs": jobs, "refresh": refresh,
                    "lookups": sorted(options.hub.needs), "targets_file": str(targets_file) if targets_file else None,
                    "query": {k: v for k, v in vars(query).items() if v}, "executor": "dask" if dask_scheduler
-                   else "threads"}
+                   else "threads", **({"history": {"limit": history[0], "since": history[1]}} if history else {})}
     try:
         tty = env.stderr.isatty()
     except (AttributeError, ValueError):
@@ -284,6 +300,36 @@ def _listing(options, settings, query):  # type: ignore[no-untyped-def]
     _limiter, http = _resources(settings)
     client = CountingClient(timeout=settings.timeout, retry=_retry_policy(settings), http=http)
     yield from list_hub_models(client, endpoint, query, options.hub.token)
+
+
+def _with_history(targets, options, settings, limit: int, since: str | None):  # type: ignore[no-untyped-def]
+    """Each Hub model as one target per commit (oldest first), listed through the run's limiter and pool."""
+    import os
+
+    from opencheck.batch.runner import _resources, _retry_policy, is_local
+    from opencheck.batch.targets import BatchTarget
+    from opencheck.errors import OpencheckError
+    from opencheck.sources.hub_commits import HubRevisions
+    from opencheck.sources.hub_target import parse_hub_target
+
+    endpoint = (options.hub.endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+    _limiter, http = _resources(settings)
+    for item in targets:
+        if is_local(item.target):
+            yield item
+            continue
+        try:
+            revisions = HubRevisions(parse_hub_target(item.target), endpoint=endpoint, token=options.hub.token,
+                                     timeout=settings.timeout, retry=_retry_policy(settings), http=http)
+            try:
+                commits = revisions.commits(stop_after=limit, since=since)
+            finally:
+                revisions.close()
+        except OpencheckError:
+            yield item  # checked as it is now: the check records why the model cannot be read
+            continue
+        for commit in reversed(commits):
+            yield BatchTarget(item.target, None, revision=commit.sha)
 
 
 def _print_summary(env: Environment, result, db: Path) -> None:  # type: ignore[no-untyped-def]

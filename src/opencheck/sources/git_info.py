@@ -437,3 +437,27 @@ def _read_parts(repo: Any, root: Path, info: GitInfo, note: Any) -> None:
         info.dirty = _is_dirty(repo, root)
     except Exception as exc:
         note(f"cannot tell whether the work tree is modified ({type(exc).__name__})")
+
+
+class GitUnreadable(Exception):
+    """A folder's git repository must not or cannot be read; the message names the file, never its contents."""
+
+
+def open_folder_repo(root: Path, scratch: Path) -> Any:
+    """The folder's repository as a gitpython Repo read by the rules above (nothing outside it, no config).
+
+    `scratch` is an empty temporary folder that must outlive the Repo. Raises GitUnreadable.
+    """
+    if not os.path.lexists(root / ".git"):
+        raise GitUnreadable("not a git repository (no .git)")
+    try:
+        git_dir, common_dir = _locate(root)
+        _git_hazard(git_dir, common_dir, os.path.realpath(root))
+    except _Skip as exc:
+        raise GitUnreadable(f"git history skipped: {exc}") from None
+    except OSError as exc:
+        raise GitUnreadable(f"git history skipped: .git: {exc.strerror or type(exc).__name__}") from None
+    try:
+        return _folder_repo(root, common_dir / "objects", scratch)
+    except Exception as exc:  # gitpython raises many types for broken repositories
+        raise GitUnreadable(f"not a readable git repository ({type(exc).__name__})") from None

@@ -1,0 +1,150 @@
+"""`opencheck history TARGET`: a model's grades and key facts across its revisions, and what changed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from opencheck.environment import Environment
+from opencheck.errors import UsageError
+from opencheck.sources.http_limits import timeout_from_env
+
+HELP = (
+    "Check TARGET at each of its revisions and show when its openness changed and why: a Hugging Face Hub id "
+    "(its commits, or with --checkpoints its step…/stepN-tokensM/ckpt_… branches) or a local git repository "
+    "(its commits on HEAD, or checkpoint branches). Each revision gets the grade of each pack and its key facts "
+    "(weights licence, datasets, gating); each change names the finding and its evidence at both revisions. "
+    "A revision whose card and file list did not change reuses the previous evaluation; the request count is "
+    "in the report. Exit 0 done, 2 usage error, 3 runtime error (network, Hub, I/O)."
+)
+
+
+class HistoryFormat(str, Enum):
+    """Output formats of `history`."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+class HistorySource(str, Enum):
+    """How to read TARGET."""
+
+    AUTO = "auto"
+    LOCAL = "local"
+    HUB = "hub"
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _since(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--since: expected a date YYYY-MM-DD, got {value!r}") from None
+    return value
+
+
+def _revision_list(values: list[str]) -> list[str]:
+    names = [n.strip() for v in values for n in v.split(",")]
+    if any(not n for n in names):
+        raise UsageError("--revisions: an empty revision name in the list")
+    return list(dict.fromkeys(names))
+
+
+def history(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., help="A git repository folder, or a Hub id org/name[@branch]."),
+    pack: list[str] = typer.Option([], "--pack", "-p", metavar="PACK", help="Rule pack: a built-in name, 'all' "
+                                   "or a pack YAML path. Repeatable. Default: open-training, mof, osaid."),
+    output_format: HistoryFormat = typer.Option(HistoryFormat.TEXT, "--format", "-f",
+                                                help="text, json, markdown or html (with an SVG timeline)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the history to FILE."),
+    since: str | None = typer.Option(None, "--since", metavar="DATE",
+                                     help="Leave out revisions dated before DATE (YYYY-MM-DD)."),
+    limit: int | None = typer.Option(None, "--limit", metavar="N", min=1,
+                                     help="Evaluate the newest N revisions (default 100)."),
+    revisions: list[str] = typer.Option([], "--revisions", metavar="A,B,C", help="Evaluate exactly these "
+                                        "revisions (branches, tags or commit shas), in this order."),
+    checkpoints: bool = typer.Option(False, "--checkpoints", help="Evaluate the heads of the checkpoint "
+                                     "branches (Pythia step…, OLMo stepN-tokensM, Amber ckpt_…), in step order."),
+    source: HistorySource = typer.Option(HistorySource.AUTO, "--source", help="Read TARGET as a local path or "
+                                         "a Hub id (auto: a path if it exists)."),
+    token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: "
+                                     "$HF_TOKEN). Never printed."),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
+    lookups: bool = typer.Option(True, "--lookups/--no-lookups", help="Fetch dataset cards and linked code "
+                                 "licences when a rule needs them (default); --no-lookups leaves them unknown."),
+    no_github: bool = typer.Option(False, "--no-github", help="Do not query GitHub for linked code licences."),
+) -> None:
+    """Show a model's openness over its revisions."""
+    from opencheck.cli.check_cmd import default_packs, resolve_pack_specs
+    from opencheck.collect import HubOptions, SourceChoice
+    from opencheck.engine.needs import packs_needs
+    from opencheck.engine.packs import load_pack
+    from opencheck.history.run import DEFAULT_LIMIT, HistoryOptions, run_history
+
+    env: Environment = ctx.obj or Environment()
+    names = _revision_list(revisions)
+    if names and checkpoints:
+        raise UsageError("--revisions and --checkpoints cannot be combined")
+    specs = resolve_pack_specs(pack or default_packs())
+    if not specs:
+        raise UsageError("no rule packs to run")
+    packs = [load_pack(s, base_dir=env.cwd) for s in specs]
+    if len({p.name for p in packs}) != len(packs):
+        raise UsageError(f"two packs share a name: {', '.join(p.name for p in packs)}")
+    hub = HubOptions(
+        endpoint=env.env.get("HF_ENDPOINT") or None,
+        token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
+        cache_dir=cache_dir if cache_dir is None or cache_dir.is_absolute() else env.cwd / cache_dir,
+        use_cache=not no_cache,
+        offline=any(env.env.get(v, "").lower() in ("1", "true", "yes") for v in ("HF_HUB_OFFLINE",
+                                                                                  "TRANSFORMERS_OFFLINE")),
+        needs=packs_needs(packs) if lookups else frozenset(),
+        github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
+        github_token=env.env.get("GITHUB_TOKEN") or None,
+        no_github=no_github,
+        timeout=timeout_from_env(env.env),
+    )
+    options = HistoryOptions(packs=packs, hub=hub, source=SourceChoice(source.value),
+                             mode="revisions" if names else "checkpoints" if checkpoints else "commits",
+                             revisions=names, since=_since(since),
+                             limit=limit if limit is not None else (None if names else DEFAULT_LIMIT))
+    from opencheck.cli.check_cmd import _relative_to
+
+    result = run_history(_relative_to(env, target), options, env.timestamp())
+    result.target = target if result.target_kind == "git" else result.target  # the path as the user gave it
+    if not result.revisions:
+        env.stderr.write(f"opencheck: warning: {target}: no revision matches the selection\n")
+    from opencheck.history.render import format_history
+    from opencheck.output_guard import OutputKind, finish, redactor
+
+    kind = {HistoryFormat.JSON: OutputKind.JSON, HistoryFormat.HTML: OutputKind.XML,
+            HistoryFormat.MARKDOWN: OutputKind.MARKDOWN}.get(output_format, OutputKind.TEXT)
+    text = finish(format_history(result, output_format.value), kind, redactor(env, token))
+    if output is not None:
+        from opencheck.cli.messages import wrote
+        from opencheck.output_files import write_atomic
+
+        path = output if output.is_absolute() else env.cwd / output
+        try:
+            write_atomic(path, text, shown=str(output))
+            wrote(env, path)
+        except BrokenPipeError:
+            pass  # `-o /dev/stdout | head`
+    else:
+        from opencheck.closed_pipe import write_stdout
+
+        write_stdout(env.stdout, text)

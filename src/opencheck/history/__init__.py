@@ -1,0 +1,1 @@
+"""`opencheck history`: a model evaluated at each of its revisions, and what changed between them."""

@@ -1,0 +1,1 @@
+"""Tests of `opencheck history` and `batch --history`."""
