@@ -24,9 +24,9 @@ def test_one_row_per_model_revision_and_pack_and_resume(hub_server: HubReplaySer
     assert result.code == 0, result.err
     stored = rows(db, "SELECT target, sha, pack, grade FROM results WHERE target = ? ORDER BY sha", MODEL)
     assert sorted(s for _t, s, _p, _g in stored) == sorted(SHAS[-3:])  # the newest three commits, one row each
-    # Each row is what `opencheck history` grades at that commit (batch makes no optional lookups by default).
-    shown = run_cli(["history", MODEL, "-p", "osaid", "--no-lookups", "--no-cache", "-f", "json"],
-                    env={"HF_ENDPOINT": hub_server.url})
+    # Each row is what `opencheck history` grades at that commit (both run the look-ups the rules read by default).
+    shown = run_cli(["history", MODEL, "-p", "osaid", "--no-cache", "-f", "json"],
+                    env={"HF_ENDPOINT": hub_server.url, "OPENCHECK_GITHUB_API": hub_server.url})
     expected = {r["sha"]: r["grades"]["osaid"] for r in json.loads(shown.out)["revisions"]}
     assert {s: g for _t, s, _p, g in stored} == {sha: expected[sha] for sha in SHAS[-3:]}
     assert rows(db, "SELECT COUNT(*) FROM results WHERE target = 'synthetic/model-00001'")[0][0] == 1

@@ -121,7 +121,7 @@ def test_since_and_explicit_revisions(hub_server: HubReplayServer, tmp_path: Pat
 
 def test_checkpoint_branches_in_step_order(hub_server: HubReplayServer, tmp_path: Path) -> None:
     result = run_cli(["history", "EleutherAI/pythia-160m", "--checkpoints", "--limit", "3", "-f", "json",
-                      "--no-cache", "--no-lookups"], env=_env(hub_server))
+                      "--no-cache", "--lookup", "none"], env=_env(hub_server))
     assert result.code == 0, result.err
     data = json.loads(result.out)
     # Natural order: step141000 < step142000 < step143000 (not the string order of all 154 branches).
@@ -197,7 +197,7 @@ def test_pages_are_bounded_and_stay_on_the_hub(hub_server: HubReplayServer, monk
 
 
 def test_olmo_step_and_token_branches(hub_server: HubReplayServer) -> None:
-    result = run_cli(["history", "allenai/OLMo-7B", "--checkpoints", "-f", "json", "--no-cache", "--no-lookups"],
+    result = run_cli(["history", "allenai/OLMo-7B", "--checkpoints", "-f", "json", "--no-cache", "--lookup", "none"],
                      env=_env(hub_server))
     assert result.code == 0, result.err
     names = [r["names"] for r in json.loads(result.out)["revisions"]]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from opencheck.cli.lookup_options import LOOKUP_HELP, NO_LOOKUP_HELP, LookupChoice, LookupName
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.sources.http_limits import timeout_from_env
@@ -84,14 +85,16 @@ def history(
                                      "$HF_TOKEN). Never printed."),
     cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
-    lookups: bool = typer.Option(True, "--lookups/--no-lookups", help="Fetch dataset cards and linked code "
-                                 "licences when a rule needs them (default); --no-lookups leaves them unknown."),
-    no_github: bool = typer.Option(False, "--no-github", help="Do not query GitHub for linked code licences."),
+    lookup: list[LookupChoice] = typer.Option([], "--lookup", help=LOOKUP_HELP + " As for check."),
+    no_lookup: list[LookupName] = typer.Option([], "--no-lookup", help=NO_LOOKUP_HELP),
+    # check's old spellings, accepted here too (hidden) so one set of flags works for every command.
+    no_github: bool = typer.Option(False, "--no-github", hidden=True),
+    legacy_lookups: bool | None = typer.Option(None, "--lookups/--no-lookups", hidden=True),
 ) -> None:
     """Show a model's openness over its revisions."""
     from opencheck.cli.check_cmd import default_packs, resolve_pack_specs
+    from opencheck.cli.lookup_options import lookup_needs, resolve_lookups
     from opencheck.collect import HubOptions, SourceChoice
-    from opencheck.engine.needs import packs_needs
     from opencheck.engine.packs import load_pack
     from opencheck.history.run import DEFAULT_LIMIT, HistoryOptions, run_history
 
@@ -112,10 +115,10 @@ def history(
         use_cache=not no_cache,
         offline=any(env.env.get(v, "").lower() in ("1", "true", "yes") for v in ("HF_HUB_OFFLINE",
                                                                                   "TRANSFORMERS_OFFLINE")),
-        needs=packs_needs(packs) if lookups else frozenset(),
+        needs=lookup_needs(resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups,
+                                           legacy_no_github=no_github), packs),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
         github_token=env.env.get("GITHUB_TOKEN") or None,
-        no_github=no_github,
         timeout=timeout_from_env(env.env),
     )
     options = HistoryOptions(packs=packs, hub=hub, source=SourceChoice(source.value),
