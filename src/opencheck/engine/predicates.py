@@ -674,3 +674,11 @@ def licence_per_file_type(ctx: Context, args: dict[str, Any]) -> Outcome:
         return Outcome(_S.NOT_APPLICABLE, "no weights, code or document files shipped")
     return Outcome(_S.PASS, "licensed: " + ", ".join(ok), tuple(evidence))
 
+
+
+@predicate("eu_ai_act")
+def eu_ai_act(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """A verdict, exemption condition or owed document of the EU AI Act view (opencheck.euaiact)."""
+    from opencheck.euaiact.rules import eu_ai_act as evaluate
+
+    return evaluate(ctx, args)
