@@ -257,6 +257,8 @@ class Evidence:
     hub: dict[str, Any] = field(default_factory=dict)  # raw Hub facts (gated, tags, pipeline_tag, ...)
     config: dict[str, Any] = field(default_factory=dict)  # config.json, if any
     problems: list[Problem] = field(default_factory=list)
+    eu_declarations: dict[str, Any] = field(default_factory=dict)  # `eu-ai-act:` of the configuration file
+    eu_declarations_file: str | None = None
     requests: int = 0  # HTTP requests spent collecting
 
     def files_of(self, *kinds: FileKind) -> list[FileEntry]:

@@ -39,9 +39,12 @@ def _text(value: Any) -> str | None:
 
 
 def declarations(evidence: Evidence) -> Declarations:
-    """The `eu_ai_act:` block of the manifest (validated by schemas/manifest.schema.json when it was loaded)."""
+    """`eu_ai_act:` of the manifest (opencheck.yaml), else `eu-ai-act:` of .opencheck.yml; both schema-validated."""
     block = (evidence.manifest or {}).get(KEY)
-    if not isinstance(block, dict):
+    where = evidence.manifest_path
+    if not isinstance(block, dict) or not block:
+        block, where = evidence.eu_declarations, evidence.eu_declarations_file
+    if not isinstance(block, dict) or not block:
         return Declarations()
     monetised = block.get("monetised")
     return Declarations(
@@ -49,5 +52,5 @@ def declarations(evidence: Evidence) -> Declarations:
         placed_on_market=_text(block.get("placed_on_market")),
         copyright_policy=_text(block.get("copyright_policy")),
         training_summary=_text(block.get("training_summary")),
-        where=evidence.manifest_path,
+        where=where,
     )
