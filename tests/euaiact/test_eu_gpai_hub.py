@@ -33,7 +33,7 @@ def test_open_model_with_token_count_is_likely_exempt_and_owes_both(hub_server: 
     pack = _pack(hub_server, tmp_path, "HuggingFaceTB/SmolLM3-3B")
     assert _verdicts(pack) == {"gpai": "likely", "systemic_risk": "not likely", "exemption": "likely",
                                "still_owed": "likely"}
-    assert pack["grade"]["value"] == "likely"
+    assert pack["grade"]["value"] == "exemption likely"
     est = pack["grade"]["details"]["compute_estimate"]
     assert est["parameters"]["value"] == 3075098624 and est["tokens"]["value"] == 11.2e12
     assert est["text"] == "6 x 3.08e9 parameters (total) x 1.12e13 training tokens = 2.07e23 FLOP"
@@ -109,6 +109,6 @@ def test_every_format_carries_the_verdicts_and_the_disclaimer(hub_server: Any, t
                      cwd=tmp_path)
     assert result.code == int(ExitStatus.SUCCESS), result.err
     text = " ".join(result.out.split())
-    for phrase in ("open-source exemption likely", "GPAI model likely", "systemic risk not likely",
+    for phrase in ("exemption likely", "GPAI model likely", "systemic risk not likely",
                    "still owed (likely)", "training-content summary found", "not legal advice"):
         assert phrase in text, phrase

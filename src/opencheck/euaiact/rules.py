@@ -7,11 +7,11 @@ from typing import Any
 from opencheck.engine.context import Context
 from opencheck.euaiact.verdicts import (
     DISCLAIMER,
+    GRADE_ORDER,
     LIKELY,
     NOT_LIKELY,
     SOURCES,
     UNDETERMINED,
-    VERDICT_ORDER,
     Assessment,
     assess,
 )
@@ -63,11 +63,11 @@ def eu_ai_act(ctx: Context, args: dict[str, Any]) -> Outcome:
 def grade_eu(ctx: Context, grading: dict[str, Any], results: list[RuleResult]) -> Grade:
     """The four verdicts as the pack's grade; the value is the open-source exemption verdict."""
     a = assessment(ctx)
-    value = a.exemption.verdict
+    value = f"exemption {a.exemption.verdict}"
     steps = [f"{DISCLAIMER} Sources: " + "; ".join(f"{t} ({d})" for t, d, _ in SOURCES)]
     steps.extend(a.notes)
     for r in results:
         if r.status in (_S.FAIL, _S.INCONCLUSIVE) and r.suppression is None:
             steps.append(f"{r.rule_id}: {r.remediation}")
-    return Grade(scheme="eu-verdicts", value=value, label=a.headline(), rank=VERDICT_ORDER.index(value),
-                 order=VERDICT_ORDER, score=None, details=a.to_dict(), next_steps=steps)
+    return Grade(scheme="eu-verdicts", value=value, label=a.headline(), rank=GRADE_ORDER.index(value),
+                 order=GRADE_ORDER, score=None, details=a.to_dict(), next_steps=steps)

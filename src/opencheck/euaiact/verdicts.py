@@ -15,6 +15,7 @@ from opencheck.evidence import Evidence, FileKind, Provenance
 
 LIKELY, NOT_LIKELY, UNDETERMINED = "likely", "not likely", "undetermined"
 VERDICT_ORDER = (NOT_LIKELY, UNDETERMINED, LIKELY)
+GRADE_ORDER = tuple(f"exemption {v}" for v in VERDICT_ORDER)  # the pack's grade: the exemption verdict
 DISCLAIMER = "Information, not legal advice."
 SOURCES: tuple[tuple[str, str, str], ...] = (
     ("Regulation (EU) 2024/1689 (AI Act): Art. 51(2), 53, 54(6), Recitals 102-104", "2024-06-13",
@@ -122,7 +123,7 @@ class Assessment:
     def headline(self) -> str:
         """One line with the four verdicts."""
         owed = "; ".join(f"{d.label} {'found' if d.found else 'not found'}" for d in self.duties)
-        return (f"open-source exemption {self.exemption.verdict}; GPAI model {self.gpai.verdict}; systemic risk "
+        return (f"exemption {self.exemption.verdict}; GPAI model {self.gpai.verdict}; systemic risk "
                 f"{self.systemic_risk.verdict}; still owed ({self.owed.verdict}): {owed}. {DISCLAIMER}")
 
     def to_dict(self) -> dict[str, Any]:
