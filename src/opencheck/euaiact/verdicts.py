@@ -137,6 +137,17 @@ class Assessment:
                 "sources": [{"title": t, "date": d, "url": u} for t, d, u in SOURCES]}
 
 
+_HEADLINE = re.compile(r"^exemption (?P<exemption>likely|not likely|undetermined); GPAI model (?P<gpai>likely|not "
+                       r"likely|undetermined); systemic risk (?P<systemic_risk>likely|not likely|undetermined); still "
+                       r"owed \((?P<still_owed>likely|not likely|undetermined)\)")
+
+
+def parse_headline(label: str) -> dict[str, str]:
+    """The four verdicts back from a grade label (`Assessment.headline`), e.g. in batch rows; {} for other labels."""
+    m = _HEADLINE.match(label or "")
+    return dict(m.groupdict()) if m else {}
+
+
 def _pipeline_tag(evidence: Evidence) -> tuple[str | None, Provenance]:
     card = evidence.card
     if card and isinstance(card.metadata.get("pipeline_tag"), str):
