@@ -15,6 +15,7 @@ from opencheck.euaiact.verdicts import (
     Assessment,
     assess,
 )
+from opencheck.evidence import Provenance
 from opencheck.results import Grade, Outcome, RuleResult, RuleStatus
 
 _S = RuleStatus
@@ -54,10 +55,32 @@ def eu_ai_act(ctx: Context, args: dict[str, Any]) -> Outcome:
     if "condition" in args:
         c = next(c for c in a.conditions if c.key == args["condition"])
         return Outcome(_CONDITION_STATUS[c.state], f"{c.state}: {c.message}{_declared(c.declared)}", c.evidence)
+    if args.get("check") == "summary":
+        return _summary_outcome(a)
     d = next(d for d in a.duties if d.key == args["duty"])
     if d.found:
         return Outcome(_S.PASS, f"found: {d.where}{_declared(d.declared)}", d.evidence)
     return Outcome(_S.FAIL, f"not found: {d.where}", d.evidence)
+
+
+def _summary_outcome(a: Assessment) -> Outcome:
+    """The published summary against the template's sections and the repository's metadata."""
+    duty = next(d for d in a.duties if d.key == "training_summary")
+    check = a.summary_check
+    if not duty.found:
+        return Outcome(_S.NOT_APPLICABLE, "no training-content summary found to check")
+    if check is None:
+        return Outcome(_S.INCONCLUSIVE, f"summary found but not read: {a.summary_note}", duty.evidence)
+    where = (Provenance(file=check.path),)
+    sections = f"template sections present: {', '.join(check.sections_found) or 'none'}"
+    if check.sections_missing:
+        sections += f"; missing: {', '.join(check.sections_missing)}"
+    if check.disagreements:
+        return Outcome(_S.FAIL, f"{check.path} disagrees with the repository: " + "; ".join(check.disagreements)
+                       + f" ({sections})", where)
+    if check.sections_missing:
+        return Outcome(_S.WARN, f"{check.path} agrees with the metadata; {sections}", where)
+    return Outcome(_S.PASS, f"{check.path} has every template section and agrees with the metadata", where)
 
 
 def grade_eu(ctx: Context, grading: dict[str, Any], results: list[RuleResult]) -> Grade:

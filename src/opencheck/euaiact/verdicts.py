@@ -11,6 +11,9 @@ from typing import Any
 
 from opencheck.euaiact.compute import GPAI_THRESHOLD, SYSTEMIC_THRESHOLD, ComputeEstimate, estimate, sci
 from opencheck.euaiact.declarations import Declarations, declarations
+from opencheck.euaiact.documents import SUMMARY_NAME as _SUMMARY
+from opencheck.euaiact.documents import document_text
+from opencheck.euaiact.summary_check import SummaryCheck, check_summary
 from opencheck.evidence import Evidence, FileKind, Provenance
 
 LIKELY, NOT_LIKELY, UNDETERMINED = "likely", "not likely", "undetermined"
@@ -36,8 +39,6 @@ GENERATIVE_TASKS = frozenset({"text-generation", "text2text-generation", "image-
 _OPEN_CLASSES = frozenset({"osi", "free", "open-data"})
 _COPYRIGHT = re.compile(r"copyright[-_ ]*polic|text[-_ ]and[-_ ]data[-_ ]mining|\btdm\b[-_ ]*(opt|polic)",
                         re.IGNORECASE)
-_SUMMARY = re.compile(r"training[-_ ]*(data|content)[-_ ]*summary|public[-_ ]*summary|summary[-_ ]*of[-_ ]*(the[-_ ]*)?"
-                      r"(training|content)|training[-_ ]*summary|gpai[-_ ]*summary", re.IGNORECASE)
 _MONETISED_HINT = re.compile(r"commercial licen[cs]e (is )?available|enterprise licen[cs]e|paid api|pricing|"
                              r"contact (us|sales) for (a )?commercial", re.IGNORECASE)
 _ARCH_SECTION = re.compile(r"architecture|model details|model description|model summary|technical specifications",
@@ -114,6 +115,8 @@ class Assessment:
     duties: list[Duty]
     owed: Verdict
     notes: list[str] = field(default_factory=list)
+    summary_check: SummaryCheck | None = None  # the published summary read against the template and metadata
+    summary_note: str = ""  # why it was not read (a PDF, a URL)
 
     def verdicts(self) -> dict[str, Verdict]:
         """The four verdicts by key."""
@@ -133,6 +136,8 @@ class Assessment:
                 "exemption_conditions": [c.to_dict() for c in self.conditions],
                 "duties": [d.to_dict() for d in self.duties],
                 "declarations": self.declarations.to_dict(),
+                "summary_check": self.summary_check.to_dict() if self.summary_check else None,
+                "summary_note": self.summary_note,
                 "notes": list(self.notes), "disclaimer": DISCLAIMER, "dates": DATES,
                 "sources": [{"title": t, "date": d, "url": u} for t, d, u in SOURCES]}
 
@@ -426,7 +431,16 @@ def assess(evidence: Evidence, ctx: Any = None) -> Assessment:
     missing = est.missing()
     if missing:
         notes.append("the estimate needs " + " and ".join(missing))
-    return Assessment(est, decl, gpai, systemic, conditions, exemption, duties, owed, notes)
+    assessment = Assessment(est, decl, gpai, systemic, conditions, exemption, duties, owed, notes)
+    summary = duties[1]
+    if summary.found and summary.path:
+        text, note = document_text(evidence, summary.path)
+        assessment.summary_note = note
+        if text is not None:
+            assessment.summary_check = check_summary(text, summary.path, evidence)
+    elif summary.found:
+        assessment.summary_note = f"{summary.where}: not read (opencheck reads summaries in the repository)"
+    return assessment
 
 
 def flop_text(value: float | None) -> str:
