@@ -55,8 +55,8 @@ def test_local_folder_reverse_disagreement_and_pdf(tmp_path: Path) -> None:
     folder = tmp_path / "m"
     shutil.copytree(FIXTURE, folder)
     summary = folder / "TRAINING_SUMMARY.md"
-    summary.write_text(summary.read_text().replace("- synthetic/corpus", "- synthetic/corpus\n- tiiuae/falcon-refinedweb"
-                                                   "\n- example/extra-set").replace("text, image", "text"))
+    extra = "- synthetic/corpus\n- tiiuae/falcon-refinedweb\n- example/extra-set"
+    summary.write_text(summary.read_text().replace("- synthetic/corpus", extra).replace("text, image", "text"))
     check = _pack([str(folder)], tmp_path)["grade"]["details"]["summary_check"]
     assert check["datasets_missing_from_summary"] == [] and check["datasets_not_in_metadata"] == ["example/extra-set"]
     assert check["modalities_summary"] == ["text"]
