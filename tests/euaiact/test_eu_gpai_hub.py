@@ -112,3 +112,15 @@ def test_every_format_carries_the_verdicts_and_the_disclaimer(hub_server: Any, t
     for phrase in ("exemption likely", "GPAI model likely", "systemic risk not likely",
                    "still owed (likely)", "training-content summary found", "not legal advice"):
         assert phrase in text, phrase
+
+
+def test_licence_condition_and_osaid_completeness_are_kept_apart(hub_server: Any, tmp_path: Path) -> None:
+    """"Apache-2.0 but not open source AI" in one line for Mistral; Pythia's completeness agrees with osaid."""
+    mistral = _pack(hub_server, tmp_path, "mistralai/Mistral-7B-v0.1")
+    line = next(n for n in mistral["grade"]["details"]["notes"] if n.startswith("licence condition"))
+    assert line == ("licence condition met (Apache-2.0 is osi); OSAID 1.0 completeness fails: training code, "
+                    "data-processing code not found, so the licence alone does not make it open source AI")
+    assert line in mistral["grade"]["next_steps"]
+    pythia = _pack(hub_server, tmp_path, "EleutherAI/pythia-160m")
+    line = next(n for n in pythia["grade"]["details"]["notes"] if n.startswith("licence condition"))
+    assert line.endswith("OSAID 1.0 completeness: data information, training code and data-processing code found")

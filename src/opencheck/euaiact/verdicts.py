@@ -407,6 +407,34 @@ def _owed(gpai: Verdict, duties: list[Duty]) -> Verdict:
                    declared)
 
 
+# OSAID 1.0's completeness conditions as the osaid pack reads them (presence only; the osaid pack adds the terms).
+_OSAID_COMPLETENESS = (("data information", ("Datasets", "Data card", "Research paper", "Technical report")),
+                       ("training code", ("Training code",)),
+                       ("data-processing code", ("Data preprocessing code", "Training code")))
+
+
+def licence_head(licence: Condition) -> str:
+    """The licence condition in a few words."""
+    return f"licence condition {licence.state} ({licence.message.split(' (')[0]})"
+
+
+def licence_vs_completeness(evidence: Evidence, licence: Condition) -> str:
+    """One line keeping the licence condition apart from OSAID 1.0's completeness conditions."""
+    from opencheck.evidence import ComponentStatus
+
+    states = {label: {evidence.component(n).status for n in names} for label, names in _OSAID_COMPLETENESS}
+    if evidence.hub.get("card_status") in ("gated", "unavailable"):
+        return f"{licence_head(licence)}; OSAID 1.0 completeness not determined (the card is not readable)"
+    # As the osaid pack reads it: a component not found present counts as missing.
+    missing = [label for label, got in states.items() if ComponentStatus.PRESENT not in got
+               and not (label == "data information" and evidence.datasets)]
+    head = licence_head(licence)
+    if not missing:
+        return f"{head}; OSAID 1.0 completeness: data information, training code and data-processing code found"
+    tail = "so the licence alone does not make it open source AI" if licence.state == "met" else "as well"
+    return f"{head}; OSAID 1.0 completeness fails: {', '.join(missing)} not found, {tail}"
+
+
 def assess(evidence: Evidence, ctx: Any = None) -> Assessment:
     """The EU AI Act assessment of one evidence record (ctx: an engine Context, for cached licence classes)."""
     est = estimate(evidence)
@@ -423,7 +451,7 @@ def assess(evidence: Evidence, ctx: Any = None) -> Assessment:
               _SUMMARY),
     ]
     owed = _owed(gpai, duties)
-    notes = [DATES]
+    notes = [DATES, licence_vs_completeness(evidence, conditions[0])]
     if decl.placed_on_market:
         before = decl.placed_on_market < "2025-08-02"
         notes.append(f"declared placed on the EU market on {decl.placed_on_market}: "
