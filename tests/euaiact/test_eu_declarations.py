@@ -79,3 +79,40 @@ def test_invalid_declaration_is_a_one_line_config_error(tmp_path: Path) -> None:
     (folder / ".opencheck.yml").write_text("eu-ai-act:\n  monetized: false\n")
     result = run_cli(["check", str(folder), "-p", "eu-gpai"], cwd=tmp_path)
     assert result.code == int(ExitStatus.USAGE_ERROR) and "monetized" in result.err
+
+
+MANIFEST = """framework: {name: Model Openness Framework, version: '1.0', date: '2024-12-15'}
+release:
+  name: eu-manifest-model
+  version: '1'
+  producer: Example
+  contact: https://example.org
+  date: '2025-01-01'
+  type: language
+  architecture: transformer
+  origin: ''
+  repository: https://example.org
+  license:
+    distribution: {name: Apache-2.0}
+  components:
+    - name: Model parameters (Final)
+      license: Apache-2.0
+eu_ai_act:
+  monetised: false
+  placed_on_market: 2025-10-01
+"""
+
+
+def test_manifest_target_both_commands(tmp_path: Path) -> None:
+    """A manifest checked on its own: declared weights and licence count, declarations fill the draft."""
+    manifest = tmp_path / "model.yml"
+    manifest.write_text(MANIFEST)
+    conditions = {c["key"]: c for c in _pack(manifest, tmp_path)["grade"]["details"]["exemption_conditions"]}
+    assert conditions["weights"]["state"] == "met" and conditions["weights"]["declared"]
+    assert conditions["licence"]["state"] == "met" and conditions["licence"]["declared"]
+    assert conditions["not_monetised"]["state"] == "met"
+    result = run_cli(["eu-summary", str(manifest), "-f", "json"], cwd=tmp_path)
+    assert result.code == int(ExitStatus.SUCCESS), result.err
+    draft = json.loads(result.out)
+    market = next(f for s in draft["sections"] for f in s["fields"] if f["name"].startswith("Date of placement"))
+    assert market["status"] == "filled" and market["value"] == "2025-10-01" and "model.yml" in market["source"]

@@ -14,7 +14,7 @@ from opencheck.euaiact.declarations import Declarations, declarations
 from opencheck.euaiact.documents import SUMMARY_NAME as _SUMMARY
 from opencheck.euaiact.documents import document_text
 from opencheck.euaiact.summary_check import SummaryCheck, check_summary
-from opencheck.evidence import Evidence, FileKind, Provenance
+from opencheck.evidence import ComponentStatus, Evidence, FileKind, Provenance
 
 LIKELY, NOT_LIKELY, UNDETERMINED = "likely", "not likely", "undetermined"
 VERDICT_ORDER = (NOT_LIKELY, UNDETERMINED, LIKELY)
@@ -254,6 +254,10 @@ def _weights_condition(evidence: Evidence) -> Condition:
                          "the weights are gated (access after a click-through form): public availability is not "
                          "shown", (where,))
     if not weights and not evidence.weights.files:
+        comp = evidence.component("Model parameters (Final)")
+        if comp.status == ComponentStatus.PRESENT:  # a manifest declares where the weights are published
+            return Condition("weights", label, "met", f"final weights present ({comp.origin})", tuple(comp.evidence),
+                             comp.origin != "detected")
         return Condition("weights", label, "not met", "no weight files found in the repository")
     files = [f.path for f in weights][:3] or evidence.weights.files[:3]
     return Condition("weights", label, "met", f"weight files published without a gate: {', '.join(files)}",
@@ -420,8 +424,6 @@ def licence_head(licence: Condition) -> str:
 
 def licence_vs_completeness(evidence: Evidence, licence: Condition) -> str:
     """One line keeping the licence condition apart from OSAID 1.0's completeness conditions."""
-    from opencheck.evidence import ComponentStatus
-
     states = {label: {evidence.component(n).status for n in names} for label, names in _OSAID_COMPLETENESS}
     if evidence.hub.get("card_status") in ("gated", "unavailable"):
         return f"{licence_head(licence)}; OSAID 1.0 completeness not determined (the card is not readable)"
