@@ -186,6 +186,9 @@ DOCUMENTED: dict[str, list[tuple[list[str], frozenset[int] | str]]] = {
         (["check", "{model}", "-f", "json", "-f", "sarif", "-f", "markdown", "-f", "html", "--output-dir", "out"],
          ALL)],
     "opencheck check . -f json": [(["check", "{model}", "-f", "json"], ALL)],
+    "opencheck check MODEL -p eu-gpai": [(["check", "{model}", "-p", "eu-gpai"], ALL)],
+    "opencheck eu-summary MODEL [-f json] [-o FILE]": [
+        (["eu-summary", "{model}"], ALL), (["eu-summary", "{model}", "-f", "json", "-o", "summary.json"], ALL)],
 }
 
 

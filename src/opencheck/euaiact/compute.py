@@ -12,7 +12,8 @@ SYSTEMIC_THRESHOLD = 1e25  # FLOP; Art. 51(2) presumption of systemic risk
 
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12,
           "trillion": 1e12}
-_NUM = r"(\d+(?:[.,]\d+)*)"
+# Starts only at the first digit of a number: a long digit run must not be a start at every digit (quadratic).
+_NUM = r"(?<![\d.,])(\d+(?:[.,]\d+)*)"
 # "15T tokens", "14.8 trillion diverse and high-quality tokens", "1,500B tokens": a few words may sit between.
 _TOKENS = re.compile(_NUM + r"\s*(T|B|trillion|billion)\b\s*(?:[A-Za-z-]+\s+){0,4}?tokens\b", re.IGNORECASE)
 # "Total seen tokens: **366B**": the figure after the word.

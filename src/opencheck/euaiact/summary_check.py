@@ -10,7 +10,7 @@ from opencheck.euaiact.template import ALL_MODALITIES, LEAF_SECTIONS, MODALITIES
 from opencheck.evidence import Evidence
 
 MAX_SUMMARY_BYTES = 1_000_000
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _NUMBER = re.compile(r"^(?:section\s+)?(\d(?:\.\d)?)\.?\s")
 _DATASET_ID = re.compile(r"(?<![\w/.-])([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})(?![\w/-])")
 
@@ -59,7 +59,8 @@ def _sections(text: str) -> dict[str, str]:
     for line in text.splitlines():
         m = _HEADING.match(line)
         if m:
-            title = m.group(2).strip().strip("*_ ")
+            # String methods, not a regex: `(.*?)\s*#*\s*$` would be quadratic on a long run of blanks.
+            title = line[m.end():].strip().rstrip("#").strip().strip("*_ ")
             current = _section_of(title)
             if current is not None:
                 found.setdefault(current, [])

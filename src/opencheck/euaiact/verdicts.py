@@ -374,7 +374,8 @@ def _find(evidence: Evidence, pattern: re.Pattern[str], section: re.Pattern[str]
                 return (f"card section {s.title!r}", None, Provenance(file=card.path, line=s.line, note=s.title),
                         None)
         for number, line in enumerate(card.text.splitlines(), 1):
-            for m in re.finditer(r"\[([^\]]*)\]\(([^)\s]+)\)", line):
+            # Neither part may cross a "[": each bracket starts a scan that ends at the next one (linear time).
+            for m in re.finditer(r"\[([^\[\]]*)\]\(([^()\[\]\s]+)\)", line):
                 if pattern.search(m.group(1)) or pattern.search(m.group(2)):
                     return (f"linked from the card ({m.group(2)})", m.group(2),
                             Provenance(file=card.path, line=number, url=m.group(2)), None)
