@@ -70,3 +70,30 @@ def test_local_folder_reverse_disagreement_and_pdf(tmp_path: Path) -> None:
     rule = next(r for r in pack["results"] if r["rule_id"] == "OC-EU-SUMMARY-CHECK")
     assert rule["status"] == "inconclusive"
     assert next(r for r in pack["results"] if r["rule_id"] == "OC-EU-TRAINING-SUMMARY")["status"] == "pass"
+
+
+def test_hub_link_to_a_file_of_the_repo_is_read_locally(tmp_path: Path) -> None:
+    """A card linking its summary by a huggingface.co URL of the same repository reads the repository file."""
+    folder = tmp_path / "eu-summary-model"
+    shutil.copytree(FIXTURE, folder)
+    (folder / "docs").mkdir()
+    (folder / "TRAINING_SUMMARY.md").rename(folder / "docs" / "eu.md")  # a name that says nothing
+    readme = folder / "README.md"
+    readme.write_text(readme.read_text().replace(
+        "(TRAINING_SUMMARY.md)", "(https://huggingface.co/eu-summary-model/blob/main/docs/eu.md)"))
+    check = _pack([str(folder)], tmp_path)["grade"]["details"]["summary_check"]
+    assert check is not None and check["datasets_missing_from_summary"] == ["tiiuae/falcon-refinedweb"]
+
+
+def test_hostile_summary_is_read_in_linear_time(tmp_path: Path) -> None:
+    """Long runs of blanks, brackets and digits in a summary do not make the reading quadratic."""
+    import time
+
+    from opencheck.collect import collect
+    from opencheck.euaiact.summary_check import check_summary
+
+    evidence = collect(str(FIXTURE))
+    hostile = "# x" + " " * 200_000 + "y\n" + "[x](" * 50_000 + "\n## 2.1 Public datasets\n" + "a" * 200_000 + "\n"
+    start = time.perf_counter()
+    check_summary(hostile + "1," * 100_000, "s.md", evidence)
+    assert time.perf_counter() - start < 2.0

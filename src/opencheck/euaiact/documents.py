@@ -14,11 +14,28 @@ SUMMARY_NAME = re.compile(r"training[-_ ]*(data|content)[-_ ]*summary|public[-_ 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".rst")
 
 
-def wanted_documents(paths: list[str]) -> list[str]:
-    """Repository files that look like a training-content summary in a text format (PDFs are not read)."""
-    hits = [p for p in sorted(paths) if SUMMARY_NAME.search(p.rsplit("/", 1)[-1]) and p.lower().endswith(
-        TEXT_SUFFIXES)]
-    return hits[:MAX_DOCUMENTS]
+# A Markdown link; neither part may cross a "[", so each bracket's scan ends at the next one (linear time).
+MD_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\[\]\s]+)\)")
+
+
+def linked_path(target: str, paths: set[str], repo_id: str) -> str | None:
+    """The repository path a card link points at: relative, or a huggingface.co URL of this repository."""
+    m = re.match(rf"https?://[^/]+/{re.escape(repo_id)}/(?:blob|resolve)/[^/]+/(.+)$", target)
+    path = m.group(1) if m else (None if re.match(r"[a-z]+:", target) else target.lstrip("./"))
+    return path if path in paths else None
+
+
+def wanted_documents(paths: list[str], card_text: str = "", repo_id: str = "") -> list[str]:
+    """Repository files that look like a training-content summary in a text format (PDFs are not read): named
+    like one, or linked from the card with a text or target that says so."""
+    names = set(paths)
+    hits = [p for p in sorted(paths) if SUMMARY_NAME.search(p.rsplit("/", 1)[-1])]
+    for m in MD_LINK.finditer(card_text):
+        if SUMMARY_NAME.search(m.group(1)) or SUMMARY_NAME.search(m.group(2)):
+            path = linked_path(m.group(2), names, repo_id)
+            if path and path not in hits:
+                hits.append(path)
+    return [p for p in hits if p.lower().endswith(TEXT_SUFFIXES)][:MAX_DOCUMENTS]
 
 
 def document_text(evidence: Evidence, path: str) -> tuple[str | None, str]:

@@ -11,8 +11,8 @@ from typing import Any
 
 from opencheck.euaiact.compute import GPAI_THRESHOLD, SYSTEMIC_THRESHOLD, ComputeEstimate, estimate, sci
 from opencheck.euaiact.declarations import Declarations, declarations
+from opencheck.euaiact.documents import MD_LINK, document_text
 from opencheck.euaiact.documents import SUMMARY_NAME as _SUMMARY
-from opencheck.euaiact.documents import document_text
 from opencheck.euaiact.summary_check import SummaryCheck, check_summary
 from opencheck.evidence import ComponentStatus, Evidence, FileKind, Provenance
 
@@ -374,12 +374,18 @@ def _find(evidence: Evidence, pattern: re.Pattern[str], section: re.Pattern[str]
                 return (f"card section {s.title!r}", None, Provenance(file=card.path, line=s.line, note=s.title),
                         None)
         for number, line in enumerate(card.text.splitlines(), 1):
-            # Neither part may cross a "[": each bracket starts a scan that ends at the next one (linear time).
-            for m in re.finditer(r"\[([^\[\]]*)\]\(([^()\[\]\s]+)\)", line):
+            for m in MD_LINK.finditer(line):
                 if pattern.search(m.group(1)) or pattern.search(m.group(2)):
                     return (f"linked from the card ({m.group(2)})", m.group(2),
                             Provenance(file=card.path, line=number, url=m.group(2)), None)
     return None
+
+
+def _repo_path(evidence: Evidence, url: str) -> str | None:
+    """A repository path for a link to a file of this very repository on the Hub (`.../blob/REV/PATH`)."""
+    from opencheck.euaiact.documents import linked_path
+
+    return linked_path(url, {f.path for f in evidence.files}, evidence.target.id)
 
 
 def _duty(evidence: Evidence, key: str, label: str, declared: str | None, decl: Declarations,
@@ -394,6 +400,8 @@ def _duty(evidence: Evidence, key: str, label: str, declared: str | None, decl: 
     where, link, prov, path = hit
     if path is None and link and not re.match(r"[a-z]+://", link):
         path = link.lstrip("./")
+    elif path is None and link:
+        path = _repo_path(evidence, link)
     return Duty(key, label, True, where, link, (prov,), False, path)
 
 

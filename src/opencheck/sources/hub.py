@@ -592,7 +592,8 @@ def _documents(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, offline: 
     sha = info["sha"]
     siblings = {s["rfilename"]: s for s in _siblings(info)}
     texts: dict[str, str] = {}
-    for path in wanted_documents(list(siblings)):
+    card_text = evidence.card.text if evidence.card else ""
+    for path in wanted_documents(list(siblings), card_text, hub.target.repo_id):
         key = f"document--{path}@{sha}"
         cached = _cached_extra(hub, key, True)  # pinned to the commit: never stale
         if isinstance(cached, str):
