@@ -97,3 +97,25 @@ def test_hostile_summary_is_read_in_linear_time(tmp_path: Path) -> None:
     start = time.perf_counter()
     check_summary(hostile + "1," * 100_000, "s.md", evidence)
     assert time.perf_counter() - start < 2.0
+
+
+def test_summary_is_cached_with_the_commit_and_read_offline(hub_server: Any, tmp_path: Path) -> None:
+    """A second check with --offline reads the summary from the cache, with no request at all."""
+    env = {"HF_ENDPOINT": hub_server.url, "OPENCHECK_GITHUB_API": hub_server.url}
+    cache = str(tmp_path / "cache")
+    _pack(["opencheck-test/eu-summary-model", "--cache-dir", cache], tmp_path, env)
+    hub_server.reset_counts()
+    pack = _pack(["opencheck-test/eu-summary-model", "--cache-dir", cache, "--offline"], tmp_path, env)
+    assert hub_server.total == 0
+    assert pack["grade"]["details"]["summary_check"]["datasets_missing_from_summary"] == ["tiiuae/falcon-refinedweb"]
+
+
+def test_monetisation_hint_in_the_card_makes_the_condition_not_shown(tmp_path: Path) -> None:
+    """"A commercial licence is available" is a hint of monetisation: not shown, and the exemption undetermined."""
+    folder = tmp_path / "m"
+    shutil.copytree(FIXTURE, folder)
+    readme = folder / "README.md"
+    readme.write_text(readme.read_text() + "\nA commercial license is available on request.\n")
+    pack = _pack([str(folder)], tmp_path)
+    cond = next(c for c in pack["grade"]["details"]["exemption_conditions"] if c["key"] == "not_monetised")
+    assert cond["state"] == "not shown" and "commercial license is available" in cond["message"]

@@ -39,7 +39,7 @@ GENERATIVE_TASKS = frozenset({"text-generation", "text2text-generation", "image-
 _OPEN_CLASSES = frozenset({"osi", "free", "open-data"})
 _COPYRIGHT = re.compile(r"copyright[-_ ]*polic|text[-_ ]and[-_ ]data[-_ ]mining|\btdm\b[-_ ]*(opt|polic)",
                         re.IGNORECASE)
-_MONETISED_HINT = re.compile(r"commercial licen[cs]e (is )?available|enterprise licen[cs]e|paid api|pricing|"
+_MONETISED_HINT = re.compile(r"commercial licen[cs]e (is )?available|enterprise licen[cs]e|paid api|"
                              r"contact (us|sales) for (a )?commercial", re.IGNORECASE)
 _ARCH_SECTION = re.compile(r"architecture|model details|model description|model summary|technical specifications",
                            re.IGNORECASE)
