@@ -42,3 +42,21 @@ def test_unverified_classes_say_so() -> None:
     """A class taken from derivatives' cards is reported as unverified, not stated as fact."""
     for raw in ("nvidia-open-model-license", "modified-mit", "mnpl"):
         assert "unverified" in classify(raw).reason
+
+
+def test_openmdw_1_1_under_mof_is_named_a_permissive_licence_mot_does_not_list(tmp_path) -> None:
+    """MOT matches ids exactly, so OpenMDW-1.1 is not open under mof; the finding says why in one line."""
+    from tests.packs.builders import result, run
+
+    from opencheck.collect import collect
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: openmdw-1.1\n---\n# M\n")
+    (folder / "model.safetensors").write_bytes(b"{}")
+    finding = result(run("mof", collect(str(folder))), "OC-MOF-WEIGHTS-FINAL")
+    assert finding.status.value == "fail"
+    assert "a permissive licence MOT does not list yet" in finding.message
+    (folder / "README.md").write_text("---\nlicense: bigscience-bloom-rail-1.0\n---\n# M\n")
+    finding = result(run("mof", collect(str(folder))), "OC-MOF-WEIGHTS-FINAL")
+    assert "MOT does not list yet" not in finding.message
