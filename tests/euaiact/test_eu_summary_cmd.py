@@ -28,8 +28,8 @@ def _fields(draft: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_json_draft_over_the_hub_fills_and_cites(hub_server: Any, tmp_path: Path) -> None:
     """Every template section is present; metadata fields are filled with a source, the rest say what to write."""
-    result = run_cli(["eu-summary", "opencheck-test/eu-summary-model", "-f", "json"],
-                     env={**_env(hub_server), "HF_HOME": str(tmp_path / "hf")}, cwd=tmp_path)
+    result = run_cli(["eu-summary", "opencheck-test/eu-summary-model", "-f", "json", "--no-cache"],
+                     env=_env(hub_server), cwd=tmp_path)
     assert result.code == int(ExitStatus.SUCCESS), result.err
     draft = json.loads(result.out)
     jsonschema.validate(draft, SCHEMA)
@@ -42,6 +42,9 @@ def test_json_draft_over_the_hub_fills_and_cites(hub_server: Any, tmp_path: Path
     by_id = {d["id"]: d for d in datasets["value"]}
     assert list(by_id) == ["synthetic/corpus", "allenai/dolma", "tiiuae/falcon-refinedweb"]
     assert by_id["allenai/dolma"]["licence"] == "odc-by" and by_id["allenai/dolma"]["link"].endswith("/allenai/dolma")
+    assert by_id["synthetic/corpus"]["size"] == "1M<n<10M" and by_id["synthetic/corpus"]["synthetic"]
+    synthetic = fields["Synthetic data used"]
+    assert synthetic["status"] == "hint" and synthetic["value"] == ["synthetic/corpus"]
     assert fields["Training data size (text)"]["value"] == "1 billion to 10 trillion tokens"
     assert fields["Languages"]["value"] == ["en"] and fields["Languages"]["source"].startswith("README.md:")
     crawlers = fields["Crawlers used"]

@@ -40,6 +40,8 @@ def eu_summary(
                                                  ".opencheck.yml in the folder, then the working folder)."),
     token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN)."),
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
 ) -> None:
     """Draft the EU training-content summary."""
     import json
@@ -62,7 +64,8 @@ def eu_summary(
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolved))])
     config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)
     hub = hub_options(env, token, offline)
-    hub = replace(hub, needs=frozenset({"datasets", "documents"}))  # type: ignore[type-var]
+    hub = replace(hub, needs=frozenset({"datasets", "documents"}), cache_dir=cache_dir,  # type: ignore[type-var]
+                  use_cache=not no_cache)
     evidence = collect(resolved, hub=hub)  # type: ignore[arg-type]
     if config.eu_ai_act:
         evidence.eu_declarations, evidence.eu_declarations_file = dict(config.eu_ai_act), config.display
