@@ -92,3 +92,16 @@ def test_unknown_target_is_one_line_error(tmp_path: Path) -> None:
     result = run_cli(["eu-summary", str(tmp_path / "nope")], cwd=tmp_path)
     assert result.code == int(ExitStatus.USAGE_ERROR)
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
+
+
+def test_base_model_and_relation_fill_the_dependencies(tmp_path: Path) -> None:
+    """A fine-tune's `base_model` and `base_model_relation` fill 1.2's dependencies, citing the card line."""
+    folder = tmp_path / "ft"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\nbase_model: Qwen/Qwen3-8B\n"
+                                      "base_model_relation: finetune\npipeline_tag: text-generation\n---\n# FT\n")
+    result = run_cli(["eu-summary", str(folder), "-f", "json"], cwd=tmp_path)
+    assert result.code == int(ExitStatus.SUCCESS), result.err
+    deps = _fields(json.loads(result.out))["Model dependencies"]
+    assert deps["status"] == "filled" and deps["value"] == ["Qwen/Qwen3-8B"]
+    assert deps["source"] == "README.md:3 [base_model]" and "finetune" in deps["guidance"]

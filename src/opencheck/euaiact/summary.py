@@ -57,6 +57,14 @@ def _base_models(evidence: Evidence) -> list[str]:
     return [str(x) for x in raw if isinstance(x, str)] if isinstance(raw, list) else []
 
 
+def _relation(evidence: Evidence) -> str:
+    """The card's or the Hub's `base_model_relation` (finetune, adapter, quantized, merge), or a prompt for it."""
+    raw = evidence.hub.get("base_models")
+    relation = raw.get("relation") if isinstance(raw, dict) else None
+    relation = relation or _meta(evidence).get("base_model_relation")
+    return str(relation) if isinstance(relation, str) else "state whether fine-tuned, merged, quantised or an adapter"
+
+
 def _modalities(evidence: Evidence) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
     tag = _meta(evidence).get("pipeline_tag") or evidence.hub.get("pipeline_tag")
     if isinstance(tag, str) and tag in MODALITIES:
@@ -123,7 +131,7 @@ def _general(evidence: Evidence, a: Assessment) -> list[dict[str, Any]]:
         _section("1.2", "Model identification", [
             _field("Versioned model name(s)", FILLED, name, name_source),
             (_field("Model dependencies", FILLED, bases, _card_source(evidence, "base_model"),
-                    "The base models this model was fine-tuned or modified from.") if bases else
+                    f"How this model derives from them: {_relation(evidence)}.") if bases else
              _must("Model dependencies", "The models this one was fine-tuned or modified from, or 'none'.")),
             market,
         ]),
