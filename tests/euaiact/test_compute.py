@@ -73,3 +73,12 @@ def test_non_generative_task_is_not_gpai(tmp_path: Path) -> None:
 def test_sci() -> None:
     """Compact scientific notation for messages."""
     assert [sci(v) for v in (2.07e23, 1e25, 162322944.0)] == ["2.07e23", "1e25", "1.62e8"]
+
+
+def test_modified_model_notes_the_one_third_rule(tmp_path: Path) -> None:
+    """A fine-tune (base_model set) is told when its modifier becomes a provider; a base model is not."""
+    folder = tmp_path / "ft"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: mit\nbase_model: org/base\n---\n# FT\n")
+    assert any("more than a third" in n for n in assess(collect(str(folder))).notes)
+    assert not any("more than a third" in n for n in assess(_evidence(tmp_path, "Trained on 1T tokens.")).notes)

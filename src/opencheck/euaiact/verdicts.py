@@ -467,6 +467,11 @@ def assess(evidence: Evidence, ctx: Any = None) -> Assessment:
         before = decl.placed_on_market < "2025-08-02"
         notes.append(f"declared placed on the EU market on {decl.placed_on_market}: "
                      + ("must comply by 2027-08-02 (Art. 111(3))" if before else "the duties apply since then"))
+    meta = evidence.card.metadata if evidence.card else evidence.hub.get("card_data") or {}
+    if meta.get("base_model") or evidence.hub.get("base_models"):
+        notes.append("a modified model (base_model is set): its modifier becomes a GPAI provider only when the "
+                     "modification used more than a third of the original's training compute (Commission guidelines, "
+                     "as secondary summaries report them; unverified here)")
     missing = est.missing()
     if missing:
         notes.append("the estimate needs " + " and ".join(missing))
