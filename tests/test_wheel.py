@@ -191,6 +191,9 @@ DOCUMENTED: dict[str, list[tuple[list[str], frozenset[int] | str]]] = {
         (["history", "EleutherAI/pythia-160m", "--checkpoints", "-f", "html"], ALL)],
     "opencheck batch targets.txt --db audit.sqlite --history --history-limit 20": [
         (["batch", "{targets}", "--db", "audit.sqlite", "--history", "--history-limit", "20"], ALL)],
+    "opencheck check MODEL -p eu-gpai": [(["check", "{model}", "-p", "eu-gpai"], ALL)],
+    "opencheck eu-summary MODEL [-f json] [-o FILE]": [
+        (["eu-summary", "{model}"], ALL), (["eu-summary", "{model}", "-f", "json", "-o", "summary.json"], ALL)],
 }
 
 

@@ -26,6 +26,8 @@ class CheckOptions:
     fail_on: Severity | None = None
     suppressions: dict[str, Suppression] = field(default_factory=dict)
     config_findings: list[RuleResult] = field(default_factory=list)  # e.g. expired suppressions
+    eu_declarations: dict[str, Any] = field(default_factory=dict)  # the configuration's `eu-ai-act:`
+    config_file: str | None = None
     _rule_docs: list[Any] | None = field(default=None, init=False, repr=False)
 
     def rule_docs(self) -> list[Any]:
@@ -37,6 +39,8 @@ class CheckOptions:
 
 def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -> Report:
     """Evaluate the packs on collected evidence and assemble the report."""
+    if options.eu_declarations and not evidence.eu_declarations:
+        evidence.eu_declarations, evidence.eu_declarations_file = dict(options.eu_declarations), options.config_file
     results = [evaluate_pack(pack, evidence, suppressions=options.suppressions) for pack in options.packs]
     for finding in options.config_findings:
         # Config findings join the pack of the rule they are about (after grading, so grades are unchanged).

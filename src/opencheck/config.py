@@ -49,6 +49,7 @@ class Config:
     fail_on: str | None = None
     suppressions: list[SuppressionEntry] = field(default_factory=list)
     folder: Path | None = None  # set when found in a folder: its packs must lie inside it (target_files)
+    eu_ai_act: dict[str, Any] = field(default_factory=dict)  # declared EU release facts (`eu-ai-act:`)
 
     @property
     def base_dir(self) -> Path | None:
@@ -132,7 +133,8 @@ def load_config(path: Path, display: str | None = None, folder: Path | None = No
             source=f"{shown}:{line}" if line else shown, file=shown, line=line))
     return Config(path=path, display=shown, packs=list(data.get("packs") or []),
                   fail_under={k: str(v) for k, v in (data.get("fail-under") or {}).items()},
-                  fail_on=data.get("fail-on"), suppressions=entries, folder=folder)
+                  fail_on=data.get("fail-on"), suppressions=entries, folder=folder,
+                  eu_ai_act=dict(data.get("eu-ai-act") or {}))
 
 
 def _confine_packs(packs: list[str], base: Path, folder: Path, shown: str, line_of: Any) -> None:

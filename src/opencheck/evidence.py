@@ -193,9 +193,10 @@ class Problem:
     severity: str = "warning"
 
 
-LOOKUP_NAMES = ("refs", "datasets", "github")  # the optional look-ups, in the order reports list them
+LOOKUP_NAMES = ("refs", "datasets", "github", "documents")  # the optional look-ups, in the order reports list them
 # Problems that say an optional look-up got no answer (its facts are unknown; the repository itself read fine).
-LOOKUP_PROBLEM_CODES = frozenset({"hub-refs-unavailable", "dataset-unavailable", "github-unavailable"})
+LOOKUP_PROBLEM_CODES = frozenset({"hub-refs-unavailable", "dataset-unavailable", "github-unavailable",
+                                  "document-unavailable"})
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,8 @@ class Evidence:
     hub: dict[str, Any] = field(default_factory=dict)  # raw Hub facts (gated, tags, pipeline_tag, ...)
     config: dict[str, Any] = field(default_factory=dict)  # config.json, if any
     problems: list[Problem] = field(default_factory=list)
+    eu_declarations: dict[str, Any] = field(default_factory=dict)  # `eu-ai-act:` of the configuration file
+    eu_declarations_file: str | None = None
     requests: int = 0  # HTTP requests spent collecting
     lookups_ran: list[str] = field(default_factory=list)  # optional look-ups attempted (refs, datasets, github)
     lookup_failures: list[LookupFailure] = field(default_factory=list)  # requests of those that failed

@@ -25,7 +25,9 @@ BASE_COLUMNS = (
     "rules_passed", "rules_warned", "rules_failed", "requests", "checked_at", "lookups_ran", "lookups_failed",
 )
 COMPONENT_COLUMNS = tuple(f"component:{name}" for name in MOF_COMPONENT_NAMES)
-COLUMNS = BASE_COLUMNS + COMPONENT_COLUMNS
+# The eu-gpai pack's four verdicts (likely / not likely / undetermined), empty on other packs' rows.
+EU_COLUMNS = ("eu:gpai", "eu:systemic_risk", "eu:exemption", "eu:still_owed")
+COLUMNS = BASE_COLUMNS + COMPONENT_COLUMNS + EU_COLUMNS
 MOF_ORDER = ["I", "II", "III", "Unclassified"]
 OSAID_ORDER = ["pass", "inconclusive", "fail"]
 CLASS_ORDER = ["osi", "free", "open-data", "restricted", "non-commercial", "no-derivatives", "proprietary",
@@ -55,7 +57,18 @@ def _rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
             components = {}
         for name in MOF_COMPONENT_NAMES:
             out[f"component:{name}"] = (components.get(name) or {}).get("status")
+        verdicts = _eu_verdicts(row["scheme"], row["grade_label"])
+        for column in EU_COLUMNS:
+            out[column] = verdicts.get(column.split(":", 1)[1])
         yield out
+
+
+def _eu_verdicts(scheme: str | None, label: str | None) -> dict[str, str]:
+    if scheme != "eu-verdicts" or not label:
+        return {}
+    from opencheck.euaiact.verdicts import parse_headline
+
+    return parse_headline(label)
 
 
 def write_csv(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None) -> int:

@@ -9,7 +9,17 @@ from collections.abc import Sequence
 import typer
 
 from opencheck import __version__
-from opencheck.cli import batch_cmd, bom_cmd, check_cmd, diff_cmd, export_cmd, history_cmd, init_cmd, rules_cmd
+from opencheck.cli import (
+    batch_cmd,
+    bom_cmd,
+    check_cmd,
+    diff_cmd,
+    eu_summary_cmd,
+    export_cmd,
+    history_cmd,
+    init_cmd,
+    rules_cmd,
+)
 from opencheck.cli.help_format import Command, Group
 from opencheck.closed_pipe import flush_quietly, silence, unwrap_click_pipe_guard
 from opencheck.environment import Environment
@@ -69,6 +79,8 @@ app.add_typer(export_cmd.app, name="export", help="Export results in other tools
               short_help="Export a MOT manifest, or a batch store as csv, jsonl, parquet or html.")
 app.command("bom", help=bom_cmd.HELP, cls=Command,
             short_help="Write an AI bill of materials (CycloneDX 1.6 or SPDX 3.0.1).")(bom_cmd.bom)
+app.command("eu-summary", help=eu_summary_cmd.HELP, cls=Command,
+            short_help="Draft the EU AI Act training-content summary from public metadata.")(eu_summary_cmd.eu_summary)
 app.command("batch", help=batch_cmd.HELP, epilog=BATCH_EXIT_CODES_HELP, cls=Command,
             short_help="Check many models into a resumable SQLite store.")(batch_cmd.batch)
 app.command("history", help=history_cmd.HELP, cls=Command,

@@ -155,6 +155,8 @@ def check(
         packs=packs,
         source=SourceChoice(source.value),
         hub=hub,
+        eu_declarations=config.eu_ai_act,
+        config_file=config.display,
     )
     from opencheck.suppressions import known_rules, resolve_suppressions
 

@@ -179,10 +179,17 @@ def _grade_count(ctx: Context, grading: dict[str, Any], results: list[RuleResult
                  next_steps=_fixes(results))
 
 
+def _grade_eu(ctx: Context, grading: dict[str, Any], results: list[RuleResult]) -> Grade:
+    from opencheck.euaiact.rules import grade_eu
+
+    return grade_eu(ctx, grading, results)
+
+
 GRADERS: dict[str, Grader] = {
     "mof": _grade_mof,
     "pass-fail": _grade_pass_fail,
     "score": _grade_score,
     "index": _grade_index,
     "count": _grade_count,
+    "eu-verdicts": _grade_eu,
 }

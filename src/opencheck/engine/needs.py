@@ -28,6 +28,7 @@ COMPONENT_NEEDS: dict[str, frozenset[str]] = {
 PREDICATE_NEEDS: dict[str, frozenset[str]] = {
     "checkpoints_present": frozenset({REFS}),
     "datasets_open": frozenset({DATASETS}),
+    "eu_ai_act": frozenset({"documents"}),  # a training-content summary in the repository is read
 }
 # Predicates whose need depends on the component they name (licence checks need the licence lookups;
 # presence checks need only what tells presence).

@@ -213,6 +213,10 @@ def mof_component(ctx: Context, args: dict[str, Any]) -> Outcome:
         hint = f" (did you mean the SPDX id {norm.expression!r}? MOT matches ids exactly)"
         return Outcome(_S.FAIL, f"{name}: licence {verdict.licence!r} is not open under MOT{hint}", evidence,
                        fix=f"Write the licence as the exact SPDX id {norm.expression} so MOT recognises it.")
+    opencheck_class = ctx.classify(verdict.licence)
+    if opencheck_class.is_open:  # e.g. OpenMDW-1.1 (2026): permissive, but not on MOT's list yet
+        hint = (f" (opencheck counts it as {opencheck_class.licence_class.value}: a permissive licence MOT does not "
+                "list yet)")
     return Outcome(_S.FAIL, f"{name}: licence {verdict.licence!r} is not open under MOT{hint}", evidence)
 
 
@@ -722,3 +726,11 @@ def licence_per_file_type(ctx: Context, args: dict[str, Any]) -> Outcome:
         return Outcome(_S.NOT_APPLICABLE, "no weights, code or document files shipped")
     return Outcome(_S.PASS, "licensed: " + ", ".join(ok), tuple(evidence))
 
+
+
+@predicate("eu_ai_act")
+def eu_ai_act(ctx: Context, args: dict[str, Any]) -> Outcome:
+    """A verdict, exemption condition or owed document of the EU AI Act view (opencheck.euaiact)."""
+    from opencheck.euaiact.rules import eu_ai_act as evaluate
+
+    return evaluate(ctx, args)

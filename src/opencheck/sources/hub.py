@@ -212,6 +212,21 @@ class _Hub:
             raise SourceError(f"{what}: downloaded content does not match the Hub's checksum (corrupt response)")
         return "present", data.decode("utf-8", errors="replace")
 
+    def text_file(self, repo_id: str, sha: str, sibling: dict[str, Any], max_bytes: int) -> str | None:
+        """Download one small text file at a commit; None when it is gated, absent or fails its checksum."""
+        name = sibling["rfilename"]
+        what = f"{name} of {repo_id}@{sha[:12]}"
+        result = self.client.fetch(f"{self.endpoint}/{repo_id}/resolve/{sha}/{quote(name)}", what=what,
+                                   headers=self._headers(), foreign_redirects=True)
+        try:
+            self._raise_for(result)
+        except (HfHubHTTPError, BadRequestError) as exc:
+            raise SourceError(self.describe_hub_error(exc, what)) from None
+        data = result.body[:max_bytes]
+        if len(result.body) <= max_bytes and not _matches_sibling(data, sibling):
+            raise SourceError(f"{what}: downloaded content does not match the Hub's checksum (corrupt response)")
+        return data.decode("utf-8", errors="replace")
+
     def refs(self) -> dict[str, Any]:
         """GET /api/models/{id}/refs."""
         what = f"branches of {self.target.repo_id}"
@@ -493,6 +508,8 @@ def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: froze
         _dataset_licences(hub, evidence, info, offline=offline)
     if "github" in needs and not no_github:
         _github_licences(hub, evidence, offline=offline, api=github_api, token=github_token)
+    if "documents" in needs:
+        _documents(hub, evidence, info, offline=offline)
 
 
 # Branch lists, dataset cards and code licences are not pinned to the model's commit; a day-old answer is fresh
@@ -583,13 +600,41 @@ def _dataset_licences(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, of
                 cache.put_extra(repo, key, data)
         licences = _licence_values(data)
         sha = data.get("sha") if isinstance(data.get("sha"), str) else None
+        tags = [t for t in data.get("tags") or [] if isinstance(t, str)]
+        sizes = [t.split(":", 1)[1] for t in tags if t.startswith("size_categories:")]
+        # Size range and synthetic origin feed the EU training-content summary (opencheck.euaiact).
         results[dataset_id] = {"status": "found", "license": licences, "gated": data.get("gated", False),
-                               "sha": sha, "url": url}
+                               "sha": sha, "url": url, "size_categories": sizes, "synthetic": "synthetic" in tags}
         note = f"dataset card of {dataset_id}" + (f" @ {sha[:12]}" if sha else "")
         evidence.dataset_licences[dataset_id] = [
             LicenceStatement(raw=lic, scope="data", provenance=Provenance(url=url, key="license", note=note))
             for lic in licences]
     evidence.hub["datasets"] = results
+
+
+def _documents(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, offline: bool) -> None:
+    """Text documents the EU AI Act view reads (a published training-content summary), at the model's commit."""
+    from opencheck.euaiact.documents import MAX_DOCUMENT_BYTES, wanted_documents
+
+    sha = info["sha"]
+    siblings = {s["rfilename"]: s for s in _siblings(info)}
+    texts: dict[str, str] = {}
+    card_text = evidence.card.text if evidence.card else ""
+    for path in wanted_documents(list(siblings), card_text, hub.target.repo_id):
+        key = f"document--{path}@{sha}"
+        cached = _cached_extra(hub, key, True)  # pinned to the commit: never stale
+        if isinstance(cached, str):
+            texts[path] = cached
+            continue
+        if offline:
+            continue
+        text = _soft(hub, evidence, "documents", path, "document-unavailable", f"{path} of {hub.target.repo_id}",
+                     lambda p=path: hub.text_file(hub.target.repo_id, sha, siblings[p], MAX_DOCUMENT_BYTES))
+        if isinstance(text, str):
+            texts[path] = text
+            if hub.cache is not None:
+                hub.cache.put_extra(hub.target.repo_id, key, text)
+    evidence.hub["documents"] = texts
 
 
 def _github_repos(evidence: Evidence) -> list[tuple[str, str]]:
