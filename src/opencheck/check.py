@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,6 +27,9 @@ class CheckOptions:
     fail_on: Severity | None = None
     suppressions: dict[str, Suppression] = field(default_factory=dict)
     config_findings: list[RuleResult] = field(default_factory=list)  # e.g. expired suppressions
+    references: bool = False  # show curated references beside the live findings (offline; the CLI turns it on)
+    trust_references: bool = False  # grade with a curated record's components as declared evidence
+    references_env: Mapping[str, str] = field(default_factory=dict)  # where refreshed references live
     _rule_docs: list[Any] | None = field(default=None, init=False, repr=False)
 
     def rule_docs(self) -> list[Any]:
@@ -52,4 +56,15 @@ def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -
 def run_check(target: str, options: CheckOptions, generated_at: str) -> Report:
     """Collect evidence for `target` and build its report."""
     evidence = collect(target, source=options.source, hub=options.hub)
-    return build_report(evidence, options, generated_at)
+    if not (options.references or options.trust_references):
+        return build_report(evidence, options, generated_at)
+    from opencheck.references.attach import reference_step
+
+    section, added = reference_step(evidence, options.references_env, trust=options.trust_references)
+    report = build_report(evidence, options, generated_at)
+    report.references = section
+    if added:
+        from opencheck.references.trust import mark_rows
+
+        report.components = mark_rows(report.components, added)
+    return report

@@ -105,6 +105,12 @@ def check(
     lookups: bool = typer.Option(True, "--lookups/--no-lookups", help="Hub targets: fetch branches, dataset "
                                  "cards and linked code licences when an enabled rule needs them (default); "
                                  "--no-lookups keeps a check to two requests and leaves those facts unknown."),
+    references: bool = typer.Option(True, "--references/--no-references", help="Show the curated records that "
+                                    "cover the model (MOT's manifests, the Opening up ChatGPT index) beside what is "
+                                    "found live (default; offline, no requests)."),
+    trust_references: bool = typer.Option(False, "--trust-references", help="Grade with the curated MOT record's "
+                                          "components as declared evidence (marked origin: reference) where the "
+                                          "model declares nothing itself."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list passing rules."),
     config_file: Path | None = typer.Option(None, "--config", metavar="FILE", help="Project configuration (default: "
                                             ".opencheck.yml, .opencheck.yaml or [tool.opencheck] in "
@@ -147,6 +153,9 @@ def check(
         packs=packs,
         source=SourceChoice(source.value),
         hub=hub,
+        references=references or trust_references,
+        trust_references=trust_references,
+        references_env=env.env,
     )
     from opencheck.suppressions import known_rules, resolve_suppressions
 
