@@ -60,11 +60,7 @@ def run_check(target: str, options: CheckOptions, generated_at: str) -> Report:
         return build_report(evidence, options, generated_at)
     from opencheck.references.attach import reference_step
 
-    section, added = reference_step(evidence, options.references_env, trust=options.trust_references)
+    section = reference_step(evidence, options.references_env, trust=options.trust_references)
     report = build_report(evidence, options, generated_at)
     report.references = section
-    if added:
-        from opencheck.references.trust import mark_rows
-
-        report.components = mark_rows(report.components, added)
     return report

@@ -273,7 +273,7 @@ class Evidence:
                 status=declared.status if declared.status != ComponentStatus.UNKNOWN else detected.status,
                 licence=declared.licence or detected.licence,
                 evidence=[*declared.evidence, *detected.evidence],
-                origin="both",
+                origin="both" if declared.origin == "declared" else _merged_origin(declared.origin, detected),
             )
             return merged
         if declared:
@@ -281,3 +281,8 @@ class Evidence:
         if detected:
             return detected
         return ComponentEvidence(name=name)
+
+
+def _merged_origin(declared: str, detected: ComponentEvidence) -> str:
+    """Origin of a component supplied by a curated reference (`reference`): `+detected` only when also found."""
+    return f"{declared}+detected" if detected.status == ComponentStatus.PRESENT else declared

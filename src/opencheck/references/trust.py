@@ -47,12 +47,3 @@ def apply_reference(evidence: Evidence, record: dict[str, Any], file: str) -> li
         evidence.manifest = manifest
     return added
 
-
-def mark_rows(rows: list[Any], names: list[str]) -> list[Any]:
-    """Component rows with `origin: reference` (or `reference+detected`) for the components a reference supplied."""
-    out = []
-    for row in rows:
-        if row.name in names:
-            row = replace(row, origin=ORIGIN if row.origin != "both" else f"{ORIGIN}+detected")
-        out.append(row)
-    return out
