@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import typer
 
 from opencheck import __version__
-from opencheck.cli import batch_cmd, bom_cmd, check_cmd, diff_cmd, export_cmd, init_cmd, rules_cmd
+from opencheck.cli import batch_cmd, bom_cmd, check_cmd, diff_cmd, export_cmd, init_cmd, references_cmd, rules_cmd
 from opencheck.cli.help_format import Command, Group
 from opencheck.closed_pipe import flush_quietly, silence, unwrap_click_pipe_guard
 from opencheck.environment import Environment
@@ -71,6 +71,9 @@ app.command("bom", help=bom_cmd.HELP, cls=Command,
             short_help="Write an AI bill of materials (CycloneDX 1.6 or SPDX 3.0.1).")(bom_cmd.bom)
 app.command("batch", help=batch_cmd.HELP, epilog=BATCH_EXIT_CODES_HELP, cls=Command,
             short_help="Check many models into a resumable SQLite store.")(batch_cmd.batch)
+app.add_typer(references_cmd.app, name="references", help="List, show and refresh the curated records (MOT's "
+              "manifests, the Opening up ChatGPT index) shown beside live findings.",
+              short_help="List, show and refresh the curated references shown beside live findings.")
 
 def _mount_optional() -> None:
     """Sub-commands whose modules arrive with later features; each is mounted when present."""
