@@ -41,6 +41,12 @@ class CheckOptions:
 
 def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -> Report:
     """Evaluate the packs on collected evidence and assemble the report."""
+    references = None
+    if options.references or options.trust_references:
+        from opencheck.references.attach import reference_step
+
+        # Before evaluation: the comparison is with the evidence as found, which --trust-references then extends.
+        references = reference_step(evidence, options.references_env, trust=options.trust_references)
     results = [evaluate_pack(pack, evidence, suppressions=options.suppressions) for pack in options.packs]
     for finding in options.config_findings:
         # Config findings join the pack of the rule they are about (after grading, so grades are unchanged).
@@ -50,17 +56,10 @@ def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -
     gates = evaluate_gates(results, options.fail_under, options.fail_on)
     return Report(evidence=evidence, packs=results, components=component_rows(evidence),
                   data_versions=data_versions(results), generated_at=generated_at, gates=gates,
-                  rules=options.rule_docs(), notice=model_notice(evidence))
+                  rules=options.rule_docs(), notice=model_notice(evidence), references=references)
 
 
 def run_check(target: str, options: CheckOptions, generated_at: str) -> Report:
     """Collect evidence for `target` and build its report."""
     evidence = collect(target, source=options.source, hub=options.hub)
-    if not (options.references or options.trust_references):
-        return build_report(evidence, options, generated_at)
-    from opencheck.references.attach import reference_step
-
-    section = reference_step(evidence, options.references_env, trust=options.trust_references)
-    report = build_report(evidence, options, generated_at)
-    report.references = section
-    return report
+    return build_report(evidence, options, generated_at)

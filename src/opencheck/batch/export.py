@@ -23,6 +23,7 @@ BASE_COLUMNS = (
     "target", "org", "sha", "pack", "pack_version", "grade", "grade_label", "score", "gate_passed",
     "weights_licence", "weights_licence_class", "data_licence", "data_licence_class", "code_licence_class",
     "rules_passed", "rules_warned", "rules_failed", "requests", "checked_at",
+    "live_class", "curated_class", "reference",  # the MOF class found live and the curated record's, if any
 )
 COMPONENT_COLUMNS = tuple(f"component:{name}" for name in MOF_COMPONENT_NAMES)
 COLUMNS = BASE_COLUMNS + COMPONENT_COLUMNS
@@ -45,7 +46,8 @@ def flat_rows(reader: StoreReader, scrub: Scrub | None = None) -> Iterator[dict[
 
 def _rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
     for row in reader.latest_rows():
-        out = {c: row[c] for c in BASE_COLUMNS}
+        have = row.keys()  # a store written before the reference columns (opened read-only) lacks them
+        out = {c: row[c] if c in have else None for c in BASE_COLUMNS}
         out["gate_passed"] = bool(out["gate_passed"])
         try:
             components = json.loads(row["components"])

@@ -271,6 +271,9 @@ def _outcome(target: str, local: bool, report: Any) -> dict[str, Any]:
     compact = json.dumps({c["name"]: {"status": c["status"], "licence_class": c["licence_class"]}
                           for c in data["components"]}, separators=(",", ":"))
     org = None if local else target.split("/", 1)[0]
+    from opencheck.references.section import reference_classes
+
+    live_class, curated_class, reference = reference_classes(data.get("references"))
     rows = []
     for pack in data["packs"]:
         grade, counts = pack["grade"], pack.get("counts", {})
@@ -285,6 +288,7 @@ def _outcome(target: str, local: bool, report: Any) -> dict[str, Any]:
             "weights_licence": weights, "weights_licence_class": weights_class,
             "data_licence": data_lic, "data_licence_class": data_class, "code_licence_class": code_class,
             "components": compact, "requests": ev.requests, "checked_at": "",
+            "live_class": live_class, "curated_class": curated_class, "reference": reference,
         })
     keys = [PackKey(p["name"], p["version"]) for p in data["packs"]]
     return {"status": "ok", "target": target, "sha": sha, "packs_key": packs_key(keys),

@@ -78,6 +78,9 @@ CREATE TABLE IF NOT EXISTS results (
     components TEXT NOT NULL,
     requests INTEGER NOT NULL,
     checked_at TEXT NOT NULL,
+    live_class TEXT,
+    curated_class TEXT,
+    reference TEXT,
     run_id INTEGER NOT NULL REFERENCES runs (id),
     report_id INTEGER NOT NULL REFERENCES reports (id),
     UNIQUE (target, sha, pack, pack_version)
@@ -99,8 +102,10 @@ RESULT_COLUMNS = (
     "target", "sha", "pack", "pack_version", "kind", "org", "pack_sha256", "scheme", "grade", "grade_label",
     "grade_rank", "score", "rules_passed", "rules_warned", "rules_failed", "rules_inconclusive", "gate_passed",
     "weights_licence", "weights_licence_class", "data_licence", "data_licence_class", "code_licence_class",
-    "components", "requests", "checked_at",
+    "components", "requests", "checked_at", "live_class", "curated_class", "reference",
 )
+# Columns added after schema version 1 was released: stores written before them gain them when next opened.
+ADDED_RESULT_COLUMNS = ("live_class", "curated_class", "reference")
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,7 @@ class Store:
                 self.conn.execute("PRAGMA foreign_keys = ON")
                 self.conn.executescript(SCHEMA)
                 self._check_version()
+                self._add_columns()
         except BaseException:
             self.conn.close()
             raise
@@ -198,6 +204,13 @@ class Store:
         elif row["value"] != SCHEMA_VERSION:
             raise UsageError(f"{self.path}: store schema version {row['value']}, this opencheck writes "
                              f"{SCHEMA_VERSION}; use a new --db file")
+
+    def _add_columns(self) -> None:
+        """Columns of later releases, added to an older store of the same schema version (NULL in its old rows)."""
+        have = {r["name"] for r in self.conn.execute("PRAGMA table_info(results)")}
+        for column in ADDED_RESULT_COLUMNS:
+            if column not in have:
+                self.conn.execute(f"ALTER TABLE results ADD COLUMN {column} TEXT")
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -280,7 +293,7 @@ class Store:
                 for row in outcome["rows"]:
                     conn.execute(f"INSERT INTO results ({names}, run_id, report_id) VALUES ({marks}, ?, ?) "
                                  f"ON CONFLICT (target, sha, pack, pack_version) {conflict}",
-                                 [row[c] for c in RESULT_COLUMNS] + [run_id, report_id])
+                                 [row.get(c) for c in RESULT_COLUMNS] + [run_id, report_id])
                 conn.execute("DELETE FROM errors WHERE target = ?", (outcome["target"],))
                 conn.execute("COMMIT")
             except BaseException:

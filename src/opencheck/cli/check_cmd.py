@@ -122,6 +122,7 @@ def check(
     from opencheck.engine.needs import packs_needs
     from opencheck.engine.packs import load_pack
     from opencheck.gates import parse_fail_under
+    from opencheck.references.store import location_env
     from opencheck.results import Severity
 
     env: Environment = ctx.obj or Environment()
@@ -155,7 +156,7 @@ def check(
         hub=hub,
         references=references or trust_references,
         trust_references=trust_references,
-        references_env=env.env,
+        references_env=location_env(env.env),
     )
     from opencheck.suppressions import known_rules, resolve_suppressions
 

@@ -189,3 +189,17 @@ def headline(record: Mapping[str, Any]) -> str:
             if n:
                 text += f" · {n} component{'s' if n != 1 else ''} {words}"
     return text
+
+
+def reference_classes(section: Mapping[str, Any] | None) -> tuple[str | None, str | None, str | None]:
+    """For batch rows: the MOF class found live and the curated one (`I`, `II`, `III`, `Unclassified`), with the
+    record's id, from the report's MOT record about the model itself; all None when there is none."""
+    record = next((r for r in (section or {}).get("records") or []
+                   if r.get("source") == "mot" and r.get("about") == SELF), None)
+    if record is None:
+        return None, None, None
+
+    def short(verdict: Mapping[str, Any]) -> str:
+        return ROMAN.get(verdict.get("class", 0), "Unclassified")
+
+    return short(record["live"]), short(record["verdict"]), record["id"]

@@ -30,6 +30,11 @@ def user_root(env: Mapping[str, str]) -> Path:
     return Path(base).expanduser() / "opencheck" / "references"
 
 
+def location_env(env: Mapping[str, str]) -> dict[str, str]:
+    """Only the variables that locate the references: what check options carry (and pickle), never a token."""
+    return {k: env[k] for k in (USER_DIR_VARIABLE, "XDG_DATA_HOME", "HOME") if env.get(k)}
+
+
 def active_root(env: Mapping[str, str]) -> Path:
     """The refreshed references when `references update` has written some, else the shipped ones."""
     user = user_root(env)
