@@ -75,6 +75,10 @@ def find_matches(evidence: Evidence, index: ReferenceIndex) -> list[Match]:
         ids.append(declared_hub)
     for repo in ids:
         add(own, index.by_hub(repo), SELF, repo, f"Hub id {repo}")
+    if evidence.target.kind == TargetKind.HUB and "/" in evidence.target.id:
+        # Many curated records name no Hub repository: the repo's name and owner stand for name and producer.
+        owner, name = evidence.target.id.split("/", 1)
+        add(own, index.by_name(name, owner), SELF, evidence.target.id, "name and producer (the Hub id's)")
     if release.get("name"):
         add(own, index.by_name(release.get("name"), release.get("producer")), SELF, str(release["name"]),
             "name and producer in the manifest")
