@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import total_ordering
 from typing import Any
 
 
@@ -47,7 +48,8 @@ class FileKind(str, Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class Provenance:
     """Where a fact came from: a file and line, a metadata key, or a URL."""
 
@@ -56,6 +58,16 @@ class Provenance:
     key: str | None = None
     url: str | None = None
     note: str | None = None
+
+    def _order(self) -> tuple[tuple[bool, Any], ...]:
+        # Field by field with a missing value first: a located fact and a URL-only one must compare, not raise.
+        return tuple((v is not None, v if v is not None else "") for v in (
+            self.file, self.line, self.key, self.url, self.note))
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Provenance):
+            return NotImplemented
+        return self._order() < other._order()
 
     def describe(self) -> str:
         """Human-readable locator such as `README.md:3 (license)`."""

@@ -195,6 +195,7 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
             evidence = collect_hub(parse_hub_target(target), endpoint=hub.endpoint, token=hub.token,
                                    cache_dir=hub.cache_dir, use_cache=hub.use_cache, offline=hub.offline,
                                    needs=hub.needs, github_api=hub.github_api, github_token=hub.github_token,
+                                   arxiv_api=hub.arxiv_api,
                                    no_github=hub.no_github, timeout=settings.timeout,
                                    retry=_retry_policy(settings), prefetched_info=item.info, http_client=http)
         pool = _evaluation_pool(settings)

@@ -28,6 +28,7 @@ class Lookup(str, Enum):
     REFS = "refs"
     DATASETS = "datasets"
     GITHUB = "github"
+    ARXIV = "arxiv"
 
 
 class ExecutorOpt(str, Enum):
@@ -68,7 +69,7 @@ def batch(
     jobs: int = typer.Option(8, "--jobs", "-j", min=1, max=256, help="Concurrent checks."),
     refresh: bool = typer.Option(False, "--refresh", help="Re-check targets already in the store."),
     lookup: list[Lookup] = typer.Option([], "--lookup", help="Extra per-model Hub lookups (refs, datasets, "
-                                        "github; repeatable). Default none: about one request per model."),
+                                        "github, arxiv; repeatable). Default none: about one request per model."),
     rate: float | None = typer.Option(None, "--rate", min=0.01, help="At most N Hub requests per second "
                                       "(on top of honouring 429 / RateLimit headers)."),
     max_retries: int = typer.Option(5, "--max-retries", min=0, max=20, help="Retries of a request on 429, "
@@ -149,6 +150,7 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
         cache_dir=cache_dir and _path(env, cache_dir), use_cache=not no_cache,
         offline=env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"), needs=lookups,
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
+        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
         github_token=env.env.get("GITHUB_TOKEN") or None, no_github="github" not in lookups, timeout=timeout)
     from opencheck.references.store import location_env
 

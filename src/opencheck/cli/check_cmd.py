@@ -103,8 +103,9 @@ def check(
     offline: bool = typer.Option(False, "--offline", help="Use only the cache (also HF_HUB_OFFLINE=1)."),
     no_github: bool = typer.Option(False, "--no-github", help="Do not query GitHub for linked code licences."),
     lookups: bool = typer.Option(True, "--lookups/--no-lookups", help="Hub targets: fetch branches, dataset "
-                                 "cards and linked code licences when an enabled rule needs them (default); "
-                                 "--no-lookups keeps a check to two requests and leaves those facts unknown."),
+                                 "cards, linked code licences and linked arXiv papers' licences when an enabled "
+                                 "rule needs them (default); --no-lookups keeps a check to two requests and "
+                                 "leaves those facts unknown."),
     references: bool = typer.Option(True, "--references/--no-references", help="Show the curated records that "
                                     "cover the model (MOT's manifests, the Opening up ChatGPT index) beside what is "
                                     "found live (default; offline, no requests)."),
@@ -146,6 +147,7 @@ def check(
         offline=offline or env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
         needs=packs_needs(packs) if lookups else frozenset(),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
+        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
         github_token=env.env.get("GITHUB_TOKEN") or None,
         no_github=no_github,
         timeout=timeout_from_env(env.env),  # whole-request deadline (connect + headers + body)

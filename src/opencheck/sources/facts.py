@@ -758,6 +758,8 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
         )
 
     # Technical report and Research paper
+    from opencheck.sources.arxiv import paper_licence
+
     papers = evidence.files_of(FileKind.PAPER)
     report_files = [f for f in papers if re.search(r"report|tech", _basename(f.path), re.IGNORECASE)]
     paper_files = [f for f in papers if f not in report_files]
@@ -769,13 +771,16 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
             _file_provenance(report_files) + _link_provenance(report_links, "technical report link"),
         )
     elif report_links:
-        built.present("Technical report", _link_provenance(report_links, "technical report link"), shipped=False)
+        # A report on arXiv (the card calls the paper its technical report) has the licence arXiv records for it.
+        built.present("Technical report", _link_provenance(report_links, "technical report link"), shipped=False,
+                      licence=paper_licence(evidence, [link.url for link in report_links]))
     else:
         built.missing("Technical report", usually_elsewhere=True, note="no technical report file or link")
     if paper_files:
         built.present("Research paper", _file_provenance(paper_files) + _link_provenance(paper_links, "paper link"))
     elif paper_links:
-        built.present("Research paper", _link_provenance(paper_links, "paper link"), shipped=False)
+        built.present("Research paper", _link_provenance(paper_links, "paper link"), shipped=False,
+                      licence=paper_licence(evidence, [link.url for link in paper_links]))
     else:
         built.missing("Research paper", usually_elsewhere=True, note="no paper file, link or arXiv tag")
 

@@ -47,7 +47,7 @@ from opencheck.sources.hub_target import HubTarget, is_commit_sha
 __all__ = ["KNOWN_NEEDS", "RetryPolicy", "collect_hub"]
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-KNOWN_NEEDS = frozenset({"refs", "datasets", "github"})
+KNOWN_NEEDS = frozenset({"refs", "datasets", "github", "arxiv"})
 MAX_DATASETS = 10  # dataset cards looked up per model: bounds the request count of a check
 MAX_GITHUB_REPOS = 5
 _README_MAX_BYTES = 2 * 1024 * 1024
@@ -105,16 +105,18 @@ class _Hub:
         self.timeout = timeout
         self.client = CountingClient(timeout=timeout, retry=retry, http=http)
         self.github: CountingClient | None = None
+        self.arxiv: CountingClient | None = None  # opencheck.sources.arxiv: its own client, no Hub token
         self.retry = retry
 
     @property
     def requests(self) -> int:
-        return self.client.requests + (self.github.requests if self.github else 0)
+        return self.client.requests + sum(c.requests for c in (self.github, self.arxiv) if c is not None)
 
     def close(self) -> None:
         self.client.close()
-        if self.github is not None:
-            self.github.close()
+        for client in (self.github, self.arxiv):
+            if client is not None:
+                client.close()
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -277,6 +279,7 @@ def collect_hub(
     no_github: bool = False,
     timeout: float = 10.0,
     retry: RetryPolicy | None = None,
+    arxiv_api: str | None = None,
     prefetched_info: dict[str, Any] | None = None,
     http_client: httpx2.Client | None = None,
 ) -> Evidence:
@@ -291,6 +294,10 @@ def collect_hub(
     offline = offline or _env_true("HF_HUB_OFFLINE") or _env_true("TRANSFORMERS_OFFLINE")
     endpoint = _check_url((endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/"), "Hub endpoint")
     github_api = _check_url(github_api.rstrip("/"), "GitHub API endpoint")
+    from opencheck.sources.arxiv import ARXIV_API
+
+    arxiv_api = _check_url((arxiv_api or os.environ.get("OPENCHECK_ARXIV_API") or ARXIV_API).rstrip("/"),
+                           "arXiv API endpoint")
     cache = HubCache(cache_dir or default_cache_root()) if use_cache else None
     hub = _Hub(target, endpoint=endpoint, token=None if offline else _resolve_token(token), cache=cache,
                timeout=timeout, retry=retry or RetryPolicy(), http=http_client)
@@ -303,7 +310,7 @@ def collect_hub(
         evidence.hub["from_cache"] = hub.requests == 0
         _extras(hub, evidence, info, needs=needs, offline=offline, github_api=github_api,
                 github_token=None if offline else (github_token or os.environ.get("GITHUB_TOKEN") or None),
-                no_github=no_github)
+                no_github=no_github, arxiv_api=arxiv_api)
     finally:
         hub.close()
     evidence.requests = hub.requests
@@ -463,7 +470,7 @@ def _soft(hub: _Hub, evidence: Evidence, code: str, what: str, call: Callable[[]
 
 
 def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: frozenset[str], offline: bool,
-            github_api: str, github_token: str | None, no_github: bool) -> None:
+            github_api: str, github_token: str | None, no_github: bool, arxiv_api: str = "") -> None:
     repo, cache = hub.target.repo_id, hub.cache
     if "refs" in needs:
         refs = _cached_extra(hub, "refs", offline)
@@ -483,6 +490,10 @@ def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: froze
         _dataset_licences(hub, evidence, info, offline=offline)
     if "github" in needs and not no_github:
         _github_licences(hub, evidence, offline=offline, api=github_api, token=github_token)
+    if "arxiv" in needs:
+        from opencheck.sources.arxiv import lookup_papers
+
+        lookup_papers(hub, evidence, info.get("tags"), offline=offline, api=arxiv_api)
 
 
 # Branch lists, dataset cards and code licences are not pinned to the model's commit; a day-old answer is fresh
