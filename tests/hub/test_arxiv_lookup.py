@@ -116,3 +116,21 @@ def test_ids_and_records() -> None:
                 b"</OAI-PMH>", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'):
         with pytest.raises(ValueError):
             parse_record(bad)
+
+
+def test_batch_runs_it_behind_lookup_arxiv(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    from tests.batch.helpers import rows, write_targets
+
+    targets = write_targets(tmp_path / "t.txt", ["EleutherAI/pythia-160m"])
+    env = {"HF_ENDPOINT": hub_server.url, "OPENCHECK_ARXIV_API": f"{hub_server.url}/oai2"}
+    plain = run_cli(["batch", str(targets), "--db", str(tmp_path / "a.sqlite"), "-p", "mof", "--no-cache", "-j", "1"],
+                    cwd=tmp_path, env=env)
+    assert plain.code == 0, plain.err
+    assert _oai_requests(hub_server) == []
+    looked = run_cli(["batch", str(targets), "--db", str(tmp_path / "b.sqlite"), "-p", "mof", "--no-cache",
+                      "--lookup", "arxiv", "-j", "1"], cwd=tmp_path, env=env)
+    assert looked.code == 0, looked.err
+    assert len(_oai_requests(hub_server)) == 3
+    report = json.loads(rows(tmp_path / "b.sqlite", "SELECT report FROM reports")[0][0])
+    paper = next(c for c in report["components"] if c["name"] == "Research paper")
+    assert paper["licence"] == "CC-BY-4.0"
