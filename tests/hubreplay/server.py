@@ -10,6 +10,7 @@ Fixture layout (see tests/fixtures/hub/README.md):
     tests/fixtures/hub/<org>/<name>/<file>            /resolve/<rev>/<file> (README.md, config.json, ...)
     tests/fixtures/hub/datasets/<org>/<name>/dataset.json      GET /api/datasets/<org>/<name>
     tests/fixtures/github/<owner>/<repo>/license.json          GET /repos/<owner>/<repo>/license
+    tests/fixtures/github/<owner>/<repo>/tree.json             GET /repos/<owner>/<repo>/git/trees/HEAD (404 without)
     tests/fixtures/arxiv/<id>.xml          GET /oai2?verb=GetRecord&identifier=oai:arXiv.org:<id>&metadataPrefix=arXiv
                                            (an id without a file answers OAI-PMH's idDoesNotExist, as arXiv does)
 
@@ -335,6 +336,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(200, {"standardEnvVars": [], "harnesses": {}})
         if raw_segments == ["oai2"]:
             return self._oai(params)
+        if len(raw_segments) == 6 and raw_segments[0] == "repos" and raw_segments[3:5] == ["git", "trees"]:
+            return self._github_tree(raw_segments[1], raw_segments[2])
         if len(raw_segments) >= 4 and raw_segments[0] == "repos" and raw_segments[3] == "license":
             return self._github_license(raw_segments[1], raw_segments[2])
         if raw_segments == ["api", "models"]:
@@ -559,6 +562,13 @@ class _Handler(BaseHTTPRequestHandler):
             if candidate.is_file():
                 return candidate.read_bytes()
         return None
+
+    def _github_tree(self, owner: str, name: str) -> tuple[int, dict[str, str], bytes]:
+        file = self.state.github_root / owner / name / "tree.json"
+        if ".." in (owner, name) or not file.is_file():
+            return self._json(404, {"message": "Not Found",
+                                    "documentation_url": "https://docs.github.com/rest/git/trees#get-a-tree"})
+        return self._json(200, self.state.load_json(file))
 
     def _github_license(self, owner: str, name: str) -> tuple[int, dict[str, str], bytes]:
         file = self.state.github_root / owner / name / "license.json"

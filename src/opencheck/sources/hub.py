@@ -243,6 +243,17 @@ class _Hub:
         return self.github.fetch(f"{api.rstrip('/')}/repos/{owner}/{name}/license",
                                  what=f"GitHub licence of {owner}/{name}", headers=headers)
 
+    def github_tree(self, api: str, token: str | None, owner: str, name: str) -> FetchResult:
+        """GET {api}/repos/{owner}/{name}/git/trees/HEAD?recursive=1: the whole file tree in one request."""
+        if self.github is None:
+            self.github = CountingClient(timeout=self.timeout, retry=self.retry)
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.github.fetch(f"{api.rstrip('/')}/repos/{owner}/{name}/git/trees/HEAD",
+                                 what=f"GitHub file tree of {owner}/{name}", params={"recursive": "1"},
+                                 headers=headers)
+
 
 def _matches_sibling(data: bytes, sibling: dict[str, Any]) -> bool:
     """Check a download against the sibling's LFS sha256 or git blob id, when the Hub gave one."""
@@ -490,6 +501,10 @@ def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: froze
         _dataset_licences(hub, evidence, info, offline=offline)
     if "github" in needs and not no_github:
         _github_licences(hub, evidence, offline=offline, api=github_api, token=github_token)
+        from opencheck.sources.github_tree import add_trees
+
+        add_trees(hub, evidence, [f"{o}/{n}" for o, n in _github_repos(evidence)], offline=offline,
+                  api=github_api, token=github_token)
     if "arxiv" in needs:
         from opencheck.sources.arxiv import lookup_papers
 
