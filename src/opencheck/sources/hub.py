@@ -548,6 +548,18 @@ def _licence_values(data: dict[str, Any]) -> list[str]:
     return values
 
 
+_ABSENT_KEY = "opencheck_absent"
+_ABSENT_MESSAGES = {"gated": ("dataset-gated", "gated, its card could not be read"),
+                    "not-found": ("dataset-not-found", "not found on {host} (gone, renamed or never published there)")}
+
+
+def _dataset_absent(evidence: Evidence, results: dict[str, Any], dataset_id: str, status: str, where: Provenance,
+                    host: str) -> None:
+    code, text = _ABSENT_MESSAGES[status]
+    results[dataset_id] = {"status": status}
+    evidence.problems.append(Problem(code, f"dataset {dataset_id}: {text.format(host=host)}", where, severity="info"))
+
+
 def _dataset_licences(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, offline: bool) -> None:
     repo, cache = hub.target.repo_id, hub.cache
     results: dict[str, Any] = {}
@@ -559,18 +571,18 @@ def _dataset_licences(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, of
         if offline and not isinstance(data, dict):
             results[dataset_id] = {"status": "unknown"}
             continue
+        if isinstance(data, dict) and data.get(_ABSENT_KEY) in _ABSENT_MESSAGES:
+            # A gated or missing dataset is remembered like a found one, so a warm re-check does not ask again.
+            _dataset_absent(evidence, results, dataset_id, data[_ABSENT_KEY], where, hub.host)
+            continue
         if not isinstance(data, dict):
             try:
                 data = hub.dataset_info(dataset_id)
-            except GatedRepoError:
-                results[dataset_id] = {"status": "gated"}
-                evidence.problems.append(Problem("dataset-gated", f"dataset {dataset_id}: gated, its card could "
-                                                 "not be read", where, severity="info"))
-                continue
-            except RepositoryNotFoundError:
-                results[dataset_id] = {"status": "not-found"}
-                evidence.problems.append(Problem("dataset-not-found", f"dataset {dataset_id}: not found on "
-                                                 f"{hub.host}", where, severity="info"))
+            except (GatedRepoError, RepositoryNotFoundError) as exc:
+                status = "gated" if isinstance(exc, GatedRepoError) else "not-found"
+                _dataset_absent(evidence, results, dataset_id, status, where, hub.host)
+                if cache is not None:
+                    cache.put_extra(repo, key, {_ABSENT_KEY: status})
                 continue
             except (HfHubHTTPError, BadRequestError, SourceError) as exc:
                 message = str(exc) if isinstance(exc, SourceError) else hub.describe_hub_error(
