@@ -117,3 +117,14 @@ def test_update_with_a_bad_file_is_one_error_line_and_changes_nothing(tmp_path: 
     result = run_cli(["references", "update", "--mot", str(empty)], env=env)
     assert result.code == 2 and "no MOT manifests" in result.err
     assert run_cli(["references", "update"], env=env).code == 2
+
+
+def test_update_into_an_unwritable_place_is_one_line_exit_3(tmp_path: Path) -> None:
+    repo = _checkout(tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run_cli(["references", "update", "--mot", str(repo)],
+                     env={"OPENCHECK_REFERENCES_DIR": str(blocker / "refs")})
+    assert result.code == 3
+    assert result.err.startswith(f"opencheck: error: {blocker / 'refs'}: cannot write the refreshed references")
+    assert result.err.count("\n") == 1

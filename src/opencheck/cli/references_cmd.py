@@ -84,8 +84,8 @@ def update_references(
     reset: bool = typer.Option(False, "--reset", help="Forget refreshed records and use the shipped ones again."),
 ) -> None:
     """Refresh the curated records from checkouts, without a new release: every file is validated first (a bad
-    one is one error line, exit 2, and nothing changes); the result goes to $OPENCHECK_REFERENCES_DIR or
-    ~/.local/share/opencheck/references."""
+    one is one error line, exit 2, and nothing changes); the result goes to $OPENCHECK_REFERENCES_DIR, else
+    $XDG_DATA_HOME/opencheck/references (~/.local/share/opencheck/references)."""
     from opencheck.references.update import reset_references
     from opencheck.references.update import update_references as update
 

@@ -62,8 +62,11 @@ def update_references(env: Mapping[str, str], sets: Mapping[str, Path], today: s
     current = active_root(env)
     sources = json.loads((current / "sources.json").read_text(encoding="utf-8"))
     target = user_root(env)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".references-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".references-", dir=target.parent))
+    except OSError as exc:
+        raise OpencheckError(f"{target}: cannot write the refreshed references: {exc.strerror or exc}") from None
     try:
         for source, (parts, _suffixes, _reader, _what) in _SETS.items():
             dest = staging.joinpath(*parts)
