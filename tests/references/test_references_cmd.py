@@ -128,3 +128,31 @@ def test_update_into_an_unwritable_place_is_one_line_exit_3(tmp_path: Path) -> N
     assert result.code == 3
     assert result.err.startswith(f"opencheck: error: {blocker / 'refs'}: cannot write the refreshed references")
     assert result.err.count("\n") == 1
+
+
+def test_hostile_refreshed_record_is_inert_in_every_format(tmp_path: Path) -> None:
+    repo = tmp_path / "mot"
+    (repo / "models").mkdir(parents=True)
+    hostile = "Evil\\u001b[31m<script>alert(1)</script>[x](https://evil.example) @everyone"
+    (repo / "models" / "Evil.yml").write_text(
+        "framework: {name: Model Openness Framework, version: '1.0', date: '2024-12-15'}\n"
+        f'release:\n  name: "{hostile}"\n  producer: "Bad\\nActor"\n  huggingface: "https://huggingface.co/evil/model"\n'
+        "  license: {distribution: {name: MIT}}\n  components:\n    - name: Model card\n")
+    env = {"OPENCHECK_REFERENCES_DIR": str(tmp_path / "refs")}
+    assert run_cli(["references", "update", "--mot", str(repo)], env=env).code == 0
+    manifest = tmp_path / "m" / "opencheck.yaml"
+    manifest.parent.mkdir()
+    manifest.write_text("framework: {name: Model Openness Framework, version: '1.0', date: '2024-12-15'}\n"
+                        "release:\n  name: mine\n  producer: me\n  huggingface: https://huggingface.co/evil/model\n"
+                        "  license: {distribution: {name: MIT}}\n  components:\n    - name: Model card\n")
+    text = run_cli(["check", str(manifest.parent)], env=env).out
+    assert "\x1b" not in text and "Curated reference" in text
+    html = run_cli(["check", str(manifest.parent), "-f", "html"], env=env).out
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    md = run_cli(["check", str(manifest.parent), "-f", "markdown"], env=env).out
+    assert "<script>" not in md
+    # Only inside the raw-HTML summary line, escaped in a code element, where GitHub renders no link or mention.
+    assert all(ln.startswith("<details><summary>Curated reference: <code>") and ln.endswith("</code></summary>")
+               for ln in md.splitlines() if "evil.example" in ln or "@everyone" in ln)
+    shown = run_cli(["references", "show", "mot:Evil"], env=env).out
+    assert "\x1b" not in shown and shown.startswith("mot:Evil: Evil")
