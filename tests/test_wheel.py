@@ -122,6 +122,9 @@ def test_wheel_ships_data_and_runs_from_a_fresh_venv(installed: Installed, tmp_p
     assert "opencheck/_data/schemas/report.schema.json" in names
     assert "opencheck/_data/schemas/manifest.schema.json" in names
     assert "opencheck/_data/rules/mof/LICENSE-MOT" in names
+    assert "opencheck/_data/rules/references/index.json" in names
+    assert "opencheck/_data/rules/references/mot/models/Amber.yml" in names
+    assert "opencheck/_data/rules/references/osai/LICENSE" in names
     env = _env(tmp_path)
     where = subprocess.run([str(installed.python), "-c", "import opencheck._resources as r; print(r.data_root())"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
@@ -161,6 +164,9 @@ DOCUMENTED: dict[str, list[tuple[list[str], frozenset[int] | str]]] = {
         (["rules", "validate", "{pack}"], ALL), (["rules", "docs", "--output-dir", "rule-docs"], ALL)],
     'opencheck license explain "apache-2.0 AND cc-by-nc-4.0"': [
         (["license", "explain", "apache-2.0 AND cc-by-nc-4.0"], ALL)],
+    "opencheck references list | show MODEL | update --mot DIR --osai DIR": [
+        (["references", "list"], ALL), (["references", "show", "LLM360/Amber"], ALL),
+        (["references", "update", "--mot", "{mot}"], ALL), (["check", "LLM360/Amber", "--no-lookups"], ALL)],
     "opencheck init [FOLDER]": [(["init", "{new}"], ALL)],
     "opencheck export mot TARGET -o model.yml": [(["export", "mot", "{example}", "-o", "model.yml"], ALL)],
     "opencheck bom TARGET --format cyclonedx": [(["bom", "{example}", "--format", "cyclonedx"], ALL),
@@ -227,7 +233,7 @@ def test_documented_commands_work_without_extras(installed: Installed, hub: HubR
     (work / "targets.txt").write_text(f"{work / 'model'}\nEleutherAI/pythia-160m\n", encoding="utf-8")
     fill = {"{example}": str(EXAMPLE), "{model}": str(work / "model"), "{manifest}": str(FIXTURE),
             "{pack}": str(REPO / "rules" / "packs" / "mof.yaml"), "{new}": str(work / "new-model"),
-            "{targets}": str(work / "targets.txt")}
+            "{targets}": str(work / "targets.txt"), "{mot}": str(REPO / "rules" / "references" / "mot")}
     env = _env(tmp_path, HF_ENDPOINT=hub.url, OPENCHECK_GITHUB_API=hub.url)
     ran = 0
     for line in documented_commands():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -28,6 +29,9 @@ class CheckOptions:
     config_findings: list[RuleResult] = field(default_factory=list)  # e.g. expired suppressions
     eu_declarations: dict[str, Any] = field(default_factory=dict)  # the configuration's `eu-ai-act:`
     config_file: str | None = None
+    references: bool = False  # show curated references beside the live findings (offline; the CLI turns it on)
+    trust_references: bool = False  # grade with a curated record's components as declared evidence
+    references_env: Mapping[str, str] = field(default_factory=dict)  # where refreshed references live
     _rule_docs: list[Any] | None = field(default=None, init=False, repr=False)
 
     def rule_docs(self) -> list[Any]:
@@ -41,6 +45,12 @@ def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -
     """Evaluate the packs on collected evidence and assemble the report."""
     if options.eu_declarations and not evidence.eu_declarations:
         evidence.eu_declarations, evidence.eu_declarations_file = dict(options.eu_declarations), options.config_file
+    references = None
+    if options.references or options.trust_references:
+        from opencheck.references.attach import reference_step
+
+        # Before evaluation: the comparison is with the evidence as found, which --trust-references then extends.
+        references = reference_step(evidence, options.references_env, trust=options.trust_references)
     results = [evaluate_pack(pack, evidence, suppressions=options.suppressions) for pack in options.packs]
     for finding in options.config_findings:
         # Config findings join the pack of the rule they are about (after grading, so grades are unchanged).
@@ -50,7 +60,7 @@ def build_report(evidence: Evidence, options: CheckOptions, generated_at: str) -
     gates = evaluate_gates(results, options.fail_under, options.fail_on)
     return Report(evidence=evidence, packs=results, components=component_rows(evidence),
                   data_versions=data_versions(results), generated_at=generated_at, gates=gates,
-                  rules=options.rule_docs(), notice=model_notice(evidence))
+                  rules=options.rule_docs(), notice=model_notice(evidence), references=references)
 
 
 def run_check(target: str, options: CheckOptions, generated_at: str) -> Report:

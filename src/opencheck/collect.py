@@ -33,6 +33,7 @@ class HubOptions:
     offline: bool = False
     needs: frozenset[str] = field(default_factory=frozenset)
     github_api: str = "https://api.github.com"
+    arxiv_api: str | None = None  # OAI-PMH endpoint of the arXiv look-up ($OPENCHECK_ARXIV_API; default arXiv's)
     github_token: str | None = None
     no_github: bool = False
     timeout: float = 10.0
@@ -56,6 +57,7 @@ def collect(target: str, *, source: SourceChoice = SourceChoice.AUTO,
         return collect_hub(parse_hub_target(target), endpoint=opts.endpoint, token=opts.token,
                            cache_dir=opts.cache_dir, use_cache=opts.use_cache, offline=opts.offline,
                            needs=opts.needs, github_api=opts.github_api, github_token=opts.github_token,
+                           arxiv_api=opts.arxiv_api,
                            no_github=opts.no_github, timeout=opts.timeout,
                            retry=RetryPolicy(sleep=opts.sleep) if opts.sleep else None)
     raise UsageError(f"{target}: no such file or folder, and not a Hub model id (org/name)")

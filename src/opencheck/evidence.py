@@ -193,10 +193,11 @@ class Problem:
     severity: str = "warning"
 
 
-LOOKUP_NAMES = ("refs", "datasets", "github", "documents")  # the optional look-ups, in the order reports list them
+# The optional look-ups, in the order reports list them.
+LOOKUP_NAMES = ("refs", "datasets", "github", "arxiv", "documents")
 # Problems that say an optional look-up got no answer (its facts are unknown; the repository itself read fine).
 LOOKUP_PROBLEM_CODES = frozenset({"hub-refs-unavailable", "dataset-unavailable", "github-unavailable",
-                                  "document-unavailable"})
+                                  "arxiv-unavailable", "document-unavailable"})
 
 
 @dataclass(frozen=True)
@@ -328,7 +329,7 @@ class Evidence:
                 status=declared.status if declared.status != ComponentStatus.UNKNOWN else detected.status,
                 licence=declared.licence or detected.licence,
                 evidence=[*declared.evidence, *detected.evidence],
-                origin="both",
+                origin="both" if declared.origin == "declared" else _merged_origin(declared.origin, detected),
             )
             return merged
         if declared:
@@ -336,3 +337,8 @@ class Evidence:
         if detected:
             return detected
         return ComponentEvidence(name=name)
+
+
+def _merged_origin(declared: str, detected: ComponentEvidence) -> str:
+    """Origin of a component supplied by a curated reference (`reference`): `+detected` only when also found."""
+    return f"{declared}+detected" if detected.status == ComponentStatus.PRESENT else declared

@@ -10,7 +10,8 @@ from opencheck.engine.packs import MOF_COMPONENT_NAMES, Pack
 from opencheck.evidence import Evidence, Problem
 from opencheck.results import PackResult
 
-REPORT_SCHEMA_VERSION = "1.1"  # 1.1: `lookups`, grade `unknown_facts`/`if_unknown`, result `unknown_facts`
+# 1.1: `lookups`, grade `unknown_facts`/`if_unknown`, result `unknown_facts`, `references`
+REPORT_SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Report:
     tool_version: str = __version__
     rules: list[RuleDoc] = field(default_factory=list)  # docs of the packs' rules; not in to_dict()
     notice: str | None = None  # a headline note about the target, e.g. that nothing model-like was found
+    references: dict[str, Any] | None = None  # curated records covering the target (opencheck.references)
 
     def rule_doc(self, pack: str, rule_id: str) -> RuleDoc | None:
         """The documentation of one rule, if the report carries it."""
@@ -138,6 +140,7 @@ class Report:
             "components": [c.to_dict() for c in self.components],
             "problems": [_problem(p) for p in sorted(ev.problems, key=lambda p: (p.provenance, p.code))],
             **({"notice": self.notice} if self.notice else {}),
+            **({"references": self.references} if self.references is not None else {}),
         }
 
 

@@ -12,6 +12,9 @@ Fixture layout (see tests/fixtures/hub/README.md):
     tests/fixtures/hub/<org>/<name>/<file>            /resolve/<rev>/<file> (README.md, config.json, ...)
     tests/fixtures/hub/datasets/<org>/<name>/dataset.json      GET /api/datasets/<org>/<name>
     tests/fixtures/github/<owner>/<repo>/license.json          GET /repos/<owner>/<repo>/license
+    tests/fixtures/github/<owner>/<repo>/tree.json             GET /repos/<owner>/<repo>/git/trees/HEAD (404 without)
+    tests/fixtures/arxiv/<id>.xml          GET /oai2?verb=GetRecord&identifier=oai:arXiv.org:<id>&metadataPrefix=arXiv
+                                           (an id without a file answers OAI-PMH's idDoesNotExist, as arXiv does)
 
 `synthetic/model-NNNNN` models are generated on the fly for batch benchmarks.
 Run standalone: `python -m tests.hubreplay.server --port 8765 --latency 0.05`.
@@ -40,6 +43,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HUB_ROOT = FIXTURES / "hub"
 GITHUB_ROOT = FIXTURES / "github"
+ARXIV_ROOT = FIXTURES / "arxiv"
 
 # The expand values the real Hub accepts (reference §1/§2); anything else gets HTTP 400 like the Hub.
 MODEL_EXPAND = frozenset({
@@ -333,6 +337,10 @@ class _Handler(BaseHTTPRequestHandler):
         raw_segments = [s for s in path.split("/") if s]
         if path == "/api/agent-harnesses":
             return self._json(200, {"standardEnvVars": [], "harnesses": {}})
+        if raw_segments == ["oai2"]:
+            return self._oai(params)
+        if len(raw_segments) == 6 and raw_segments[0] == "repos" and raw_segments[3:5] == ["git", "trees"]:
+            return self._github_tree(raw_segments[1], raw_segments[2])
         if len(raw_segments) >= 4 and raw_segments[0] == "repos" and raw_segments[3] == "license":
             return self._github_license(raw_segments[1], raw_segments[2])
         if raw_segments == ["api", "models"]:
@@ -580,12 +588,35 @@ class _Handler(BaseHTTPRequestHandler):
                 return candidate.read_bytes()
         return None
 
+    def _github_tree(self, owner: str, name: str) -> tuple[int, dict[str, str], bytes]:
+        file = self.state.github_root / owner / name / "tree.json"
+        if ".." in (owner, name) or not file.is_file():
+            return self._json(404, {"message": "Not Found",
+                                    "documentation_url": "https://docs.github.com/rest/git/trees#get-a-tree"})
+        return self._json(200, self.state.load_json(file))
+
     def _github_license(self, owner: str, name: str) -> tuple[int, dict[str, str], bytes]:
         file = self.state.github_root / owner / name / "license.json"
         if ".." in (owner, name) or not file.is_file():
             return self._json(404, {"message": "Not Found",
                                     "documentation_url": "https://docs.github.com/rest/licenses/licenses"})
         return self._json(200, self.state.load_json(file))
+
+
+    def _oai(self, params: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
+        """arXiv's OAI-PMH GetRecord (metadataPrefix=arXiv); errors come as 200 with an <error>, like arXiv's."""
+        xml = {"Content-Type": "text/xml; charset=utf-8"}
+        head = ('<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+                "<responseDate>2026-01-01T00:00:00Z</responseDate>")
+        identifier = (params.get("identifier") or [""])[0]
+        if (params.get("verb") or [""])[0] != "GetRecord" or (params.get("metadataPrefix") or [""])[0] != "arXiv":
+            return 200, xml, f'{head}<error code="badArgument">unsupported request</error></OAI-PMH>'.encode()
+        ident = identifier.removeprefix("oai:arXiv.org:")
+        file = ARXIV_ROOT / (ident.replace("/", "_") + ".xml")
+        if not identifier.startswith("oai:arXiv.org:") or ".." in ident or not file.is_file():
+            return 200, xml, (f'{head}<error code="idDoesNotExist">{identifier} has an invalid identifier or does '
+                              "not exist</error></OAI-PMH>").encode()
+        return 200, xml, file.read_bytes()
 
 
 class HubReplayServer:

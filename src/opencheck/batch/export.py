@@ -23,6 +23,7 @@ BASE_COLUMNS = (
     "target", "org", "sha", "pack", "pack_version", "grade", "grade_label", "score", "gate_passed",
     "weights_licence", "weights_licence_class", "data_licence", "data_licence_class", "code_licence_class",
     "rules_passed", "rules_warned", "rules_failed", "requests", "checked_at", "lookups_ran", "lookups_failed",
+    "live_class", "curated_class", "reference",  # the MOF class found live and the curated record's, if any
 )
 COMPONENT_COLUMNS = tuple(f"component:{name}" for name in MOF_COMPONENT_NAMES)
 # The eu-gpai pack's four verdicts (likely / not likely / undetermined), empty on other packs' rows.

@@ -205,6 +205,7 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
             evidence = collect_hub(parsed, endpoint=hub.endpoint, token=hub.token,
                                    cache_dir=hub.cache_dir, use_cache=hub.use_cache, offline=hub.offline,
                                    needs=hub.needs, github_api=hub.github_api, github_token=hub.github_token,
+                                   arxiv_api=hub.arxiv_api,
                                    no_github=hub.no_github, timeout=settings.timeout,
                                    retry=_retry_policy(settings), prefetched_info=item.info, http_client=http)
         pool = _evaluation_pool(settings)
@@ -284,6 +285,9 @@ def _outcome(target: str, identity: str | None, report: Any) -> dict[str, Any]:
     compact = json.dumps({c["name"]: {"status": c["status"], "licence_class": c["licence_class"]}
                           for c in data["components"]}, separators=(",", ":"))
     org = None if local else target.split("/", 1)[0]
+    from opencheck.references.section import reference_classes
+
+    live_class, curated_class, reference = reference_classes(data.get("references"))
     rows = []
     for pack in data["packs"]:
         grade, counts = pack["grade"], pack.get("counts", {})
@@ -299,6 +303,7 @@ def _outcome(target: str, identity: str | None, report: Any) -> dict[str, Any]:
             "data_licence": data_lic, "data_licence_class": data_class, "code_licence_class": code_class,
             "components": compact, "requests": ev.requests, "checked_at": "",
             "lookups_ran": ",".join(lookups["ran"]), "lookups_failed": ",".join(lookups["failed"]),
+            "live_class": live_class, "curated_class": curated_class, "reference": reference,
         })
     keys = [PackKey(p["name"], p["version"]) for p in data["packs"]]
     return {"status": "ok", "target": target, "sha": sha, "packs_key": packs_key(keys),

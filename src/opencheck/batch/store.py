@@ -78,6 +78,9 @@ CREATE TABLE IF NOT EXISTS results (
     components TEXT NOT NULL,
     requests INTEGER NOT NULL,
     checked_at TEXT NOT NULL,
+    live_class TEXT,
+    curated_class TEXT,
+    reference TEXT,
     run_id INTEGER NOT NULL REFERENCES runs (id),
     report_id INTEGER NOT NULL REFERENCES reports (id),
     lookups_ran TEXT,
@@ -101,10 +104,12 @@ RESULT_COLUMNS = (
     "target", "sha", "pack", "pack_version", "kind", "org", "pack_sha256", "scheme", "grade", "grade_label",
     "grade_rank", "score", "rules_passed", "rules_warned", "rules_failed", "rules_inconclusive", "gate_passed",
     "weights_licence", "weights_licence_class", "data_licence", "data_licence_class", "code_licence_class",
-    "components", "requests", "checked_at", "lookups_ran", "lookups_failed",
+    "components", "requests", "checked_at", "lookups_ran", "lookups_failed", "live_class", "curated_class",
+    "reference",
 )
 # Columns added after a store's creation: (name, SQL type). Old stores gain them on open (NULL = not recorded).
-ADDED_RESULT_COLUMNS = (("lookups_ran", "TEXT"), ("lookups_failed", "TEXT"))
+ADDED_RESULT_COLUMNS = (("lookups_ran", "TEXT"), ("lookups_failed", "TEXT"), ("live_class", "TEXT"),
+                        ("curated_class", "TEXT"), ("reference", "TEXT"))
 _OPTIONAL = frozenset(name for name, _ in ADDED_RESULT_COLUMNS)
 
 
@@ -206,6 +211,7 @@ class Store:
                              f"{SCHEMA_VERSION}; use a new --db file")
 
     def _add_columns(self) -> None:
+        """Columns of later releases, added to an older store of the same schema version (NULL in its old rows)."""
         have = {row["name"] for row in self.conn.execute("PRAGMA table_info(results)")}
         for name, kind in ADDED_RESULT_COLUMNS:
             if name not in have:

@@ -18,6 +18,7 @@ from opencheck.cli import (
     export_cmd,
     history_cmd,
     init_cmd,
+    references_cmd,
     rules_cmd,
 )
 from opencheck.cli.help_format import Command, Group
@@ -85,6 +86,9 @@ app.command("batch", help=batch_cmd.HELP, epilog=BATCH_EXIT_CODES_HELP, cls=Comm
             short_help="Check many models into a resumable SQLite store.")(batch_cmd.batch)
 app.command("history", help=history_cmd.HELP, cls=Command,
             short_help="Grades and key facts across revisions, checkpoints and releases.")(history_cmd.history)
+app.add_typer(references_cmd.app, name="references", help="List, show and refresh the curated records (MOT's "
+              "manifests, the Opening up ChatGPT index) shown beside live findings.",
+              short_help="List, show and refresh the curated references shown beside live findings.")
 
 def _mount_optional() -> None:
     """Sub-commands whose modules arrive with later features; each is mounted when present."""

@@ -168,8 +168,12 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
         # The same look-ups `check` runs with the same options: the rules' needs, within those allowed.
         needs=lookup_needs(lookups, packs),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
+        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
         github_token=env.env.get("GITHUB_TOKEN") or None, timeout=timeout)
-    options = CheckOptions(packs=packs, hub=hub)
+    from opencheck.references.store import location_env
+
+    # Curated references cost no request: every row carries the live and the curated MOF class.
+    options = CheckOptions(packs=packs, hub=hub, references=True, references_env=location_env(env.env))
     gate_under, gate_on = gates_from(config, names, parse_fail_under(fail_under, names), fail_on)
     options.fail_under, options.fail_on = gate_under, Severity(gate_on) if gate_on else None
     options.suppressions, options.config_findings = resolve_suppressions(

@@ -111,6 +111,12 @@ def check(
     # --no-lookups = --lookup none, --lookups = --lookup auto.
     no_github: bool = typer.Option(False, "--no-github", hidden=True),
     legacy_lookups: bool | None = typer.Option(None, "--lookups/--no-lookups", hidden=True),
+    references: bool = typer.Option(True, "--references/--no-references", help="Show the curated records that "
+                                    "cover the model (MOT's manifests, the Opening up ChatGPT index) beside what is "
+                                    "found live (default; offline, no requests)."),
+    trust_references: bool = typer.Option(False, "--trust-references", help="Grade with the curated MOT record's "
+                                          "components as declared evidence (marked origin: reference) where the "
+                                          "model declares nothing itself."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list passing rules."),
     config_file: Path | None = typer.Option(None, "--config", metavar="FILE", help="Project configuration (default: "
                                             ".opencheck.yml, .opencheck.yaml or [tool.opencheck] in "
@@ -122,6 +128,7 @@ def check(
     from opencheck.collect import HubOptions, SourceChoice
     from opencheck.engine.packs import load_pack
     from opencheck.gates import parse_fail_under
+    from opencheck.references.store import location_env
     from opencheck.results import Severity
 
     env: Environment = ctx.obj or Environment()
@@ -146,6 +153,7 @@ def check(
         offline=offline or env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
         needs=lookup_needs(allowed, packs),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
+        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
         github_token=env.env.get("GITHUB_TOKEN") or None,
         sleep=env.sleep,
         # whole-request deadline (connect + headers + body): --timeout, else $OPENCHECK_TIMEOUT, else 10 s
@@ -157,6 +165,9 @@ def check(
         hub=hub,
         eu_declarations=config.eu_ai_act,
         config_file=config.display,
+        references=references or trust_references,
+        trust_references=trust_references,
+        references_env=location_env(env.env),
     )
     from opencheck.suppressions import known_rules, resolve_suppressions
 

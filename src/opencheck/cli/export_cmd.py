@@ -60,6 +60,7 @@ def hub_options(env: Environment, token: str | None = None, offline: bool = Fals
         offline=offline or env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
         needs=frozenset({"datasets"}),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
+        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
         github_token=env.env.get("GITHUB_TOKEN") or None,
         no_github=True,
         timeout=timeout_from_env(env.env),

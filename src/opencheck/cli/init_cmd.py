@@ -27,6 +27,11 @@ def init(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN)."),
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
+    from_reference: bool = typer.Option(False, "--from-reference", help="Start from the curated MOT record of "
+                                        "TARGET (found by its Hub id, or name it with --reference), each fact "
+                                        "commented with where it came from; no requests."),
+    reference: str | None = typer.Option(None, "--reference", metavar="ID", help="With --from-reference: the "
+                                         "record to start from, e.g. mot:Amber (see `opencheck references list`)."),
 ) -> None:
     """Write a starting opencheck.yaml."""
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
@@ -37,7 +42,15 @@ def init(
     env: Environment = ctx.obj or Environment()
     resolved = resolve_target(env, target)
     folder = Path(resolved)
-    if folder.is_dir():
+    if reference and not from_reference:
+        raise UsageError("--reference ID goes with --from-reference")
+    curated_text = None
+    if from_reference:
+        from opencheck.references.init_from import curated_manifest
+
+        curated_text = curated_manifest(env.env, target, folder, reference)
+        default = (folder if folder.is_dir() else env.cwd) / MANIFEST_NAME
+    elif folder.is_dir():
         from opencheck.sources.local import collect_local
 
         # Only detected facts: an existing manifest must not feed back into the one that replaces it.
@@ -63,7 +76,10 @@ def init(
     from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
 
     scrubber = redactor(env)
-    text = finish(init_manifest_text(scrub_report(evidence, scrubber)), OutputKind.DATA, scrubber)
+    if curated_text is not None:
+        text = finish(curated_text, OutputKind.DATA, scrubber)
+    else:
+        text = finish(init_manifest_text(scrub_report(evidence, scrubber)), OutputKind.DATA, scrubber)
     if is_file and not path.is_symlink() and _same_text(path, text):
         env.stderr.write(f"opencheck: {shown_path(env, path)} is up to date\n")
         return

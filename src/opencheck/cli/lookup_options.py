@@ -21,6 +21,7 @@ class LookupChoice(str, Enum):
     REFS = "refs"
     DATASETS = "datasets"
     GITHUB = "github"
+    ARXIV = "arxiv"
     DOCUMENTS = "documents"
 
 
@@ -30,14 +31,16 @@ class LookupName(str, Enum):
     REFS = "refs"
     DATASETS = "datasets"
     GITHUB = "github"
+    ARXIV = "arxiv"
     DOCUMENTS = "documents"
 
 
 LOOKUP_HELP = ("Optional look-ups: auto (default: those the enabled rules read), none, or refs (Hub branches: "
-               "checkpoints), datasets (dataset cards: data licences), github (linked code licences), documents (a "
+               "checkpoints), datasets (dataset cards: data licences), github (linked code licences and file "
+               "trees), arxiv (linked papers' licences), documents (a "
                "published EU training-content summary); "
                "repeatable. Each costs requests; a failed one leaves its facts unknown, never false.")
-NO_LOOKUP_HELP = "Skip this look-up (refs, datasets, github or documents; repeatable)."
+NO_LOOKUP_HELP = "Skip this look-up (refs, datasets, github, arxiv or documents; repeatable)."
 STRICT_HELP = ("Exit 3 (after writing the report) if any look-up failed, for CI that must not publish a verdict "
                "built on partial facts.")
 

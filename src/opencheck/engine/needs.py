@@ -12,7 +12,7 @@ from typing import Any
 
 from opencheck.engine.packs import Pack, _walk_condition
 
-REFS, DATASETS, GITHUB = "refs", "datasets", "github"
+REFS, DATASETS, GITHUB, ARXIV = "refs", "datasets", "github", "arxiv"
 
 # Components whose facts come from an optional lookup.
 COMPONENT_NEEDS: dict[str, frozenset[str]] = {
@@ -23,6 +23,8 @@ COMPONENT_NEEDS: dict[str, frozenset[str]] = {
     "Evaluation code": frozenset({GITHUB}),
     "Data preprocessing code": frozenset({GITHUB}),
     "Supporting libraries and tools": frozenset({GITHUB}),
+    "Research paper": frozenset({ARXIV}),
+    "Technical report": frozenset({ARXIV}),
 }
 # Predicates that need a lookup whatever their arguments.
 PREDICATE_NEEDS: dict[str, frozenset[str]] = {
@@ -53,7 +55,7 @@ def pack_needs(pack: Pack) -> frozenset[str]:
     out: set[str] = set()
     if pack.grading.get("scheme") == "mof":
         # MOT scores every listed component, so its class depends on every lookup.
-        out |= {REFS, DATASETS, GITHUB}
+        out |= {REFS, DATASETS, GITHUB, ARXIV}
     for rule in pack.active_rules():
         for name, args in _walk_condition(rule.condition):
             out |= _predicate_needs(name, args)

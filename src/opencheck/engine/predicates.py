@@ -282,11 +282,23 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
 
         failed = [n for n in unknown_datasets(ev) if n in unknown]
         why = f" (the dataset card look-up failed for: {', '.join(failed)})" if failed else ""
-        return Outcome(_S.INCONCLUSIVE, "licence unknown for: " + ", ".join(unknown) + why, tuple(evidence),
+        named = ", ".join(_why_unknown(ev, n) for n in unknown)
+        return Outcome(_S.INCONCLUSIVE, "licence unknown for: " + named + why, tuple(evidence),
                        ("Datasets",) if failed else ())
     subject = "the named dataset has" if len(names) == 1 else f"all {len(names)} named datasets have"
     return Outcome(_S.PASS, f"{subject} a licence in: {', '.join(sorted(classes))}",
                    tuple(evidence))
+
+
+_HUB_DATASET_STATES = {"gated": "gated on the Hub: its card could not be read",
+                       "not-found": "not on the Hub: gone, renamed or never published there"}
+
+
+def _why_unknown(ev: Any, name: str) -> str:
+    """A dataset whose licence is unknown, with why when the Hub said (gated, not found)."""
+    hub = ev.hub.get("datasets")
+    status = (hub.get(name) or {}).get("status") if isinstance(hub, dict) else None
+    return f"{name} ({_HUB_DATASET_STATES[status]})" if status in _HUB_DATASET_STATES else name
 
 
 @predicate("datasets_open")

@@ -329,6 +329,25 @@ def _problems(report: Report) -> str:
     return f'<h2>Problems while reading the target</h2><ul class="steps">{items}</ul>'
 
 
+def _reference_lines(report: Report) -> str:
+    from opencheck.references.render import headlines
+
+    return "".join(f'<p class="notice reference" role="note">{_e(t)}</p>' for t in headlines(report.references))
+
+
+def _reference_tables(report: Report) -> str:
+    from opencheck.references.render import table
+
+    out = []
+    for record in (report.references or {}).get("records") or []:
+        caption, heads, rows = table(record)
+        head = "".join(f"<th>{_e(h)}</th>" for h in heads)
+        body = "".join("<tr>" + "".join(f"<td>{_e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+        out.append(f'<h3>{_e(caption)}</h3><table class="rules"><thead><tr>{head}</tr></thead>'
+                   f"<tbody>{body}</tbody></table>")
+    return f"<h2>Curated references</h2>{''.join(out)}" if out else ""
+
+
 def _footer(report: Report) -> str:
     versions = report.data_versions
     data = " · ".join(f"{_e(k)} {_e(v)}" for k, v in versions.items() if isinstance(v, str))
@@ -357,9 +376,11 @@ def format_html(report: Report) -> str:
         f'<header><div class="brand">opencheck · model openness report</div><h1>{_e(t.id)}</h1>'
         f'<div class="meta">{"".join(meta)}</div></header><main>',
         f'<p class="notice" role="note"><strong>Note:</strong> {_e(report.notice)}</p>' if report.notice else "",
+        _reference_lines(report),
         f'<div class="cards">{"".join(_card(p) for p in report.packs)}</div>',
         _gates(report),
         _matrix(report),
+        _reference_tables(report),
         "".join(_pack_section(p) for p in report.packs),
         _problems(report),
         _footer(report),

@@ -112,6 +112,19 @@ def _components(report: Report) -> list[str]:
     return [*lines, "", "</details>", ""]
 
 
+def _references(report: Report) -> list[str]:
+    from opencheck.references.render import table
+
+    lines: list[str] = []
+    for record in (report.references or {}).get("records") or []:
+        caption, heads, rows = table(record)
+        lines += [f"<details><summary>Curated reference: {_html(caption)}</summary>", "",
+                  "| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+        lines += ["| " + " | ".join(cell(str(c)) or "–" for c in r) + " |" for r in rows]
+        lines += ["", "</details>", ""]
+    return lines
+
+
 def _truncate(text: str, max_bytes: int) -> str:
     data = text.encode("utf-8")
     if len(data) <= max_bytes:
@@ -135,6 +148,10 @@ def format_markdown(report: Report, *, max_bytes: int = MAX_BYTES) -> str:
     lines = [f"# opencheck: {where}", ""]
     if report.notice:
         lines += [f"> ⚠️ **Note:** {cell(report.notice)}", ""]
+    if report.references:
+        from opencheck.references.render import headlines
+
+        lines += [f"📚 {cell(text)}  " for text in headlines(report.references)] + [""]
     grades = " · ".join(f"**{cell(p.name)}**: {cell(p.grade.label)}" for p in report.packs)
     lines += [grades + (f" — {gate_line}" if gate_line else ""), ""]
     if headline := report.lookups_headline():
@@ -146,6 +163,7 @@ def format_markdown(report: Report, *, max_bytes: int = MAX_BYTES) -> str:
     for pack in report.packs:
         lines += _pack(pack)
     lines += _components(report)
+    lines += _references(report)
     if report.evidence.problems:
         lines += ["**Problems while reading the target**", ""]
         for p in sorted(report.evidence.problems, key=lambda p: (p.provenance, p.code)):

@@ -91,6 +91,11 @@ def format_text(report: Report, *, width: int = 120, color: bool = False, verbos
         out.hang(str(ev.manifest_path), "manifest: ", style="dim", head_style="dim")
     if report.notice:
         out.hang(report.notice, "note: ", style="bold yellow", head_style="bold yellow")
+    if report.references:
+        from opencheck.references.render import headlines
+
+        for text in headlines(report.references):
+            out.hang(text, "reference: ", style="bold magenta", head_style="dim")
     if headline := report.lookups_headline():
         out.hang(headline, "warning: ", style="bold yellow", head_style="bold yellow")
 
@@ -160,6 +165,17 @@ def format_text(report: Report, *, width: int = 120, color: bool = False, verbos
                                             raw[len(head) + len(state):]), soft_wrap=True)
             else:
                 console.print(Text(raw), soft_wrap=True)
+
+    if report.references:
+        from opencheck.references.render import table
+
+        for record in report.references.get("records") or []:
+            caption, heads, rows = table(record)
+            out.blank()
+            out.hang(caption, "Curated reference: ", style="bold", head_style="bold")
+            widths = [max(len(_safe(str(x))) for x in col) for col in zip(heads, *rows, strict=True)]
+            for cells in (heads, *rows):
+                out.line("  " + "  ".join(f"{_safe(str(c)):<{w}}" for c, w in zip(cells, widths, strict=True)).rstrip())
 
     if ev.problems:
         out.blank()

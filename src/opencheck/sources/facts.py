@@ -614,6 +614,13 @@ def _repo_key(url: str | None) -> str | None:
     return "/".join(g.lower() for g in match.groups()) if match else None
 
 
+def _repo_licence(evidence: Evidence, slug: str) -> LicenceStatement | None:
+    """The licence fetched for github.com/`slug`, if any."""
+    key = f"github.com/{slug}".lower()
+    return next((s for s in evidence.licences
+                 if s.scope == "code-repository" and _repo_key(s.provenance.url) == key), None)
+
+
 def _linked_licence(evidence: Evidence, links: list[Link]) -> LicenceStatement | None:
     """The licence fetched for a linked code repository (the Hub source asks GitHub), if any."""
     keys = {_repo_key(link.url) for link in links} - {None}
@@ -758,6 +765,8 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
         )
 
     # Technical report and Research paper
+    from opencheck.sources.arxiv import paper_licence
+
     papers = evidence.files_of(FileKind.PAPER)
     report_files = [f for f in papers if re.search(r"report|tech", _basename(f.path), re.IGNORECASE)]
     paper_files = [f for f in papers if f not in report_files]
@@ -769,13 +778,16 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
             _file_provenance(report_files) + _link_provenance(report_links, "technical report link"),
         )
     elif report_links:
-        built.present("Technical report", _link_provenance(report_links, "technical report link"), shipped=False)
+        # A report on arXiv (the card calls the paper its technical report) has the licence arXiv records for it.
+        built.present("Technical report", _link_provenance(report_links, "technical report link"), shipped=False,
+                      licence=paper_licence(evidence, [link.url for link in report_links]))
     else:
         built.missing("Technical report", usually_elsewhere=True, note="no technical report file or link")
     if paper_files:
         built.present("Research paper", _file_provenance(paper_files) + _link_provenance(paper_links, "paper link"))
     elif paper_links:
-        built.present("Research paper", _link_provenance(paper_links, "paper link"), shipped=False)
+        built.present("Research paper", _link_provenance(paper_links, "paper link"), shipped=False,
+                      licence=paper_licence(evidence, [link.url for link in paper_links]))
     else:
         built.missing("Research paper", usually_elsewhere=True, note="no paper file, link or arXiv tag")
 
@@ -841,9 +853,17 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
         built.missing("Sample model outputs", usually_elsewhere=False, note="no sample outputs file or section")
 
     # Training, preprocessing, evaluation and inference code
+    from opencheck.sources.github_tree import tree_files
+
+    # Files of the linked repositories' trees (the GitHub look-up), classified like the repository's own.
+    tree_roles = [(slug, path, _code_roles(FileEntry(path=path, size=0, kind=FileKind.CODE)))
+                  for slug, path in tree_files(evidence)]
     for role, component in _ROLE_COMPONENT.items():
         role_files = [f for f in code if role in roles[f.path]]
         role_links = [link for link in code_links if _LINK_ROLES[role].search(_link_context(card, link))]
+        in_trees = [(slug, path) for slug, path, found in tree_roles if role in found]
+        tree_where = [Provenance(file=path, url=f"https://github.com/{slug}/blob/HEAD/{path}",
+                                 note=f"{role} code in {slug}") for slug, path in in_trees[:5]]
         where = _file_provenance(role_files)
         if role == "inference" and library and (config or evidence.files_of(FileKind.CONFIG)):
             where.append(
@@ -852,13 +872,15 @@ def detect_components(evidence: Evidence) -> dict[str, ComponentEvidence]:
                 else Provenance(key="library_name", note=f"runs with the {library} library")
             )
         linked = _linked_licence(evidence, role_links)
+        if not linked and in_trees:
+            linked = _repo_licence(evidence, in_trees[0][0])
         if role == "inference" and not role_files and not linked and where:
             linked = _library_licence(library)
         if role_files:
             built.present(component, where + _link_provenance(role_links, f"{role} code repository"))
-        elif where or role_links:
-            built.present(component, where + _link_provenance(role_links, f"{role} code repository"), shipped=False,
-                          licence=linked)
+        elif where or role_links or tree_where:
+            built.present(component, where + tree_where + _link_provenance(role_links, f"{role} code repository"),
+                          shipped=False, licence=linked)
         else:
             built.missing(
                 component,

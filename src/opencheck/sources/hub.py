@@ -107,16 +107,18 @@ class _Hub:
         self.timeout = timeout
         self.client = CountingClient(timeout=timeout, retry=retry, http=http)
         self.github: CountingClient | None = None
+        self.arxiv: CountingClient | None = None  # opencheck.sources.arxiv: its own client, no Hub token
         self.retry = retry
 
     @property
     def requests(self) -> int:
-        return self.client.requests + (self.github.requests if self.github else 0)
+        return self.client.requests + sum(c.requests for c in (self.github, self.arxiv) if c is not None)
 
     def close(self) -> None:
         self.client.close()
-        if self.github is not None:
-            self.github.close()
+        for client in (self.github, self.arxiv):
+            if client is not None:
+                client.close()
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -258,6 +260,17 @@ class _Hub:
         return self.github.fetch(f"{api.rstrip('/')}/repos/{owner}/{name}/license",
                                  what=f"GitHub licence of {owner}/{name}", headers=headers)
 
+    def github_tree(self, api: str, token: str | None, owner: str, name: str) -> FetchResult:
+        """GET {api}/repos/{owner}/{name}/git/trees/HEAD?recursive=1: the whole file tree in one request."""
+        if self.github is None:
+            self.github = CountingClient(timeout=self.timeout, retry=self.retry)
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.github.fetch(f"{api.rstrip('/')}/repos/{owner}/{name}/git/trees/HEAD",
+                                 what=f"GitHub file tree of {owner}/{name}", params={"recursive": "1"},
+                                 headers=headers)
+
 
 def _matches_sibling(data: bytes, sibling: dict[str, Any]) -> bool:
     """Check a download against the sibling's LFS sha256 or git blob id, when the Hub gave one."""
@@ -294,6 +307,7 @@ def collect_hub(
     no_github: bool = False,
     timeout: float = 10.0,
     retry: RetryPolicy | None = None,
+    arxiv_api: str | None = None,
     prefetched_info: dict[str, Any] | None = None,
     http_client: httpx2.Client | None = None,
 ) -> Evidence:
@@ -308,6 +322,10 @@ def collect_hub(
     offline = offline or _env_true("HF_HUB_OFFLINE") or _env_true("TRANSFORMERS_OFFLINE")
     endpoint = _check_url((endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/"), "Hub endpoint")
     github_api = _check_url(github_api.rstrip("/"), "GitHub API endpoint")
+    from opencheck.sources.arxiv import ARXIV_API
+
+    arxiv_api = _check_url((arxiv_api or os.environ.get("OPENCHECK_ARXIV_API") or ARXIV_API).rstrip("/"),
+                           "arXiv API endpoint")
     cache = HubCache(cache_dir or default_cache_root()) if use_cache else None
     hub = _Hub(target, endpoint=endpoint, token=None if offline else _resolve_token(token), cache=cache,
                timeout=timeout, retry=retry or RetryPolicy(), http=http_client)
@@ -320,7 +338,7 @@ def collect_hub(
         evidence.hub["from_cache"] = hub.requests == 0
         _extras(hub, evidence, info, needs=needs, offline=offline, github_api=github_api,
                 github_token=None if offline else (github_token or os.environ.get("GITHUB_TOKEN") or None),
-                no_github=no_github)
+                no_github=no_github, arxiv_api=arxiv_api)
     finally:
         hub.close()
     evidence.requests = hub.requests
@@ -487,7 +505,7 @@ def _soft(hub: _Hub, evidence: Evidence, lookup: str, subject: str, code: str, w
 
 
 def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: frozenset[str], offline: bool,
-            github_api: str, github_token: str | None, no_github: bool) -> None:
+            github_api: str, github_token: str | None, no_github: bool, arxiv_api: str = "") -> None:
     repo, cache = hub.target.repo_id, hub.cache
     evidence.lookups_ran = [n for n in LOOKUP_NAMES if n in needs and not (n == "github" and no_github)]
     if "refs" in needs:
@@ -508,6 +526,14 @@ def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: froze
         _dataset_licences(hub, evidence, info, offline=offline)
     if "github" in needs and not no_github:
         _github_licences(hub, evidence, offline=offline, api=github_api, token=github_token)
+        from opencheck.sources.github_tree import add_trees
+
+        add_trees(hub, evidence, [f"{o}/{n}" for o, n in _github_repos(evidence)], offline=offline,
+                  api=github_api, token=github_token)
+    if "arxiv" in needs:
+        from opencheck.sources.arxiv import lookup_papers
+
+        lookup_papers(hub, evidence, info.get("tags"), offline=offline, api=arxiv_api)
     if "documents" in needs:
         _documents(hub, evidence, info, offline=offline)
 
@@ -549,14 +575,16 @@ def _licence_values(data: dict[str, Any]) -> list[str]:
     return values
 
 
-_NOT_FOUND = "_opencheck_not_found"  # the cached answer for a dataset the Hub does not have
+_ABSENT_KEY = "opencheck_absent"
+_ABSENT_MESSAGES = {"gated": ("dataset-gated", "gated, its card could not be read"),
+                    "not-found": ("dataset-not-found", "not found on {host} (gone, renamed or never published there)")}
 
 
-def _dataset_not_found(hub: _Hub, evidence: Evidence, results: dict[str, Any], dataset_id: str,
-                       where: Provenance) -> None:
-    results[dataset_id] = {"status": "not-found"}
-    evidence.problems.append(Problem("dataset-not-found", f"dataset {dataset_id}: not found on {hub.host}", where,
-                                     severity="info"))
+def _dataset_absent(evidence: Evidence, results: dict[str, Any], dataset_id: str, status: str, where: Provenance,
+                    host: str) -> None:
+    code, text = _ABSENT_MESSAGES[status]
+    results[dataset_id] = {"status": status}
+    evidence.problems.append(Problem(code, f"dataset {dataset_id}: {text.format(host=host)}", where, severity="info"))
 
 
 def _dataset_licences(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, offline: bool) -> None:
@@ -567,28 +595,23 @@ def _dataset_licences(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, of
         url = f"{hub.endpoint}/datasets/{dataset_id}"
         where = Provenance(key="datasets", url=url)
         data = _cached_extra(hub, key, offline)
-        if isinstance(data, dict) and data.get(_NOT_FOUND):
-            _dataset_not_found(hub, evidence, results, dataset_id, where)
-            continue
         if offline and not isinstance(data, dict):
             results[dataset_id] = {"status": "unknown"}
             _failed(evidence, "datasets", dataset_id, "dataset-unavailable",
                     f"dataset {dataset_id}: offline and its card is not cached", where)
             continue
+        if isinstance(data, dict) and data.get(_ABSENT_KEY) in _ABSENT_MESSAGES:
+            # A gated or missing dataset is remembered like a found one, so a warm re-check does not ask again.
+            _dataset_absent(evidence, results, dataset_id, data[_ABSENT_KEY], where, hub.host)
+            continue
         if not isinstance(data, dict):
             try:
                 data = hub.dataset_info(dataset_id)
-            except GatedRepoError:
-                results[dataset_id] = {"status": "gated"}
-                evidence.problems.append(Problem("dataset-gated", f"dataset {dataset_id}: gated, its card could "
-                                                 "not be read", where, severity="info"))
-                continue
-            except RepositoryNotFoundError:
-                # A missing dataset is an answer: remember it as long as a found card, so a warm re-check
-                # of a card naming a withdrawn dataset costs no request for it.
+            except (GatedRepoError, RepositoryNotFoundError) as exc:
+                status = "gated" if isinstance(exc, GatedRepoError) else "not-found"
+                _dataset_absent(evidence, results, dataset_id, status, where, hub.host)
                 if cache is not None:
-                    cache.put_extra(repo, key, {_NOT_FOUND: True})
-                _dataset_not_found(hub, evidence, results, dataset_id, where)
+                    cache.put_extra(repo, key, {_ABSENT_KEY: status})
                 continue
             except (HfHubHTTPError, BadRequestError, SourceError) as exc:
                 message = str(exc) if isinstance(exc, SourceError) else hub.describe_hub_error(

@@ -1,0 +1,88 @@
+"""A linked GitHub repository's file tree, in one request (`git/trees/HEAD?recursive=1`).
+
+The tree shows what a card's link does not say: training scripts and configs, evaluation harness configs,
+data-processing and inference code. Only code and config paths are kept (capped), and the answer, an absent or
+empty repository too, is cached for a day like the licence.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from opencheck.evidence import Evidence, Problem, Provenance
+
+MAX_TREE_PATHS: Final = 5000  # code and config paths kept per repository
+CODE_SUFFIXES: Final = (".py", ".sh", ".ipynb", ".yaml", ".yml", ".json", ".jsonnet", ".toml", ".cfg", ".ini",
+                        ".gin", ".js", ".ts", ".rs", ".go", ".c", ".cc", ".cpp", ".cu", ".h", ".hpp", ".jl", ".r",
+                        ".scala", ".java", ".lua")
+
+
+def parse_tree(body: Any) -> dict[str, Any]:
+    """`{"status": "found", "truncated": bool, "paths": [...]}` from a git/trees response; ValueError otherwise."""
+    if not isinstance(body, dict) or not isinstance(body.get("tree"), list):
+        raise ValueError("unexpected response")
+    paths = sorted(e["path"] for e in body["tree"] if isinstance(e, dict) and e.get("type") == "blob"
+                   and isinstance(e.get("path"), str) and e["path"].lower().endswith(CODE_SUFFIXES))
+    return {"status": "found", "truncated": bool(body.get("truncated")) or len(paths) > MAX_TREE_PATHS,
+            "paths": paths[:MAX_TREE_PATHS]}
+
+
+def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: str,
+               token: str | None) -> dict[str, Any]:
+    """The tree of github.com/`slug` (cached, else one request on the GitHub client); problems go to the evidence."""
+    import json
+
+    from opencheck.sources.hub import _cached_extra, _failed, _soft
+
+    key = f"github-tree--{slug}"
+    payload = _cached_extra(hub, key, offline)
+    if isinstance(payload, dict):
+        return payload
+    if offline:
+        return {"status": "unknown"}
+    where = Provenance(url=f"https://github.com/{slug}")
+    what = f"GitHub file tree of {slug}"
+    owner, name = slug.split("/", 1)
+    result = _soft(hub, evidence, "github", slug, "github-unavailable", what,
+                   lambda: hub.github_tree(api, token, owner, name))
+    if result is None:
+        return {"status": "error"}
+    if result.status in (404, 409):  # no such repository (or no access), or an empty one: nothing to see
+        payload = {"status": "absent"}
+    elif result.status != 200:
+        remaining = result.headers.get("x-ratelimit-remaining")
+        why = "rate limited" if result.status in (403, 429) and remaining == "0" else f"HTTP {result.status}"
+        _failed(evidence, "github", slug, "github-unavailable", f"{what}: {why}", where)
+        return {"status": "error"}
+    else:
+        try:
+            payload = parse_tree(json.loads(result.body))
+        except ValueError as exc:
+            evidence.problems.append(Problem("github-unavailable", f"{what}: {exc}", where))
+            return {"status": "error"}
+    if hub.cache is not None:
+        hub.cache.put_extra(hub.target.repo_id, key, payload)
+    return payload
+
+
+def add_trees(hub: Any, evidence: Evidence, slugs: list[str], *, offline: bool, api: str, token: str | None) -> None:
+    """Fetch each repository's tree into `evidence.hub["github_trees"]`; a truncated tree is said to be partial."""
+    trees: dict[str, Any] = {}
+    for slug in slugs:
+        tree = fetch_tree(hub, evidence, slug, offline=offline, api=api, token=token)
+        trees[slug] = tree
+        if tree.get("truncated"):
+            evidence.problems.append(Problem(
+                "github-tree-truncated", f"GitHub file tree of {slug} is partial (GitHub truncated it, or it has more "
+                f"than {MAX_TREE_PATHS:,} code files): code found in it is a lower bound",
+                Provenance(url=f"https://github.com/{slug}"), severity="info"))
+    evidence.hub["github_trees"] = trees
+
+
+def tree_files(evidence: Evidence) -> list[tuple[str, str]]:
+    """(repository slug, path) of every code path in the linked repositories' trees."""
+    trees = evidence.hub.get("github_trees")
+    if not isinstance(trees, dict):
+        return []
+    return [(slug, path) for slug, tree in sorted(trees.items()) if isinstance(tree, dict)
+            for path in tree.get("paths") or [] if isinstance(path, str)]
