@@ -118,17 +118,20 @@ def test_ids_and_records() -> None:
             parse_record(bad)
 
 
-def test_batch_runs_it_behind_lookup_arxiv(hub_server: HubReplayServer, tmp_path: Path) -> None:
+def test_batch_runs_it_as_check_does_and_skips_it_behind_no_lookup(hub_server: HubReplayServer,
+                                                                    tmp_path: Path) -> None:
     from tests.batch.helpers import rows, write_targets
 
     targets = write_targets(tmp_path / "t.txt", ["EleutherAI/pythia-160m"])
-    env = {"HF_ENDPOINT": hub_server.url, "OPENCHECK_ARXIV_API": f"{hub_server.url}/oai2"}
-    plain = run_cli(["batch", str(targets), "--db", str(tmp_path / "a.sqlite"), "-p", "mof", "--no-cache", "-j", "1"],
-                    cwd=tmp_path, env=env)
+    env = {"HF_ENDPOINT": hub_server.url, "OPENCHECK_ARXIV_API": f"{hub_server.url}/oai2",
+           "OPENCHECK_GITHUB_API": hub_server.url}
+    plain = run_cli(["batch", str(targets), "--db", str(tmp_path / "a.sqlite"), "-p", "mof", "--no-cache", "-j", "1",
+                     "--no-lookup", "arxiv"], cwd=tmp_path, env=env)
     assert plain.code == 0, plain.err
     assert _oai_requests(hub_server) == []
+    # The default (auto) runs the look-ups the rules read, in batch as in check.
     looked = run_cli(["batch", str(targets), "--db", str(tmp_path / "b.sqlite"), "-p", "mof", "--no-cache",
-                      "--lookup", "arxiv", "-j", "1"], cwd=tmp_path, env=env)
+                      "-j", "1"], cwd=tmp_path, env=env)
     assert looked.code == 0, looked.err
     assert len(_oai_requests(hub_server)) == 3
     report = json.loads(rows(tmp_path / "b.sqlite", "SELECT report FROM reports")[0][0])
