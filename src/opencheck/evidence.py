@@ -5,7 +5,8 @@ Sources (local folder, manifest, Hugging Face Hub, git) fill one `Evidence`; rul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -133,6 +134,24 @@ class LfsPointer:
     def describe(self) -> str:
         """The sentence every finding about such a file carries."""
         return f"published through Git LFS; content not in this checkout (oid sha256:{self.oid}, {self.size:,} bytes)"
+
+
+def with_lfs_note(provenance: Provenance, pointers: dict[str, LfsPointer]) -> Provenance:
+    """The provenance, saying "published through Git LFS …" when it names a pointer file (once)."""
+    found = pointers.get(provenance.file) if provenance.file else None
+    if found is None or "Git LFS" in (provenance.note or ""):
+        return provenance
+    note = f"{provenance.note}; {found.describe()}" if provenance.note else found.describe()
+    return replace(provenance, note=note)
+
+
+@dataclass(frozen=True)
+class ParsedConfig:
+    """A training configuration file as read (YAML or JSON), for the hyperparameter detector."""
+
+    path: str
+    data: Any
+    line_of: Callable[[tuple[str | int, ...]], int | None] | None = None  # key path -> line in the file
 
 
 @dataclass(frozen=True)
@@ -296,6 +315,7 @@ class Evidence:
     git: GitInfo | None = None
     hub: dict[str, Any] = field(default_factory=dict)  # raw Hub facts (gated, tags, pipeline_tag, ...)
     config: dict[str, Any] = field(default_factory=dict)  # config.json, if any
+    training_configs: list[ParsedConfig] = field(default_factory=list)  # parsed training configs (local folders)
     problems: list[Problem] = field(default_factory=list)
     requests: int = 0  # HTTP requests spent collecting
     lookups_ran: list[str] = field(default_factory=list)  # optional look-ups attempted (refs, datasets, github)

@@ -38,7 +38,7 @@ def init(
     resolved = resolve_target(env, target)
     folder = Path(resolved)
     if folder.is_dir():
-        from opencheck.sources.local import collect_local
+        from opencheck.collect import collect_local
 
         # Only detected facts: an existing manifest must not feed back into the one that replaces it.
         try:
