@@ -76,9 +76,7 @@ def _collect_path(path: Path, shown: str) -> Evidence:
             return _collect_folder(path)
         if path.is_file():
             if path.suffix.lower() in MANIFEST_SUFFIXES:
-                from opencheck.sources.manifest import collect_manifest
-
-                return collect_manifest(path)  # a manifest declares its components: nothing to detect
+                return collect_manifest(path)
             raise UsageError(f"{shown}: not a folder or a manifest (.yaml/.yml) file")
     except PermissionError as exc:
         raise SourceError(f"{shown}: permission denied: {exc.filename or shown}") from None
@@ -109,11 +107,24 @@ def collect_hub(target: HubTarget, **options: Any) -> Evidence:
     return evidence
 
 
+def collect_manifest(path: Path) -> Evidence:
+    """Read a manifest checked on its own and take what it declares (it has no files to detect anything in)."""
+    from opencheck.detect.declared import detect_declared
+    from opencheck.sources.manifest import read_manifest
+
+    evidence = read_manifest(path)
+    detect_declared(evidence)
+    return evidence
+
+
 def _collect_folder(root: Path) -> Evidence:
+    from opencheck.detect import enrich
+    from opencheck.sources.local import read_local
     from opencheck.sources.manifest import attach_manifest, find_manifest
 
-    evidence = collect_local(root)
+    evidence = read_local(root)
     manifest = find_manifest(root)
     if manifest is not None:
         attach_manifest(evidence, manifest, manifest.relative_to(root).as_posix(), root)
+    enrich(evidence)  # the declared detector runs last: declared facts add to the detected ones
     return evidence

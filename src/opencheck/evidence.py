@@ -304,6 +304,7 @@ class Evidence:
     declared: dict[str, ComponentEvidence] = field(default_factory=dict)  # from a manifest, by MOF name
     manifest: dict[str, Any] | None = None  # the raw manifest (MOT format)
     manifest_path: str | None = None
+    manifest_line_of: Callable[[tuple[str | int, ...]], int | None] | None = None  # manifest key path -> line
     hyperparameters: dict[str, Provenance] = field(default_factory=dict)  # name -> where documented
     datasets: list[tuple[str, Provenance]] = field(default_factory=list)  # dataset ids / names
     dataset_licences: dict[str, list[LicenceStatement]] = field(default_factory=dict)

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from tests.clirunner import EXAMPLES, REPO, run_cli
+from tests.clirunner import EXAMPLES, MOT_FIXTURES, REPO, run_cli
 from tests.hub.helpers import fast_retry
 from tests.hubreplay.server import HubReplayServer
 
@@ -98,6 +98,19 @@ def test_the_hub_source_reads_and_collect_interprets(hub_server: HubReplayServer
     assert list(full.components) == list(MOF_COMPONENTS) and full.licences
 
 
+def test_a_manifest_is_read_raw_and_what_it_declares_is_detected() -> None:
+    from opencheck.collect import collect_manifest
+    from opencheck.sources.manifest import read_manifest
+
+    path = next(MOT_FIXTURES.glob("FullTestFile_*.yml"))
+    raw = read_manifest(path)
+    assert raw.manifest and raw.manifest_line_of is not None
+    assert not raw.declared and not raw.licences
+    full = collect_manifest(path)
+    assert len(full.declared) == 17 and full.declared["Datasets"].licence is not None
+    assert full.declared["Datasets"].licence.provenance.line
+
+
 def _imports(path: Path) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -110,8 +123,8 @@ def _imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", sorted((SRC / "sources").glob("*.py")), ids=lambda p: p.name)
 def test_sources_only_read(path: Path) -> None:
-    # Interpretation (detect/) and licence judgement (licenses/) stay out of the reading layer.
-    assert not {m for m in _imports(path) if m.startswith(("opencheck.detect", "opencheck.licenses"))}
+    # Interpretation (detect/) and licence judgement (licenses/, MOT's licence resolution) stay out of reading.
+    assert not {m for m in _imports(path) if m.startswith(("opencheck.detect", "opencheck.licenses", "opencheck.mot"))}
 
 
 EVALUATION_MODULES = ("context", "evaluate", "grading", "needs", "predicates", "unknowns")
@@ -130,11 +143,11 @@ def test_engine_evaluation_never_opens_a_file_or_the_network(name: str) -> None:
 def test_rule_show_and_docs_name_the_detectors_feeding_a_rule() -> None:
     result = run_cli(["rules", "show", "OC-MOF-TRAINING-CODE"])
     assert result.code == 0, result.err
-    assert "detectors: links, licences, code-components\n" in result.out
+    assert "detectors: links, licences, code-components, declared\n" in result.out
     raw_only = run_cli(["rules", "show", "OC-MOF-MODEL-CARD"])
     assert "detectors: " in raw_only.out
     mof = (REPO / "docs" / "rules" / "mof.md").read_text(encoding="utf-8")
-    assert "- detectors: links, licences, code-components" in mof
+    assert "- detectors: links, licences, code-components, declared" in mof
 
 
 def test_feeding_detectors_follow_the_chain_to_the_raw_evidence() -> None:

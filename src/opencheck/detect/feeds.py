@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from opencheck.detect.registry import Detector, detectors_yielding
+from opencheck.detect.registry import DETECTORS, Detector, detectors_yielding
 
 _COMPONENT_LICENCE = ("licences",)
 # The facts (Evidence fields detectors fill) each predicate reads beyond raw evidence, whatever its arguments.
@@ -83,14 +83,14 @@ def rule_facts(condition: Any, component: str | None = None) -> set[str]:
 
 
 def feeding_detectors(condition: Any, component: str | None = None) -> list[Detector]:
-    """The detectors that yield a fact the rule reads, and those that feed them in turn, in registry order."""
-    facts = rule_facts(condition, component)
-    while True:
-        feeding = detectors_yielding(facts)
-        more = facts.union(*(d.reads for d in feeding))
-        if more == facts:
-            return feeding
-        facts = more
+    """The detectors that yield a fact the rule reads, and those that run before them and feed them, in order."""
+    chosen = {d.name for d in detectors_yielding(rule_facts(condition, component))}
+    # Backwards through the table: a detector is fed only by those that run before it.
+    for index in range(len(DETECTORS) - 1, -1, -1):
+        detector = DETECTORS[index]
+        if detector.name in chosen:
+            chosen |= {d.name for d in DETECTORS[:index] if set(d.yields).intersection(detector.reads)}
+    return [d for d in DETECTORS if d.name in chosen]
 
 
 def detectors_text(condition: Any, component: str | None = None) -> str:

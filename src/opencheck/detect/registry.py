@@ -22,6 +22,7 @@ from opencheck.detect.components.documentation import detect_documentation
 from opencheck.detect.components.evaluation import detect_evaluation
 from opencheck.detect.components.weights import detect_weights_components
 from opencheck.detect.datasets import detect_datasets
+from opencheck.detect.declared import detect_declared
 from opencheck.detect.footprint import footprint
 from opencheck.detect.hyperparameters import detect_hyperparameters
 from opencheck.detect.licences import detect_licences
@@ -104,6 +105,9 @@ DETECTORS: tuple[Detector, ...] = (
              "the evaluation family of MOF components"),
     Detector("data-components", ("files", "config", "card", "datasets", "dataset_licences", "licences"),
              _components("Datasets", "Model metadata"), _family(detect_data), "the data family of MOF components"),
+    # Last, so that what a manifest declares adds to what was detected without changing it.
+    Detector("declared", ("manifest",), ("declared", "datasets", "checkpoints", "licences"), detect_declared,
+             "the components, data, checkpoints and distribution licence an openness manifest declares"),
 )
 
 
