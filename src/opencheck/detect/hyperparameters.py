@@ -156,7 +156,6 @@ def hyperparameters_from_text(text: str, path: str, first_line: int = 1) -> dict
     return found
 
 
-
 def _card_body_text(evidence: Evidence) -> str:
     card = evidence.card
     return "\n".join(card.text.splitlines()[card.body_start_line - 1:]) if card is not None else ""

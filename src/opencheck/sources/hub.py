@@ -202,8 +202,6 @@ def _build_evidence(target: HubTarget, endpoint: str, info: dict[str, Any], read
     return evidence
 
 
-
-
 def _hub_facts(endpoint: str, repo_url: str, info: dict[str, Any], readme_state: str) -> dict[str, Any]:
     """The model info answer's facts, as `evidence.hub` keeps them."""
     data = card_data(info)

@@ -83,9 +83,11 @@ class HubSession:
 
     @property
     def requests(self) -> int:
+        """Requests spent so far, Hub and GitHub together."""
         return self.client.requests + (self.github.requests if self.github else 0)
 
     def close(self) -> None:
+        """Close both clients."""
         self.client.close()
         if self.github is not None:
             self.github.close()
