@@ -15,8 +15,8 @@ from tests.clirunner import REPO, run_cli
 from tests.sources.helpers import write_safetensors
 
 from opencheck._resources import schema_path
+from opencheck.detect.model_like import NOTHING_MODEL_LIKE, nothing_model_like
 from opencheck.evidence import Evidence, Target, TargetKind
-from opencheck.sources.model_like import NOTHING_MODEL_LIKE, nothing_model_like
 
 POINTER = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 123456\n"
 

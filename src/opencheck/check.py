@@ -7,13 +7,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from opencheck.collect import HubOptions, SourceChoice, collect
+from opencheck.detect.model_like import model_notice
 from opencheck.engine.evaluate import evaluate_pack
 from opencheck.engine.packs import Pack
 from opencheck.evidence import Evidence
 from opencheck.gates import evaluate_gates
 from opencheck.report import Report, component_rows, data_versions, rule_docs
 from opencheck.results import RuleResult, Severity, Suppression
-from opencheck.sources.model_like import model_notice
 
 
 @dataclass

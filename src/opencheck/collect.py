@@ -1,4 +1,7 @@
-"""Resolve a target string to a source and collect its evidence."""
+"""Resolve a target string to a source, read its raw evidence, and run the detectors over it.
+
+The pipeline's first two layers meet here: a source (sources/) reads, then `detect.enrich` interprets.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from opencheck.errors import SourceError, UsageError
 from opencheck.evidence import Evidence
+
+if TYPE_CHECKING:
+    from opencheck.sources.hub_target import HubTarget
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 
@@ -51,7 +58,7 @@ def collect(target: str, *, source: SourceChoice = SourceChoice.AUTO,
     from opencheck.sources.hub_target import looks_like_hub_target, parse_hub_target
 
     if source == SourceChoice.HUB or looks_like_hub_target(target):
-        from opencheck.sources.hub import RetryPolicy, collect_hub
+        from opencheck.sources.hub import RetryPolicy
 
         opts = hub or HubOptions()
         return collect_hub(parse_hub_target(target), endpoint=opts.endpoint, token=opts.token,
@@ -71,8 +78,6 @@ def _collect_path(path: Path, shown: str) -> Evidence:
             return _collect_folder(path)
         if path.is_file():
             if path.suffix.lower() in MANIFEST_SUFFIXES:
-                from opencheck.sources.manifest import collect_manifest
-
                 return collect_manifest(path)
             raise UsageError(f"{shown}: not a folder or a manifest (.yaml/.yml) file")
     except PermissionError as exc:
@@ -82,12 +87,48 @@ def _collect_path(path: Path, shown: str) -> Evidence:
     raise UsageError(f"{shown}: not a regular file or folder")
 
 
+def collect_local(root: Path, **options: Any) -> Evidence:
+    """Read a local folder (sources/local.py) and run the detectors over what it read."""
+    from opencheck.detect import enrich
+    from opencheck.sources.local import read_local
+
+    evidence = read_local(root, **options)
+    enrich(evidence)
+    return evidence
+
+
+def collect_hub(target: HubTarget, **options: Any) -> Evidence:
+    """Read a Hub model (sources/hub.py, look-ups included) and run the detectors over what it read."""
+    from opencheck.detect import enrich
+    from opencheck.detect.links import github_repositories
+    from opencheck.detect.papers import paper_ids
+    from opencheck.sources.hub import read_hub
+
+    options.setdefault("github_repos", lambda evidence: github_repositories(evidence.card))
+    options.setdefault("arxiv_papers", paper_ids)
+    evidence = read_hub(target, **options)
+    enrich(evidence)
+    return evidence
+
+
+def collect_manifest(path: Path) -> Evidence:
+    """Read a manifest checked on its own and take what it declares (it has no files to detect anything in)."""
+    from opencheck.detect.declared import detect_declared
+    from opencheck.sources.manifest import read_manifest
+
+    evidence = read_manifest(path)
+    detect_declared(evidence)
+    return evidence
+
+
 def _collect_folder(root: Path) -> Evidence:
-    from opencheck.sources.local import collect_local
+    from opencheck.detect import enrich
+    from opencheck.sources.local import read_local
     from opencheck.sources.manifest import attach_manifest, find_manifest
 
-    evidence = collect_local(root)
+    evidence = read_local(root)
     manifest = find_manifest(root)
     if manifest is not None:
         attach_manifest(evidence, manifest, manifest.relative_to(root).as_posix(), root)
+    enrich(evidence)  # the declared detector runs last: declared facts add to the detected ones
     return evidence

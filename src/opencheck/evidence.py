@@ -5,7 +5,8 @@ Sources (local folder, manifest, Hugging Face Hub, git) fill one `Evidence`; rul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -133,6 +134,24 @@ class LfsPointer:
     def describe(self) -> str:
         """The sentence every finding about such a file carries."""
         return f"published through Git LFS; content not in this checkout (oid sha256:{self.oid}, {self.size:,} bytes)"
+
+
+def with_lfs_note(provenance: Provenance, pointers: dict[str, LfsPointer]) -> Provenance:
+    """The provenance, saying "published through Git LFS …" when it names a pointer file (once)."""
+    found = pointers.get(provenance.file) if provenance.file else None
+    if found is None or "Git LFS" in (provenance.note or ""):
+        return provenance
+    note = f"{provenance.note}; {found.describe()}" if provenance.note else found.describe()
+    return replace(provenance, note=note)
+
+
+@dataclass(frozen=True)
+class ParsedConfig:
+    """A training configuration file as read (YAML or JSON), for the hyperparameter detector."""
+
+    path: str
+    data: Any
+    line_of: Callable[[tuple[str | int, ...]], int | None] | None = None  # key path -> line in the file
 
 
 @dataclass(frozen=True)
@@ -287,6 +306,7 @@ class Evidence:
     declared: dict[str, ComponentEvidence] = field(default_factory=dict)  # from a manifest, by MOF name
     manifest: dict[str, Any] | None = None  # the raw manifest (MOT format)
     manifest_path: str | None = None
+    manifest_line_of: Callable[[tuple[str | int, ...]], int | None] | None = None  # manifest key path -> line
     hyperparameters: dict[str, Provenance] = field(default_factory=dict)  # name -> where documented
     datasets: list[tuple[str, Provenance]] = field(default_factory=list)  # dataset ids / names
     dataset_licences: dict[str, list[LicenceStatement]] = field(default_factory=dict)
@@ -298,6 +318,7 @@ class Evidence:
     git: GitInfo | None = None
     hub: dict[str, Any] = field(default_factory=dict)  # raw Hub facts (gated, tags, pipeline_tag, ...)
     config: dict[str, Any] = field(default_factory=dict)  # config.json, if any
+    training_configs: list[ParsedConfig] = field(default_factory=list)  # parsed training configs (local folders)
     problems: list[Problem] = field(default_factory=list)
     eu_declarations: dict[str, Any] = field(default_factory=dict)  # `eu-ai-act:` of the configuration file
     eu_declarations_file: str | None = None

@@ -27,7 +27,9 @@ def _cell(text: object) -> str:
 
 
 def pack_page(pack: Pack) -> str:
-    """The Markdown page documenting one pack and all its rules."""
+    """The Markdown page documenting one pack and all its rules (with the detectors feeding each)."""
+    from opencheck.detect.feeds import detectors_text
+
     grading = pack.grading
     lines = [GENERATED_NOTE, "", f"# {pack.title}", "",
              f"Pack `{pack.name}`, version {pack.version}, {len(pack.active_rules())} rules."
@@ -51,7 +53,8 @@ def pack_page(pack: Pack) -> str:
         lines += [f"### {rule.id}", "", f"**{rule.title}**", ""]
         facts = [("severity", rule.severity.value), ("weight", f"{rule.weight:g}"), ("component", rule.component),
                  ("topic", rule.topic), ("tags", ", ".join(rule.tags) if rule.tags else None),
-                 ("reference", f"<{rule.reference}>" if rule.reference else None)]
+                 ("reference", f"<{rule.reference}>" if rule.reference else None),
+                 ("detectors", detectors_text(rule.condition, rule.component))]
         lines += [f"- {key}: {value}" for key, value in facts if value]
         lines += ["", f"Why: {' '.join(rule.rationale.split())}", "", f"Fix: {' '.join(rule.remediation.split())}",
                   "", "Condition:", "", "```yaml",

@@ -91,7 +91,7 @@ def test_cli_process_against_faulty_hub(hub_server: HubReplayServer, tmp_path: P
 def _in_process(server: HubReplayServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                 caplog: pytest.LogCaptureFixture, *, timeout: float) -> CliResult:
     """The CLI in-process with a short timeout and no real sleeping (a subprocess would wait 10 s per try)."""
-    import opencheck.sources.hub as hub_module
+    import opencheck.collect as hub_module
 
     monkeypatch.setenv("HF_TOKEN", HF_SECRET)
     monkeypatch.setenv("GITHUB_TOKEN", GH_SECRET)

@@ -22,13 +22,14 @@ from hypothesis import strategies as st
 from tests.clirunner import run_cli
 from tests.formats.conftest import make_model
 
+from opencheck.detect.links import extract_links
 from opencheck.errors import ConfigError, InputError
 from opencheck.evidence import Problem, Provenance
 from opencheck.formats.junit import format_junit
 from opencheck.formats.registry import ReportFormat, render
 from opencheck.formats.sarif import format_sarif
 from opencheck.report import Report
-from opencheck.sources.card import extract_links, parse_card
+from opencheck.sources.card import parse_card
 from opencheck.yaml_loading import load_yaml
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from opencheck.collect import collect_hub
 from opencheck.evidence import Evidence
-from opencheck.sources.hub import RetryPolicy, collect_hub
+from opencheck.sources.hub import RetryPolicy
 from opencheck.sources.hub_target import HubTarget, parse_hub_target
 
 

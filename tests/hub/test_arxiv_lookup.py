@@ -9,10 +9,11 @@ import pytest
 from tests.clirunner import run_cli
 from tests.hubreplay.server import HubReplayServer
 
+from opencheck.detect import enrich
+from opencheck.detect.papers import NONEXCLUSIVE, arxiv_id, licence_id
 from opencheck.evidence import Evidence, LicenceStatement, Provenance, Target, TargetKind
-from opencheck.sources.arxiv import NONEXCLUSIVE, arxiv_id, licence_id, parse_record
+from opencheck.sources.arxiv import parse_record
 from opencheck.sources.card import parse_card
-from opencheck.sources.facts import enrich
 
 OAI = "/oai2"
 

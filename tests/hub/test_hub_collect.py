@@ -209,7 +209,7 @@ def test_no_github_flag(hub_server: HubReplayServer) -> None:
 def test_endpoint_from_environment(hub_server: HubReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.hub.helpers import fast_retry
 
-    from opencheck.sources.hub import collect_hub
+    from opencheck.collect import collect_hub
     from opencheck.sources.hub_target import parse_hub_target
 
     monkeypatch.setenv("HF_ENDPOINT", hub_server.url)

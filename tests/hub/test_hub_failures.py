@@ -216,7 +216,7 @@ def test_token_never_in_errors(hub_server: HubReplayServer, monkeypatch: pytest.
 
 
 def test_cannot_connect(tmp_path: Path) -> None:
-    from opencheck.sources.hub import collect_hub
+    from opencheck.collect import collect_hub
     from opencheck.sources.hub_target import parse_hub_target
 
     with HubReplayServer() as server:
@@ -227,8 +227,8 @@ def test_cannot_connect(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("endpoint", ["not a url", "ftp://example.com", "http://"])
 def test_bad_endpoint_is_a_usage_error(endpoint: str) -> None:
+    from opencheck.collect import collect_hub
     from opencheck.errors import UsageError
-    from opencheck.sources.hub import collect_hub
     from opencheck.sources.hub_target import parse_hub_target
 
     with pytest.raises(UsageError, match="invalid Hub endpoint"):

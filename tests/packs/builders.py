@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from opencheck.detect.links import extract_links
 from opencheck.engine.evaluate import evaluate_pack
 from opencheck.engine.packs import MOF_COMPONENT_NAMES, load_pack
 from opencheck.evidence import (
@@ -21,7 +22,7 @@ from opencheck.evidence import (
     WeightsInfo,
 )
 from opencheck.results import PackResult, RuleResult
-from opencheck.sources.card import extract_links, parse_card
+from opencheck.sources.card import parse_card
 
 OPEN_CARD = """\
 ---

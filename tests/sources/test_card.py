@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from opencheck.sources.card import extract_links, is_placeholder_text, parse_card
+from opencheck.detect.links import extract_links
+from opencheck.sources.card import is_placeholder_text, parse_card
 
 CARD = """---
 license: apache-2.0

@@ -9,9 +9,10 @@ import pytest
 from tests.clirunner import run_cli
 from tests.sources.helpers import write_safetensors
 
+from opencheck.detect import enrich
+from opencheck.detect.weights import GATE_KEYS, declared_gate
 from opencheck.evidence import Evidence, Target, TargetKind
 from opencheck.sources.card import parse_card
-from opencheck.sources.facts import GATE_KEYS, declared_gate, enrich
 
 UNGATED_RULES = {"open-training": "OC-OPEN-TRAINING-WEIGHTS-UNGATED", "osaid": "OC-OSAID-PARAMETERS-UNGATED",
                  "fmti": "OC-FMTI-MODEL-ACCESS",

@@ -6,16 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from opencheck.collect import collect_local
+from opencheck.detect import enrich
+from opencheck.detect.components import MOF_COMPONENTS
+from opencheck.detect.hyperparameters import hyperparameter_name, hyperparameters_from_text
 from opencheck.evidence import ComponentStatus, Evidence, FileEntry, Target, TargetKind
 from opencheck.sources.card import parse_card
-from opencheck.sources.facts import (
-    MOF_COMPONENTS,
-    enrich,
-    hyperparameter_name,
-    hyperparameters_from_text,
-)
 from opencheck.sources.file_kinds import classify_path
-from opencheck.sources.local import collect_local
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PRESENT, ABSENT, UNKNOWN = ComponentStatus.PRESENT, ComponentStatus.ABSENT, ComponentStatus.UNKNOWN

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from opencheck.sources.approach import stated_approach
+from opencheck.detect.approach import stated_approach
+from opencheck.detect.footprint import footprint
 from opencheck.sources.card import parse_card
-from opencheck.sources.footprint import footprint
 
 HUB = Path(__file__).resolve().parents[1] / "fixtures" / "hub"
 

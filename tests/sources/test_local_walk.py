@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from tests.sources.helpers import write_safetensors
 
+from opencheck.collect import collect_local
 from opencheck.errors import UsageError
 from opencheck.evidence import FileKind, TargetKind
 from opencheck.sources import local
-from opencheck.sources.local import collect_local
 
 
 def _codes(evidence: object) -> dict[str, list[str | None]]:

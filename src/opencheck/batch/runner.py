@@ -192,7 +192,7 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
             identity = local_identity(target)  # before reading: an edit made meanwhile is seen by the next run
             evidence = collect(target, source=options.source, hub=options.hub)
         else:
-            from opencheck.sources.hub import collect_hub
+            from opencheck.collect import collect_hub
             from opencheck.sources.hub_target import parse_hub_target
 
             hub = options.hub

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from opencheck.detect.base_model import base_model_ids, base_model_source
+from opencheck.detect.datasets import model_index_results
 from opencheck.evidence import Evidence, Figure, FileKind, Provenance, TargetKind
-from opencheck.sources.facts import base_model_ids, base_model_source, model_index_results
 
 HF_HOST = "https://huggingface.co"
 TOOL_NAME = "opencheck"

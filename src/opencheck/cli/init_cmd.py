@@ -51,7 +51,7 @@ def init(
         curated_text = curated_manifest(env.env, target, folder, reference)
         default = (folder if folder.is_dir() else env.cwd) / MANIFEST_NAME
     elif folder.is_dir():
-        from opencheck.sources.local import collect_local
+        from opencheck.collect import collect_local
 
         # Only detected facts: an existing manifest must not feed back into the one that replaces it.
         try:

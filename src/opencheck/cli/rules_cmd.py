@@ -45,15 +45,16 @@ def list_rules(
             _write(env.stdout, f"  {r.id:<40} {r.severity.value:<8} {r.title}\n")
 
 
-@app.command("show", cls=Command)
+@app.command("show", cls=Command, short_help="Show one rule and the detectors that feed it.")
 def show_rule(
     ctx: typer.Context,
     rule_id: str = typer.Argument(..., help="Rule id, e.g. OC-MOF-TRAINING-CODE."),
     pack: list[str] = typer.Option([], "--pack", "-p", metavar="PACK", help="Also search these custom packs."),
 ) -> None:
-    """Show one rule: rationale, condition, remediation and reference."""
+    """Show one rule: rationale, condition, remediation, reference and the detectors that feed it."""
     import yaml
 
+    from opencheck.detect.feeds import detectors_text
     from opencheck.engine.packs import builtin_pack_names, load_pack
 
     env = _env(ctx)
@@ -68,6 +69,7 @@ def show_rule(
         for key, value in fields:
             if value is not None:
                 _write(env.stdout, f"{key}: {value}\n")
+        _write(env.stdout, f"detectors: {detectors_text(rule.condition, rule.component)}\n")
         _write(env.stdout, f"\nwhy: {rule.rationale}\n\nfix: {rule.remediation}\n\ncondition:\n")
         _write(env.stdout, "  " + yaml.safe_dump(rule.condition, sort_keys=True).replace("\n", "\n  ").rstrip()
                            + "\n")

@@ -614,7 +614,7 @@ def _fact(ctx: Context, dotted: str) -> tuple[Any, Provenance]:
     elif namespace == "manifest":
         root, prov = ev.manifest, Provenance(file=ev.manifest_path, key=rest or None)
     elif namespace == "footprint":
-        # Figures the card states (sources/footprint.py), shown converted and as written, located at their line.
+        # Figures the card states (detect/footprint.py), shown converted and as written, located at their line.
         figures = {"energy": ev.footprint.energy, "co2": ev.footprint.co2}
         root = {name: f.describe() for name, f in figures.items() if f is not None}
         figure = figures.get(rest)

@@ -142,8 +142,10 @@ def _hub_refs(revs: Any, target: Any, options: HistoryOptions,
 
 
 def _hub_history(target: Any, options: HistoryOptions, generated_at: str) -> History:
-    from opencheck.sources.hub import DEFAULT_ENDPOINT, _check_url, _resolve_token
+    from opencheck.sources.hub import DEFAULT_ENDPOINT
     from opencheck.sources.hub_cache import HubCache, default_cache_root
+    from opencheck.sources.hub_client import check_url as _check_url
+    from opencheck.sources.hub_client import resolve_token as _resolve_token
     from opencheck.sources.hub_commits import HubRevisions
 
     hub = options.hub
@@ -191,7 +193,7 @@ def _hub_history(target: Any, options: HistoryOptions, generated_at: str) -> His
 def _hub_evidence(repo_id: str, sha: str, info: dict[str, Any], cache: Any, cache_root: Path,
                   readmes: dict[str, str], endpoint: str, token: str | None, hub: HubOptions) -> Evidence:
     """Collect one commit through the Hub source, its model info and (when seen) README handed in via the cache."""
-    from opencheck.sources.hub import collect_hub
+    from opencheck.collect import collect_hub
     from opencheck.sources.hub_target import HubTarget
 
     readme = next((s for s in info.get("siblings") or [] if isinstance(s, dict) and s.get("rfilename") == "README.md"),

@@ -16,7 +16,7 @@ def apply_reference(evidence: Evidence, record: dict[str, Any], file: str) -> li
 
     A maintainer's own manifest wins for every component it lists; the curated record fills the rest.
     """
-    from opencheck.sources.manifest import declared_components
+    from opencheck.detect.declared import declared_components
 
     shown = f"reference:{file}"
     curated = declared_components(record, shown, lambda _path: None)

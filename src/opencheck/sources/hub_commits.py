@@ -65,7 +65,7 @@ class HubRevisions:
 
     def __init__(self, target: HubTarget, *, endpoint: str, token: str | None, timeout: float,
                  retry: RetryPolicy | None = None, http: Any = None) -> None:
-        from opencheck.sources.hub import _Hub
+        from opencheck.sources.hub_client import HubSession as _Hub
 
         self.target = target
         self.endpoint = endpoint.rstrip("/")

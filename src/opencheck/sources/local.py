@@ -1,4 +1,4 @@
-"""Evidence from a local model folder: walk it safely, read the few small text files that matter, enrich.
+"""Raw evidence from a local model folder: walk it safely, read the few small text files that matter.
 
 Safety rules: the walk is iterative (any nesting depth), symlinks are never followed out of the folder,
 special files (FIFOs, devices, sockets) are never opened, weight files are only stat-ed (safetensors headers
@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opencheck.errors import InputError, UsageError
-from opencheck.evidence import Evidence, FileEntry, FileKind, Problem, Provenance, Target, TargetKind
+from opencheck.evidence import Evidence, FileEntry, FileKind, ParsedConfig, Problem, Provenance, Target, TargetKind
 from opencheck.sources.card import parse_card
-from opencheck.sources.facts import enrich, hyperparameters_from_data
 from opencheck.sources.file_kinds import classify_path
 from opencheck.sources.git_info import read_git
 from opencheck.sources.safetensors_header import (
@@ -27,26 +26,9 @@ from opencheck.sources.safetensors_header import (
 )
 
 # Version-control internals, caches and virtual environments: never evidence about the model.
-SKIPPED_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".bzr",
-        "__pycache__",
-        ".venv",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".tox",
-        ".nox",
-        ".ipynb_checkpoints",
-        "node_modules",
-        ".cache",
-        ".idea",
-        ".vscode",
-    }
-)
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "__pycache__", ".venv", ".mypy_cache", ".pytest_cache",
+                          ".ruff_cache", ".tox", ".nox", ".ipynb_checkpoints", "node_modules", ".cache", ".idea",
+                          ".vscode"})
 MAX_LICENCE_BYTES = 256 * 1024
 MAX_LICENCE_FILES = 50
 MAX_CONFIG_BYTES = 5_000_000
@@ -79,6 +61,34 @@ def _problem(walk: _Walk, code: str, message: str, rel: str, severity: str = "wa
     walk.problems.append(Problem(code, message, Provenance(file=_display(rel)), severity))
 
 
+def _follow_link(walk: _Walk, entry: os.DirEntry[str], rel: str, root_real: str) -> tuple[os.stat_result, str] | None:
+    """A symlink's target (its stat and real path) when it stays inside the root and is not a folder, else None."""
+    target = os.path.realpath(entry.path)
+    if not _inside(target, root_real):
+        _problem(walk, "symlink-outside", "symbolic link points outside the checked folder; not followed", rel)
+        return None
+    try:
+        info = os.stat(entry.path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            _problem(walk, "symlink-loop", "symbolic link loop; not followed", rel)
+        else:
+            _problem(walk, "symlink-dangling", "symbolic link target does not exist", rel, "info")
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        return None  # the target folder is inside the root and gets walked anyway; following would repeat it
+    return info, target
+
+
+def _listing(walk: _Walk, folder: str, rel_folder: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as iterator:
+            return sorted(iterator, key=lambda e: e.name, reverse=True)
+    except OSError as exc:
+        _problem(walk, "unreadable", f"folder cannot be listed: {exc.strerror or exc}", rel_folder or ".")
+        return []
+
+
 def _walk(root_real: str, max_files: int) -> _Walk:
     """Walk the folder iteratively, classifying regular files by name."""
     walk = _Walk()
@@ -88,26 +98,15 @@ def _walk(root_real: str, max_files: int) -> _Walk:
     reported_names = 0
     while stack:
         folder, rel_folder = stack.pop()
-        try:
-            with os.scandir(folder) as iterator:
-                entries = sorted(iterator, key=lambda e: e.name, reverse=True)
-        except OSError as exc:
-            _problem(walk, "unreadable", f"folder cannot be listed: {exc.strerror or exc}", rel_folder or ".")
-            continue
-        for entry in entries:
+        for entry in _listing(walk, folder, rel_folder):
             if entry.name == ".git":
                 continue  # a repository folder, or the `gitdir:` file of a worktree/submodule
             rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
             shown = _display(rel)
             if shown != rel and reported_names < 100:
                 reported_names += 1
-                _problem(
-                    walk,
-                    "name-not-utf8",
-                    "file name is not valid UTF-8; shown with replacement characters",
-                    rel,
-                    "info",
-                )
+                _problem(walk, "name-not-utf8", "file name is not valid UTF-8; shown with replacement characters",
+                         rel, "info")
             try:
                 info = entry.stat(follow_symlinks=False)
             except OSError as exc:
@@ -115,31 +114,12 @@ def _walk(root_real: str, max_files: int) -> _Walk:
                 continue
             real = entry.path
             if stat.S_ISLNK(info.st_mode):
-                target = os.path.realpath(entry.path)
-                if not _inside(target, root_real):
-                    _problem(
-                        walk,
-                        "symlink-outside",
-                        "symbolic link points outside the checked folder; not followed",
-                        rel,
-                    )
+                if (followed := _follow_link(walk, entry, rel, root_real)) is None:
                     continue
-                try:
-                    info = os.stat(entry.path)
-                except OSError as exc:
-                    if exc.errno == errno.ELOOP:
-                        _problem(walk, "symlink-loop", "symbolic link loop; not followed", rel)
-                    else:
-                        _problem(walk, "symlink-dangling", "symbolic link target does not exist", rel, "info")
-                    continue
-                if stat.S_ISDIR(info.st_mode):
-                    # The target folder is inside the root and gets walked anyway; following would repeat it.
-                    continue
-                real = target
+                info, real = followed
             if stat.S_ISDIR(info.st_mode):
                 if entry.name in SKIPPED_DIRS or (
-                    entry.name == "venv" and os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
-                ):
+                        entry.name == "venv" and os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))):
                     continue
                 key = (info.st_dev, info.st_ino)
                 if key in visited:
@@ -153,13 +133,8 @@ def _walk(root_real: str, max_files: int) -> _Walk:
                 _problem(walk, "special-file", "not a regular file (FIFO, socket or device); skipped", rel)
                 continue
             if len(walk.entries) >= max_files:
-                _problem(
-                    walk,
-                    "too-many-files",
-                    f"more than {max_files} files; the rest were not listed",
-                    rel,
-                    "error",
-                )
+                _problem(walk, "too-many-files", f"more than {max_files} files; the rest were not listed", rel,
+                         "error")
                 return walk
             walk.entries.append(FileEntry(path=shown, size=info.st_size, kind=classify_path(shown)))
             walk.real_paths[shown] = real
@@ -284,9 +259,7 @@ def _read_training_configs(evidence: Evidence, walk: _Walk) -> None:
         except InputError as exc:
             walk.problems.append(Problem("config-invalid", str(exc), Provenance(file=entry.path)))
             continue
-        found = hyperparameters_from_data(document.data, entry.path, document.line_of)
-        for name, provenance in found.items():
-            evidence.hyperparameters.setdefault(name, provenance)
+        evidence.training_configs.append(ParsedConfig(entry.path, document.data, document.line_of))
 
 
 def _final_safetensors(walk: _Walk) -> list[FileEntry]:
@@ -395,8 +368,8 @@ def _mark_lfs_pointers(evidence: Evidence, walk: _Walk) -> None:
                  "`git lfs pull` to fetch their content", ".", "info")
 
 
-def collect_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 2_000_000) -> Evidence:
-    """Collect evidence from a local folder (never executing or unpickling anything in it)."""
+def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 2_000_000) -> Evidence:
+    """Read raw evidence from a local folder (never executing or unpickling anything in it); detect/ interprets it."""
     try:
         root_real = os.path.realpath(root)
         if not os.path.isdir(root_real):
@@ -420,5 +393,4 @@ def collect_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int
     if evidence.git is not None:
         evidence.target.resolved_sha = evidence.git.commit
     evidence.problems.extend(walk.problems)
-    enrich(evidence)
     return evidence

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from opencheck.detect.sentences import stated_sentences
 from opencheck.evidence import ModelCard, Provenance
-from opencheck.sources.card import stated_sentences
 
 APPROACH_PATTERNS: dict[str, re.Pattern[str]] = {
     "self-supervised": re.compile(

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from opencheck.detect.sentences import TABLE_ROW, stated_sentences
 from opencheck.evidence import Figure, Footprint, ModelCard, Provenance
-from opencheck.sources.card import TABLE_ROW, stated_sentences
 
 # Energy units to kWh.
 ENERGY_UNITS = {"wh": 0.001, "kwh": 1.0, "mwh": 1_000.0, "gwh": 1_000_000.0, "kj": 1 / 3_600,

@@ -1,0 +1,223 @@
+"""The code family: model architecture, training / preprocessing / evaluation / inference code, supporting libraries.
+
+Code is found by file and folder names, by links to code repositories (with the licence the GitHub look-up found
+for them), and by the `library_name` a card or the Hub names.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from opencheck.detect.components.base import (
+    ComponentBuilder,
+    basename,
+    config_file,
+    file_provenance,
+    link_provenance,
+)
+from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Link, ModelCard, Provenance
+
+_NAME_PATTERNS: dict[str, re.Pattern[str]] = {
+    role: re.compile(pattern, re.IGNORECASE)
+    for role, pattern in {
+        "training": r"^(train|pretrain|pre_train|finetune|fine_tune|sft|dpo|rlhf|trainer|run_clm|"
+        r"run_mlm|run_train)",
+        "preprocessing": r"^(preprocess|pre_process|prepare|prep_|data_prep|dataprep|tokeni[sz]e|dedup|"
+        r"filter|clean|"
+        r"build_dataset|make_dataset|download_data|process_data|data_process)",
+        "evaluation": r"^(eval|evaluate|evaluation|benchmark|run_eval|score)",
+        "inference": r"^(inference|infer|generate|generation|predict|serve|server|chat|demo|app|"
+        r"run_inference|"
+        r"sample|sampling|run_generation)",
+        "architecture": r"^(modeling|modelling|model|configuration|architecture|network|"
+        r"transformer)[\w-]*\.py$",
+        "libraries": r"^(requirements[\w.-]*\.(txt|in)|pyproject\.toml|setup\.py|setup\.cfg|"
+        r"environment\.ya?ml|"
+        r"pipfile|cargo\.toml|package\.json|uv\.lock|poetry\.lock)$",
+    }.items()
+}
+_DIR_ROLES: dict[str, frozenset[str]] = {
+    "training": frozenset({"train", "training", "pretrain", "pretraining", "finetune", "finetuning", "sft"}),
+    "preprocessing": frozenset(
+        {"data_prep", "dataprep", "preprocessing", "preprocess", "data_processing", "data", "data_pipeline"}
+    ),
+    "evaluation": frozenset({"eval", "evals", "evaluation", "evaluations", "benchmarks", "benchmark"}),
+    "inference": frozenset({"inference", "serving", "serve", "demo"}),
+}
+_LINK_ROLES: dict[str, re.Pattern[str]] = {
+    role: re.compile(pattern, re.IGNORECASE)
+    for role, pattern in {
+        "training": r"train|gpt-neox|megatron|nanogpt|litgpt|torchtitan|levanter|maxtext|llm-foundry|axolotl|"
+        r"nanotron|t5x|metaseq|allenai/olmo\b",
+        "preprocessing": r"preprocess|data[-_ ]?prep|data[-_ ]?process|dolma|datatrove|dedup|"
+        r"data[-_ ]?pipeline|"
+        r"tokeni[sz]",
+        "evaluation": r"eval|benchmark|helm\b|opencompass",
+        "inference": r"inference|vllm|llama\.cpp|text-generation-inference|serving|ollama|mlc-llm|generate",
+    }.items()
+}
+_ROLE_COMPONENT = {
+    "training": "Training code",
+    "preprocessing": "Data preprocessing code",
+    "evaluation": "Evaluation code",
+    "inference": "Inference code",
+}
+# One alternation rejects most names in a single match; repositories with 100,000 code files are real.
+_ANY_ROLE_NAME = re.compile("|".join(f"(?:{p.pattern})" for p in _NAME_PATTERNS.values()), re.IGNORECASE)
+_REPO_URL = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com)/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:[/#?]|$)",
+                       re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _dir_roles(folder: str) -> frozenset[str]:
+    dirs = [d.lower() for d in folder.split("/")] if folder else []
+    return frozenset(role for role, names in _DIR_ROLES.items() if any(d in names for d in dirs))
+
+
+def _code_roles(entry: FileEntry) -> set[str]:
+    folder, _, name = entry.path.rpartition("/")
+    roles = set(_dir_roles(folder))
+    if _ANY_ROLE_NAME.match(name):
+        roles.update(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
+    return roles
+
+
+def _repo_key(url: str | None) -> str | None:
+    match = _REPO_URL.match(url or "")
+    return "/".join(g.lower() for g in match.groups()) if match else None
+
+
+def _repo_licence(evidence: Evidence, slug: str) -> LicenceStatement | None:
+    """The licence fetched for github.com/`slug`, if any."""
+    key = f"github.com/{slug}".lower()
+    return next((s for s in evidence.licences
+                 if s.scope == "code-repository" and _repo_key(s.provenance.url) == key), None)
+
+
+def _linked_licence(evidence: Evidence, links: list[Link]) -> LicenceStatement | None:
+    """The licence fetched for a linked code repository (the Hub source asks GitHub), if any."""
+    keys = {_repo_key(link.url) for link in links} - {None}
+    for statement in evidence.licences:
+        if statement.scope == "code-repository" and _repo_key(statement.provenance.url) in keys:
+            return statement
+    return None
+
+
+@lru_cache(maxsize=1)
+def _libraries() -> dict[str, Any]:
+    from opencheck._resources import load_packaged_mapping, rules_dir
+
+    return load_packaged_mapping(rules_dir() / "licenses" / "libraries.yaml", "libraries", "the library licences")[
+        "libraries"]
+
+
+def _library_licence(library: Any) -> LicenceStatement | None:
+    """The licence of a well-known library named by `library_name` (see rules/licenses/libraries.yaml)."""
+    entry = _libraries().get(str(library).lower()) if library else None
+    if not entry:
+        return None
+    return LicenceStatement(raw=entry["licence"], scope="code-repository", provenance=Provenance(
+        url=entry["url"], key="library_name", note=f"the {library} library's licence"))
+
+
+def _link_context(card: ModelCard | None, link: Link) -> str:
+    line = ""
+    if card is not None and link.provenance.file == card.path and link.provenance.line:
+        lines = card.text.splitlines()
+        if 0 < link.provenance.line <= len(lines):
+            line = lines[link.provenance.line - 1]
+    return f"{link.url} {link.text} {line}"
+
+
+class _Code:
+    """What the code detectors share: the code files with their roles, code links and the named library."""
+
+    def __init__(self, evidence: Evidence) -> None:
+        self.evidence = evidence
+        self.card = evidence.card
+        metadata: dict[str, Any] = evidence.card.metadata if evidence.card else {}
+        self.card_library = bool(metadata.get("library_name"))
+        self.library = metadata.get("library_name") or evidence.hub.get("library_name")
+        self.code = [f for f in sorted(evidence.files, key=lambda f: f.path) if f.kind == FileKind.CODE]
+        self.roles = {f.path: _code_roles(f) for f in self.code}
+        self.links = [link for link in evidence.links if link.kind == "code-repository"]
+        from opencheck.sources.github_tree import tree_files
+
+        # Files of the linked repositories' trees (the GitHub look-up), classified like the repository's own.
+        self.tree_roles = [(slug, path, _code_roles(FileEntry(path=path, size=0, kind=FileKind.CODE)))
+                           for slug, path in tree_files(evidence)]
+
+    def library_provenance(self, note: str) -> Provenance:
+        """Where the library is named: the card's `library_name` key, else the Hub's."""
+        if self.card is not None and self.card_library:
+            return self.card.key_provenance("library_name")
+        return Provenance(key="library_name", note=note)
+
+
+def _architecture(built: ComponentBuilder, code: _Code) -> None:
+    where: list[Provenance] = []
+    config = code.evidence.config
+    for key in ("architectures", "model_type"):
+        if config.get(key):
+            where.append(Provenance(file=config_file(code.evidence), key=key, note=f"{key}: {config[key]}"))
+            break
+    where += file_provenance([f for f in code.code if "architecture" in code.roles[f.path]], "modelling code")
+    if where:
+        built.present("Model architecture", where)
+    else:
+        built.missing("Model architecture", usually_elsewhere=False,
+                      note="no config.json with architectures/model_type and no modelling code")
+
+
+def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) -> None:
+    evidence = code.evidence
+    role_files = [f for f in code.code if role in code.roles[f.path]]
+    role_links = [link for link in code.links if _LINK_ROLES[role].search(_link_context(code.card, link))]
+    in_trees = [(slug, path) for slug, path, found in code.tree_roles if role in found]
+    tree_where = [Provenance(file=path, url=f"https://github.com/{slug}/blob/HEAD/{path}",
+                             note=f"{role} code in {slug}") for slug, path in in_trees[:5]]
+    where = file_provenance(role_files)
+    if role == "inference" and code.library and (evidence.config or evidence.files_of(FileKind.CONFIG)):
+        where.append(code.library_provenance(f"runs with the {code.library} library"))
+    linked = _linked_licence(evidence, role_links)
+    if not linked and in_trees:
+        linked = _repo_licence(evidence, in_trees[0][0])
+    if role == "inference" and not role_files and not linked and where:
+        linked = _library_licence(code.library)
+    if role_files:
+        built.present(component, where + link_provenance(role_links, f"{role} code repository"))
+    elif where or role_links or tree_where:
+        built.present(component, where + tree_where + link_provenance(role_links, f"{role} code repository"),
+                      shipped=False, licence=linked)
+    else:
+        built.missing(component, usually_elsewhere=True,
+                      note=f"no {role} code in the repository and no {role} code repository link")
+
+
+def _libraries_and_tools(built: ComponentBuilder, code: _Code) -> None:
+    files = sorted(code.evidence.files, key=lambda f: f.path)
+    lib_files = [f for f in files
+                 if _NAME_PATTERNS["libraries"].search(basename(f.path)) and f.kind != FileKind.CHECKPOINT]
+    library = code.library
+    if lib_files:
+        where = file_provenance(lib_files)
+        if library:
+            where.append(Provenance(key="library_name", note=f"the {library} library"))
+        built.present("Supporting libraries and tools", where)
+    elif library:
+        built.present("Supporting libraries and tools", [code.library_provenance(f"the {library} library")],
+                      shipped=False, licence=_library_licence(library))
+    else:
+        built.missing("Supporting libraries and tools", usually_elsewhere=True,
+                      note="no requirements/project files and no library_name")
+
+
+def detect_code(evidence: Evidence, built: ComponentBuilder) -> None:
+    """Model architecture, the four kinds of code, and supporting libraries and tools."""
+    code = _Code(evidence)
+    _architecture(built, code)
+    for role, component in _ROLE_COMPONENT.items():
+        _role_code(built, code, role, component)
+    _libraries_and_tools(built, code)

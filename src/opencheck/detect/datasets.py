@@ -1,0 +1,69 @@
+"""Datasets a model names (card `datasets`, dataset links, Hub `dataset:` tags) and the ones it is evaluated on."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from opencheck.detect.unique import add_unique
+from opencheck.evidence import Evidence, Provenance
+
+_DATASET_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+(?:/[\w.-]+)?)", re.IGNORECASE)
+
+
+def named_datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
+    """(dataset id or name, where) for each training dataset the card, its links or the Hub's tags name."""
+    found: list[tuple[str, Provenance]] = []
+    card = evidence.card
+    if card is not None:
+        value = card.metadata.get("datasets")
+        items = value if isinstance(value, list) else [value] if value else []
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                found.append((item.strip(), card.key_provenance("datasets")))
+    for link in evidence.links:
+        match = _DATASET_URL.match(link.url)
+        if link.kind == "dataset" and match:
+            found.append((match.group(1), link.provenance))
+    tags = evidence.hub.get("tags")
+    for tag in tags if isinstance(tags, list) else []:
+        if isinstance(tag, str) and tag.startswith("dataset:"):
+            found.append((tag.split(":", 1)[1], Provenance(key="tags", note="Hub dataset tag")))
+    return found
+
+
+def model_index_results(model_index: Any) -> list[dict[str, Any]]:
+    """The well-formed result entries of a card's (or the Hub's) `model-index`, whatever shape it arrives in."""
+    results: list[dict[str, Any]] = []
+    if isinstance(model_index, list):
+        for model in model_index:
+            if isinstance(model, dict) and isinstance(model.get("results"), list):
+                results.extend(r for r in model["results"] if isinstance(r, dict))
+    return results
+
+
+def evaluation_datasets(evidence: Evidence) -> list[str]:
+    """The datasets a model's evaluation results name (card or Hub `model-index`, the Hub's eval results)."""
+    names: list[str] = []
+    metadata = evidence.card.metadata if evidence.card else {}
+    results = model_index_results(metadata.get("model-index")) or model_index_results(
+        evidence.hub.get("model_index") or evidence.hub.get("model-index"))
+    for result in results:
+        dataset = result.get("dataset")
+        if isinstance(dataset, dict):
+            name = dataset.get("type") or dataset.get("name")
+            if isinstance(name, str) and name not in names:
+                names.append(name)
+    hub_eval = evidence.hub.get("eval_results")
+    if isinstance(hub_eval, list):
+        for item in hub_eval:
+            dataset = item.get("dataset") if isinstance(item, dict) else getattr(item, "dataset_type", None)
+            name = dataset.get("id") if isinstance(dataset, dict) else dataset
+            if isinstance(name, str) and name not in names:
+                names.append(name)
+    return names
+
+
+def detect_datasets(evidence: Evidence) -> None:
+    """Add the named training datasets to `evidence.datasets`, each once (case-insensitively)."""
+    add_unique(evidence.datasets, named_datasets(evidence), lambda item: item[0].lower())

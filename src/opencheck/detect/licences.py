@@ -1,0 +1,183 @@
+"""Licence statements: the card's `license` keys, licence sections and "License:" lines, the Hub's licence tag,
+licence files (identified by their text), and the licences the look-ups returned (GitHub, dataset cards).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from opencheck.detect.unique import add_unique
+from opencheck.evidence import Evidence, LicenceStatement, ModelCard, Provenance
+from opencheck.sources.card import is_placeholder_text
+
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+_LICENCE_TITLE = re.compile(r"licen[cs]", re.IGNORECASE)
+_LICENCE_LABEL = re.compile(
+    r"^\W*(?:\*\*|__)?licen[cs]e(?:\s*\(s\))?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.+)$", re.IGNORECASE
+)
+# No brackets inside the text and no parentheses inside the target: each "[" or "(" then starts a scan that ends
+# at the next one, where `[^\]]*` would rescan a long bracket-only line from every "[" (quadratic).
+_MD_LINK_TEXT = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
+
+
+def _plain(text: str) -> str:
+    text = _MD_LINK_TEXT.sub(r"\1", text)
+    return re.sub(r"[*_`]+", "", text).strip().rstrip(".")
+
+
+def identify_licence_text(text: str) -> Any | None:
+    """Identify a licence text with `opencheck.licenses.identify_text` when that module is installed."""
+    try:
+        from opencheck.licenses import identify_text  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return identify_text(text)
+    except Exception:  # a broken matcher must not stop evidence collection
+        return None
+
+
+def _licence_file_scope(path: str) -> str:
+    parts = path.lower().split("/")[:-1]
+    if not parts:
+        return "repository"
+    top = parts[0]
+    if top in {"data", "dataset", "datasets"}:
+        return "data"
+    if top in {"docs", "doc", "documentation", "paper", "papers"}:
+        return "document"
+    if top in {"weights", "checkpoints", "models", "model"}:
+        return "weights"
+    return "code"
+
+
+def _tag_licences(evidence: Evidence) -> list[LicenceStatement]:
+    hub_tags = evidence.hub.get("tags")
+    return [LicenceStatement(raw=tag.split(":", 1)[1], scope="repository",
+                             provenance=Provenance(key="tags", note="Hub licence tag"))
+            for tag in (hub_tags if isinstance(hub_tags, list) else [])
+            if isinstance(tag, str) and tag.startswith("license:")]
+
+
+def _file_licence(path: str, text: str) -> LicenceStatement:
+    scope = _licence_file_scope(path)
+    match = identify_licence_text(text)
+    licence_id = getattr(match, "licence_id", None) if match is not None else None
+    if not licence_id:
+        return LicenceStatement(raw="unknown text", scope=scope,
+                                provenance=Provenance(file=path, line=1, note="licence text not identified"))
+    score = getattr(match, "score", None)
+    detail = f"licence text identified as {getattr(match, 'name', None) or licence_id}"
+    if isinstance(score, (int, float)):
+        detail += f" (score {score:.2f})"
+    return LicenceStatement(raw=str(licence_id), scope=scope, provenance=Provenance(file=path, line=1, note=detail))
+
+
+def licence_statements(evidence: Evidence) -> list[LicenceStatement]:
+    """Licences stated by the card (`license` key, licence section, "License:" lines) and licence files."""
+    statements: list[LicenceStatement] = []
+    if evidence.card is not None:
+        statements.extend(_card_licences(evidence.card))
+    if not any(s.provenance.key in ("license", "license_name") for s in statements):
+        statements.extend(_tag_licences(evidence))
+    for path, text in sorted(evidence.licence_texts.items()):
+        if path.rsplit("/", 1)[-1].upper().startswith("NOTICE"):
+            continue  # a NOTICE lists attributions; it is not itself a licence grant
+        statements.append(_file_licence(path, text))
+    return statements
+
+
+def _front_matter_licences(card: ModelCard) -> list[LicenceStatement]:
+    statements: list[LicenceStatement] = []
+    metadata = card.metadata
+    value, name, link = metadata.get("license"), metadata.get("license_name"), metadata.get("license_link")
+    extra = "; ".join(f"{k}: {v}" for k, v in (("license_name", name), ("license_link", link)) if v)
+    url = link if isinstance(link, str) and link.startswith(("http://", "https://")) else None
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    for item in values:
+        if not isinstance(item, (str, int, float)) or isinstance(item, bool) or str(item).strip() == "":
+            continue
+        raw = str(item).strip()
+        provenance = base = card.key_provenance("license")
+        if raw.lower() == "other" and extra:
+            provenance = Provenance(file=base.file, line=base.line, key="license", url=url, note=extra)
+        statements.append(LicenceStatement(raw=raw, provenance=provenance, scope="repository"))
+    if not values and (name or link):
+        base = card.key_provenance("license_name" if name else "license_link")
+        statements.append(LicenceStatement(raw="other", scope="repository", provenance=Provenance(
+            file=base.file, line=base.line, key=base.key, url=url, note=extra)))
+    return statements
+
+
+def _section_licences(card: ModelCard, lines: list[str], seen_lines: set[int]) -> list[LicenceStatement]:
+    """The first stated line of each licence section with content."""
+    statements: list[LicenceStatement] = []
+    for section in card.sections:
+        if not _LICENCE_TITLE.search(section.title) or section.placeholder:
+            continue
+        for index in range(section.line, len(lines)):
+            text = lines[index].strip()
+            if _HEADING_LINE.match(lines[index]):
+                break
+            if text and not is_placeholder_text(text):
+                seen_lines.add(index + 1)
+                statements.append(LicenceStatement(raw=_plain(text)[:300], scope="repository", provenance=Provenance(
+                    file=card.path, line=index + 1, note=f"licence section '{section.title}'")))
+                break
+    return statements
+
+
+def _card_licences(card: ModelCard) -> list[LicenceStatement]:
+    statements = _front_matter_licences(card)
+    lines = card.text.splitlines()
+    seen_lines: set[int] = set()
+    statements += _section_licences(card, lines, seen_lines)
+    for index in range(card.body_start_line - 1, len(lines)):
+        match = _LICENCE_LABEL.match(lines[index])
+        if match and index + 1 not in seen_lines and not is_placeholder_text(match.group(1)):
+            where = Provenance(file=card.path, line=index + 1, note="'License:' line in the card")
+            statements.append(LicenceStatement(raw=_plain(match.group(1))[:300], scope="repository", provenance=where))
+    return statements
+
+
+def github_licences(evidence: Evidence) -> list[LicenceStatement]:
+    """The licences the GitHub look-up found for linked code repositories (payloads in `hub["github"]`)."""
+    statements: list[LicenceStatement] = []
+    results = evidence.hub.get("github")
+    for slug, payload in (results.items() if isinstance(results, dict) else ()):
+        if not isinstance(payload, dict) or payload.get("status") != "found":
+            continue
+        spdx = payload.get("spdx_id")
+        raw = spdx if isinstance(spdx, str) and spdx and spdx != "NOASSERTION" else str(
+            payload.get("name") or payload.get("key") or "other")
+        # The repository URL (not the LICENSE blob URL) so rules can match it with the card's code link.
+        statements.append(LicenceStatement(raw=raw, scope="code-repository", provenance=Provenance(
+            file=payload.get("path"), url=f"https://github.com/{slug}", note=f"GitHub licence of {slug}")))
+    return statements
+
+
+def dataset_card_licences(evidence: Evidence) -> dict[str, list[LicenceStatement]]:
+    """The licences each looked-up dataset card states (results in `hub["datasets"]`), by dataset id."""
+    found: dict[str, list[LicenceStatement]] = {}
+    results = evidence.hub.get("datasets")
+    for dataset_id, result in (results.items() if isinstance(results, dict) else ()):
+        if not isinstance(result, dict) or result.get("status") != "found":
+            continue
+        sha = result.get("sha")
+        note = f"dataset card of {dataset_id}" + (f" @ {sha[:12]}" if isinstance(sha, str) and sha else "")
+        found[dataset_id] = [LicenceStatement(raw=lic, scope="data", provenance=Provenance(
+            url=result.get("url"), key="license", note=note)) for lic in result.get("license") or []]
+    return found
+
+
+def detect_licences(evidence: Evidence) -> None:
+    """Add every licence statement to `evidence.licences` (look-up answers first) and the dataset cards' licences."""
+    from opencheck.detect.papers import paper_statements
+
+    add_unique(evidence.licences, github_licences(evidence) + paper_statements(evidence),
+               lambda s: (s.raw, s.provenance.file, s.provenance.line, s.provenance.key, s.provenance.url))
+    for dataset_id, statements in dataset_card_licences(evidence).items():
+        evidence.dataset_licences.setdefault(dataset_id, statements)
+    add_unique(evidence.licences, licence_statements(evidence),
+               lambda s: (s.raw, s.provenance.file, s.provenance.line, s.provenance.key))

@@ -1,0 +1,260 @@
+"""Links a model card gives (Markdown links, reference definitions, bare URLs, arXiv mentions and tags), classified.
+
+What a URL points at (a paper, a code repository, a dataset, a technical report, licence terms) is a judgement
+about raw card text, so it lives here and not in the card reader.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from opencheck.detect.unique import add_unique
+from opencheck.evidence import Evidence, Link, ModelCard, Provenance
+from opencheck.sources.card import section_at
+
+_MD_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+)
+_REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+_BARE_URL = re.compile(r"https?://[^\s<>\"'`\[\]{}|\\^]+", re.IGNORECASE)
+_TRAILING = ".,;:!?*_)'\""
+_ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}(?:v\d+)?$|^[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?$", re.IGNORECASE)
+_ARXIV_MENTION = re.compile(r"\barxiv[:\s]\s*(\d{4}\.\d{4,5})(?:v\d+)?\b", re.IGNORECASE)
+_TECH_REPORT = re.compile(r"\btech(?:nical)?[\s-]+report\b", re.IGNORECASE)
+_LICENCE_WORD = re.compile(r"licen[cs]e", re.IGNORECASE)
+_LICENCE_HOSTS = (
+    "apache.org/licenses",
+    "creativecommons.org/licenses",
+    "creativecommons.org/publicdomain",
+    "opensource.org/licenses",
+    "opensource.org/license",
+    "spdx.org/licenses",
+    "choosealicense.com",
+    "gnu.org/licenses",
+    "opendatacommons.org/licenses",
+    "cdla.dev",
+    "cdla.io",
+    "ai.meta.com/llama/license",
+    "llama.meta.com/llama",
+    "licenses.nvidia.com",
+)
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
+_PAPER_HOSTS = (
+    "doi.org",
+    "dx.doi.org",
+    "aclanthology.org",
+    "aclweb.org",
+    "openreview.net",
+    "proceedings.mlr.press",
+    "proceedings.neurips.cc",
+    "papers.nips.cc",
+    "jmlr.org",
+    "ieeexplore.ieee.org",
+    "dl.acm.org",
+    "semanticscholar.org",
+    "www.semanticscholar.org",
+    "biorxiv.org",
+    "www.biorxiv.org",
+    "medrxiv.org",
+)
+# GitHub paths that are site pages, not repositories.
+_NOT_REPO_OWNERS = frozenset({"orgs", "topics", "sponsors", "features", "about", "marketplace", "settings", "login"})
+
+
+def _clean_url(url: str) -> str:
+    url = url.strip()
+    while url and url[-1] in _TRAILING:
+        # Keep a closing parenthesis that balances one inside the URL (Wikipedia-style links).
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def classify_url(url: str, text: str = "", context: str = "") -> str:
+    """Kind of a link: paper, code-repository, dataset, technical-report, license or other."""
+    words = f"{text} {context}"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "other"
+    host = (parts.hostname or "").lower()
+    host = host[4:] if host.startswith("www.") and host[4:] in (*_CODE_HOSTS, "huggingface.co", "arxiv.org") else host
+    path = parts.path
+    segments = [s for s in path.split("/") if s]
+    basename = segments[-1] if segments else ""
+    if basename and re.match(r"^(licen[cs]e|copying)(\.[a-z]+)?$", basename, re.IGNORECASE):
+        return "license"
+    if any(h in f"{host}{path}".lower() for h in _LICENCE_HOSTS):
+        return "license"
+    if _TECH_REPORT.search(words) or _TECH_REPORT.search(url.replace("_", " ").replace("-", " ")):
+        return "technical-report"
+    if host == "huggingface.co" and segments[:1] == ["datasets"] and len(segments) >= 2:
+        return "dataset"
+    if host.endswith("arxiv.org") and segments[:1] in (["abs"], ["pdf"], ["html"]):
+        return "paper"
+    if host in _PAPER_HOSTS or path.lower().endswith(".pdf"):
+        return "paper"
+    if host in _CODE_HOSTS and len(segments) >= 2 and segments[0].lower() not in _NOT_REPO_OWNERS:
+        return "code-repository"
+    if not parts.scheme and not host and _LICENCE_WORD.search(words):
+        return "license"
+    if _LICENCE_WORD.search(text):
+        return "license"
+    return "other"
+
+
+def _covered(found: list[tuple[int, int, str | None, str]], position: int) -> bool:
+    return any(start <= position < end for start, end, _, _ in found)
+
+
+def _in_licence_context(card: ModelCard, line: int) -> bool:
+    section = section_at(card, line)
+    return bool(section and _LICENCE_WORD.search(section.title))
+
+
+def _found_on_line(card: ModelCard, line: str, line_no: int) -> list[tuple[int, int, str | None, str]]:
+    """(start, end, url or None for an image, link text) of every link on one card line, in line order."""
+    found: list[tuple[int, int, str | None, str]] = []
+    for match in _MD_LINK.finditer(line):
+        text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", match.group(2)).strip()
+        target = match.group(3)
+        # An image (badge) shows a picture, not the thing; non-web schemes (ftp:, javascript:) are skipped.
+        usable = not match.group(1) and (_BARE_URL.match(target) or "://" not in target)
+        found.append((match.start(), match.end(), target if usable else None, text))
+    ref = _REF_DEF.match(line)
+    if ref and line_no >= card.body_start_line:
+        found.append((0, len(line), ref.group(2), ref.group(1)))
+    for match in _BARE_URL.finditer(line):
+        if not _covered(found, match.start()):
+            found.append((match.start(), match.end(), match.group(0), ""))
+    if line_no >= card.body_start_line:
+        # BibTeX and prose cite papers as `arXiv:2304.01373` without a URL.
+        for match in _ARXIV_MENTION.finditer(line):
+            if not _covered(found, match.start()):
+                found.append((match.start(), match.end(), f"https://arxiv.org/abs/{match.group(1)}", match.group(0)))
+    return sorted(found)
+
+
+def extract_links(card: ModelCard) -> list[Link]:
+    """Markdown links, reference definitions and bare URLs with their line, plus `arxiv:` tags."""
+    links: list[Link] = []
+    seen: set[tuple[str, int]] = set()
+
+    def add(url: str, line_no: int, text: str, context: str, key: str | None = None) -> None:
+        url = _clean_url(url)
+        if not url or url.startswith(("#", "mailto:")) or (url, line_no) in seen:
+            return
+        seen.add((url, line_no))
+        kind = "license" if key == "license_link" else classify_url(url, text, context)
+        if kind == "other" and line_no >= card.body_start_line and _in_licence_context(card, line_no):
+            kind = "license"  # a link inside a "License" section points at licence terms
+        links.append(Link(url=url, kind=kind, provenance=Provenance(file=card.path, line=line_no, key=key, url=url),
+                          text=text))
+
+    for index, line in enumerate(card.text.splitlines()):
+        line_no = index + 1
+        key = None
+        if line_no < card.body_start_line:
+            key_match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+            key = key_match.group(1) if key_match else None
+        section = section_at(card, line_no) if line_no >= card.body_start_line else None
+        title = section.title if section else ""
+        previous_end = 0
+        for start, end, url, text in _found_on_line(card, line, line_no):
+            # Context is the prose just before this link (not the whole line, which may describe another link).
+            context = f"{line[previous_end:start][-80:]} {title} {key or ''}"
+            previous_end = end
+            if url is not None:
+                add(url, line_no, text, context, key)
+    links.extend(arxiv_tag_links(card))
+    return links
+
+
+def arxiv_ids(tags: object) -> list[str]:
+    """arXiv ids from tags such as `arxiv:2304.01373`."""
+    if isinstance(tags, str):
+        tags = [tags]
+    if not isinstance(tags, list):
+        return []
+    found: list[str] = []
+    for tag in tags:
+        if isinstance(tag, str) and tag.lower().startswith("arxiv:"):
+            ident = tag.split(":", 1)[1].strip()
+            if _ARXIV_ID.match(ident) and ident not in found:
+                found.append(ident)
+    return found
+
+
+def arxiv_tag_links(card: ModelCard) -> list[Link]:
+    """Paper links for the `arxiv:` entries of the card's `tags` key."""
+    provenance = card.key_provenance("tags")
+    return [
+        Link(
+            url=f"https://arxiv.org/abs/{ident}",
+            kind="paper",
+            provenance=Provenance(
+                file=provenance.file,
+                line=provenance.line,
+                key="tags",
+                url=f"https://arxiv.org/abs/{ident}",
+                note=f"arxiv:{ident} tag",
+            ),
+            text=f"arxiv:{ident}",
+        )
+        for ident in arxiv_ids(card.metadata.get("tags"))
+    ]
+
+
+MAX_GITHUB_REPOS = 5  # linked repositories whose licence the GitHub look-up asks for: bounds a check's requests
+_GITHUB_REPO = re.compile(r"^https?://(?:www\.)?github\.com/([A-Za-z0-9-]{1,39})/([A-Za-z0-9._-]{1,100})(?:[/#?]|$)",
+                          re.IGNORECASE)
+
+
+def github_repositories(card: ModelCard | None) -> list[tuple[str, str]]:
+    """(owner, name) of the GitHub code repositories a card links, at most MAX_GITHUB_REPOS: the look-up's subjects."""
+    if card is None:
+        return []
+    repos: list[tuple[str, str]] = []
+    for link in extract_links(card):
+        if link.kind != "code-repository":
+            continue
+        match = _GITHUB_REPO.match(link.url)
+        if match:
+            owner, name = match.group(1), match.group(2)
+            name = name[:-4] if name.lower().endswith(".git") else name
+            if (owner.lower(), name.lower()) not in {(o.lower(), n.lower()) for o, n in repos}:
+                repos.append((owner, name))
+    return repos[:MAX_GITHUB_REPOS]
+
+
+def hub_tag_links(evidence: Evidence) -> list[Link]:
+    """Paper links for the Hub API's `arxiv:` tags."""
+    links: list[Link] = []
+    tags = evidence.hub.get("tags")
+    for tag in tags if isinstance(tags, list) else []:
+        if isinstance(tag, str) and tag.lower().startswith("arxiv:"):
+            url = f"https://arxiv.org/abs/{tag.split(':', 1)[1]}"
+            links.append(Link(url=url, kind="paper", text=tag,
+                              provenance=Provenance(key="tags", url=url, note="Hub arxiv tag")))
+    return links
+
+
+def licence_link(card: ModelCard) -> list[Link]:
+    """The card's `license_link` front-matter key as a licence link."""
+    link = card.metadata.get("license_link")
+    if not isinstance(link, str) or not link.strip():
+        return []
+    provenance = card.key_provenance("license_link")
+    return [Link(url=link.strip(), kind="license", text="license_link", provenance=Provenance(
+        file=provenance.file, line=provenance.line, key="license_link", url=link.strip()))]
+
+
+def detect_links(evidence: Evidence) -> None:
+    """Add the card's links, its `license_link` and the Hub's arXiv tags to `evidence.links`, each once."""
+    if evidence.card is not None:
+        add_unique(evidence.links, extract_links(evidence.card), lambda link: (link.url, link.provenance.line))
+        add_unique(evidence.links, licence_link(evidence.card), lambda item: (item.url, item.provenance.line))
+    add_unique(evidence.links, hub_tag_links(evidence), lambda link: link.url)

@@ -1,0 +1,84 @@
+"""What the arXiv look-up's answers mean: which papers a model links, and each paper's licence as a statement.
+
+A record without a `<license>` is under arXiv's non-exclusive distribution licence, which lets arXiv distribute the
+paper and nobody else: not an open licence. The look-up itself (sources/arxiv.py) only fetches the records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from opencheck.detect.links import arxiv_ids, extract_links
+from opencheck.evidence import Evidence, LicenceStatement, Provenance
+from opencheck.sources.arxiv import MAX_PAPERS
+
+# arXiv's own licence, as SPDX has no id for it; the licence table does not count it as open.
+NONEXCLUSIVE: Final = "LicenseRef-arXiv-nonexclusive-distrib-1.0"
+_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+                        r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
+                        re.IGNORECASE)
+_CC = re.compile(r"creativecommons\.org/licenses/(by(?:-nc)?(?:-sa|-nd)?)/(\d\.\d)", re.IGNORECASE)
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv id (without version) an abs/pdf/html URL names, or None."""
+    match = _ARXIV_URL.match(url.strip())
+    return match.group(1) if match else None
+
+
+def licence_id(url: str | None) -> str:
+    """The SPDX id of an arXiv licence URL: Creative Commons by version, CC0, else arXiv's own licence; an
+    unrecognised URL is kept as written (the licence table then says it is unknown)."""
+    if not url:
+        return NONEXCLUSIVE
+    text = url.strip()
+    if "arxiv.org/licenses/nonexclusive-distrib" in text.lower():
+        return NONEXCLUSIVE
+    if "creativecommons.org/publicdomain/zero/1.0" in text.lower():
+        return "CC0-1.0"
+    match = _CC.search(text)
+    if match:
+        return f"CC-{match.group(1).upper()}-{match.group(2)}"
+    return text
+
+
+def paper_ids(evidence: Evidence, tags: Any) -> list[str]:
+    """arXiv ids the model links: its Hub `arxiv:` tags first, then the card's paper and report links."""
+    found = [i.split("v")[0] if re.match(r"^\d{4}\.\d{4,5}v\d+$", i) else i for i in arxiv_ids(tags)]
+    if evidence.card is not None:
+        for link in extract_links(evidence.card):
+            if link.kind in ("paper", "technical-report"):
+                ident = arxiv_id(link.url)
+                if ident and ident not in found:
+                    found.append(ident)
+    unique: list[str] = []
+    for ident in found:
+        if ident not in unique:
+            unique.append(ident)
+    return unique[:MAX_PAPERS]
+
+
+def paper_statements(evidence: Evidence) -> list[LicenceStatement]:
+    """A `paper` licence statement for each record the arXiv look-up found (payloads in `hub["arxiv"]`)."""
+    statements: list[LicenceStatement] = []
+    results = evidence.hub.get("arxiv")
+    for ident, payload in (results.items() if isinstance(results, dict) else ()):
+        if not isinstance(payload, dict) or payload.get("status") != "found":
+            continue
+        stated = payload.get("license")
+        note = f"arXiv licence of {ident}" + ("" if stated else ": none stated, so arXiv's non-exclusive "
+                                              "distribution licence")
+        statements.append(LicenceStatement(raw=licence_id(stated), scope="paper", provenance=Provenance(
+            url=f"https://arxiv.org/abs/{ident}", key="license", note=note)))
+    return statements
+
+
+def paper_licence(evidence: Evidence, urls: list[str]) -> LicenceStatement | None:
+    """The looked-up licence of the first of `urls` that is an arXiv paper with a known licence."""
+    by_id = {arxiv_id(s.provenance.url or ""): s for s in evidence.licences if s.scope == "paper"}
+    for url in urls:
+        ident = arxiv_id(url)
+        if ident and ident in by_id:
+            return by_id[ident]
+    return None
