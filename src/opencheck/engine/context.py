@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from opencheck.evidence import ComponentEvidence, ComponentStatus, Evidence, LicenceStatement
 
 if TYPE_CHECKING:
-    from opencheck.engine.packs import Pack
+    from opencheck.engine.pack_model import Pack
     from opencheck.licenses import Classification
     from opencheck.mot import MotResult
 
