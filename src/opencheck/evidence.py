@@ -5,7 +5,7 @@ Sources (local folder, manifest, Hugging Face Hub, git) fill one `Evidence`; rul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -133,6 +133,15 @@ class LfsPointer:
     def describe(self) -> str:
         """The sentence every finding about such a file carries."""
         return f"published through Git LFS; content not in this checkout (oid sha256:{self.oid}, {self.size:,} bytes)"
+
+
+def with_lfs_note(provenance: Provenance, pointers: dict[str, LfsPointer]) -> Provenance:
+    """The provenance, saying "published through Git LFS …" when it names a pointer file (once)."""
+    found = pointers.get(provenance.file) if provenance.file else None
+    if found is None or "Git LFS" in (provenance.note or ""):
+        return provenance
+    note = f"{provenance.note}; {found.describe()}" if provenance.note else found.describe()
+    return replace(provenance, note=note)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,8 @@ from opencheck.engine.context import Context
 from opencheck.engine.grading import bounded_grade
 from opencheck.engine.packs import Pack
 from opencheck.engine.predicates import evaluate_condition
-from opencheck.evidence import Evidence
+from opencheck.evidence import Evidence, with_lfs_note
 from opencheck.results import Outcome, PackResult, RuleResult, RuleStatus, Suppression
-from opencheck.sources.lfs import with_lfs_note
 
 
 def evaluate_pack(pack: Pack, evidence: Evidence, *,

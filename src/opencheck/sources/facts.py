@@ -24,13 +24,13 @@ from opencheck.evidence import (
     Provenance,
     Section,
     TargetKind,
+    with_lfs_note,
 )
 from opencheck.sources.approach import stated_approach
 from opencheck.sources.card import extract_links, is_placeholder_text
 from opencheck.sources.checkpoints import checkpoint_convention, is_checkpoint_branch
 from opencheck.sources.file_kinds import checkpoint_root
 from opencheck.sources.footprint import footprint
-from opencheck.sources.lfs import with_lfs_note
 
 # The 17 MOF components (names exactly as MOT spells them) and their content type.
 MOF_COMPONENTS: dict[str, str] = {

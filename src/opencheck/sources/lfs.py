@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import replace
 
-from opencheck.evidence import FileEntry, FileKind, LfsPointer, Provenance
+from opencheck.evidence import FileEntry, FileKind, LfsPointer
 
 LFS_SPEC = b"version https://git-lfs.github.com/spec/v1"
 MAX_POINTER_BYTES = 1024  # the spec caps pointer files at 1024 bytes
@@ -86,12 +85,3 @@ def find_lfs_pointers(entries: list[FileEntry], real_paths: dict[str, str]) -> d
         if pointer is not None:
             found[entry.path] = pointer
     return found
-
-
-def with_lfs_note(provenance: Provenance, pointers: dict[str, LfsPointer]) -> Provenance:
-    """The provenance, saying "published through Git LFS …" when it names a pointer file (once)."""
-    found = pointers.get(provenance.file) if provenance.file else None
-    if found is None or "Git LFS" in (provenance.note or ""):
-        return provenance
-    note = f"{provenance.note}; {found.describe()}" if provenance.note else found.describe()
-    return replace(provenance, note=note)
