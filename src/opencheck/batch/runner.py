@@ -22,7 +22,7 @@ from opencheck.batch.store import PackKey, Store
 from opencheck.batch.targets import BatchTarget
 from opencheck.check import CheckOptions
 from opencheck.errors import OpencheckError, UsageError
-from opencheck.redact import Redactor, scrub_data
+from opencheck.output.redact import Redactor, scrub_data
 
 DEFAULT_JOBS = 8
 WEIGHTS, DATA, CODE = "Model parameters (Final)", "Datasets", "Training code"

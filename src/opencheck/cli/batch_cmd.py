@@ -237,11 +237,11 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
     try:
         _print_summary(env, result, db)
     except BrokenPipeError:
-        from opencheck.closed_pipe import silence
+        from opencheck.output.closed_pipe import silence
 
         silence(env.stdout)  # `| head` ends the summary, not the run: the gate still decides the exit code
     if result.gate_failed:
-        from opencheck.cli.messages import failed_gates, shown_path
+        from opencheck.output.messages import failed_gates, shown_path
         from opencheck.wording import count
 
         failed_gates(env, [f"{count(result.gate_failed, 'model')} checked in this run failed a gate (their rows in "
@@ -289,7 +289,7 @@ def _listing(options, settings, query):  # type: ignore[no-untyped-def]
 def _print_summary(env: Environment, result, db: Path) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
 
-    from opencheck.closed_pipe import pipe_console
+    from opencheck.output.closed_pipe import pipe_console
 
     console = pipe_console(env.stdout, width=100, highlight=False, soft_wrap=False)
     table = Table(title=f"opencheck batch: {db.name}", show_header=True)
@@ -339,10 +339,10 @@ def export_store(env: Environment, db: Path, fmt: str, output: Path | None, diff
     if diff is not None:
         _print_compare(env, _path(env, diff), db)
         return
-    from opencheck.output_guard import redactor
+    from opencheck.output.guard import redactor
 
     n = export(db, fmt.lower(), output and _path(env, output), env.stdout, redactor(env).scrub)
     if output is not None:
-        from opencheck.cli.messages import shown_path
+        from opencheck.output.messages import shown_path
 
         env.stderr.write(f"opencheck: wrote {shown_path(env, output)} ({n} row{'s' * (n != 1)})\n")

@@ -183,7 +183,7 @@ def check(
 
         report.gates.append(baseline_gate(baseline_data, report, str(baseline)))
     emit_reports(report, plan, env, verbose=verbose)
-    from opencheck.cli.messages import failed_gates
+    from opencheck.output.messages import failed_gates
 
     failed_gates(env, [g.message for g in report.gates if not g.passed])
     finish_lookups(report.lookups_headline(), strict_lookups, env.stderr)

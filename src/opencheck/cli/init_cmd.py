@@ -30,9 +30,9 @@ def init(
 ) -> None:
     """Write a starting opencheck.yaml."""
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
-    from opencheck.cli.messages import shown_path, wrote
     from opencheck.init_manifest import init_manifest_text
-    from opencheck.output_files import write_atomic
+    from opencheck.output.files import write_atomic
+    from opencheck.output.messages import shown_path, wrote
 
     env: Environment = ctx.obj or Environment()
     resolved = resolve_target(env, target)
@@ -60,7 +60,7 @@ def init(
         raise UsageError(f"{shown_path(env, path)}: already exists; use --force to overwrite it")
     if path.is_dir():
         raise UsageError(f"{shown_path(env, path)}: is a folder")
-    from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
+    from opencheck.output.guard import OutputKind, finish, redactor, scrub_report
 
     scrubber = redactor(env)
     text = finish(init_manifest_text(scrub_report(evidence, scrubber)), OutputKind.DATA, scrubber)

@@ -117,8 +117,8 @@ def _print_text(info: dict[str, Any], console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from opencheck.inert import terminal_text
-    from opencheck.redact import scrub_data
+    from opencheck.output.inert import terminal_text
+    from opencheck.output.redact import scrub_data
 
     # The input may be a licence file from a model: the console reads no markup, so "[link=...]" in it is text,
     # and its values lose their terminal controls here, as the guarded stream lets colour codes through.
@@ -173,10 +173,10 @@ def explain(
     env: Environment = ctx.obj or Environment()
     info = explanation(text_or_path)
     if output_format is OutputFormat.JSON:
-        from opencheck.inert import inert_json
+        from opencheck.output.inert import inert_json
 
         env.stdout.write(inert_json(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False)) + "\n")
     else:
-        from opencheck.closed_pipe import pipe_console
+        from opencheck.output.closed_pipe import pipe_console
 
         _print_text(info, pipe_console(env.stdout, soft_wrap=True, markup=False))

@@ -6,7 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from opencheck.evidence import Provenance
-from opencheck.inert import terminal_text
+from opencheck.output.inert import terminal_text
 from opencheck.report import Report
 from opencheck.results import RuleStatus
 
