@@ -184,9 +184,10 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
 
     from opencheck import __version__
     from opencheck.batch.progress import Progress
-    from opencheck.batch.runner import WorkerSettings, run_batch
+    from opencheck.batch.runner import run_batch
     from opencheck.batch.store import Store
     from opencheck.batch.targets import count_targets, read_targets
+    from opencheck.batch.worker import WorkerSettings
 
     options = _options(env, pack=pack, fail_under=fail_under, fail_on=fail_on, config_file=config_file,
                        lookups=lookups, token=token, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout)
@@ -276,13 +277,13 @@ def _listing(options, settings, query):  # type: ignore[no-untyped-def]
     """The Hub listing, through the run's shared limiter and connection pool."""
     import os
 
-    from opencheck.batch.runner import _resources, _retry_policy
     from opencheck.batch.targets import list_hub_models
+    from opencheck.batch.worker import retry_policy, run_resources
     from opencheck.sources.hub_http import CountingClient
 
     endpoint = (options.hub.endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
-    _limiter, http = _resources(settings)
-    client = CountingClient(timeout=settings.timeout, retry=_retry_policy(settings), http=http)
+    _limiter, http = run_resources(settings)
+    client = CountingClient(timeout=settings.timeout, retry=retry_policy(settings), http=http)
     yield from list_hub_models(client, endpoint, query, options.hub.token)
 
 
