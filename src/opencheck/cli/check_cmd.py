@@ -6,15 +6,27 @@ import os
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from opencheck.cli.lookup_options import LOOKUP_HELP, NO_LOOKUP_HELP, STRICT_HELP, LookupChoice, LookupName
+from opencheck.cli.lookup_options import (
+    LOOKUP_HELP,
+    NO_LOOKUP_HELP,
+    STRICT_HELP,
+    LookupChoice,
+    LookupName,
+    resolve_lookups,
+)
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
 from opencheck.formats.registry import ReportFormat
 from opencheck.sources.http_limits import timeout_from_env
+
+if TYPE_CHECKING:
+    from opencheck.check import CheckOptions
+    from opencheck.report import Report
 
 HELP = (
     "Check TARGET (a model folder, an opencheck.yaml / MOT manifest, or a Hugging Face Hub id such as "
@@ -117,15 +129,32 @@ def check(
                                             "pyproject.toml, in the checked folder, else the working folder)."),
 ) -> None:
     """Check a model and print a graded report."""
-    from opencheck.check import CheckOptions, run_check
-    from opencheck.cli.lookup_options import finish_lookups, lookup_needs, resolve_lookups
+    env: Environment = ctx.obj or Environment()
+    options = _check_options(
+        env, target, pack=pack, config_file=config_file, source=source, token=token, cache_dir=cache_dir,
+        no_cache=no_cache, offline=offline, timeout=timeout, fail_under=fail_under, fail_on=fail_on,
+        allowed=resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github))
+    from opencheck.formats.registry import plan_outputs
+
+    plan = plan_outputs(list(output_formats), list(outputs), output_dir, env.cwd,
+                        [("the checked manifest", Path(target)), ("the --config file", config_file)])
+    report = _report(env, target, options, baseline)
+    _emit(env, report, plan, verbose=verbose, strict_lookups=strict_lookups)
+
+
+
+def _check_options(env: Environment, target: str, *, pack: list[str], config_file: Path | None, source: SourceOpt,
+                   token: str | None, cache_dir: Path | None, no_cache: bool, offline: bool, timeout: float | None,
+                   fail_under: list[str], fail_on: SeverityOpt | None, allowed: Any) -> CheckOptions:
+    """The check's options from the command line and the project configuration (packs, Hub, gates, suppressions)."""
+    from opencheck.check import CheckOptions
+    from opencheck.cli.lookup_options import lookup_needs
     from opencheck.collect import HubOptions, SourceChoice
+    from opencheck.config import config_folders, gates_from, resolve_config
     from opencheck.engine.packs import load_pack
     from opencheck.gates import parse_fail_under
     from opencheck.results import Severity
-
-    env: Environment = ctx.obj or Environment()
-    from opencheck.config import config_folders, gates_from, resolve_config
+    from opencheck.suppressions import known_rules, resolve_suppressions
 
     config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)
     specs = resolve_pack_specs(pack or config.packs or default_packs())
@@ -137,7 +166,6 @@ def check(
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")
-    allowed = resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github)
     hub = HubOptions(
         endpoint=env.env.get("HF_ENDPOINT") or None,
         token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
@@ -151,13 +179,7 @@ def check(
         # whole-request deadline (connect + headers + body): --timeout, else $OPENCHECK_TIMEOUT, else 10 s
         timeout=timeout if timeout is not None else timeout_from_env(env.env),
     )
-    options = CheckOptions(
-        packs=packs,
-        source=SourceChoice(source.value),
-        hub=hub,
-    )
-    from opencheck.suppressions import known_rules, resolve_suppressions
-
+    options = CheckOptions(packs=packs, source=SourceChoice(source.value), hub=hub)
     gate_under, gate_on = gates_from(config, names, parse_fail_under(fail_under, names),
                                      fail_on.value if fail_on else None)
     options.fail_under, options.fail_on = gate_under, Severity(gate_on) if gate_on else None
@@ -165,10 +187,13 @@ def check(
         # Parsing every built-in pack costs most of a check's time; only suppressions need the rule ids.
         config.suppressions, known_rules(packs) if config.suppressions else {},
         date.fromisoformat(env.timestamp()[:10]))
-    from opencheck.formats.registry import emit_reports, plan_outputs
+    return options
 
-    plan = plan_outputs(list(output_formats), list(outputs), output_dir, env.cwd,
-                        [("the checked manifest", Path(target)), ("the --config file", config_file)])
+
+def _report(env: Environment, target: str, options: CheckOptions, baseline: Path | None) -> Report:
+    """Run the check; with --baseline, add the gate that compares the report with the previous one."""
+    from opencheck.check import run_check
+
     baseline_data = None
     if baseline is not None:
         from opencheck.diff import load_report_file
@@ -182,9 +207,16 @@ def check(
         from opencheck.diff import baseline_gate
 
         report.gates.append(baseline_gate(baseline_data, report, str(baseline)))
-    emit_reports(report, plan, env, verbose=verbose)
+    return report
+
+
+def _emit(env: Environment, report: Report, plan: Any, *, verbose: bool, strict_lookups: bool) -> None:
+    """Write the reports, say which gates failed and whether look-ups did; exit 1 when a gate failed."""
+    from opencheck.cli.lookup_options import finish_lookups
+    from opencheck.formats.registry import emit_reports
     from opencheck.output.messages import failed_gates
 
+    emit_reports(report, plan, env, verbose=verbose)
     failed_gates(env, [g.message for g in report.gates if not g.passed])
     finish_lookups(report.lookups_headline(), strict_lookups, env.stderr)
     if report.gate_failed:
