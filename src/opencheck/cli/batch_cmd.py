@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from opencheck.cli.check_cmd import SeverityOpt
-from opencheck.cli.lookup_options import LOOKUP_HELP, NO_LOOKUP_HELP, LookupChoice, LookupName
+from opencheck.cli import batch_options as opt
+from opencheck.cli.batch_options import ExecutorOpt
+from opencheck.cli.lookup_options import resolve_lookups
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
@@ -24,72 +25,41 @@ HELP = (
 )
 
 
-class ExecutorOpt(str, Enum):
-    """Where checks run."""
-
-    THREADS = "threads"
-    DASK = "dask"
-
-
 def _path(env: Environment, path: Path) -> Path:
     return path if path.is_absolute() else env.cwd / path
 
 
 def batch(
     ctx: typer.Context,
-    targets_file: Path | None = typer.Argument(None, help="File of targets: Hub ids and local paths, one per "
-                                               "line (# comments), or CSV / JSONL with a 'repo' column."),
-    db: Path | None = typer.Option(None, "--db", metavar="FILE", help="SQLite store to write (created if missing); "
-                                   "a lock held by another process is waited for up to $OPENCHECK_LOCK_TIMEOUT "
-                                   "seconds (30)."),
-    author: list[str] = typer.Option([], "--author", metavar="ORG", help="List the Hub models of ORG (repeatable)."),
-    search: str | None = typer.Option(None, "--search", metavar="TEXT", help="List Hub models whose id contains TEXT."),
-    filter_: list[str] = typer.Option([], "--filter", metavar="TAG", help="List Hub models with this tag, e.g. "
-                                      "license:apache-2.0 (repeatable: all must match)."),
-    sort: str | None = typer.Option(None, "--sort", metavar="FIELD",
-                                    help="Sort the listing: downloads, likes, lastModified..."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most N models per listing (per --author)."),
-    pack: list[str] = typer.Option([], "--pack", "-p", metavar="PACK",
-                                   help="Rule pack (as for check; repeatable; 'all')."),
-    fail_under: list[str] = typer.Option([], "--fail-under", metavar="GRADE",
-                                         help="Gate as for check: exit 1 if any model is "
-                                         "below it (e.g. mof=II)."),
-    fail_on: SeverityOpt | None = typer.Option(None, "--fail-on", metavar="SEVERITY",
-                                               help="error, warning or info: as for check, exit 1 if any "
-                                               "unsuppressed rule of this severity or above fails."),
-    config_file: Path | None = typer.Option(None, "--config", metavar="FILE",
-                                            help="Project configuration (as for check)."),
-    jobs: int = typer.Option(8, "--jobs", "-j", min=1, max=256, help="Concurrent checks."),
-    refresh: bool = typer.Option(False, "--refresh", help="Re-check targets already in the store."),
-    lookup: list[LookupChoice] = typer.Option([], "--lookup", help=LOOKUP_HELP + " As for check."),
-    no_lookup: list[LookupName] = typer.Option([], "--no-lookup", help=NO_LOOKUP_HELP),
-    strict_lookups: bool = typer.Option(False, "--strict-lookups", help="Exit 3 (after storing every result) if "
-                                        "any model's look-ups failed."),
-    # check's old spellings, accepted here too (hidden) so one set of flags works for both commands.
-    no_github: bool = typer.Option(False, "--no-github", hidden=True),
-    legacy_lookups: bool | None = typer.Option(None, "--lookups/--no-lookups", hidden=True),
-    rate: float | None = typer.Option(None, "--rate", min=0.01, help="At most N Hub requests per second "
-                                      "(on top of honouring 429 / RateLimit headers)."),
-    max_retries: int = typer.Option(5, "--max-retries", min=0, max=20, help="Retries of a request on 429, "
-                                    "5xx and timeouts."),
-    backoff: float = typer.Option(1.0, "--backoff", min=0.0, help="First retry delay in seconds (doubles)."),
-    timeout: float | None = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS",
-                                         help="Deadline of each whole request (default: $OPENCHECK_TIMEOUT, else 10)."),
-    token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN). "
-                                     "Never printed."),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
-    executor: ExecutorOpt = typer.Option(ExecutorOpt.THREADS, "--executor", metavar="[threads|dask]",
-                                         help="threads (default) or dask "
-                                         "(needs opencheck[dask] and --scheduler)."),
-    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
-                                         help="Dask scheduler address (tcp://host:8786)."),
-    eval_processes: int | None = typer.Option(None, "--eval-processes", min=0, max=64, help="Evaluate rules "
-                                              "in N worker processes while threads fetch (default: CPUs - 1, at "
-                                              "least 1, when --jobs is 8 or more; 0 = in the threads)."),
-    compare: Path | None = typer.Option(None, "--compare", metavar="FILE",
-                                        help="List models whose openness changed between "
-                                        "OLD.sqlite and --db (after the run, if targets are given)."),
+    targets_file: opt.TargetsFileArg = None,
+    db: opt.DbOpt = None,
+    author: opt.AuthorOpt = [],  # noqa: B006 (typer copies the default)
+    search: opt.SearchOpt = None,
+    filter_: opt.FilterOpt = [],  # noqa: B006 (typer copies the default)
+    sort: opt.SortOpt = None,
+    limit: opt.LimitOpt = None,
+    pack: opt.PackOpt = [],  # noqa: B006 (typer copies the default)
+    fail_under: opt.FailUnderOpt = [],  # noqa: B006 (typer copies the default)
+    fail_on: opt.FailOnOpt = None,
+    config_file: opt.ConfigFileOpt = None,
+    jobs: opt.JobsOpt = 8,
+    refresh: opt.RefreshOpt = False,
+    lookup: opt.LookupOpt = [],  # noqa: B006 (typer copies the default)
+    no_lookup: opt.NoLookupOpt = [],  # noqa: B006 (typer copies the default)
+    strict_lookups: opt.StrictLookupsOpt = False,
+    no_github: opt.NoGithubOpt = False,
+    legacy_lookups: opt.LegacyLookupsOpt = None,
+    rate: opt.RateOpt = None,
+    max_retries: opt.MaxRetriesOpt = 5,
+    backoff: opt.BackoffOpt = 1.0,
+    timeout: opt.TimeoutOpt = None,
+    token: opt.TokenOpt = None,
+    cache_dir: opt.CacheDirOpt = None,
+    no_cache: opt.NoCacheOpt = False,
+    executor: opt.ExecutorOpt = ExecutorOpt.THREADS,
+    scheduler: opt.SchedulerOpt = None,
+    eval_processes: opt.EvalProcessesOpt = None,
+    compare: opt.CompareOpt = None,
 ) -> None:
     """Check many models into a SQLite store."""
     env: Environment = ctx.obj or Environment()
@@ -106,8 +76,6 @@ def batch(
         return
     if executor == ExecutorOpt.DASK and not scheduler:
         raise UsageError("--executor dask needs --scheduler ADDRESS")
-    from opencheck.cli.lookup_options import resolve_lookups
-
     allowed = resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github)
     code = _run(env, targets_file and _path(env, targets_file), db, query, pack=pack, fail_under=fail_under,
                 fail_on=fail_on.value if fail_on else None, config_file=config_file, jobs=jobs, refresh=refresh,
@@ -182,20 +150,12 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
          eval_processes: int = 0, strict_lookups: bool = False) -> int:
     import itertools
 
-    from opencheck import __version__
-    from opencheck.batch.progress import Progress
-    from opencheck.batch.runner import run_batch
-    from opencheck.batch.store import Store
-    from opencheck.batch.targets import count_targets, read_targets
+    from opencheck.batch.targets import read_targets
     from opencheck.batch.worker import WorkerSettings
 
     options = _options(env, pack=pack, fail_under=fail_under, fail_on=fail_on, config_file=config_file,
                        lookups=lookups, token=token, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout)
-    total = count_targets(targets_file) if targets_file is not None else None
-    if query.active and total is not None:  # type: ignore[attr-defined]
-        total = None if not query.limit else total + query.limit * max(len(query.authors), 1)  # type: ignore
-    elif query.active:  # type: ignore[attr-defined]
-        total = query.limit * max(len(query.authors), 1) if query.limit else None  # type: ignore
+    total = _total(targets_file, query)
     settings = WorkerSettings(options=options, generated_at=env.timestamp(), max_retries=max_retries,
                               backoff=backoff, rate=rate, timeout=timeout, jobs=jobs, run_key=uuid.uuid4().hex,
                               eval_processes=eval_processes)
@@ -214,6 +174,30 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
                    "lookups": sorted(options.hub.needs), "targets_file": str(targets_file) if targets_file else None,
                    "query": {k: v for k, v in vars(query).items() if v}, "executor": "dask" if dask_scheduler
                    else "threads"}
+    result = _stored_run(env, db, targets, settings, run_options, total, refresh=refresh, executor=executor)
+    return _finish(env, result, db, strict_lookups)
+
+
+def _total(targets_file: Path | None, query: object) -> int | None:
+    """How many targets the run will see, when that is known in advance (for the progress line)."""
+    from opencheck.batch.targets import count_targets
+
+    total = count_targets(targets_file) if targets_file is not None else None
+    if query.active and total is not None:  # type: ignore[attr-defined]
+        total = None if not query.limit else total + query.limit * max(len(query.authors), 1)  # type: ignore
+    elif query.active:  # type: ignore[attr-defined]
+        total = query.limit * max(len(query.authors), 1) if query.limit else None  # type: ignore
+    return total
+
+
+def _stored_run(env: Environment, db: Path, targets: Any, settings: Any, run_options: dict[str, Any],
+                total: int | None, *, refresh: bool, executor: Any) -> Any:
+    """Run the batch inside one store run, with a progress line; Ctrl-C keeps what is stored and exits 130."""
+    from opencheck import __version__
+    from opencheck.batch.progress import Progress
+    from opencheck.batch.runner import run_batch
+    from opencheck.batch.store import Store
+
     try:
         tty = env.stderr.isatty()
     except (AttributeError, ValueError):
@@ -235,6 +219,11 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
                 progress.close(result)
         store.finish_run(run_id, env.timestamp(), {"checked": result.checked, "skipped": result.skipped,
                                                    "failed": result.failed, "requests": result.requests})
+    return result
+
+
+def _finish(env: Environment, result: Any, db: Path, strict_lookups: bool) -> int:
+    """The summary, the failed-gate line and the look-up warning after a run; the exit code."""
     try:
         _print_summary(env, result, db)
     except BrokenPipeError:
