@@ -152,9 +152,9 @@ def _check_options(env: Environment, target: str, *, pack: list[str], config_fil
     from opencheck.collect import HubOptions, SourceChoice
     from opencheck.config import config_folders, gates_from, resolve_config
     from opencheck.engine.packs import load_pack
-    from opencheck.gates import parse_fail_under
+    from opencheck.report.gates import parse_fail_under
+    from opencheck.report.suppressions import known_rules, resolve_suppressions
     from opencheck.results import Severity
-    from opencheck.suppressions import known_rules, resolve_suppressions
 
     config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)
     specs = resolve_pack_specs(pack or config.packs or default_packs())
@@ -196,7 +196,7 @@ def _report(env: Environment, target: str, options: CheckOptions, baseline: Path
 
     baseline_data = None
     if baseline is not None:
-        from opencheck.diff import load_report_file
+        from opencheck.report.diff import load_report_file
 
         baseline_data = load_report_file(baseline if baseline.is_absolute() else env.cwd / baseline)
     report = run_check(_relative_to(env, target), options, env.timestamp())
@@ -204,7 +204,7 @@ def _report(env: Environment, target: str, options: CheckOptions, baseline: Path
         # Not an error (the folder was read and graded), but a report of an empty release should not pass unseen.
         env.stderr.write(f"opencheck: warning: {target}: {report.notice}\n")
     if baseline_data is not None:
-        from opencheck.diff import baseline_gate
+        from opencheck.report.diff import baseline_gate
 
         report.gates.append(baseline_gate(baseline_data, report, str(baseline)))
     return report

@@ -32,7 +32,7 @@ def diff(
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the diff to FILE."),
 ) -> None:
     """Compare two reports."""
-    from opencheck.diff import diff_reports, format_diff_json, format_diff_text, load_report_file
+    from opencheck.report.diff import diff_reports, format_diff_json, format_diff_text, load_report_file
 
     env: Environment = ctx.obj or Environment()
 
