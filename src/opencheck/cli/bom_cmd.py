@@ -34,9 +34,9 @@ def bom(
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
 ) -> None:
     """Write an AI BOM."""
-    from opencheck.bom import build_bom
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
     from opencheck.collect import collect
+    from opencheck.interchange.bom import build_bom
     from opencheck.output.files import write_atomic
     from opencheck.output.guard import OutputKind, finish, redactor, scrub_report
     from opencheck.output.messages import wrote

@@ -89,7 +89,7 @@ def mot(
 ) -> None:
     """Export a MOT manifest."""
     from opencheck.collect import collect
-    from opencheck.export_mot import export_manifest, export_text
+    from opencheck.interchange.export_mot import export_manifest, export_text
     from opencheck.output.files import write_atomic
     from opencheck.output.guard import OutputKind, finish, message, redactor, scrub_report
     from opencheck.output.messages import wrote

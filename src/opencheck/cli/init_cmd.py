@@ -30,7 +30,7 @@ def init(
 ) -> None:
     """Write a starting opencheck.yaml."""
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
-    from opencheck.init_manifest import init_manifest_text
+    from opencheck.interchange.init_manifest import init_manifest_text
     from opencheck.output.files import write_atomic
     from opencheck.output.messages import shown_path, wrote
 
