@@ -232,3 +232,15 @@ def test_the_checks_see_what_they_must() -> None:
         "opencheck.engine.x -> opencheck.cli.z (only cli/ imports cli/)",
         "opencheck.engine.x -> opencheck.sources.y (engine/ never imports sources/)",
     ]
+
+
+def test_the_packages_section_of_docs_architecture_names_every_package_and_top_level_module() -> None:
+    """docs/architecture.md stays true: each package and loose module of src/opencheck is in its Packages table."""
+    text = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text[text.index("## Packages"):]
+    section = section[: section.index("\n## ", 1)] if "\n## " in section[1:] else section
+    root = SRC / PACKAGE
+    names = sorted(p.name + "/" for p in root.iterdir() if (p / "__init__.py").is_file())
+    names += sorted(p.name for p in root.glob("*.py") if p.name not in ("__init__.py", "__main__.py"))
+    missing = [name for name in names if f"`{name}`" not in section]
+    assert missing == []
