@@ -244,3 +244,10 @@ def test_the_packages_section_of_docs_architecture_names_every_package_and_top_l
     names += sorted(p.name for p in root.glob("*.py") if p.name not in ("__init__.py", "__main__.py"))
     missing = [name for name in names if f"`{name}`" not in section]
     assert missing == []
+
+
+def test_function_length_counts_decorators_signature_and_nested_functions(tmp_path: Path) -> None:
+    source = "@decorator\ndef outer(\n    a,\n):\n    def inner():\n        return 1\n    return inner\n"
+    path = tmp_path / "m.py"
+    path.write_text(source, encoding="utf-8")
+    assert sorted(_function_lengths(path)) == [("inner", 2), ("outer", 7)]
