@@ -13,7 +13,7 @@ from tests.clirunner import run_cli
 from opencheck.config import SuppressionEntry, find_config, load_config
 from opencheck.errors import ConfigError
 from opencheck.exit_status import ExitStatus
-from opencheck.suppressions import EXPIRED_RULE, UNKNOWN_RULE, known_rules, resolve_suppressions
+from opencheck.report.suppressions import EXPIRED_RULE, UNKNOWN_RULE, known_rules, resolve_suppressions
 
 CARD = """\
 ---

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from opencheck.cli.app import main
-from opencheck.diff import diff_reports
 from opencheck.environment import Environment
+from opencheck.report.diff import diff_reports
 
 MOT = Path(__file__).resolve().parent / "fixtures" / "mot" / "Test_Data"
 

@@ -11,8 +11,8 @@ from opencheck.detect.model_like import model_notice
 from opencheck.engine.evaluate import evaluate_pack
 from opencheck.engine.packs import Pack
 from opencheck.evidence import Evidence
-from opencheck.gates import evaluate_gates
 from opencheck.report import Report, component_rows, data_versions, rule_docs
+from opencheck.report.gates import evaluate_gates
 from opencheck.results import RuleResult, Severity, Suppression
 
 

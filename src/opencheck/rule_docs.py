@@ -95,7 +95,7 @@ def render_docs(packs: list[Pack]) -> dict[str, str]:
 
 def write_docs(packs: list[Pack], output_dir: Path, finish: Callable[[str], str] = str) -> list[Path]:
     """Write the pages into `output_dir` (write_atomic creates it), each through `finish`; return the paths."""
-    from opencheck.output_files import check_output_dir, write_atomic
+    from opencheck.output.files import check_output_dir, write_atomic
 
     check_output_dir(output_dir, str(output_dir))
     written = []

@@ -127,7 +127,8 @@ def test_sources_only_read(path: Path) -> None:
     assert not {m for m in _imports(path) if m.startswith(("opencheck.detect", "opencheck.licenses", "opencheck.mot"))}
 
 
-EVALUATION_MODULES = ("context", "evaluate", "grading", "needs", "predicates", "unknowns")
+EVALUATION_MODULES = ("context", "evaluate", "grading", "needs", "unknowns", "conditions", "pack_model",
+                      *(f"predicates/{p.stem}" for p in sorted((SRC / "engine" / "predicates").glob("*.py"))))
 
 
 @pytest.mark.parametrize("name", EVALUATION_MODULES)

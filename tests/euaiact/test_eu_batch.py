@@ -11,7 +11,7 @@ from typing import Any
 from tests.batch.helpers import batch, write_targets
 from tests.clirunner import run_cli
 
-from opencheck.euaiact.verdicts import parse_headline
+from opencheck.euaiact.verdict_model import parse_headline
 
 
 def test_exports_carry_the_four_verdicts(hub_server: Any, tmp_path: Path) -> None:

@@ -229,7 +229,7 @@ def test_folder_as_output_file_is_a_usage_error(work: Path, tmp_path: Path) -> N
 
 @pytest.mark.parametrize("binary", [False, True])
 def test_failed_write_leaves_no_file_and_keeps_the_old_one(binary: bool, tmp_path: Path) -> None:
-    from opencheck.output_files import write_with
+    from opencheck.output.files import write_with
 
     target = tmp_path / "report.json"
     target.write_text("old")
@@ -313,7 +313,7 @@ def test_closed_pipe_behind_a_stream_destination_ends_quietly(work: Path, tmp_pa
 
 
 def test_which_paths_are_streams_by_name() -> None:
-    from opencheck.output_files import _system_path
+    from opencheck.output.files import _system_path
 
     assert _system_path(Path("/dev/stdout")) and _system_path(Path("/proc/self/fd/1"))
     assert _system_path(Path("/dev/fd/3"))

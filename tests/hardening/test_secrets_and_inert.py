@@ -24,7 +24,8 @@ import pytest
 from tests.clirunner import CliResult, run_cli
 from tests.hubreplay.server import HubReplayServer
 
-from opencheck.inert import (
+from opencheck.output.guard import GuardedStream
+from opencheck.output.inert import (
     COMMAND_MARK,
     csv_cell,
     inert_commands,
@@ -35,8 +36,7 @@ from opencheck.inert import (
     markdown_text,
     terminal_text,
 )
-from opencheck.output_guard import GuardedStream
-from opencheck.redact import REDACTED, Redactor, secret_values
+from opencheck.output.redact import REDACTED, Redactor, secret_values
 
 HF = "hf_canaryHFenv0123456789abcdefghijklmn"
 GH = "ghp_canaryGHenv0123456789abcdefghijklmno"
@@ -323,8 +323,8 @@ def test_every_pass_is_linear_on_hostile_200k_lines() -> None:
     # A pattern that rescans a run from each start needs about 10^10 steps on these (hours); all passes over all
     # shapes take about a second. A process with a timeout turns such a regression into a failure, not a hang.
     program = (
-        "from opencheck.inert import inert_json, inert_terminal, inert_xml, markdown_text\n"
-        "from opencheck.redact import Redactor\n"
+        "from opencheck.output.inert import inert_json, inert_terminal, inert_xml, markdown_text\n"
+        "from opencheck.output.redact import Redactor\n"
         f"for shape in ({', '.join(HOSTILE_SHAPES)},):\n"
         "    Redactor(['s3cr3t-canary']).scrub(shape); inert_terminal(shape); inert_terminal(shape, tty=True)\n"
         "    inert_json(shape)\n"

@@ -12,8 +12,8 @@ from tests.hub.helpers import collect as collect_hub
 from tests.hubreplay.server import HubReplayServer
 from tests.interchange.helpers import EXAMPLE_DIRS, EXAMPLES, HUB_MODELS, cyclonedx_errors, spdx_errors
 
-from opencheck.bom import build_bom
 from opencheck.collect import collect
+from opencheck.interchange.bom import build_bom
 
 STAMP = "2026-01-01T00:00:00Z"
 AI_RESTRICTED = {"releaseTime", "suppliedBy", "software_downloadLocation", "software_packageVersion",

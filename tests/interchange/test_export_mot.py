@@ -10,8 +10,8 @@ from tests.clirunner import run_cli
 from tests.interchange.helpers import EXAMPLES, MOT_TEST_DATA, mot_schema_errors
 
 from opencheck.collect import collect
-from opencheck.mof_input import mot_manifest
 from opencheck.mot import evaluate_manifest
+from opencheck.mot.from_evidence import mot_manifest
 
 TARGETS = [EXAMPLES / "open-model", EXAMPLES / "open-weights-only",
            *sorted(MOT_TEST_DATA.glob("*.yml"))[:8]]

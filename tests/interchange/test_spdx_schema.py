@@ -17,8 +17,8 @@ from tests.interchange.helpers import (
     spdx_schema_errors,
 )
 
-from opencheck.bom import build_bom
 from opencheck.collect import collect
+from opencheck.interchange.bom import build_bom
 
 STAMP = "2026-01-01T00:00:00Z"
 # sha256 of each file as transcribed from spdx/spdx-spec's published site; tests/data/README.md says where from.

@@ -11,9 +11,9 @@ import pytest
 from tests.clirunner import run_cli
 from tests.sources.helpers import write_safetensors
 
-from opencheck.bom import build_bom
 from opencheck.collect import collect
 from opencheck.evidence import FileKind
+from opencheck.interchange.bom import build_bom
 from opencheck.sources.lfs import parse_lfs_pointer, read_lfs_pointer
 
 CARD = "---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# Model\n\nA model.\n"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from opencheck.batch.runner import WorkerSettings, check_target, release_resources
 from opencheck.batch.targets import BatchTarget
+from opencheck.batch.worker import WorkerSettings, check_target, release_resources
 from opencheck.errors import SourceError, UsageError
 
 
@@ -53,7 +53,7 @@ class DaskExecutor:
         key = self.settings.run_key
 
         def stats() -> dict[str, float]:
-            from opencheck.batch.runner import _RESOURCES
+            from opencheck.batch.worker import _RESOURCES
 
             entry = _RESOURCES.get(key)
             return entry[0].stats() if entry else {}

@@ -14,8 +14,8 @@ from typing import Any, BinaryIO, TextIO
 from opencheck.batch.store import StoreReader
 from opencheck.engine.packs import MOF_COMPONENT_NAMES
 from opencheck.errors import SourceError, UsageError
-from opencheck.inert import csv_cell, inert_commands, inert_json, inert_xml, terminal_text
-from opencheck.redact import Redactor
+from opencheck.output.inert import csv_cell, inert_commands, inert_json, inert_xml, terminal_text
+from opencheck.output.redact import Redactor
 
 Scrub = Callable[[str], str]
 FORMATS = ("csv", "jsonl", "parquet", "html")
@@ -67,7 +67,7 @@ def _rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
 def _eu_verdicts(scheme: str | None, label: str | None) -> dict[str, str]:
     if scheme != "eu-verdicts" or not label:
         return {}
-    from opencheck.euaiact.verdicts import parse_headline
+    from opencheck.euaiact.verdict_model import parse_headline
 
     return parse_headline(label)
 
@@ -199,7 +199,7 @@ def export(db: Path, fmt: str, output: Path | None, stdout: TextIO, scrub: Scrub
     if fmt == "parquet" and output is None:
         raise UsageError("Parquet is binary: give -o FILE")
     if output is not None:
-        from opencheck.output_files import same_file_key
+        from opencheck.output.files import same_file_key
 
         if same_file_key(output) == same_file_key(db):
             raise UsageError(f"-o {output}: is the database being exported; give another file")
@@ -208,7 +208,7 @@ def export(db: Path, fmt: str, output: Path | None, stdout: TextIO, scrub: Scrub
             if output is None:
                 # stdout errors are not caught here: a closed pipe (`| head`) ends quietly in the CLI.
                 return {"csv": write_csv, "jsonl": write_jsonl, "html": write_html}[fmt](reader, stdout, scrub)
-            from opencheck.output_files import write_with
+            from opencheck.output.files import write_with
 
             # Every format, Parquet included, goes through the one writer: a temporary file created exclusively
             # next to the target and renamed over it, or a stream into a device or FIFO.

@@ -22,11 +22,11 @@ from opencheck.cli import (
     rules_cmd,
 )
 from opencheck.cli.help_format import Command, Group
-from opencheck.closed_pipe import flush_quietly, silence, unwrap_click_pipe_guard
 from opencheck.environment import Environment
 from opencheck.errors import OpencheckError
 from opencheck.exit_status import ExitStatus
-from opencheck.output_guard import drain_streams, guard_streams, message
+from opencheck.output.closed_pipe import flush_quietly, silence, unwrap_click_pipe_guard
+from opencheck.output.guard import drain_streams, guard_streams, message
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 checked, no gate failed; 1 a gate failed (--fail-under, --fail-on, --baseline); "
@@ -136,7 +136,7 @@ def _run(args: list[str], env: Environment) -> int:
         env.stderr.write("opencheck: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
     except OpencheckError as exc:
-        from opencheck.cli.messages import relative_paths
+        from opencheck.output.messages import relative_paths
 
         env.stderr.write(f"opencheck: error: {relative_paths(env, message(exc))}\n")
         return int(exc.exit_status)
@@ -144,7 +144,7 @@ def _run(args: list[str], env: Environment) -> int:
         env.stderr.write("opencheck: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
-        # Only stdout raises this here (files go through output_files, which names them): its reader left
+        # Only stdout raises this here (files go through output.files, which names them): its reader left
         # (`| head`), which is how pipes end, not an error.
         silence(env.stdout)
         return int(ExitStatus.SUCCESS)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from opencheck.cli.check_cmd import SeverityOpt
-from opencheck.cli.lookup_options import LOOKUP_HELP, NO_LOOKUP_HELP, LookupChoice, LookupName
+from opencheck.cli import batch_options as opt
+from opencheck.cli.batch_options import ExecutorOpt
+from opencheck.cli.lookup_options import resolve_lookups
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
@@ -24,84 +25,49 @@ HELP = (
 )
 
 
-class ExecutorOpt(str, Enum):
-    """Where checks run."""
-
-    THREADS = "threads"
-    DASK = "dask"
-
-
 def _path(env: Environment, path: Path) -> Path:
     return path if path.is_absolute() else env.cwd / path
 
 
 def batch(
     ctx: typer.Context,
-    targets_file: Path | None = typer.Argument(None, help="File of targets: Hub ids and local paths, one per "
-                                               "line (# comments), or CSV / JSONL with a 'repo' column."),
-    db: Path | None = typer.Option(None, "--db", metavar="FILE", help="SQLite store to write (created if missing); "
-                                   "a lock held by another process is waited for up to $OPENCHECK_LOCK_TIMEOUT "
-                                   "seconds (30)."),
-    author: list[str] = typer.Option([], "--author", metavar="ORG", help="List the Hub models of ORG (repeatable)."),
-    search: str | None = typer.Option(None, "--search", metavar="TEXT", help="List Hub models whose id contains TEXT."),
-    filter_: list[str] = typer.Option([], "--filter", metavar="TAG", help="List Hub models with this tag, e.g. "
-                                      "license:apache-2.0 (repeatable: all must match)."),
-    sort: str | None = typer.Option(None, "--sort", metavar="FIELD",
-                                    help="Sort the listing: downloads, likes, lastModified..."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most N models per listing (per --author)."),
-    pack: list[str] = typer.Option([], "--pack", "-p", metavar="PACK",
-                                   help="Rule pack (as for check; repeatable; 'all')."),
-    fail_under: list[str] = typer.Option([], "--fail-under", metavar="GRADE",
-                                         help="Gate as for check: exit 1 if any model is "
-                                         "below it (e.g. mof=II)."),
-    fail_on: SeverityOpt | None = typer.Option(None, "--fail-on", metavar="SEVERITY",
-                                               help="error, warning or info: as for check, exit 1 if any "
-                                               "unsuppressed rule of this severity or above fails."),
-    config_file: Path | None = typer.Option(None, "--config", metavar="FILE",
-                                            help="Project configuration (as for check)."),
-    jobs: int = typer.Option(8, "--jobs", "-j", min=1, max=256, help="Concurrent checks."),
-    refresh: bool = typer.Option(False, "--refresh", help="Re-check targets already in the store."),
-    lookup: list[LookupChoice] = typer.Option([], "--lookup", help=LOOKUP_HELP + " As for check."),
-    no_lookup: list[LookupName] = typer.Option([], "--no-lookup", help=NO_LOOKUP_HELP),
-    strict_lookups: bool = typer.Option(False, "--strict-lookups", help="Exit 3 (after storing every result) if "
-                                        "any model's look-ups failed."),
-    # check's old spellings, accepted here too (hidden) so one set of flags works for both commands.
-    no_github: bool = typer.Option(False, "--no-github", hidden=True),
-    legacy_lookups: bool | None = typer.Option(None, "--lookups/--no-lookups", hidden=True),
-    rate: float | None = typer.Option(None, "--rate", min=0.01, help="At most N Hub requests per second "
-                                      "(on top of honouring 429 / RateLimit headers)."),
-    max_retries: int = typer.Option(5, "--max-retries", min=0, max=20, help="Retries of a request on 429, "
-                                    "5xx and timeouts."),
-    backoff: float = typer.Option(1.0, "--backoff", min=0.0, help="First retry delay in seconds (doubles)."),
-    timeout: float | None = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS",
-                                         help="Deadline of each whole request (default: $OPENCHECK_TIMEOUT, else 10)."),
-    token: str | None = typer.Option(None, "--token", metavar="TOKEN", help="Hugging Face token (default: $HF_TOKEN). "
-                                     "Never printed."),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
-    executor: ExecutorOpt = typer.Option(ExecutorOpt.THREADS, "--executor", metavar="[threads|dask]",
-                                         help="threads (default) or dask "
-                                         "(needs opencheck[dask] and --scheduler)."),
-    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
-                                         help="Dask scheduler address (tcp://host:8786)."),
-    eval_processes: int | None = typer.Option(None, "--eval-processes", min=0, max=64, help="Evaluate rules "
-                                              "in N worker processes while threads fetch (default: CPUs - 1, at "
-                                              "least 1, when --jobs is 8 or more; 0 = in the threads)."),
-    history: bool = typer.Option(False, "--history", help="Check each Hub model at each of its newest commits "
-                                 "(one row per model, revision and pack; see docs/history.md). Local targets are "
-                                 "checked once."),
-    history_limit: int = typer.Option(20, "--history-limit", metavar="N", min=1,
-                                      help="With --history: the newest N commits of each model."),
-    history_since: str | None = typer.Option(None, "--history-since", metavar="DATE",
-                                             help="With --history: only commits from DATE (YYYY-MM-DD)."),
-    compare: Path | None = typer.Option(None, "--compare", metavar="FILE",
-                                        help="List models whose openness changed between "
-                                        "OLD.sqlite and --db (after the run, if targets are given)."),
+    targets_file: opt.TargetsFileArg = None,
+    db: opt.DbOpt = None,
+    author: opt.AuthorOpt = [],  # noqa: B006 (typer copies the default)
+    search: opt.SearchOpt = None,
+    filter_: opt.FilterOpt = [],  # noqa: B006 (typer copies the default)
+    sort: opt.SortOpt = None,
+    limit: opt.LimitOpt = None,
+    pack: opt.PackOpt = [],  # noqa: B006 (typer copies the default)
+    fail_under: opt.FailUnderOpt = [],  # noqa: B006 (typer copies the default)
+    fail_on: opt.FailOnOpt = None,
+    config_file: opt.ConfigFileOpt = None,
+    jobs: opt.JobsOpt = 8,
+    refresh: opt.RefreshOpt = False,
+    lookup: opt.LookupOpt = [],  # noqa: B006 (typer copies the default)
+    no_lookup: opt.NoLookupOpt = [],  # noqa: B006 (typer copies the default)
+    strict_lookups: opt.StrictLookupsOpt = False,
+    no_github: opt.NoGithubOpt = False,
+    legacy_lookups: opt.LegacyLookupsOpt = None,
+    rate: opt.RateOpt = None,
+    max_retries: opt.MaxRetriesOpt = 5,
+    backoff: opt.BackoffOpt = 1.0,
+    timeout: opt.TimeoutOpt = None,
+    token: opt.TokenOpt = None,
+    cache_dir: opt.CacheDirOpt = None,
+    no_cache: opt.NoCacheOpt = False,
+    executor: opt.ExecutorOpt = ExecutorOpt.THREADS,
+    scheduler: opt.SchedulerOpt = None,
+    eval_processes: opt.EvalProcessesOpt = None,
+    history: opt.HistoryOpt = False,
+    history_limit: opt.HistoryLimitOpt = 20,
+    history_since: opt.HistorySinceOpt = None,
+    compare: opt.CompareOpt = None,
 ) -> None:
     """Check many models into a SQLite store."""
-    env: Environment = ctx.obj or Environment()
     from opencheck.batch.targets import HubQuery
 
+    env: Environment = ctx.obj or Environment()
     query = HubQuery(authors=list(author), search=search, filters=list(filter_), sort=sort, limit=limit)
     if db is None:
         raise UsageError("--db FILE is required (the SQLite store)")
@@ -113,25 +79,32 @@ def batch(
         return
     if executor == ExecutorOpt.DASK and not scheduler:
         raise UsageError("--executor dask needs --scheduler ADDRESS")
-    from opencheck.cli.lookup_options import resolve_lookups
-
-    allowed = resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github)
-    from opencheck.cli.history_cmd import _since
-
-    history_opts = (history_limit, _since(history_since)) if history else None
-    if history_since is not None and not history:
-        raise UsageError("--history-since needs --history")
     code = _run(env, targets_file and _path(env, targets_file), db, query, pack=pack, fail_under=fail_under,
                 fail_on=fail_on.value if fail_on else None, config_file=config_file, jobs=jobs, refresh=refresh,
-                lookups=allowed, strict_lookups=strict_lookups, rate=rate, max_retries=max_retries, backoff=backoff,
+                lookups=resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github),
+                strict_lookups=strict_lookups, rate=rate, max_retries=max_retries, backoff=backoff,
                 timeout=timeout if timeout is not None else timeout_from_env(env.env), token=token,
-                cache_dir=cache_dir, no_cache=no_cache,
-                dask_scheduler=scheduler if executor == ExecutorOpt.DASK else None,
-                eval_processes=_eval_processes(eval_processes, jobs, executor), history=history_opts)
+                cache_dir=cache_dir, no_cache=no_cache, dask_scheduler=scheduler if executor == ExecutorOpt.DASK
+                else None, eval_processes=_eval_processes(eval_processes, jobs, executor),
+                history=_history_window(history, history_limit, history_since))
+    _finish_batch(env, compare, db, code)
+
+
+def _finish_batch(env: Environment, compare: Path | None, db: Path, code: int) -> None:
+    """After the run: the --compare listing, then the run's exit code."""
     if compare is not None:
         _print_compare(env, _path(env, compare), db)
     if code:
         raise typer.Exit(code)
+
+
+def _history_window(history: bool, limit: int, since: str | None) -> tuple[int, str | None] | None:
+    """With --history: how many newest commits, and from which date; None without it."""
+    from opencheck.cli.history_cmd import _since
+
+    if since is not None and not history:
+        raise UsageError("--history-since needs --history")
+    return (limit, _since(since)) if history else None
 
 
 def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_on: str | None,
@@ -145,9 +118,9 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
     from opencheck.collect import HubOptions
     from opencheck.config import gates_from, resolve_config
     from opencheck.engine.packs import load_pack
-    from opencheck.gates import parse_fail_under
+    from opencheck.report.gates import parse_fail_under
+    from opencheck.report.suppressions import known_rules, resolve_suppressions
     from opencheck.results import Severity
-    from opencheck.suppressions import known_rules, resolve_suppressions
 
     if fail_on is not None and fail_on not in ("error", "warning", "info"):
         raise UsageError("--fail-on must be error, warning or info")
@@ -199,19 +172,12 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
          history: tuple[int, str | None] | None = None) -> int:
     import itertools
 
-    from opencheck import __version__
-    from opencheck.batch.progress import Progress
-    from opencheck.batch.runner import WorkerSettings, run_batch
-    from opencheck.batch.store import Store
-    from opencheck.batch.targets import count_targets, read_targets
+    from opencheck.batch.targets import read_targets
+    from opencheck.batch.worker import WorkerSettings
 
     options = _options(env, pack=pack, fail_under=fail_under, fail_on=fail_on, config_file=config_file,
                        lookups=lookups, token=token, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout)
-    total = count_targets(targets_file) if targets_file is not None else None
-    if query.active and total is not None:  # type: ignore[attr-defined]
-        total = None if not query.limit else total + query.limit * max(len(query.authors), 1)  # type: ignore
-    elif query.active:  # type: ignore[attr-defined]
-        total = query.limit * max(len(query.authors), 1) if query.limit else None  # type: ignore
+    total = _total(targets_file, query)
     settings = WorkerSettings(options=options, generated_at=env.timestamp(), max_retries=max_retries,
                               backoff=backoff, rate=rate, timeout=timeout, jobs=jobs, run_key=uuid.uuid4().hex,
                               eval_processes=eval_processes)
@@ -233,6 +199,30 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
                    "lookups": sorted(options.hub.needs), "targets_file": str(targets_file) if targets_file else None,
                    "query": {k: v for k, v in vars(query).items() if v}, "executor": "dask" if dask_scheduler
                    else "threads", **({"history": {"limit": history[0], "since": history[1]}} if history else {})}
+    result = _stored_run(env, db, targets, settings, run_options, total, refresh=refresh, executor=executor)
+    return _finish(env, result, db, strict_lookups)
+
+
+def _total(targets_file: Path | None, query: object) -> int | None:
+    """How many targets the run will see, when that is known in advance (for the progress line)."""
+    from opencheck.batch.targets import count_targets
+
+    total = count_targets(targets_file) if targets_file is not None else None
+    if query.active and total is not None:  # type: ignore[attr-defined]
+        total = None if not query.limit else total + query.limit * max(len(query.authors), 1)  # type: ignore
+    elif query.active:  # type: ignore[attr-defined]
+        total = query.limit * max(len(query.authors), 1) if query.limit else None  # type: ignore
+    return total
+
+
+def _stored_run(env: Environment, db: Path, targets: Any, settings: Any, run_options: dict[str, Any],
+                total: int | None, *, refresh: bool, executor: Any) -> Any:
+    """Run the batch inside one store run, with a progress line; Ctrl-C keeps what is stored and exits 130."""
+    from opencheck import __version__
+    from opencheck.batch.progress import Progress
+    from opencheck.batch.runner import run_batch
+    from opencheck.batch.store import Store
+
     try:
         tty = env.stderr.isatty()
     except (AttributeError, ValueError):
@@ -254,14 +244,19 @@ def _run(env: Environment, targets_file: Path | None, db: Path, query: object, *
                 progress.close(result)
         store.finish_run(run_id, env.timestamp(), {"checked": result.checked, "skipped": result.skipped,
                                                    "failed": result.failed, "requests": result.requests})
+    return result
+
+
+def _finish(env: Environment, result: Any, db: Path, strict_lookups: bool) -> int:
+    """The summary, the failed-gate line and the look-up warning after a run; the exit code."""
     try:
         _print_summary(env, result, db)
     except BrokenPipeError:
-        from opencheck.closed_pipe import silence
+        from opencheck.output.closed_pipe import silence
 
         silence(env.stdout)  # `| head` ends the summary, not the run: the gate still decides the exit code
     if result.gate_failed:
-        from opencheck.cli.messages import failed_gates, shown_path
+        from opencheck.output.messages import failed_gates, shown_path
         from opencheck.wording import count
 
         failed_gates(env, [f"{count(result.gate_failed, 'model')} checked in this run failed a gate (their rows in "
@@ -296,35 +291,33 @@ def _listing(options, settings, query):  # type: ignore[no-untyped-def]
     """The Hub listing, through the run's shared limiter and connection pool."""
     import os
 
-    from opencheck.batch.runner import _resources, _retry_policy
     from opencheck.batch.targets import list_hub_models
+    from opencheck.batch.worker import retry_policy, run_resources
     from opencheck.sources.hub_http import CountingClient
 
     endpoint = (options.hub.endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
-    _limiter, http = _resources(settings)
-    client = CountingClient(timeout=settings.timeout, retry=_retry_policy(settings), http=http)
+    _limiter, http = run_resources(settings)
+    client = CountingClient(timeout=settings.timeout, retry=retry_policy(settings), http=http)
     yield from list_hub_models(client, endpoint, query, options.hub.token)
 
 
 def _with_history(targets, options, settings, limit: int, since: str | None):  # type: ignore[no-untyped-def]
     """Each Hub model as one target per commit (oldest first), listed through the run's limiter and pool."""
-    import os
-
-    from opencheck.batch.runner import _resources, _retry_policy, is_local
     from opencheck.batch.targets import BatchTarget
+    from opencheck.batch.worker import is_local, retry_policy, run_resources
     from opencheck.errors import OpencheckError
     from opencheck.sources.hub_commits import HubRevisions
     from opencheck.sources.hub_target import parse_hub_target
 
     endpoint = (options.hub.endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
-    _limiter, http = _resources(settings)
+    _limiter, http = run_resources(settings)
     for item in targets:
         if is_local(item.target):
             yield item
             continue
         try:
             revisions = HubRevisions(parse_hub_target(item.target), endpoint=endpoint, token=options.hub.token,
-                                     timeout=settings.timeout, retry=_retry_policy(settings), http=http)
+                                     timeout=settings.timeout, retry=retry_policy(settings), http=http)
             try:
                 commits = revisions.commits(stop_after=limit, since=since)
             finally:
@@ -339,7 +332,7 @@ def _with_history(targets, options, settings, limit: int, since: str | None):  #
 def _print_summary(env: Environment, result, db: Path) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
 
-    from opencheck.closed_pipe import pipe_console
+    from opencheck.output.closed_pipe import pipe_console
 
     console = pipe_console(env.stdout, width=100, highlight=False, soft_wrap=False)
     table = Table(title=f"opencheck batch: {db.name}", show_header=True)
@@ -389,10 +382,10 @@ def export_store(env: Environment, db: Path, fmt: str, output: Path | None, diff
     if diff is not None:
         _print_compare(env, _path(env, diff), db)
         return
-    from opencheck.output_guard import redactor
+    from opencheck.output.guard import redactor
 
     n = export(db, fmt.lower(), output and _path(env, output), env.stdout, redactor(env).scrub)
     if output is not None:
-        from opencheck.cli.messages import shown_path
+        from opencheck.output.messages import shown_path
 
         env.stderr.write(f"opencheck: wrote {shown_path(env, output)} ({n} row{'s' * (n != 1)})\n")

@@ -34,16 +34,16 @@ def bom(
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
 ) -> None:
     """Write an AI BOM."""
-    from opencheck.bom import build_bom
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
-    from opencheck.cli.messages import wrote
     from opencheck.collect import collect
-    from opencheck.output_files import write_atomic
-    from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
+    from opencheck.interchange.bom import build_bom
+    from opencheck.output.files import write_atomic
+    from opencheck.output.guard import OutputKind, finish, redactor, scrub_report
+    from opencheck.output.messages import wrote
 
     env: Environment = ctx.obj or Environment()
     if output is not None:
-        from opencheck.output_files import refuse_inputs
+        from opencheck.output.files import refuse_inputs
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolve_target(env, target)))])
     evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]

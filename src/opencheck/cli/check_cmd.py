@@ -6,15 +6,27 @@ import os
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from opencheck.cli.lookup_options import LOOKUP_HELP, NO_LOOKUP_HELP, STRICT_HELP, LookupChoice, LookupName
+from opencheck.cli.lookup_options import (
+    LOOKUP_HELP,
+    NO_LOOKUP_HELP,
+    STRICT_HELP,
+    LookupChoice,
+    LookupName,
+    resolve_lookups,
+)
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
 from opencheck.formats.registry import ReportFormat
 from opencheck.sources.http_limits import timeout_from_env
+
+if TYPE_CHECKING:
+    from opencheck.check import CheckOptions
+    from opencheck.report import Report
 
 HELP = (
     "Check TARGET (a model folder, an opencheck.yaml / MOT manifest, or a Hugging Face Hub id such as "
@@ -71,6 +83,14 @@ def _relative_to(env: Environment, target: str) -> str:
     return target
 
 
+ReferencesOpt = Annotated[bool, typer.Option(
+    "--references/--no-references", help="Show the curated records that cover the model (MOT's manifests, the "
+    "Opening up ChatGPT index) beside what is found live (default; offline, no requests).")]
+TrustReferencesOpt = Annotated[bool, typer.Option(
+    "--trust-references", help="Grade with the curated MOT record's components as declared evidence (marked "
+    "origin: reference) where the model declares nothing itself.")]
+
+
 def check(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="Model folder, manifest file (.yaml), or Hub id org/name[@rev]."),
@@ -111,28 +131,42 @@ def check(
     # --no-lookups = --lookup none, --lookups = --lookup auto.
     no_github: bool = typer.Option(False, "--no-github", hidden=True),
     legacy_lookups: bool | None = typer.Option(None, "--lookups/--no-lookups", hidden=True),
-    references: bool = typer.Option(True, "--references/--no-references", help="Show the curated records that "
-                                    "cover the model (MOT's manifests, the Opening up ChatGPT index) beside what is "
-                                    "found live (default; offline, no requests)."),
-    trust_references: bool = typer.Option(False, "--trust-references", help="Grade with the curated MOT record's "
-                                          "components as declared evidence (marked origin: reference) where the "
-                                          "model declares nothing itself."),
+    references: ReferencesOpt = True,
+    trust_references: TrustReferencesOpt = False,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list passing rules."),
     config_file: Path | None = typer.Option(None, "--config", metavar="FILE", help="Project configuration (default: "
                                             ".opencheck.yml, .opencheck.yaml or [tool.opencheck] in "
                                             "pyproject.toml, in the checked folder, else the working folder)."),
 ) -> None:
     """Check a model and print a graded report."""
-    from opencheck.check import CheckOptions, run_check
-    from opencheck.cli.lookup_options import finish_lookups, lookup_needs, resolve_lookups
-    from opencheck.collect import HubOptions, SourceChoice
-    from opencheck.engine.packs import load_pack
-    from opencheck.gates import parse_fail_under
-    from opencheck.references.store import location_env
-    from opencheck.results import Severity
-
     env: Environment = ctx.obj or Environment()
+    options = _check_options(
+        env, target, pack=pack, config_file=config_file, source=source, token=token, cache_dir=cache_dir,
+        no_cache=no_cache, offline=offline, timeout=timeout, fail_under=fail_under, fail_on=fail_on,
+        allowed=resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github),
+        references=references, trust_references=trust_references)
+    from opencheck.formats.registry import plan_outputs
+
+    plan = plan_outputs(list(output_formats), list(outputs), output_dir, env.cwd,
+                        [("the checked manifest", Path(target)), ("the --config file", config_file)])
+    report = _report(env, target, options, baseline)
+    _emit(env, report, plan, verbose=verbose, strict_lookups=strict_lookups)
+
+
+def _check_options(env: Environment, target: str, *, pack: list[str], config_file: Path | None, source: SourceOpt,
+                   token: str | None, cache_dir: Path | None, no_cache: bool, offline: bool, timeout: float | None,
+                   fail_under: list[str], fail_on: SeverityOpt | None, allowed: Any, references: bool = True,
+                   trust_references: bool = False) -> CheckOptions:
+    """The check's options from the command line and the project configuration (packs, Hub, gates, suppressions)."""
+    from opencheck.check import CheckOptions
+    from opencheck.cli.lookup_options import lookup_needs
+    from opencheck.collect import HubOptions, SourceChoice
     from opencheck.config import config_folders, gates_from, resolve_config
+    from opencheck.engine.packs import load_pack
+    from opencheck.references.store import location_env
+    from opencheck.report.gates import parse_fail_under
+    from opencheck.report.suppressions import known_rules, resolve_suppressions
+    from opencheck.results import Severity
 
     config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)
     specs = resolve_pack_specs(pack or config.packs or default_packs())
@@ -144,7 +178,6 @@ def check(
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")
-    allowed = resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github)
     hub = HubOptions(
         endpoint=env.env.get("HF_ENDPOINT") or None,
         token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
@@ -169,8 +202,6 @@ def check(
         trust_references=trust_references,
         references_env=location_env(env.env),
     )
-    from opencheck.suppressions import known_rules, resolve_suppressions
-
     gate_under, gate_on = gates_from(config, names, parse_fail_under(fail_under, names),
                                      fail_on.value if fail_on else None)
     options.fail_under, options.fail_on = gate_under, Severity(gate_on) if gate_on else None
@@ -178,13 +209,16 @@ def check(
         # Parsing every built-in pack costs most of a check's time; only suppressions need the rule ids.
         config.suppressions, known_rules(packs) if config.suppressions else {},
         date.fromisoformat(env.timestamp()[:10]))
-    from opencheck.formats.registry import emit_reports, plan_outputs
+    return options
 
-    plan = plan_outputs(list(output_formats), list(outputs), output_dir, env.cwd,
-                        [("the checked manifest", Path(target)), ("the --config file", config_file)])
+
+def _report(env: Environment, target: str, options: CheckOptions, baseline: Path | None) -> Report:
+    """Run the check; with --baseline, add the gate that compares the report with the previous one."""
+    from opencheck.check import run_check
+
     baseline_data = None
     if baseline is not None:
-        from opencheck.diff import load_report_file
+        from opencheck.report.diff import load_report_file
 
         baseline_data = load_report_file(baseline if baseline.is_absolute() else env.cwd / baseline)
     report = run_check(_relative_to(env, target), options, env.timestamp())
@@ -192,12 +226,19 @@ def check(
         # Not an error (the folder was read and graded), but a report of an empty release should not pass unseen.
         env.stderr.write(f"opencheck: warning: {target}: {report.notice}\n")
     if baseline_data is not None:
-        from opencheck.diff import baseline_gate
+        from opencheck.report.diff import baseline_gate
 
         report.gates.append(baseline_gate(baseline_data, report, str(baseline)))
-    emit_reports(report, plan, env, verbose=verbose)
-    from opencheck.cli.messages import failed_gates
+    return report
 
+
+def _emit(env: Environment, report: Report, plan: Any, *, verbose: bool, strict_lookups: bool) -> None:
+    """Write the reports, say which gates failed and whether look-ups did; exit 1 when a gate failed."""
+    from opencheck.cli.lookup_options import finish_lookups
+    from opencheck.formats.registry import emit_reports
+    from opencheck.output.messages import failed_gates
+
+    emit_reports(report, plan, env, verbose=verbose)
     failed_gates(env, [g.message for g in report.gates if not g.passed])
     finish_lookups(report.lookups_headline(), strict_lookups, env.stderr)
     if report.gate_failed:

@@ -32,7 +32,7 @@ def diff(
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the diff to FILE."),
 ) -> None:
     """Compare two reports."""
-    from opencheck.diff import diff_reports, format_diff_json, format_diff_text, load_report_file
+    from opencheck.report.diff import diff_reports, format_diff_json, format_diff_text, load_report_file
 
     env: Environment = ctx.obj or Environment()
 
@@ -40,18 +40,18 @@ def diff(
         return p if p.is_absolute() else env.cwd / p
 
     result = diff_reports(load_report_file(resolve(old)), load_report_file(resolve(new)))
-    from opencheck.output_guard import OutputKind, finish, redactor
+    from opencheck.output.guard import OutputKind, finish, redactor
 
     # The reports compared are untrusted files: their values are redacted and made inert like a report's.
     as_json = output_format == DiffFormat.JSON
     text = finish(format_diff_json(result) if as_json else format_diff_text(result),
                   OutputKind.JSON if as_json else OutputKind.TEXT, redactor(env))
     # A closed pipe (`| head`) ends the output only: the regressions still decide the exit code.
-    from opencheck.closed_pipe import write_stdout
+    from opencheck.output.closed_pipe import write_stdout
 
     if output is not None:
-        from opencheck.cli.messages import wrote
-        from opencheck.output_files import write_atomic
+        from opencheck.output.files import write_atomic
+        from opencheck.output.messages import wrote
 
         try:
             write_atomic(resolve(output), text, shown=str(output))

@@ -48,18 +48,18 @@ def eu_summary(
     from dataclasses import replace
 
     from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
-    from opencheck.cli.messages import wrote
     from opencheck.collect import collect
     from opencheck.config import config_folders, resolve_config
     from opencheck.euaiact.summary import build_summary
     from opencheck.euaiact.summary_markdown import render_markdown
-    from opencheck.output_files import write_atomic
-    from opencheck.output_guard import OutputKind, finish, redactor
+    from opencheck.output.files import write_atomic
+    from opencheck.output.guard import OutputKind, finish, redactor
+    from opencheck.output.messages import wrote
 
     env: Environment = ctx.obj or Environment()
     resolved = resolve_target(env, target)
     if output is not None:
-        from opencheck.output_files import refuse_inputs
+        from opencheck.output.files import refuse_inputs
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolved))])
     config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)

@@ -89,15 +89,15 @@ def mot(
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
 ) -> None:
     """Export a MOT manifest."""
-    from opencheck.cli.messages import wrote
     from opencheck.collect import collect
-    from opencheck.export_mot import export_manifest, export_text
-    from opencheck.output_files import write_atomic
-    from opencheck.output_guard import OutputKind, finish, message, redactor, scrub_report
+    from opencheck.interchange.export_mot import export_manifest, export_text
+    from opencheck.output.files import write_atomic
+    from opencheck.output.guard import OutputKind, finish, message, redactor, scrub_report
+    from opencheck.output.messages import wrote
 
     env: Environment = ctx.obj or Environment()
     if output is not None:
-        from opencheck.output_files import refuse_inputs
+        from opencheck.output.files import refuse_inputs
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolve_target(env, target)))])
     evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]

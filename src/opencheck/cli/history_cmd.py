@@ -6,6 +6,7 @@ import re
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -92,54 +93,76 @@ def history(
     legacy_lookups: bool | None = typer.Option(None, "--lookups/--no-lookups", hidden=True),
 ) -> None:
     """Show a model's openness over its revisions."""
-    from opencheck.cli.check_cmd import default_packs, resolve_pack_specs
-    from opencheck.cli.lookup_options import lookup_needs, resolve_lookups
-    from opencheck.collect import HubOptions, SourceChoice
-    from opencheck.engine.packs import load_pack
+    from opencheck.cli.check_cmd import _relative_to
+    from opencheck.cli.lookup_options import resolve_lookups
+    from opencheck.collect import SourceChoice
     from opencheck.history.run import DEFAULT_LIMIT, HistoryOptions, run_history
 
     env: Environment = ctx.obj or Environment()
     names = _revision_list(revisions)
     if names and checkpoints:
         raise UsageError("--revisions and --checkpoints cannot be combined")
+    packs = _packs(env, pack)
+    allowed = resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups, legacy_no_github=no_github)
+    options = HistoryOptions(packs=packs, hub=_hub_options(env, token, cache_dir, no_cache, allowed, packs),
+                             source=SourceChoice(source.value),
+                             mode="revisions" if names else "checkpoints" if checkpoints else "commits",
+                             revisions=names, since=_since(since),
+                             limit=limit if limit is not None else (None if names else DEFAULT_LIMIT))
+    result = run_history(_relative_to(env, target), options, env.timestamp())
+    result.target = target if result.target_kind == "git" else result.target  # the path as the user gave it
+    if not result.revisions:
+        env.stderr.write(f"opencheck: warning: {target}: no revision matches the selection\n")
+    _emit(env, result, output_format, output, token)
+
+
+def _packs(env: Environment, pack: list[str]) -> list[Any]:
+    """The packs to grade each revision with (as for check: built-in names, 'all' or pack paths)."""
+    from opencheck.cli.check_cmd import default_packs, resolve_pack_specs
+    from opencheck.engine.packs import load_pack
+
     specs = resolve_pack_specs(pack or default_packs())
     if not specs:
         raise UsageError("no rule packs to run")
     packs = [load_pack(s, base_dir=env.cwd) for s in specs]
     if len({p.name for p in packs}) != len(packs):
         raise UsageError(f"two packs share a name: {', '.join(p.name for p in packs)}")
-    hub = HubOptions(
+    return packs
+
+
+def _hub_options(env: Environment, token: str | None, cache_dir: Path | None, no_cache: bool,
+                 allowed: frozenset[str], packs: list[Any]) -> Any:
+    """Hub access for each revision, with the same look-ups and defaults as check."""
+    from opencheck.cli.lookup_options import lookup_needs
+    from opencheck.collect import HubOptions
+
+    return HubOptions(
         endpoint=env.env.get("HF_ENDPOINT") or None,
         token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
         cache_dir=cache_dir if cache_dir is None or cache_dir.is_absolute() else env.cwd / cache_dir,
         use_cache=not no_cache,
         offline=any(env.env.get(v, "").lower() in ("1", "true", "yes") for v in ("HF_HUB_OFFLINE",
                                                                                   "TRANSFORMERS_OFFLINE")),
-        needs=lookup_needs(resolve_lookups(lookup, no_lookup, legacy_all=legacy_lookups,
-                                           legacy_no_github=no_github), packs),
+        needs=lookup_needs(allowed, packs),
         github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
+        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
         github_token=env.env.get("GITHUB_TOKEN") or None,
         timeout=timeout_from_env(env.env),
     )
-    options = HistoryOptions(packs=packs, hub=hub, source=SourceChoice(source.value),
-                             mode="revisions" if names else "checkpoints" if checkpoints else "commits",
-                             revisions=names, since=_since(since),
-                             limit=limit if limit is not None else (None if names else DEFAULT_LIMIT))
-    from opencheck.cli.check_cmd import _relative_to
 
-    result = run_history(_relative_to(env, target), options, env.timestamp())
-    result.target = target if result.target_kind == "git" else result.target  # the path as the user gave it
-    if not result.revisions:
-        env.stderr.write(f"opencheck: warning: {target}: no revision matches the selection\n")
+
+def _emit(env: Environment, result: Any, output_format: HistoryFormat, output: Path | None,
+          token: str | None) -> None:
+    """Render the history, redacted and inert for its format, to FILE or stdout (a closed pipe ends quietly)."""
     from opencheck.history.render import format_history
-    from opencheck.output_guard import OutputKind, finish, redactor
+    from opencheck.output.guard import OutputKind, finish, redactor
 
     kind = {HistoryFormat.JSON: OutputKind.JSON, HistoryFormat.HTML: OutputKind.XML,
             HistoryFormat.MARKDOWN: OutputKind.MARKDOWN}.get(output_format, OutputKind.TEXT)
     text = finish(format_history(result, output_format.value), kind, redactor(env, token))
     if output is not None:
-        from opencheck.cli.messages import wrote
-        from opencheck.output_files import write_atomic
+        from opencheck.output.files import write_atomic
+        from opencheck.output.messages import wrote
 
         path = output if output.is_absolute() else env.cwd / output
         try:
@@ -148,6 +171,6 @@ def history(
         except BrokenPipeError:
             pass  # `-o /dev/stdout | head`
     else:
-        from opencheck.closed_pipe import write_stdout
+        from opencheck.output.closed_pipe import write_stdout
 
         write_stdout(env.stdout, text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -34,38 +35,15 @@ def init(
                                          "record to start from, e.g. mot:Amber (see `opencheck references list`)."),
 ) -> None:
     """Write a starting opencheck.yaml."""
-    from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
-    from opencheck.cli.messages import shown_path, wrote
-    from opencheck.init_manifest import init_manifest_text
-    from opencheck.output_files import write_atomic
+    from opencheck.cli.export_cmd import output_path, resolve_target
+    from opencheck.output.files import write_atomic
+    from opencheck.output.messages import shown_path, wrote
 
     env: Environment = ctx.obj or Environment()
-    resolved = resolve_target(env, target)
-    folder = Path(resolved)
+    folder = Path(resolve_target(env, target))
     if reference and not from_reference:
         raise UsageError("--reference ID goes with --from-reference")
-    curated_text = None
-    if from_reference:
-        from opencheck.references.init_from import curated_manifest
-
-        curated_text = curated_manifest(env.env, target, folder, reference)
-        default = (folder if folder.is_dir() else env.cwd) / MANIFEST_NAME
-    elif folder.is_dir():
-        from opencheck.collect import collect_local
-
-        # Only detected facts: an existing manifest must not feed back into the one that replaces it.
-        try:
-            evidence = collect_local(folder)
-        except PermissionError as exc:
-            raise UsageError(f"{target}: permission denied: {exc.filename or target}") from None
-        default = folder / MANIFEST_NAME
-    elif folder.exists():
-        raise UsageError(f"{target}: not a folder; init writes opencheck.yaml for a model folder or a Hub id")
-    else:
-        from opencheck.collect import SourceChoice, collect
-
-        evidence = collect(target, source=SourceChoice.HUB, hub=hub_options(env, token, offline))  # type: ignore[arg-type]
-        default = env.cwd / MANIFEST_NAME
+    raw, default = _starting_point(env, target, folder, token, offline, from_reference, reference)
     path = output_path(env, output) if output is not None else default
     # lexists: a (planted) symlink counts as existing; a device or FIFO (-o /dev/null) is a stream, not a file.
     is_file = os.path.lexists(path) and (path.is_symlink() or path.is_file() or path.is_dir())
@@ -73,18 +51,45 @@ def init(
         raise UsageError(f"{shown_path(env, path)}: already exists; use --force to overwrite it")
     if path.is_dir():
         raise UsageError(f"{shown_path(env, path)}: is a folder")
-    from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
+    from opencheck.output.guard import OutputKind, finish, redactor, scrub_report
 
     scrubber = redactor(env)
-    if curated_text is not None:
-        text = finish(curated_text, OutputKind.DATA, scrubber)
+    if isinstance(raw, str):
+        text = finish(raw, OutputKind.DATA, scrubber)
     else:
-        text = finish(init_manifest_text(scrub_report(evidence, scrubber)), OutputKind.DATA, scrubber)
+        from opencheck.interchange.init_manifest import init_manifest_text
+
+        text = finish(init_manifest_text(scrub_report(raw, scrubber)), OutputKind.DATA, scrubber)
     if is_file and not path.is_symlink() and _same_text(path, text):
         env.stderr.write(f"opencheck: {shown_path(env, path)} is up to date\n")
         return
     write_atomic(path, text)
     wrote(env, path)
+
+
+def _starting_point(env: Environment, target: str, folder: Path, token: str | None, offline: bool,
+                    from_reference: bool, reference: str | None) -> tuple[Any, Path]:
+    """What the manifest starts from (the curated record's text, or the evidence detected) and its default path."""
+    if from_reference:
+        from opencheck.references.init_from import curated_manifest
+
+        return (curated_manifest(env.env, target, folder, reference),
+                (folder if folder.is_dir() else env.cwd) / MANIFEST_NAME)
+    if folder.is_dir():
+        from opencheck.collect import collect_local
+
+        # Only detected facts: an existing manifest must not feed back into the one that replaces it.
+        try:
+            return collect_local(folder), folder / MANIFEST_NAME
+        except PermissionError as exc:
+            raise UsageError(f"{target}: permission denied: {exc.filename or target}") from None
+    if folder.exists():
+        raise UsageError(f"{target}: not a folder; init writes opencheck.yaml for a model folder or a Hub id")
+    from opencheck.cli.export_cmd import hub_options
+    from opencheck.collect import SourceChoice, collect
+
+    return (collect(target, source=SourceChoice.HUB, hub=hub_options(env, token, offline)),  # type: ignore[arg-type]
+            env.cwd / MANIFEST_NAME)
 
 
 def _same_text(path: Path, text: str) -> bool:

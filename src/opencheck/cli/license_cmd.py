@@ -14,7 +14,7 @@ from opencheck.cli.help_format import Command, Group
 if TYPE_CHECKING:  # the licence layer and rich load only when the command runs, to keep `--help` fast
     from rich.console import Console
 
-    from opencheck.licenses import TextMatch
+    from opencheck.licenses import NormalisedLicence, TextMatch
 
 app = typer.Typer(help="Explain licences: normal form, class and why.", no_args_is_help=True, add_completion=False,
                   rich_markup_mode=None, cls=Group)
@@ -50,38 +50,15 @@ def explanation(arg: str) -> dict[str, Any]:
     from opencheck.licenses import (
         COMPONENT_TYPES,
         classify,
-        identify_text,
         licence_data_versions,
         normalise,
         suitability,
     )
-    from opencheck.licenses.normalise import NormalisedLicence
 
     path = _as_file(arg)
     match: TextMatch | None = None
     if path is not None:
-        try:
-            data = path.read_bytes()[:MAX_FILE_BYTES]
-        except OSError as exc:
-            raise typer.BadParameter(f"cannot read {arg}: {exc.strerror or exc}") from exc
-        match = identify_text(data.decode("utf-8", errors="replace"))
-        if match.licence_id:
-            norm = NormalisedLicence(
-                raw=arg,
-                expression=match.licence_id,
-                exact=False,
-                suggestion=match.licence_id,
-                how=f"file text identified as {match.licence_id} (score {match.score:.2f})",
-            )
-        else:
-            norm = NormalisedLicence(
-                raw=arg,
-                expression=None,
-                exact=False,
-                suggestion=None,
-                how=f"unknown licence: the text of {arg} matches no known licence well"
-                f" (best score {match.score:.2f})",
-            )
+        match, norm = _identified_file(arg, path)
     else:
         norm = normalise(arg)
     c = classify(norm)
@@ -113,12 +90,40 @@ def explanation(arg: str) -> dict[str, Any]:
     }
 
 
+def _identified_file(arg: str, path: Path) -> tuple[TextMatch, NormalisedLicence]:
+    """The licence a file's text is (its first MAX_FILE_BYTES), as a text match and a normal form."""
+    from opencheck.licenses import identify_text
+    from opencheck.licenses.normalise import NormalisedLicence
+
+    try:
+        data = path.read_bytes()[:MAX_FILE_BYTES]
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {arg}: {exc.strerror or exc}") from exc
+    match = identify_text(data.decode("utf-8", errors="replace"))
+    if match.licence_id:
+        return match, NormalisedLicence(
+            raw=arg,
+            expression=match.licence_id,
+            exact=False,
+            suggestion=match.licence_id,
+            how=f"file text identified as {match.licence_id} (score {match.score:.2f})",
+        )
+    return match, NormalisedLicence(
+        raw=arg,
+        expression=None,
+        exact=False,
+        suggestion=None,
+        how=f"unknown licence: the text of {arg} matches no known licence well"
+        f" (best score {match.score:.2f})",
+    )
+
+
 def _print_text(info: dict[str, Any], console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from opencheck.inert import terminal_text
-    from opencheck.redact import scrub_data
+    from opencheck.output.inert import terminal_text
+    from opencheck.output.redact import scrub_data
 
     # The input may be a licence file from a model: the console reads no markup, so "[link=...]" in it is text,
     # and its values lose their terminal controls here, as the guarded stream lets colour codes through.
@@ -173,10 +178,10 @@ def explain(
     env: Environment = ctx.obj or Environment()
     info = explanation(text_or_path)
     if output_format is OutputFormat.JSON:
-        from opencheck.inert import inert_json
+        from opencheck.output.inert import inert_json
 
         env.stdout.write(inert_json(json.dumps(info, sort_keys=True, indent=2, ensure_ascii=False)) + "\n")
     else:
-        from opencheck.closed_pipe import pipe_console
+        from opencheck.output.closed_pipe import pipe_console
 
         _print_text(info, pipe_console(env.stdout, soft_wrap=True, markup=False))

@@ -28,7 +28,7 @@ def _env(ctx: typer.Context) -> Environment:
 
 def _write(stream: TextIO, text: str) -> None:
     """Curated records are other people's text: no terminal controls from them reach the terminal."""
-    from opencheck.inert import terminal_text
+    from opencheck.output.inert import terminal_text
 
     stream.write(terminal_text(text))
 

@@ -22,7 +22,7 @@ def _env(ctx: typer.Context) -> Environment:
 def _write(stream: TextIO, text: str) -> None:
     """Write plain text whose values come from packs, which may be anyone's: no terminal controls in it, on a
     terminal either (where the guarded stream lets colour codes through)."""
-    from opencheck.inert import terminal_text
+    from opencheck.output.inert import terminal_text
 
     stream.write(terminal_text(text))
 
@@ -91,7 +91,7 @@ def validate_pack(
         errors = pack_errors(path if path.is_absolute() else env.cwd / path)
         if errors:
             bad += 1
-            from opencheck.cli.messages import relative_paths
+            from opencheck.output.messages import relative_paths
 
             for line in errors:
                 _write(env.stderr, relative_paths(env, line) + "\n")
@@ -117,8 +117,8 @@ def docs_packs(
     env = _env(ctx)
     packs = [load_pack(spec, base_dir=env.cwd) for spec in (pack or builtin_pack_names())]
     target = output_dir if output_dir.is_absolute() else env.cwd / output_dir
-    from opencheck.cli.messages import wrote
-    from opencheck.output_guard import OutputKind, finish, redactor
+    from opencheck.output.guard import OutputKind, finish, redactor
+    from opencheck.output.messages import wrote
 
     scrubber = redactor(env)  # a custom pack is untrusted text like any other
     for path in write_docs(packs, target, lambda text: finish(text, OutputKind.MARKDOWN, scrubber)):

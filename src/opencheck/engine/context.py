@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from opencheck.evidence import ComponentEvidence, ComponentStatus, Evidence, LicenceStatement
 
 if TYPE_CHECKING:
-    from opencheck.engine.packs import Pack
+    from opencheck.engine.pack_model import Pack
     from opencheck.licenses import Classification
     from opencheck.mot import MotResult
 
@@ -36,8 +36,8 @@ class Context:
     def mot(self) -> MotResult:
         """MOT's evaluation of this evidence, using the pack's component table when it has one (computed once)."""
         if self._mot_result is None:
-            from opencheck.mof_input import mot_manifest
             from opencheck.mot import MOT_COMPONENTS, evaluate_manifest
+            from opencheck.mot.from_evidence import mot_manifest
 
             table = (self.pack.grading.get("components") if self.pack else None) or []
             components = _table_to_components(tuple(

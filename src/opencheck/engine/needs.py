@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from opencheck.engine.packs import Pack, _walk_condition
+from opencheck.engine.conditions import walk_condition
+from opencheck.engine.pack_model import Pack
 
 REFS, DATASETS, GITHUB, ARXIV = "refs", "datasets", "github", "arxiv"
 
@@ -57,7 +58,7 @@ def pack_needs(pack: Pack) -> frozenset[str]:
         # MOT scores every listed component, so its class depends on every lookup.
         out |= {REFS, DATASETS, GITHUB, ARXIV}
     for rule in pack.active_rules():
-        for name, args in _walk_condition(rule.condition):
+        for name, args in walk_condition(rule.condition):
             out |= _predicate_needs(name, args)
     return frozenset(out)
 

@@ -3,68 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from opencheck._resources import rules_dir
+from opencheck.engine.conditions import walk_condition
+from opencheck.engine.pack_model import MOF_COMPONENT_NAMES, Pack, Rule
 from opencheck.errors import ConfigError
 from opencheck.results import Severity
 
 PACK_SCHEMA = "rule-pack.schema.json"
 MAX_PACK_BYTES = 2_000_000
 MAX_EXTENDS_DEPTH = 8
-
-MOF_COMPONENT_NAMES = (
-    "Model architecture", "Model parameters (Final)", "Technical report", "Evaluation results", "Model card",
-    "Data card", "Sample model outputs", "Training code", "Inference code", "Evaluation code", "Evaluation data",
-    "Supporting libraries and tools", "Datasets", "Data preprocessing code", "Model parameters (Intermediate)",
-    "Research paper", "Model metadata",
-)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One declarative rule of a pack."""
-
-    id: str
-    title: str
-    severity: Severity
-    rationale: str
-    remediation: str
-    condition: dict[str, Any]
-    component: str | None = None
-    topic: str | None = None
-    weight: float = 1.0
-    reference: str | None = None
-    tags: tuple[str, ...] = ()
-    disabled: bool = False
-
-
-@dataclass(frozen=True)
-class Pack:
-    """A validated rule pack."""
-
-    name: str
-    version: str
-    title: str
-    description: str
-    grading: dict[str, Any]
-    rules: tuple[Rule, ...]
-    source: str
-    sha256: str
-    reference: str | None = None
-    extends: str | None = None
-    builtin: bool = False
-    lineage: tuple[str, ...] = field(default=())
-
-    def active_rules(self) -> tuple[Rule, ...]:
-        """Rules not disabled by an override."""
-        return tuple(r for r in self.rules if not r.disabled)
-
-    def rule(self, rule_id: str) -> Rule | None:
-        """The rule with this id, if any."""
-        return next((r for r in self.rules if r.id == rule_id), None)
 
 
 def builtin_packs_dir() -> Path:
@@ -266,28 +217,9 @@ def _semantic_checks(pack: Pack, display: str) -> None:
         if rule.component and rule.component not in MOF_COMPONENT_NAMES:
             raise ConfigError(f"{display}: rule {rule.id}: unknown component {rule.component!r}; "
                               f"expected one of the 17 MOF component names")
-        for name, args in _walk_condition(rule.condition):
+        for name, args in walk_condition(rule.condition):
             if name not in PREDICATES:
                 raise ConfigError(f"{display}: rule {rule.id}: unknown predicate {name!r}")
             comp = args.get("component") if isinstance(args, dict) else None
             if comp and comp not in MOF_COMPONENT_NAMES:
                 raise ConfigError(f"{display}: rule {rule.id}: {name}: unknown component {comp!r}")
-
-
-def _walk_condition(cond: dict[str, Any]) -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
-    stack = [cond]
-    while stack:
-        node = stack.pop()
-        for key, value in node.items():
-            if key in ("all", "any"):
-                stack.extend(value)
-            elif key == "not":
-                stack.append(value)
-            elif key == "tiers" and isinstance(value, dict):
-                # tiers holds conditions (open / partial / unknown): what they read is what the rule reads.
-                out.append((key, value))
-                stack.extend(v for v in value.values() if isinstance(v, dict))
-            else:
-                out.append((key, value))
-    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from opencheck.engine.context import Context
-from opencheck.euaiact.verdicts import (
+from opencheck.euaiact.verdict_model import (
     DISCLAIMER,
     GRADE_ORDER,
     LIKELY,
@@ -13,8 +13,8 @@ from opencheck.euaiact.verdicts import (
     SOURCES,
     UNDETERMINED,
     Assessment,
-    assess,
 )
+from opencheck.euaiact.verdicts import assess
 from opencheck.evidence import Provenance
 from opencheck.results import Grade, Outcome, RuleResult, RuleStatus
 

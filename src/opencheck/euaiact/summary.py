@@ -12,7 +12,8 @@ from typing import Any
 from opencheck.euaiact.compute import sci
 from opencheck.euaiact.summary_check import metadata_datasets
 from opencheck.euaiact.template import MODALITIES, TEMPLATE_DATE, TEMPLATE_TITLE, TEMPLATE_URL
-from opencheck.euaiact.verdicts import DISCLAIMER, SOURCES, Assessment, assess
+from opencheck.euaiact.verdict_model import DISCLAIMER, SOURCES, Assessment
+from opencheck.euaiact.verdicts import assess
 from opencheck.evidence import Evidence, FileKind
 
 FILLED, HINT, MUST = "filled", "hint", "provider must state"

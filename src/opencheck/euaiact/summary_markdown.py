@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from opencheck.inert import markdown_text
+from opencheck.output.inert import markdown_text
 
 
 def _value(value: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from opencheck.inert import markdown_code, markdown_text, terminal_text
+from opencheck.output.inert import markdown_code, markdown_text, terminal_text
 from opencheck.report import Report
 from opencheck.results import Grade, PackResult, RuleResult, RuleStatus
 

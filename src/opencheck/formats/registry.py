@@ -40,7 +40,7 @@ FILENAMES = {
 }
 
 
-# How each format's text is made inert after rendering (see opencheck.output_guard).
+# How each format's text is made inert after rendering (see opencheck.output.guard).
 OUTPUT_KINDS = {
     ReportFormat.TEXT: "text", ReportFormat.JSON: "json", ReportFormat.MARKDOWN: "markdown",
     ReportFormat.HTML: "xml", ReportFormat.SARIF: "json", ReportFormat.JUNIT: "xml", ReportFormat.BADGE: "json",
@@ -103,7 +103,7 @@ def plan_outputs(formats: list[ReportFormat], outputs: list[Path], output_dir: P
     """Pair the i-th `--format` with the i-th `--output`; the rest go to `--output-dir` or (one) to stdout.
 
     `inputs` (what, path) are files the command reads that no output may replace (the target, --config)."""
-    from opencheck.output_files import check_output_dir, refuse_inputs, refuse_same_files
+    from opencheck.output.files import check_output_dir, refuse_inputs, refuse_same_files
 
     base = cwd or Path.cwd()
     formats = formats or [ReportFormat.TEXT]
@@ -139,9 +139,9 @@ def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, 
     The report is redacted once as data (so every format shows the same values) and each rendered text again,
     made inert for its format, before it leaves.
     """
-    from opencheck.closed_pipe import write_stdout
-    from opencheck.output_files import write_atomic
-    from opencheck.output_guard import OutputKind, finish, redactor, scrub_report
+    from opencheck.output.closed_pipe import write_stdout
+    from opencheck.output.files import write_atomic
+    from opencheck.output.guard import OutputKind, finish, redactor, scrub_report
 
     scrubber = redactor(env)
     report = scrub_report(report, scrubber)
@@ -161,6 +161,6 @@ def emit_reports(report: Report, plan: list[OutputTarget], env: Environment, *, 
             write_atomic(path, finish(text, kind, scrubber), shown=str(target.path))
         except BrokenPipeError:
             continue  # `-o /dev/stdout | head`: as for stdout, the gates still decide the exit code
-        from opencheck.cli.messages import wrote
+        from opencheck.output.messages import wrote
 
         wrote(env, path)

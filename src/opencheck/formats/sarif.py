@@ -150,36 +150,8 @@ def to_sarif(report: Report) -> dict[str, Any]:
     index = {sid: i for i, sid in enumerate(order)}
     rules = [_rule_descriptor(docs[sid], sid) for sid in order]
 
-    results: list[dict[str, Any]] = []
-    for pack in report.packs:
-        for r in pack.results:
-            if r.status not in REPORTED:
-                continue
-            sid = ids[(r.pack, r.rule_id)]
-            path, line = _location(report, r)
-            item: dict[str, Any] = {
-                "ruleId": sid,
-                "ruleIndex": index[sid],
-                "level": _level(r),
-                "kind": "fail" if r.status in (RuleStatus.FAIL, RuleStatus.ERROR) else "review",
-                "message": {"text": _message(r)},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT},
-                    "region": {"startLine": line},
-                }}],
-                "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(report, r, path)},
-                "properties": {"pack": r.pack, "status": r.status.value, "severity": r.severity.value},
-            }
-            if r.component:
-                item["properties"]["component"] = r.component
-            if r.suppression is not None:
-                s = r.suppression
-                justification = s.reason + (f": {s.note}" if s.note else "")
-                if s.expires:
-                    justification += f" (expires {s.expires})"
-                item["suppressions"] = [{"kind": "external", "status": "accepted",
-                                         "justification": justification}]
-            results.append(item)
+    results = [_result(report, r, ids[(r.pack, r.rule_id)], index) for pack in report.packs for r in pack.results
+               if r.status in REPORTED]
     results.sort(key=lambda x: (x["ruleId"], x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                                 x["locations"][0]["physicalLocation"]["region"]["startLine"]))
 
@@ -208,6 +180,33 @@ def to_sarif(report: Report) -> dict[str, Any]:
         run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [
             {"level": "warning", "message": {"text": headline}, "descriptor": {"id": "lookups-failed"}}]}]
     return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _result(report: Report, r: RuleResult, sid: str, index: dict[str, int]) -> dict[str, Any]:
+    """One SARIF result for a reported rule result."""
+    path, line = _location(report, r)
+    item: dict[str, Any] = {
+        "ruleId": sid,
+        "ruleIndex": index[sid],
+        "level": _level(r),
+        "kind": "fail" if r.status in (RuleStatus.FAIL, RuleStatus.ERROR) else "review",
+        "message": {"text": _message(r)},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT},
+            "region": {"startLine": line},
+        }}],
+        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(report, r, path)},
+        "properties": {"pack": r.pack, "status": r.status.value, "severity": r.severity.value},
+    }
+    if r.component:
+        item["properties"]["component"] = r.component
+    if r.suppression is not None:
+        s = r.suppression
+        justification = s.reason + (f": {s.note}" if s.note else "")
+        if s.expires:
+            justification += f" (expires {s.expires})"
+        item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
+    return item
 
 
 def format_sarif(report: Report) -> str:

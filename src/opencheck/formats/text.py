@@ -6,9 +6,9 @@ import io
 from typing import TYPE_CHECKING
 
 from opencheck.evidence import Provenance
-from opencheck.inert import terminal_text
+from opencheck.output.inert import terminal_text
 from opencheck.report import Report
-from opencheck.results import RuleStatus
+from opencheck.results import PackResult, RuleStatus
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -100,38 +100,60 @@ def format_text(report: Report, *, width: int = 120, color: bool = False, verbos
         out.hang(headline, "warning: ", style="bold yellow", head_style="bold yellow")
 
     for pack in report.packs:
-        grade = pack.grade
+        _pack(out, pack, verbose)
+    _components(out, console, report, width)
+    if ev.problems:
         out.blank()
-        out.hang(f"({pack.name} {pack.version})", f"{pack.title}  ", head_style="bold")
-        out.hang(grade.label, "  grade: ", style="bold cyan")
-        if grade.scheme == "mof":
-            prog = grade.details["progress"]
-            out.line(f"  progress: Class III {prog['3']:.1f}% · Class II {prog['2']:.1f}% · Class I {prog['1']:.1f}%")
-        counts = pack.counts()
-        out.hang(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v), "  ")
-        shown = [r for r in pack.results
-                 if verbose or r.status not in (RuleStatus.PASS, RuleStatus.NOT_APPLICABLE)]
-        # One block per finding: status and rule id on the first line, then the finding, its evidence and the
-        # fix, each wrapped under its own label so nothing falls back under the status column.
-        pad = max((len(r.status.value) for r in shown), default=0) + 2
-        indent = " " * (2 + pad)
-        for r in shown:
-            status = r.status.value + (" (suppressed)" if r.suppression else "")
-            style = STATUS_STYLE[r.status.value]
-            out.hang(r.rule_id, f"  {status:<{pad - 2}}  ", head_style=style, style="bold")
-            out.hang(r.message, indent)
-            for ev_item in r.evidence[:3]:
-                label, text = evidence_label(ev_item)
-                out.hang(text, indent + label, head_style="dim", style="dim")
-            if r.status not in (RuleStatus.PASS, RuleStatus.NOT_APPLICABLE):
-                out.hang(r.remediation, indent + "fix: ", style="italic")
-            if r.suppression:
-                note = f" ({r.suppression.note})" if r.suppression.note else ""
-                out.hang(f"{r.suppression.reason}{note}", indent + "suppressed: ", style="dim")
-        if grade.next_steps:
-            out.line("  next steps:", style="bold")
-            for step in grade.next_steps[:8]:
-                out.hang(step, "   - ")
+        out.line("Problems while reading the target:", style="bold yellow")
+        for p in sorted(ev.problems, key=lambda p: (p.provenance, p.code)):
+            out.hang(f"{p.provenance.describe()}: {p.message}", "  ", "    ")
+    if report.gates:
+        out.blank()
+        for g in report.gates:
+            out.hang(g.message, "gate passed: " if g.passed else "gate FAILED: ",
+                     head_style="green" if g.passed else "bold red")
+    return buf.getvalue()
+
+
+def _pack(out: _Writer, pack: PackResult, verbose: bool) -> None:
+    """One pack: its grade, counts, the findings shown and the next steps."""
+    grade = pack.grade
+    out.blank()
+    out.hang(f"({pack.name} {pack.version})", f"{pack.title}  ", head_style="bold")
+    out.hang(grade.label, "  grade: ", style="bold cyan")
+    if grade.scheme == "mof":
+        prog = grade.details["progress"]
+        out.line(f"  progress: Class III {prog['3']:.1f}% · Class II {prog['2']:.1f}% · Class I {prog['1']:.1f}%")
+    counts = pack.counts()
+    out.hang(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v), "  ")
+    shown = [r for r in pack.results
+             if verbose or r.status not in (RuleStatus.PASS, RuleStatus.NOT_APPLICABLE)]
+    # One block per finding: status and rule id on the first line, then the finding, its evidence and the
+    # fix, each wrapped under its own label so nothing falls back under the status column.
+    pad = max((len(r.status.value) for r in shown), default=0) + 2
+    indent = " " * (2 + pad)
+    for r in shown:
+        status = r.status.value + (" (suppressed)" if r.suppression else "")
+        style = STATUS_STYLE[r.status.value]
+        out.hang(r.rule_id, f"  {status:<{pad - 2}}  ", head_style=style, style="bold")
+        out.hang(r.message, indent)
+        for ev_item in r.evidence[:3]:
+            label, text = evidence_label(ev_item)
+            out.hang(text, indent + label, head_style="dim", style="dim")
+        if r.status not in (RuleStatus.PASS, RuleStatus.NOT_APPLICABLE):
+            out.hang(r.remediation, indent + "fix: ", style="italic")
+        if r.suppression:
+            note = f" ({r.suppression.note})" if r.suppression.note else ""
+            out.hang(f"{r.suppression.reason}{note}", indent + "suppressed: ", style="dim")
+    if grade.next_steps:
+        out.line("  next steps:", style="bold")
+        for step in grade.next_steps[:8]:
+            out.hang(step, "   - ")
+
+
+def _components(out: _Writer, console: Console, report: Report, width: int) -> None:
+    """The components table: name and status in columns, licence and source wrapped under their own column."""
+    from rich.text import Text
 
     out.blank()
     out.line("Components (MOF vocabulary)", style="bold")
@@ -158,8 +180,6 @@ def format_text(report: Report, *, width: int = 120, color: bool = False, verbos
         else:
             lines = [f"{head}{state}", *_wrap(_safe(tail), width, tail_indent, tail_indent)]
         for i, raw in enumerate(lines):
-            from rich.text import Text
-
             if i == 0:
                 console.print(Text.assemble(raw[:len(head)], (state, COMPONENT_STYLE[row.status]),
                                             raw[len(head) + len(state):]), soft_wrap=True)
@@ -167,24 +187,17 @@ def format_text(report: Report, *, width: int = 120, color: bool = False, verbos
                 console.print(Text(raw), soft_wrap=True)
 
     if report.references:
-        from opencheck.references.render import table
+        _references(out, report)
 
-        for record in report.references.get("records") or []:
-            caption, heads, rows = table(record)
-            out.blank()
-            out.hang(caption, "Curated reference: ", style="bold", head_style="bold")
-            widths = [max(len(_safe(str(x))) for x in col) for col in zip(heads, *rows, strict=True)]
-            for cells in (heads, *rows):
-                out.line("  " + "  ".join(f"{_safe(str(c)):<{w}}" for c, w in zip(cells, widths, strict=True)).rstrip())
 
-    if ev.problems:
+def _references(out: _Writer, report: Report) -> None:
+    """Each curated record's comparison table with what was found live."""
+    from opencheck.references.render import table
+
+    for record in report.references.get("records") or []:
+        caption, heads, rows = table(record)
         out.blank()
-        out.line("Problems while reading the target:", style="bold yellow")
-        for p in sorted(ev.problems, key=lambda p: (p.provenance, p.code)):
-            out.hang(f"{p.provenance.describe()}: {p.message}", "  ", "    ")
-    if report.gates:
-        out.blank()
-        for g in report.gates:
-            out.hang(g.message, "gate passed: " if g.passed else "gate FAILED: ",
-                     head_style="green" if g.passed else "bold red")
-    return buf.getvalue()
+        out.hang(caption, "Curated reference: ", style="bold", head_style="bold")
+        widths = [max(len(_safe(str(x))) for x in col) for col in zip(heads, *rows, strict=True)]
+        for cells in (heads, *rows):
+            out.line("  " + "  ".join(f"{_safe(str(c)):<{w}}" for c, w in zip(cells, widths, strict=True)).rstrip())

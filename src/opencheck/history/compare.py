@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from opencheck.diff import diff_reports
 from opencheck.evidence import Evidence
 from opencheck.history.model import Change, RevisionResult
+from opencheck.report.diff import diff_reports
 
 WEIGHTS_COMPONENT = "Model parameters (Final)"
 MAX_EVIDENCE = 5  # evidence lines shown per side of a change

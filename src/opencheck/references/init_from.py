@@ -14,7 +14,7 @@ def _where(meta: Mapping[str, Any], entry: Entry) -> str:
 
 def reference_manifest_text(entry: Entry, record: Mapping[str, Any], meta: Mapping[str, Any]) -> str:
     """The manifest text: the curated record's facts, each commented with the key of the record it came from."""
-    from opencheck.init_manifest import scalar
+    from opencheck.interchange.init_manifest import scalar
 
     where = _where(meta, entry)
     out = [

@@ -142,8 +142,8 @@ def _osai_verdict(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def build_section(evidence: Evidence, index: ReferenceIndex, matches: list[Match], *, trusted: bool) -> dict[str, Any]:
     """The `references` section of the report (see schemas/report.schema.json), for the evidence as found live."""
-    from opencheck.mof_input import mot_manifest
     from opencheck.mot import evaluate_manifest
+    from opencheck.mot.from_evidence import mot_manifest
 
     live = evaluate_manifest(mot_manifest(evidence))
     records = []

@@ -51,7 +51,9 @@ def lookup_papers(hub: Any, evidence: Evidence, papers: list[str], *, offline: b
     holds every answer as received (detect/papers.py makes licence statements of them)."""
     from opencheck.errors import SourceError
     from opencheck.sources.hub_http import CountingClient
-    from opencheck.sources.hub_lookups import _cached_extra, _failed, _soft
+    from opencheck.sources.lookup_calls import cached_extra as _cached_extra
+    from opencheck.sources.lookup_calls import failed as _failed
+    from opencheck.sources.lookup_calls import soft as _soft
 
     results: dict[str, Any] = {}
     for ident in papers[:MAX_PAPERS]:

@@ -32,7 +32,9 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
     """The tree of github.com/`slug` (cached, else one request on the GitHub client); problems go to the evidence."""
     import json
 
-    from opencheck.sources.hub_lookups import _cached_extra, _failed, _soft
+    from opencheck.sources.lookup_calls import cached_extra as _cached_extra
+    from opencheck.sources.lookup_calls import failed as _failed
+    from opencheck.sources.lookup_calls import soft as _soft
 
     key = f"github-tree--{slug}"
     payload = _cached_extra(hub, key, offline)

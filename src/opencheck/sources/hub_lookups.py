@@ -15,9 +15,12 @@ from typing import Any, TypeVar
 from huggingface_hub.errors import BadRequestError, GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
 
 from opencheck.errors import SourceError
-from opencheck.evidence import LOOKUP_NAMES, Evidence, LookupFailure, Problem, Provenance
+from opencheck.evidence import LOOKUP_NAMES, Evidence, Problem, Provenance
 from opencheck.sources.hub_client import HubSession, card_data
 from opencheck.sources.hub_http import FetchResult
+from opencheck.sources.lookup_calls import cached_extra as _cached_extra
+from opencheck.sources.lookup_calls import failed as _failed
+from opencheck.sources.lookup_calls import soft as _soft
 
 MAX_DATASETS = 10  # dataset cards looked up per model: bounds the request count of a check
 _DATASET_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?$")
@@ -26,25 +29,6 @@ T = TypeVar("T")
 GithubRepos = Callable[[Evidence], list[tuple[str, str]]]
 # Which arXiv papers (ids) to ask about, from the raw evidence and the Hub tags: given by the caller (detect/).
 ArxivPapers = Callable[[Evidence, Any], list[str]]
-
-
-def _failed(evidence: Evidence, lookup: str, subject: str, code: str, message: str, where: Provenance) -> None:
-    """Record a failed look-up: a problem in the report, and facts the rules must read as unknown."""
-    evidence.lookup_failures.append(LookupFailure(lookup, subject, message))
-    evidence.problems.append(Problem(code, message, where))
-
-
-def _soft(hub: HubSession, evidence: Evidence, lookup: str, subject: str, code: str, what: str,
-          call: Callable[[], T]) -> T | None:
-    """Run an optional lookup; a failure becomes a problem and an unknown fact instead of failing the check."""
-    try:
-        return call()
-    except SourceError as exc:
-        message = str(exc)
-    except (HfHubHTTPError, BadRequestError) as exc:
-        message = hub.describe_hub_error(exc, what)
-    _failed(evidence, lookup, subject, code, message, Provenance(note=what))
-    return None
 
 
 def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, needs: frozenset[str], offline: bool,
@@ -82,18 +66,6 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
         lookup_papers(hub, evidence, papers, offline=offline, api=arxiv_api)
     if "documents" in needs:
         _documents(hub, evidence, info, offline=offline)
-
-
-# Branch lists, dataset cards and code licences are not pinned to the model's commit; a day-old answer is fresh
-# enough for an openness verdict and keeps a repeated check of an unchanged repo at one request.
-EXTRAS_MAX_AGE = 24 * 3600.0
-
-
-def _cached_extra(hub: HubSession, key: str, offline: bool) -> Any:
-    """A cached optional-lookup answer: any age when offline, else only a fresh one."""
-    if hub.cache is None:
-        return None
-    return hub.cache.get_extra(hub.target.repo_id, key, max_age=None if offline else EXTRAS_MAX_AGE)
 
 
 def _dataset_ids(info: dict[str, Any]) -> list[str]:

@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from opencheck import __version__
-from opencheck.bom.common import TASK_IO, TOOL_NAME, Dataset, Licence, ModelFacts, stable_uuid
 from opencheck.evidence import decimal_text
+from opencheck.interchange.bom.common import TASK_IO, TOOL_NAME, Dataset, Licence, ModelFacts, stable_uuid
 
 MODEL_REF = "model"
 

@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 from opencheck import __version__
-from opencheck.bom.common import TOOL_NAME, Dataset, Licence, ModelFacts, stable_uuid
 from opencheck.evidence import decimal_text
+from opencheck.interchange.bom.common import TOOL_NAME, Dataset, Licence, ModelFacts, stable_uuid
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 SPEC_VERSION = "3.0.1"

@@ -1,4 +1,7 @@
-"""Recognise licence texts (LICENSE / COPYING files, licence sections of cards) from fingerprint phrases."""
+"""Recognise licence texts (LICENSE / COPYING files, licence sections of cards) from fingerprint phrases.
+
+The statistical half of `identify_text` (normalise.py), which falls back to a licence the text merely names.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ from opencheck.once import computed_once
 FINGERPRINT_FILE = "fingerprints.yaml"
 THRESHOLD = 0.6  # below this mean phrase coverage a text is "unknown", never a guess
 TIE_MARGIN = 0.02  # scores this close are a tie, won by the variant with more matched phrase text
-MENTION_SCORE = 0.6
 MAX_TEXT_CHARS = 300_000  # licence texts are < 40 kB; the cap bounds work on huge inputs
 
 
@@ -117,10 +119,8 @@ def _score(
     return sum(covers) / len(covers), matched
 
 
-def identify_text(text: str) -> TextMatch:
-    """Which known licence a text is; unknown (licence_id None) when nothing matches well."""
-    if not isinstance(text, str) or not text.strip():
-        return TextMatch(None, 0.0, None)
+def match_fingerprints(text: str) -> TextMatch:
+    """The known licence whose fingerprint phrases a text covers best; unknown (with the best score) below THRESHOLD."""
     words = tokens(text[:MAX_TEXT_CHARS])
     if not words:
         return TextMatch(None, 0.0, None)
@@ -132,42 +132,4 @@ def identify_text(text: str) -> TextMatch:
         contenders = [(m, s, v) for s, m, v in scored if s >= best_score - TIE_MARGIN]
         _, score, variant = max(contenders, key=lambda c: (c[0], c[1]))
         return TextMatch(variant.licence_id, round(score, 3), variant.name)
-    mention = _mentioned(text[:MAX_TEXT_CHARS])
-    if mention is not None:
-        return mention
     return TextMatch(None, round(best_score, 3), None)
-
-
-# One character class per run of blanks and marks: `\s*(?:[*_#>\-\s]*)` could split a long blank line in
-# quadratically many ways before failing.
-_MENTION = re.compile(
-    r"\bunder\s+(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?"
-    r"([^\n;()\[\]<>]{2,90})"
-    r"|^[*_#>\- \t]*licen[cs]e[ \t]*(?:[*_]+[ \t]*)?:[ \t]*(?:[*_]+[ \t]*)?([^\n;()\[\]<>]{2,90})",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def _mentioned(text: str) -> TextMatch | None:
-    """A short licence statement naming a licence ('This model is licensed under the MIT License.')."""
-    from opencheck.licenses.data import licence_name
-    from opencheck.licenses.normalise import normalise  # local: normalise imports this module lazily too
-
-    found: list[str] = []
-    for m in _MENTION.finditer(text):
-        candidate = (m.group(1) or m.group(2) or "").strip()
-        words = re.sub(r"[.,:]+(\s|$)", r" \1", candidate).split()
-        for end in range(len(words), 0, -1):
-            norm = normalise(" ".join(words[:end]))
-            if norm.expression is not None:
-                if norm.expression not in found:
-                    found.append(norm.expression)
-                break
-    if len(found) == 1:
-        lid = found[0]
-        return TextMatch(
-            lid, MENTION_SCORE, f"{licence_name(lid) or lid} (named in the text, not the licence text)"
-        )
-    if len(found) > 1:
-        return TextMatch(None, 0.0, "several licences named: " + ", ".join(found))
-    return None

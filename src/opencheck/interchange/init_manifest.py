@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from opencheck.evidence import ComponentEvidence, ComponentStatus, Evidence, FileKind, Provenance, TargetKind
-from opencheck.mof_input import FRAMEWORK
 from opencheck.mot import MOT_COMPONENTS
+from opencheck.mot.from_evidence import FRAMEWORK
 
 # What evidence would establish each MOF component (shown next to its TODO).
 SATISFIED_BY: dict[str, str] = {

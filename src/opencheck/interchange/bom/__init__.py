@@ -10,15 +10,15 @@ FORMATS = ("cyclonedx", "spdx")
 
 def build_bom(evidence: Evidence, fmt: str, timestamp: str) -> str:
     """The BOM of `evidence` in `fmt` (cyclonedx | spdx) as JSON text; `timestamp` is the creation time."""
-    from opencheck.bom.common import model_facts
+    from opencheck.interchange.bom.common import model_facts
 
     facts = model_facts(evidence)
     if fmt == "cyclonedx":
-        from opencheck.bom.cyclonedx import cyclonedx_json
+        from opencheck.interchange.bom.cyclonedx import cyclonedx_json
 
         return cyclonedx_json(facts, timestamp)
     if fmt == "spdx":
-        from opencheck.bom.spdx import spdx_json
+        from opencheck.interchange.bom.spdx import spdx_json
 
         return spdx_json(facts, timestamp)
     raise UsageError(f"unknown BOM format {fmt!r}; expected one of: {', '.join(FORMATS)}")

@@ -282,29 +282,8 @@ def model_facts(evidence: Evidence) -> ModelFacts:
         evidence.hub.get("card_data") or {})
     sha = target.resolved_sha or (evidence.git.commit if evidence.git else None)
     is_hub = target.kind == TargetKind.HUB
-    hub_id = target.id if is_hub else None
     endpoint = str(evidence.hub.get("endpoint") or HF_HOST).rstrip("/")
-    supplier = hub_id.split("/")[0] if hub_id and "/" in hub_id else None
-    name = target.id
-    if target.kind == TargetKind.MANIFEST and evidence.manifest:
-        release = evidence.manifest.get("release") or {}
-        supplier = _text(release.get("producer")) or supplier
-    download = None
-    purl = None
-    homepage = None
-    if hub_id:
-        homepage = f"{endpoint}/{hub_id}"
-        download = f"{endpoint}/{hub_id}/tree/{sha}" if sha else homepage
-        purl = f"pkg:huggingface/{hub_id}" + (f"@{sha}" if sha else "")
-    vcs = sorted({link.url for link in evidence.links if link.kind == "code-repository"
-                  and link.url.startswith(("http://", "https://"))})
-    docs: list[tuple[str, str]] = []
-    for link in evidence.links:
-        if link.kind in ("paper", "technical-report") and (link.kind, link.url) not in docs:
-            docs.append((link.kind, link.url))
-    if evidence.card is not None:
-        docs.insert(0, ("model-card", f"{homepage}/blob/{sha or 'main'}/{evidence.card.path}" if homepage
-                        else evidence.card.path))
+    where = _locations(evidence, sha, endpoint)
     base_raw = base_model_source(evidence)
     base_models = base_model_ids(base_raw)
     relation = _text(meta.get("base_model_relation")) or (
@@ -316,13 +295,9 @@ def model_facts(evidence: Evidence) -> ModelFacts:
     files = [(f.path, f.sha256, f.size) for f in evidence.files_of(FileKind.WEIGHTS) if f.sha256]
     return ModelFacts(
         key=f"{target.kind.value}:{target.id}@{sha or target.revision or ''}",
-        name=name,
+        name=target.id,
         version=sha,
-        supplier=supplier,
-        hub_id=hub_id,
-        download_location=download,
-        homepage=homepage,
-        purl=purl,
+        **where,
         licences=_model_licences(evidence),
         datasets=_datasets(evidence, meta, endpoint if is_hub else None),
         base_models=sorted(set(base_models)),
@@ -345,6 +320,32 @@ def model_facts(evidence: Evidence) -> ModelFacts:
         parameters=evidence.weights.parameters,
         release_time=spdx_datetime(evidence.hub.get("last_modified")),
         created_time=spdx_datetime(evidence.hub.get("created_at")),
-        documentation=docs,
-        vcs=vcs,
     )
+
+
+def _locations(evidence: Evidence, sha: str | None, endpoint: str) -> dict[str, Any]:
+    """Where the model lives and who supplies it: Hub id, supplier, URLs, purl, documents and code repositories."""
+    target = evidence.target
+    hub_id = target.id if target.kind == TargetKind.HUB else None
+    supplier = hub_id.split("/")[0] if hub_id and "/" in hub_id else None
+    if target.kind == TargetKind.MANIFEST and evidence.manifest:
+        release = evidence.manifest.get("release") or {}
+        supplier = _text(release.get("producer")) or supplier
+    download = None
+    purl = None
+    homepage = None
+    if hub_id:
+        homepage = f"{endpoint}/{hub_id}"
+        download = f"{endpoint}/{hub_id}/tree/{sha}" if sha else homepage
+        purl = f"pkg:huggingface/{hub_id}" + (f"@{sha}" if sha else "")
+    vcs = sorted({link.url for link in evidence.links if link.kind == "code-repository"
+                  and link.url.startswith(("http://", "https://"))})
+    docs: list[tuple[str, str]] = []
+    for link in evidence.links:
+        if link.kind in ("paper", "technical-report") and (link.kind, link.url) not in docs:
+            docs.append((link.kind, link.url))
+    if evidence.card is not None:
+        docs.insert(0, ("model-card", f"{homepage}/blob/{sha or 'main'}/{evidence.card.path}" if homepage
+                        else evidence.card.path))
+    return {"supplier": supplier, "hub_id": hub_id, "download_location": download, "homepage": homepage,
+            "purl": purl, "documentation": docs, "vcs": vcs}

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 
-from opencheck.inert import inert_commands, inert_json, inert_terminal, inert_xml, terminal_text
-from opencheck.redact import Redactor, scrub_data
+from opencheck.output.inert import inert_commands, inert_json, inert_terminal, inert_xml, terminal_text
+from opencheck.output.redact import Redactor, scrub_data
 
 if TYPE_CHECKING:
     from opencheck.environment import Environment

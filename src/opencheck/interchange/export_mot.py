@@ -1,6 +1,6 @@
 """`opencheck export mot`: a manifest the Model Openness Tool accepts for submission.
 
-The manifest is the one opencheck's `mof` pack scores (`mof_input.mot_manifest`): declared entries verbatim,
+The manifest is the one opencheck's `mof` pack scores (`mot.from_evidence.mot_manifest`): declared entries verbatim,
 detected components it does not list added with their licence normalised to an SPDX id. So the export
 classifies exactly as the original target does. Declared licence strings are kept as given (MOT matches them
 literally) but each one that is not a valid SPDX id is reported with its suggestion.
@@ -49,7 +49,7 @@ def licence_warnings(manifest: dict[str, Any]) -> list[str]:
 
 def export_manifest(evidence: Evidence) -> tuple[dict[str, Any], list[str]]:
     """(MOT manifest, warnings about declared licences that are not SPDX ids)."""
-    from opencheck.mof_input import mot_manifest
+    from opencheck.mot.from_evidence import mot_manifest
 
     warnings = licence_warnings(evidence.manifest) if evidence.manifest else []
     manifest = mot_manifest(evidence)
