@@ -525,11 +525,11 @@ def _extras(hub: _Hub, evidence: Evidence, info: dict[str, Any], *, needs: froze
     if "datasets" in needs:
         _dataset_licences(hub, evidence, info, offline=offline)
     if "github" in needs and not no_github:
-        _github_licences(hub, evidence, offline=offline, api=github_api, token=github_token)
+        unreachable = _github_licences(hub, evidence, offline=offline, api=github_api, token=github_token)
         from opencheck.sources.github_tree import add_trees
 
         add_trees(hub, evidence, [f"{o}/{n}" for o, n in _github_repos(evidence)], offline=offline,
-                  api=github_api, token=github_token)
+                  api=github_api, token=github_token, unreachable=unreachable)
     if "arxiv" in needs:
         from opencheck.sources.arxiv import lookup_papers
 
@@ -678,7 +678,8 @@ def _github_repos(evidence: Evidence) -> list[tuple[str, str]]:
     return repos[:MAX_GITHUB_REPOS]
 
 
-def _github_licences(hub: _Hub, evidence: Evidence, *, offline: bool, api: str, token: str | None) -> None:
+def _github_licences(hub: _Hub, evidence: Evidence, *, offline: bool, api: str, token: str | None) -> str | None:
+    """Each linked repository's licence; returns why GitHub cannot be reached (refused, timed out, rate limited)."""
     repo, cache = hub.target.repo_id, hub.cache
     results: dict[str, Any] = {}
     unreachable: str | None = None  # why GitHub cannot be reached: the remaining repositories are not asked
@@ -740,3 +741,4 @@ def _github_licences(hub: _Hub, evidence: Evidence, *, offline: bool, api: str, 
             evidence.problems.append(Problem("github-no-licence", f"GitHub repository {slug}: no licence detected",
                                              Provenance(url=f"https://github.com/{slug}"), severity="info"))
     evidence.hub["github"] = results
+    return unreachable
