@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ EXAMPLES = REPO / "examples"
 
 
 NO_GITHUB = "http://127.0.0.1:9"  # the discard port: nothing listens, a connection is refused at once
+NO_ARXIV = NO_GITHUB  # the same for the arXiv look-up: refused at once, a failed look-up, never a network call
 
 
 @dataclass
@@ -30,9 +32,11 @@ def run_cli(args: list[str], *, cwd: Path | None = None, env: dict[str, str] | N
     """Run `opencheck ARGS` in-process with captured streams and a pinned clock."""
     stdout, stderr = io.StringIO(), io.StringIO()
     environment = Environment(stdout=stdout, stderr=stderr,
-                              # GitHub look-ups go to a closed local port unless a test names its server: a
-                              # test never reaches the internet, even by mistake.
+                              # GitHub and arXiv look-ups go to a closed local port unless a test names its
+                              # server (the hub_server fixture sets $OPENCHECK_ARXIV_API to its /oai2): a test
+                              # never reaches the internet, even by mistake.
                               env={"SOURCE_DATE_EPOCH": "1767225600", "OPENCHECK_GITHUB_API": NO_GITHUB,
+                                   "OPENCHECK_ARXIV_API": os.environ.get("OPENCHECK_ARXIV_API") or NO_ARXIV,
                                    **(env or {})},
                               cwd=cwd or REPO)
     code = main(args, environment)

@@ -17,6 +17,12 @@ os.environ["HF_TOKEN_PATH"] = str(Path(_HF_HOME) / "token")
 _HUB_VARIABLES = ("HF_ENDPOINT", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
 for _name in _HUB_VARIABLES:
     os.environ.pop(_name, None)
+# GitHub and arXiv look-ups of a test that names no server (in-process or in a subprocess) go to the discard port:
+# refused at once, a failed look-up, never a request to the internet. A test's own server (the hub_server fixture
+# sets $OPENCHECK_ARXIV_API to its /oai2) or an explicit environment wins.
+_NOWHERE = "http://127.0.0.1:9"
+for _name in ("OPENCHECK_GITHUB_API", "OPENCHECK_ARXIV_API"):
+    os.environ.setdefault(_name, _NOWHERE)
 
 from tests.hubreplay.pytest_plugin import hub_server  # noqa: E402,F401 - the replay Hub fixture, for every suite
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.clirunner import NO_ARXIV
 from tests.hub.helpers import FakeSleep
 from tests.hubreplay.server import HUB_ROOT, HubReplayServer
 
@@ -45,13 +46,15 @@ def closed_port_url() -> str:
 
 
 def opencheck(args: list[str], hub: HubReplayServer | str, tmp: Path, *, github: str | None = None,
-              cache: bool = False) -> Run:
-    """`opencheck ARGS` with the Hub at `hub` and GitHub at `github` (default: the replay server)."""
+              arxiv: str | None = None, cache: bool = False) -> Run:
+    """`opencheck ARGS` with the Hub at `hub`, GitHub at `github` and arXiv's OAI-PMH at `arxiv` (default: the
+    replay server; when `hub` is a bare URL, a dead host for instance, arXiv must be named or is refused)."""
     url = hub if isinstance(hub, str) else hub.url
     stdout, stderr, sleep = io.StringIO(), io.StringIO(), FakeSleep()
     env = Environment(stdout=stdout, stderr=stderr, cwd=tmp, sleep=sleep,
                       env={"SOURCE_DATE_EPOCH": "1767225600", "HF_ENDPOINT": url,
-                           "OPENCHECK_GITHUB_API": github or url})
+                           "OPENCHECK_GITHUB_API": github or url,
+                           "OPENCHECK_ARXIV_API": arxiv or (NO_ARXIV if isinstance(hub, str) else f"{url}/oai2")})
     extra = [] if args[0] not in ("check", "batch") else ["--cache-dir", str(tmp / "cache")] if cache \
         else ["--no-cache"]
     code = main([*args, *extra], env)

@@ -61,7 +61,8 @@ def test_failed_lookup_leaves_facts_unknown_and_still_writes_the_report(
     target, github, hub = _break(hub_server, tmp_path, lookup, mode)
     # mof: its provenance mix (notes, keys, URLs) once crashed the problem sort; open-training reads each look-up.
     run = opencheck(["check", *target, "-p", "mof", "-p", "open-training", "-f", "json", "--timeout", "0.5"],
-                    hub, tmp_path, github=github, cache=mode == "refused" and lookup != "github")
+                    hub, tmp_path, github=github, arxiv=f"{hub_server.url}/oai2",  # the Hub may be dead, not arXiv
+                    cache=mode == "refused" and lookup != "github")
     assert run.code == 0, run.err
     assert "Traceback" not in run.err and "internal error" not in run.err
     report = run.json()
@@ -95,16 +96,23 @@ def test_refused_github_fails_fast_without_retries(hub_server: HubReplayServer, 
     assert run.code == 0, run.err
     assert run.sleeps == []  # no back-off: a refused connection is not retried
     failures = run.json()["lookups"]["failures"]
-    assert len(failures) == 3  # every linked repository is reported, the later ones without a request
+    # Every linked repository is reported, its licence and its file tree, the later ones without a request.
+    assert len(failures) == 6
     assert all("cannot connect" in f["message"] for f in failures)
+    repos = {f["subject"] for f in failures}
+    assert len(repos) == 3
+    for what in ("GitHub licence of", "GitHub file tree of"):
+        assert {f["subject"] for f in failures if f["message"].startswith(what)} == repos
 
 
 def test_rate_limited_github_is_asked_once(hub_server: HubReplayServer, tmp_path: Path) -> None:
     hub_server.add_fault("/repos/*", "status", status=403, times=None, headers={"x-ratelimit-remaining": "0"})
     run = opencheck(["check", PYTHIA, "-p", "open-training", "-f", "json"], hub_server, tmp_path)
     assert run.code == 0, run.err
-    assert hub_server.count("/repos/*") == 1  # the limit is spent: the other repositories are not asked
-    assert all("rate limited" in f["message"] for f in run.json()["lookups"]["failures"])
+    # The limit is spent: the other repositories are not asked, nor any file tree.
+    assert hub_server.count("/repos/*") == 1
+    failures = run.json()["lookups"]["failures"]
+    assert len(failures) == 6 and all("rate limited" in f["message"] for f in failures)
 
 
 def test_unreachable_github_grades_undetermined_not_fail(hub_server: HubReplayServer, tmp_path: Path) -> None:
@@ -115,12 +123,15 @@ def test_unreachable_github_grades_undetermined_not_fail(hub_server: HubReplaySe
     # Unknown facts could make OSAID pass or fail: the grade says so instead of reading them as "no licence".
     assert osaid["value"] == "undetermined"
     assert osaid["if_unknown"] == {"unfavourable": "fail", "favourable": "pass"}
-    assert osaid["label"].startswith("undetermined (2 facts unknown: pass if favourable, fail if not")
+    # The 3 code components the linked repositories' licences and file trees show (data preprocessing code is
+    # found only in a tree: with GitHub down it is unknown, not missing).
+    assert osaid["unknown_facts"] == ["Data preprocessing code", "Evaluation code", "Training code"]
+    assert osaid["label"].startswith("undetermined (3 facts unknown: pass if favourable, fail if not")
     assert grade(down, "open-training")["if_unknown"] == {"unfavourable": "D", "favourable": "C"}
     # MOF stays Unclassified either way: the grade stands, with its unknown facts counted.
     mof = grade(down, "mof")
-    assert mof["value"] == "Unclassified" and mof["label"] == "Unclassified (2 facts unknown)"
-    assert mof["unknown_facts"] == ["Evaluation code", "Training code"]
+    assert mof["value"] == "Unclassified" and mof["label"] == "Unclassified (3 facts unknown)"
+    assert mof["unknown_facts"] == ["Data preprocessing code", "Evaluation code", "Training code"]
     assert down["summary"]["grades"]["osaid"] == "undetermined"
 
 
@@ -141,18 +152,19 @@ def test_strict_lookups_exits_3_after_writing_the_report(hub_server: HubReplaySe
     assert run.code == 3
     assert json.loads((tmp_path / "r.json").read_text())["lookups"]["failed"] == ["github"]
     lines = [line for line in run.err.splitlines() if "look-up" in line]  # (the other line: report written)
-    assert len(lines) == 1 and lines[0].startswith("opencheck: error: 3 look-ups failed (github)")
+    # 3 linked repositories, each with its licence and its file tree
+    assert len(lines) == 1 and lines[0].startswith("opencheck: error: 6 look-ups failed (github)")
     assert lines[0].endswith("(--strict-lookups)")
     ok = opencheck(["check", PYTHIA, "-p", "open-training", "-f", "json", "--strict-lookups"], hub_server, tmp_path)
     assert ok.code == 0, ok.err
 
 
-@pytest.mark.parametrize("fmt,needle", [
-    ("text", "warning: 3 look-ups failed (github)"),
-    ("markdown", "**3 look-ups failed (github)"),
-    ("html", "3 look-ups failed (github)"),
-    ("sarif", "3 look-ups failed (github)"),
-    ("junit", 'name="lookups-failed" value="3 look-ups failed (github)'),
+@pytest.mark.parametrize("fmt,needle", [  # 6: the licence and the file tree of each of 3 linked repositories
+    ("text", "warning: 6 look-ups failed (github)"),
+    ("markdown", "**6 look-ups failed (github)"),
+    ("html", "6 look-ups failed (github)"),
+    ("sarif", "6 look-ups failed (github)"),
+    ("junit", 'name="lookups-failed" value="6 look-ups failed (github)'),
     ("json", '"failed": [\n      "github"\n    ]'),
 ])
 def test_every_format_headline_says_lookups_failed(hub_server: HubReplayServer, tmp_path: Path, fmt: str,

@@ -36,7 +36,7 @@ def test_check_and_batch_give_the_same_verdicts_by_default(hub_server: HubReplay
     assert [(p, g) for p, g, _, _ in stored] == sorted((p["name"], p["grade"]["value"]) for p in report["packs"])
     assert {(ran, failed) for _, _, ran, failed in stored} == {
         (",".join(report["lookups"]["ran"]), ",".join(report["lookups"]["failed"]))}
-    assert stored[0][2] == "refs,datasets,github"
+    assert stored[0][2] == "refs,datasets,github,arxiv"  # the default: every look-up the packs read
     assert stored[0][3] == ("" if github_up else "github")
     if not github_up:
         assert dict((p, g) for p, g, _, _ in stored)["osaid"] == "undetermined"
@@ -46,10 +46,11 @@ def test_check_and_batch_give_the_same_verdicts_by_default(hub_server: HubReplay
 @pytest.mark.parametrize("args,ran", [
     (["--lookup", "none"], []),
     (["--lookup", "refs", "--lookup", "github"], ["refs", "github"]),
-    (["--no-lookup", "github"], ["refs", "datasets"]),
-    (["--no-github"], ["refs", "datasets"]),  # old check spelling (hidden)
+    (["--no-lookup", "github"], ["refs", "datasets", "arxiv"]),
+    (["--no-github"], ["refs", "datasets", "arxiv"]),  # old check spelling (hidden)
     (["--no-lookups"], []),  # old check spelling (hidden)
-    (["--lookups"], ["refs", "datasets", "github"]),  # old check spelling (hidden)
+    (["--lookups"], ["refs", "datasets", "github", "arxiv"]),  # old check spelling (hidden)
+    ([], ["refs", "datasets", "github", "arxiv"]),  # the default, auto: every look-up the mof pack reads
 ])
 def test_one_vocabulary_in_check_and_batch(hub_server: HubReplayServer, tmp_path: Path, args: list[str],
                                            ran: list[str]) -> None:

@@ -34,6 +34,13 @@ def unknown_components(evidence: Evidence) -> dict[str, str]:
             linked = sorted({repos[s] for p in comp.evidence if (s := _slug(p.url)) in repos})
             if linked:
                 out[name] = f"licence unknown: the GitHub look-up of {', '.join(linked)} failed"
+    if trees := failed_trees(evidence):
+        # The linked repositories' file trees show training, preprocessing, evaluation and inference code: with a
+        # tree not fetched, such code not found elsewhere may be there ("not found" is not "absent").
+        for name in TREE_COMPONENTS:
+            comp = evidence.component(name)
+            if name not in out and comp.status != ComponentStatus.PRESENT and comp.origin != "declared":
+                out[name] = f"unknown: the GitHub file tree look-up of {', '.join(trees)} failed"
     datasets = unknown_datasets(evidence)
     comp = evidence.component("Datasets")
     if datasets and comp.licence is None:
@@ -42,6 +49,18 @@ def unknown_components(evidence: Evidence) -> dict[str, str]:
             and evidence.component(INTERMEDIATE).status != ComponentStatus.PRESENT:
         out[INTERMEDIATE] = "unknown: the branch list (checkpoint branches) could not be fetched"
     return out
+
+
+TREE_COMPONENTS = ("Training code", "Data preprocessing code", "Evaluation code", "Inference code")
+
+
+def failed_trees(evidence: Evidence) -> list[str]:
+    """Linked GitHub repositories whose file tree could not be fetched (failed, or offline and not cached)."""
+    trees = evidence.hub.get("github_trees")
+    if not isinstance(trees, dict):
+        return []
+    return sorted(slug for slug, tree in trees.items()
+                  if isinstance(tree, dict) and tree.get("status") in ("error", "unknown"))
 
 
 def unknown_datasets(evidence: Evidence) -> list[str]:

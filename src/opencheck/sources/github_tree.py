@@ -27,14 +27,21 @@ def parse_tree(body: Any) -> dict[str, Any]:
             "paths": paths[:MAX_TREE_PATHS]}
 
 
-def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: str,
-               token: str | None) -> dict[str, Any]:
-    """The tree of github.com/`slug` (cached, else one request on the GitHub client); problems go to the evidence."""
+def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: str, token: str | None,
+               unreachable: list[str | None] | None = None) -> dict[str, Any]:
+    """The tree of github.com/`slug` (cached, else one request on the GitHub client); problems go to the evidence.
+
+    `unreachable` holds why GitHub cannot be reached (refused, timed out, rate limited), shared with the licence
+    look-up and the other repositories: once set, the tree is reported failed with that reason without a request.
+    """
     import json
 
+    from opencheck.errors import SourceError
     from opencheck.sources.lookup_calls import cached_extra as _cached_extra
     from opencheck.sources.lookup_calls import failed as _failed
     from opencheck.sources.lookup_calls import soft as _soft
+
+    down = unreachable if unreachable is not None else [None]
 
     key = f"github-tree--{slug}"
     payload = _cached_extra(hub, key, offline)
@@ -45,15 +52,28 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
     where = Provenance(url=f"https://github.com/{slug}")
     what = f"GitHub file tree of {slug}"
     owner, name = slug.split("/", 1)
-    result = _soft(hub, evidence, "github", slug, "github-unavailable", what,
-                   lambda: hub.github_tree(api, token, owner, name))
+    if down[0]:
+        _failed(evidence, "github", slug, "github-unavailable", f"{what}: {down[0]}", where)
+        return {"status": "error"}
+
+    def call() -> Any:
+        try:
+            return hub.github_tree(api, token, owner, name)
+        except SourceError as exc:
+            down[0] = str(exc).split(": ", 1)[-1]  # refused at once, or no answer after every retry
+            raise
+
+    result = _soft(hub, evidence, "github", slug, "github-unavailable", what, call)
     if result is None:
         return {"status": "error"}
     if result.status in (404, 409):  # no such repository (or no access), or an empty one: nothing to see
         payload = {"status": "absent"}
     elif result.status != 200:
         remaining = result.headers.get("x-ratelimit-remaining")
-        why = "rate limited" if result.status in (403, 429) and remaining == "0" else f"HTTP {result.status}"
+        limited = result.status in (403, 429) and remaining == "0"
+        why = "rate limited" if limited else f"HTTP {result.status}"
+        if limited:
+            down[0] = why  # every further request would be refused the same way until the reset
         _failed(evidence, "github", slug, "github-unavailable", f"{what}: {why}", where)
         return {"status": "error"}
     else:
@@ -67,11 +87,17 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
     return payload
 
 
-def add_trees(hub: Any, evidence: Evidence, slugs: list[str], *, offline: bool, api: str, token: str | None) -> None:
-    """Fetch each repository's tree into `evidence.hub["github_trees"]`; a truncated tree is said to be partial."""
+def add_trees(hub: Any, evidence: Evidence, slugs: list[str], *, offline: bool, api: str, token: str | None,
+              unreachable: str | None = None) -> None:
+    """Fetch each repository's tree into `evidence.hub["github_trees"]`; a truncated tree is said to be partial.
+
+    `unreachable`: why the licence look-up found GitHub unreachable; then no tree is asked for, each is reported
+    failed with that reason (as the licence look-up does for its remaining repositories).
+    """
     trees: dict[str, Any] = {}
+    down: list[str | None] = [unreachable]
     for slug in slugs:
-        tree = fetch_tree(hub, evidence, slug, offline=offline, api=api, token=token)
+        tree = fetch_tree(hub, evidence, slug, offline=offline, api=api, token=token, unreachable=down)
         trees[slug] = tree
         if tree.get("truncated"):
             evidence.problems.append(Problem(

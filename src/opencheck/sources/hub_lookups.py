@@ -55,10 +55,11 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
         _dataset_licences(hub, evidence, info, offline=offline)
     if "github" in needs and not no_github:
         repos = github_repos(evidence) if github_repos is not None else []
-        _github_licences(hub, evidence, repos, offline=offline, api=github_api, token=github_token)
+        unreachable = _github_licences(hub, evidence, repos, offline=offline, api=github_api, token=github_token)
         from opencheck.sources.github_tree import add_trees
 
-        add_trees(hub, evidence, [f"{o}/{n}" for o, n in repos], offline=offline, api=github_api, token=github_token)
+        add_trees(hub, evidence, [f"{o}/{n}" for o, n in repos], offline=offline, api=github_api, token=github_token,
+                  unreachable=unreachable)
     if "arxiv" in needs:
         from opencheck.sources.arxiv import lookup_papers
 
@@ -196,7 +197,8 @@ def _github_payload(result: FetchResult, token: str | None) -> tuple[dict[str, A
 
 
 def _github_licences(hub: HubSession, evidence: Evidence, repos: list[tuple[str, str]], *, offline: bool, api: str,
-                     token: str | None) -> None:
+                     token: str | None) -> str | None:
+    """Each linked repository's licence; returns why GitHub cannot be reached (refused, timed out, rate limited)."""
     repo, cache = hub.target.repo_id, hub.cache
     results: dict[str, Any] = {}
     unreachable: str | None = None  # why GitHub cannot be reached: the remaining repositories are not asked
@@ -233,3 +235,4 @@ def _github_licences(hub: HubSession, evidence: Evidence, repos: list[tuple[str,
             evidence.problems.append(Problem("github-no-licence", f"GitHub repository {slug}: no licence detected",
                                              Provenance(url=f"https://github.com/{slug}"), severity="info"))
     evidence.hub["github"] = results
+    return unreachable
