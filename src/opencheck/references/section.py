@@ -41,17 +41,10 @@ def could_match(evidence: Evidence) -> bool:
 
 def base_model_ids(evidence: Evidence) -> list[str]:
     """The base models the Hub or the card states (`base_model`: a string, a list, or the Hub's relation map)."""
-    raw = evidence.hub.get("base_models")
-    if raw is None:
-        meta = evidence.card.metadata if evidence.card else evidence.hub.get("card_data") or {}
-        raw = meta.get("base_model") if isinstance(meta, dict) else None
-    if isinstance(raw, str):
-        return [raw]
-    if isinstance(raw, dict):
-        return [m["id"] for m in raw.get("models") or [] if isinstance(m, dict) and isinstance(m.get("id"), str)]
-    if isinstance(raw, list):
-        return [b for b in raw if isinstance(b, str)]
-    return []
+    from opencheck.detect.base_model import base_model_ids as ids_of
+    from opencheck.detect.base_model import base_model_source
+
+    return ids_of(base_model_source(evidence))
 
 
 def find_matches(evidence: Evidence, index: ReferenceIndex) -> list[Match]:
