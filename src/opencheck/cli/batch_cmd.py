@@ -115,7 +115,6 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
     from opencheck.check import CheckOptions
     from opencheck.cli.check_cmd import default_packs, resolve_pack_specs
     from opencheck.cli.lookup_options import lookup_needs
-    from opencheck.collect import HubOptions
     from opencheck.config import gates_from, resolve_config
     from opencheck.engine.packs import load_pack
     from opencheck.report.gates import parse_fail_under
@@ -133,16 +132,11 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")
-    hub = HubOptions(
-        endpoint=env.env.get("HF_ENDPOINT") or None,
-        token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
-        cache_dir=cache_dir and _path(env, cache_dir), use_cache=not no_cache,
-        offline=env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
-        # The same look-ups `check` runs with the same options: the rules' needs, within those allowed.
-        needs=lookup_needs(lookups, packs),
-        github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
-        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
-        github_token=env.env.get("GITHUB_TOKEN") or None, timeout=timeout)
+    from opencheck.cli.hub_settings import hub_options
+
+    # The same look-ups `check` runs with the same options: the rules' needs, within those allowed.
+    hub = hub_options(env, token=token, cache_dir=cache_dir, use_cache=not no_cache,
+                      needs=lookup_needs(lookups, packs), timeout=timeout)
     from opencheck.references.store import location_env
 
     # Curated references cost no request: every row carries the live and the curated MOF class.

@@ -34,7 +34,8 @@ def bom(
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
 ) -> None:
     """Write an AI BOM."""
-    from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
+    from opencheck.cli.export_cmd import output_path, resolve_target
+    from opencheck.cli.hub_settings import hub_options
     from opencheck.collect import collect
     from opencheck.interchange.bom import build_bom
     from opencheck.output.files import write_atomic
@@ -46,7 +47,7 @@ def bom(
         from opencheck.output.files import refuse_inputs
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolve_target(env, target)))])
-    evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]
+    evidence = collect(resolve_target(env, target), hub=hub_options(env, token=token, offline=offline))
     scrubber = redactor(env)
     text = finish(build_bom(scrub_report(evidence, scrubber), fmt.value, env.timestamp()), OutputKind.JSON, scrubber)
     if output is None:

@@ -22,7 +22,6 @@ from opencheck.environment import Environment
 from opencheck.errors import UsageError
 from opencheck.exit_status import ExitStatus
 from opencheck.formats.registry import ReportFormat
-from opencheck.sources.http_limits import timeout_from_env
 
 if TYPE_CHECKING:
     from opencheck.check import CheckOptions
@@ -160,7 +159,7 @@ def _check_options(env: Environment, target: str, *, pack: list[str], config_fil
     """The check's options from the command line and the project configuration (packs, Hub, gates, suppressions)."""
     from opencheck.check import CheckOptions
     from opencheck.cli.lookup_options import lookup_needs
-    from opencheck.collect import HubOptions, SourceChoice
+    from opencheck.collect import SourceChoice
     from opencheck.config import config_folders, gates_from, resolve_config
     from opencheck.engine.packs import load_pack
     from opencheck.references.store import location_env
@@ -178,20 +177,10 @@ def _check_options(env: Environment, target: str, *, pack: list[str], config_fil
     names = [p.name for p in packs]
     if len(set(names)) != len(names):
         raise UsageError(f"two packs share a name: {', '.join(names)}")
-    hub = HubOptions(
-        endpoint=env.env.get("HF_ENDPOINT") or None,
-        token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-        offline=offline or env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
-        needs=lookup_needs(allowed, packs),
-        github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
-        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
-        github_token=env.env.get("GITHUB_TOKEN") or None,
-        sleep=env.sleep,
-        # whole-request deadline (connect + headers + body): --timeout, else $OPENCHECK_TIMEOUT, else 10 s
-        timeout=timeout if timeout is not None else timeout_from_env(env.env),
-    )
+    from opencheck.cli.hub_settings import hub_options
+
+    hub = hub_options(env, token=token, offline=offline, cache_dir=cache_dir, use_cache=not no_cache,
+                      needs=lookup_needs(allowed, packs), timeout=timeout, sleep=env.sleep)
     options = CheckOptions(
         packs=packs,
         source=SourceChoice(source.value),

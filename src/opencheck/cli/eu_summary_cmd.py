@@ -45,9 +45,9 @@ def eu_summary(
 ) -> None:
     """Draft the EU training-content summary."""
     import json
-    from dataclasses import replace
 
-    from opencheck.cli.export_cmd import hub_options, output_path, resolve_target
+    from opencheck.cli.export_cmd import output_path, resolve_target
+    from opencheck.cli.hub_settings import hub_options
     from opencheck.collect import collect
     from opencheck.config import config_folders, resolve_config
     from opencheck.euaiact.summary import build_summary
@@ -63,10 +63,9 @@ def eu_summary(
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolved))])
     config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)
-    hub = hub_options(env, token, offline)
-    hub = replace(hub, needs=frozenset({"datasets", "documents"}), cache_dir=cache_dir,  # type: ignore[type-var]
-                  use_cache=not no_cache)
-    evidence = collect(resolved, hub=hub)  # type: ignore[arg-type]
+    hub = hub_options(env, token=token, offline=offline, cache_dir=cache_dir, use_cache=not no_cache,
+                      needs=frozenset({"datasets", "documents"}))
+    evidence = collect(resolved, hub=hub)
     if config.eu_ai_act:
         evidence.eu_declarations, evidence.eu_declarations_file = dict(config.eu_ai_act), config.display
     draft = build_summary(evidence, env.timestamp())

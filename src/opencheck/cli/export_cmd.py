@@ -49,24 +49,6 @@ MOT_HELP = (
 )
 
 
-def hub_options(env: Environment, token: str | None = None, offline: bool = False) -> object:
-    """Hub settings from the environment, as `opencheck check` reads them."""
-    from opencheck.collect import HubOptions
-    from opencheck.sources.http_limits import timeout_from_env
-
-    return HubOptions(
-        endpoint=env.env.get("HF_ENDPOINT") or None,
-        token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
-        offline=offline or env.env.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"),
-        needs=frozenset({"datasets"}),
-        github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
-        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
-        github_token=env.env.get("GITHUB_TOKEN") or None,
-        no_github=True,
-        timeout=timeout_from_env(env.env),
-    )
-
-
 def resolve_target(env: Environment, target: str) -> str:
     """A relative path is relative to the injected working folder (it differs from the process's in tests)."""
     candidate = env.cwd / target
@@ -100,7 +82,9 @@ def mot(
         from opencheck.output.files import refuse_inputs
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolve_target(env, target)))])
-    evidence = collect(resolve_target(env, target), hub=hub_options(env, token, offline))  # type: ignore[arg-type]
+    from opencheck.cli.hub_settings import hub_options
+
+    evidence = collect(resolve_target(env, target), hub=hub_options(env, token=token, offline=offline))
     scrubber = redactor(env)
     manifest, warnings = export_manifest(scrub_report(evidence, scrubber))
     for warning in warnings:

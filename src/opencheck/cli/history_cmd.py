@@ -13,7 +13,6 @@ import typer
 from opencheck.cli.lookup_options import LOOKUP_HELP, NO_LOOKUP_HELP, LookupChoice, LookupName
 from opencheck.environment import Environment
 from opencheck.errors import UsageError
-from opencheck.sources.http_limits import timeout_from_env
 
 HELP = (
     "Check TARGET at each of its revisions and show when its openness changed and why: a Hugging Face Hub id "
@@ -133,22 +132,11 @@ def _packs(env: Environment, pack: list[str]) -> list[Any]:
 def _hub_options(env: Environment, token: str | None, cache_dir: Path | None, no_cache: bool,
                  allowed: frozenset[str], packs: list[Any]) -> Any:
     """Hub access for each revision, with the same look-ups and defaults as check."""
+    from opencheck.cli.hub_settings import hub_options
     from opencheck.cli.lookup_options import lookup_needs
-    from opencheck.collect import HubOptions
 
-    return HubOptions(
-        endpoint=env.env.get("HF_ENDPOINT") or None,
-        token=token or env.env.get("HF_TOKEN") or env.env.get("HUGGING_FACE_HUB_TOKEN") or None,
-        cache_dir=cache_dir if cache_dir is None or cache_dir.is_absolute() else env.cwd / cache_dir,
-        use_cache=not no_cache,
-        offline=any(env.env.get(v, "").lower() in ("1", "true", "yes") for v in ("HF_HUB_OFFLINE",
-                                                                                  "TRANSFORMERS_OFFLINE")),
-        needs=lookup_needs(allowed, packs),
-        github_api=env.env.get("OPENCHECK_GITHUB_API", "https://api.github.com"),
-        arxiv_api=env.env.get("OPENCHECK_ARXIV_API") or None,
-        github_token=env.env.get("GITHUB_TOKEN") or None,
-        timeout=timeout_from_env(env.env),
-    )
+    return hub_options(env, token=token, cache_dir=cache_dir, use_cache=not no_cache,
+                       needs=lookup_needs(allowed, packs))
 
 
 def _emit(env: Environment, result: Any, output_format: HistoryFormat, output: Path | None,

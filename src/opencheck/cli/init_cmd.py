@@ -85,10 +85,10 @@ def _starting_point(env: Environment, target: str, folder: Path, token: str | No
             raise UsageError(f"{target}: permission denied: {exc.filename or target}") from None
     if folder.exists():
         raise UsageError(f"{target}: not a folder; init writes opencheck.yaml for a model folder or a Hub id")
-    from opencheck.cli.export_cmd import hub_options
+    from opencheck.cli.hub_settings import hub_options
     from opencheck.collect import SourceChoice, collect
 
-    return (collect(target, source=SourceChoice.HUB, hub=hub_options(env, token, offline)),  # type: ignore[arg-type]
+    return (collect(target, source=SourceChoice.HUB, hub=hub_options(env, token=token, offline=offline)),
             env.cwd / MANIFEST_NAME)
 
 
