@@ -142,16 +142,21 @@ class HubSession:
         return f": {message[0][:200]}" if message else ""
 
     # -- Hub calls -----------------------------------------------------------------------------------------
-    def _api_json(self, path: str, what: str, params: dict[str, Any] | None = None) -> Any:
-        result = self.client.fetch(f"{self.endpoint}{path}", what=what, params=params, headers=self._headers())
+    def fetch_json(self, url: str, what: str, params: dict[str, Any] | None = None) -> tuple[Any, FetchResult]:
+        """GET a Hub API URL and parse its JSON (and return the response, for its headers); an error is one
+        SourceError line that never carries the token."""
+        result = self.client.fetch(url, what=what, params=params, headers=self._headers())
         try:
             self._raise_for(result)
         except (HfHubHTTPError, BadRequestError) as exc:
             raise SourceError(self.describe_hub_error(exc, what)) from None
         try:
-            return json.loads(result.body)
+            return json.loads(result.body), result
         except ValueError:
             raise SourceError(f"{what}: invalid JSON from {self.host} (truncated or corrupt response)") from None
+
+    def _api_json(self, path: str, what: str, params: dict[str, Any] | None = None) -> Any:
+        return self.fetch_json(f"{self.endpoint}{path}", what, params)[0]
 
     def model_info(self, revision: str | None, *, expand_sha: bool = False) -> dict[str, Any]:
         """GET /api/models/{id}[/revision/{rev}] with blob metadata (or only the sha)."""
@@ -226,24 +231,22 @@ class HubSession:
 
     def github_licence(self, api: str, token: str | None, owner: str, name: str) -> FetchResult:
         """GET {api}/repos/{owner}/{name}/license (a separate client: the HF token never goes to GitHub)."""
-        if self.github is None:
-            self.github = CountingClient(timeout=self.timeout, retry=self.retry)
-        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return self.github.fetch(f"{api.rstrip('/')}/repos/{owner}/{name}/license",
-                                 what=f"GitHub licence of {owner}/{name}", headers=headers)
+        return self._github(api, token, f"repos/{owner}/{name}/license", f"GitHub licence of {owner}/{name}")
 
     def github_tree(self, api: str, token: str | None, owner: str, name: str) -> FetchResult:
         """GET {api}/repos/{owner}/{name}/git/trees/HEAD?recursive=1: the whole file tree in one request."""
+        return self._github(api, token, f"repos/{owner}/{name}/git/trees/HEAD", f"GitHub file tree of {owner}/{name}",
+                            params={"recursive": "1"})
+
+    def _github(self, api: str, token: str | None, path: str, what: str,
+                params: dict[str, Any] | None = None) -> FetchResult:
+        """One GitHub API request on the GitHub client, with GitHub's token only."""
         if self.github is None:
             self.github = CountingClient(timeout=self.timeout, retry=self.retry)
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return self.github.fetch(f"{api.rstrip('/')}/repos/{owner}/{name}/git/trees/HEAD",
-                                 what=f"GitHub file tree of {owner}/{name}", params={"recursive": "1"},
-                                 headers=headers)
+        return self.github.fetch(f"{api.rstrip('/')}/{path}", what=what, params=params, headers=headers)
 
 
 def _matches_sibling(data: bytes, sibling: dict[str, Any]) -> bool:
