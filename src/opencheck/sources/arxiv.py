@@ -51,15 +51,13 @@ def lookup_papers(hub: Any, evidence: Evidence, papers: list[str], *, offline: b
     holds every answer as received (detect/papers.py makes licence statements of them)."""
     from opencheck.errors import SourceError
     from opencheck.sources.hub_http import CountingClient
-    from opencheck.sources.lookup_calls import cached_extra as _cached_extra
-    from opencheck.sources.lookup_calls import failed as _failed
-    from opencheck.sources.lookup_calls import soft as _soft
+    from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup
 
     results: dict[str, Any] = {}
     for ident in papers[:MAX_PAPERS]:
         key = f"arxiv--{ident.replace('/', '_')}"
         abs_url = f"https://arxiv.org/abs/{ident}"
-        payload = _cached_extra(hub, key, offline)
+        payload = cached_extra(hub, key, offline)
         if offline and not isinstance(payload, dict):
             results[ident] = {"status": "unknown"}
             continue
@@ -67,7 +65,7 @@ def lookup_papers(hub: Any, evidence: Evidence, papers: list[str], *, offline: b
             if hub.arxiv is None:
                 hub.arxiv = CountingClient(timeout=hub.timeout, retry=hub.retry)  # no Hub token goes to arXiv
             what = f"arXiv record of {ident}"
-            result = _soft(hub, evidence, "arxiv", ident, "arxiv-unavailable", what,
+            result = soft_lookup(hub, evidence, "arxiv", ident, "arxiv-unavailable", what,
                            lambda i=ident, w=what: hub.arxiv.fetch(
                                api, what=w, params={"verb": "GetRecord", "identifier": f"oai:arXiv.org:{i}",
                                                     "metadataPrefix": "arXiv"}))
@@ -81,7 +79,7 @@ def lookup_papers(hub: Any, evidence: Evidence, papers: list[str], *, offline: b
             except (ValueError, SourceError) as exc:
                 results[ident] = {"status": "error"}
                 # A failed look-up leaves the paper's licence unknown, never "none" (reported like every look-up).
-                _failed(evidence, "arxiv", ident, "arxiv-unavailable", f"{what}: {exc}", Provenance(url=abs_url))
+                lookup_failed(evidence, "arxiv", ident, "arxiv-unavailable", f"{what}: {exc}", Provenance(url=abs_url))
                 continue
             if hub.cache is not None:
                 hub.cache.put_extra(hub.target.repo_id, key, payload)

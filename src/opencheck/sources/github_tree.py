@@ -37,14 +37,12 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
     import json
 
     from opencheck.errors import SourceError
-    from opencheck.sources.lookup_calls import cached_extra as _cached_extra
-    from opencheck.sources.lookup_calls import failed as _failed
-    from opencheck.sources.lookup_calls import soft as _soft
+    from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup
 
     down = unreachable if unreachable is not None else [None]
 
     key = f"github-tree--{slug}"
-    payload = _cached_extra(hub, key, offline)
+    payload = cached_extra(hub, key, offline)
     if isinstance(payload, dict):
         return payload
     if offline:
@@ -53,7 +51,7 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
     what = f"GitHub file tree of {slug}"
     owner, name = slug.split("/", 1)
     if down[0]:
-        _failed(evidence, "github", slug, "github-unavailable", f"{what}: {down[0]}", where)
+        lookup_failed(evidence, "github", slug, "github-unavailable", f"{what}: {down[0]}", where)
         return {"status": "error"}
 
     def call() -> Any:
@@ -63,7 +61,7 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
             down[0] = str(exc).split(": ", 1)[-1]  # refused at once, or no answer after every retry
             raise
 
-    result = _soft(hub, evidence, "github", slug, "github-unavailable", what, call)
+    result = soft_lookup(hub, evidence, "github", slug, "github-unavailable", what, call)
     if result is None:
         return {"status": "error"}
     if result.status in (404, 409):  # no such repository (or no access), or an empty one: nothing to see
@@ -74,7 +72,7 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
         why = "rate limited" if limited else f"HTTP {result.status}"
         if limited:
             down[0] = why  # every further request would be refused the same way until the reset
-        _failed(evidence, "github", slug, "github-unavailable", f"{what}: {why}", where)
+        lookup_failed(evidence, "github", slug, "github-unavailable", f"{what}: {why}", where)
         return {"status": "error"}
     else:
         try:

@@ -8,12 +8,9 @@ pages are bounded, must stay on the Hub's origin, and a link back to a page alre
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
-
-from huggingface_hub.errors import BadRequestError, HfHubHTTPError
 
 from opencheck.errors import SourceError
 from opencheck.sources.http_limits import link_next
@@ -99,15 +96,7 @@ class HubRevisions:
             if page > MAX_COMMIT_PAGES:
                 raise SourceError(f"{what}: more than {MAX_COMMIT_PAGES} pages; stopping")
             seen.add(_digest(url))
-            result = hub.client.fetch(url, what=what, headers=hub._headers())
-            try:
-                hub._raise_for(result)
-            except (HfHubHTTPError, BadRequestError) as exc:
-                raise SourceError(hub.describe_hub_error(exc, what)) from None
-            try:
-                items = json.loads(result.body)
-            except ValueError:
-                raise SourceError(f"{what}: invalid JSON from {hub.host}") from None
+            items, result = hub.fetch_json(url, what)
             if not isinstance(items, list):
                 raise SourceError(f"{what}: unexpected response from {hub.host} (not a list)")
             for item in items:

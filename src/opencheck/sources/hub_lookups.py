@@ -18,9 +18,7 @@ from opencheck.errors import SourceError
 from opencheck.evidence import LOOKUP_NAMES, Evidence, Problem, Provenance
 from opencheck.sources.hub_client import HubSession, card_data
 from opencheck.sources.hub_http import FetchResult
-from opencheck.sources.lookup_calls import cached_extra as _cached_extra
-from opencheck.sources.lookup_calls import failed as _failed
-from opencheck.sources.lookup_calls import soft as _soft
+from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup
 
 MAX_DATASETS = 10  # dataset cards looked up per model: bounds the request count of a check
 _DATASET_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?$")
@@ -38,9 +36,9 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
     repo, cache = hub.target.repo_id, hub.cache
     evidence.lookups_ran = [n for n in LOOKUP_NAMES if n in needs and not (n == "github" and no_github)]
     if "refs" in needs:
-        refs = _cached_extra(hub, "refs", offline)
+        refs = cached_extra(hub, "refs", offline)
         if refs is None and not offline:
-            refs = _soft(hub, evidence, "refs", repo, "hub-refs-unavailable", f"branches of {repo}", hub.refs)
+            refs = soft_lookup(hub, evidence, "refs", repo, "hub-refs-unavailable", f"branches of {repo}", hub.refs)
             if refs is not None and cache is not None:
                 cache.put_extra(repo, "refs", refs)
         if isinstance(refs, dict):
@@ -49,7 +47,7 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
                 for b in refs.get("branches", []) if isinstance(b, dict) and isinstance(b.get("name"), str)]
             evidence.hub["tags_refs"] = [t.get("name") for t in refs.get("tags", []) if isinstance(t, dict)]
         elif offline:
-            _failed(evidence, "refs", repo, "hub-refs-unavailable", "offline and the branch list is not cached",
+            lookup_failed(evidence, "refs", repo, "hub-refs-unavailable", "offline and the branch list is not cached",
                     Provenance(note=f"branches of {repo}"))
     if "datasets" in needs:
         _dataset_licences(hub, evidence, info, offline=offline)
@@ -113,10 +111,10 @@ def _dataset_licences(hub: HubSession, evidence: Evidence, info: dict[str, Any],
         key = f"dataset--{dataset_id}"
         url = f"{hub.endpoint}/datasets/{dataset_id}"
         where = Provenance(key="datasets", url=url)
-        data = _cached_extra(hub, key, offline)
+        data = cached_extra(hub, key, offline)
         if offline and not isinstance(data, dict):
             results[dataset_id] = {"status": "unknown"}
-            _failed(evidence, "datasets", dataset_id, "dataset-unavailable",
+            lookup_failed(evidence, "datasets", dataset_id, "dataset-unavailable",
                     f"dataset {dataset_id}: offline and its card is not cached", where)
             continue
         if isinstance(data, dict) and data.get(_ABSENT_KEY) in _ABSENT_MESSAGES:
@@ -136,7 +134,7 @@ def _dataset_licences(hub: HubSession, evidence: Evidence, info: dict[str, Any],
                 message = str(exc) if isinstance(exc, SourceError) else hub.describe_hub_error(
                     exc, f"dataset card of {dataset_id}", dataset_id)
                 results[dataset_id] = {"status": "error"}
-                _failed(evidence, "datasets", dataset_id, "dataset-unavailable", message, where)
+                lookup_failed(evidence, "datasets", dataset_id, "dataset-unavailable", message, where)
                 continue
             if cache is not None:
                 cache.put_extra(repo, key, data)
@@ -161,13 +159,13 @@ def _documents(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, off
     card_text = evidence.card.text if evidence.card else ""
     for path in wanted_documents(list(siblings), card_text, hub.target.repo_id):
         key = f"document--{path}@{sha}"
-        cached = _cached_extra(hub, key, True)  # pinned to the commit: never stale
+        cached = cached_extra(hub, key, True)  # pinned to the commit: never stale
         if isinstance(cached, str):
             texts[path] = cached
             continue
         if offline:
             continue
-        text = _soft(hub, evidence, "documents", path, "document-unavailable", f"{path} of {hub.target.repo_id}",
+        text = soft_lookup(hub, evidence, "documents", path, "document-unavailable", f"{path} of {hub.target.repo_id}",
                      lambda p=path: hub.text_file(hub.target.repo_id, sha, siblings[p], MAX_DOCUMENT_BYTES))
         if isinstance(text, str):
             texts[path] = text
@@ -206,10 +204,10 @@ def _github_licences(hub: HubSession, evidence: Evidence, repos: list[tuple[str,
         slug = f"{owner}/{name}"
         key = f"github--{slug}"
         where = Provenance(url=f"https://github.com/{slug}", note=f"GitHub licence of {slug}")
-        payload = _cached_extra(hub, key, offline)
+        payload = cached_extra(hub, key, offline)
         if payload is None and (offline or unreachable):
             results[slug] = {"status": "unknown" if offline else "error"}
-            _failed(evidence, "github", slug, "github-unavailable",
+            lookup_failed(evidence, "github", slug, "github-unavailable",
                     f"GitHub licence of {slug}: " + (unreachable or "offline and not cached"), where)
             continue
         if payload is None:
@@ -219,14 +217,14 @@ def _github_licences(hub: HubSession, evidence: Evidence, repos: list[tuple[str,
                 # Refused at once, or no answer after every retry: the other repositories would fare the same.
                 unreachable = str(exc).split(": ", 1)[-1]
                 results[slug] = {"status": "error"}
-                _failed(evidence, "github", slug, "github-unavailable", str(exc), where)
+                lookup_failed(evidence, "github", slug, "github-unavailable", str(exc), where)
                 continue
             payload, why, limited = _github_payload(result, token)
             if payload is None:
                 if limited:
                     unreachable = why  # every further request would be refused the same way until the reset
                 results[slug] = {"status": "error"}
-                _failed(evidence, "github", slug, "github-unavailable", f"GitHub licence of {slug}: {why}", where)
+                lookup_failed(evidence, "github", slug, "github-unavailable", f"GitHub licence of {slug}: {why}", where)
                 continue
             if cache is not None:
                 cache.put_extra(repo, key, payload)

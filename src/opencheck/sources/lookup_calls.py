@@ -18,13 +18,13 @@ from opencheck.sources.hub_client import HubSession
 T = TypeVar("T")
 
 
-def failed(evidence: Evidence, lookup: str, subject: str, code: str, message: str, where: Provenance) -> None:
+def lookup_failed(evidence: Evidence, lookup: str, subject: str, code: str, message: str, where: Provenance) -> None:
     """Record a failed look-up: a problem in the report, and facts the rules must read as unknown."""
     evidence.lookup_failures.append(LookupFailure(lookup, subject, message))
     evidence.problems.append(Problem(code, message, where))
 
 
-def soft(hub: HubSession, evidence: Evidence, lookup: str, subject: str, code: str, what: str,
+def soft_lookup(hub: HubSession, evidence: Evidence, lookup: str, subject: str, code: str, what: str,
           call: Callable[[], T]) -> T | None:
     """Run an optional lookup; a failure becomes a problem and an unknown fact instead of failing the check."""
     try:
@@ -33,7 +33,7 @@ def soft(hub: HubSession, evidence: Evidence, lookup: str, subject: str, code: s
         message = str(exc)
     except (HfHubHTTPError, BadRequestError) as exc:
         message = hub.describe_hub_error(exc, what)
-    failed(evidence, lookup, subject, code, message, Provenance(note=what))
+    lookup_failed(evidence, lookup, subject, code, message, Provenance(note=what))
     return None
 
 
