@@ -21,6 +21,13 @@ HELP = (
 )
 
 
+class SummaryLookup(str, Enum):
+    """The look-ups the draft can spend requests on."""
+
+    DATASETS = "datasets"
+    DOCUMENTS = "documents"
+
+
 class SummaryFormat(str, Enum):
     """Output formats of the draft."""
 
@@ -42,6 +49,10 @@ def eu_summary(
     offline: bool = typer.Option(False, "--offline", help="Use only the Hub cache."),
     cache_dir: Path | None = typer.Option(None, "--cache-dir", metavar="DIR", help="Cache folder for Hub metadata."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the Hub cache."),
+    no_lookup: list[SummaryLookup] = typer.Option(
+        [], "--no-lookup", help="Skip this look-up (repeatable): datasets (the named datasets' cards, and the "
+                                "READMEs of synthetic ones, which name their generator models), or documents (a "
+                                "training-content summary the repository publishes)."),
 ) -> None:
     """Draft the EU training-content summary."""
     import json
@@ -55,6 +66,7 @@ def eu_summary(
     from opencheck.output.files import write_atomic
     from opencheck.output.guard import OutputKind, finish, redactor
     from opencheck.output.messages import wrote
+    from opencheck.sources.dataset_cards import DATASET_CARDS
 
     env: Environment = ctx.obj or Environment()
     resolved = resolve_target(env, target)
@@ -63,8 +75,10 @@ def eu_summary(
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolved))])
     config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)
-    hub = hub_options(env, token=token, offline=offline, cache_dir=cache_dir, use_cache=not no_cache,
-                      needs=frozenset({"datasets", "documents"}))
+    skipped = {n.value for n in no_lookup}
+    # A synthetic dataset's README is part of the datasets look-up: skipping datasets skips it too.
+    needs = frozenset({"datasets", "documents"} - skipped) | ({DATASET_CARDS} if "datasets" not in skipped else set())
+    hub = hub_options(env, token=token, offline=offline, cache_dir=cache_dir, use_cache=not no_cache, needs=needs)
     evidence = collect(resolved, hub=hub)
     if config.eu_ai_act:
         evidence.eu_declarations, evidence.eu_declarations_file = dict(config.eu_ai_act), config.display

@@ -49,6 +49,27 @@ class ComputeEstimate:
     total_parameters: Stated | None
     tokens: Stated | None
     mixture_of_experts: bool
+    # When the card states no token count: a range estimated from the named datasets' sizes (never `tokens`).
+    tokens_estimate: TokenRange | None = None
+
+    def flop_range(self) -> tuple[float, float | None] | None:
+        """(low, high) FLOP from the estimated token range (high None: unbounded; low 0 for an upper bound)."""
+        if self.parameters is None or self.tokens_estimate is None:
+            return None
+        low = 0.0 if self.upper_bound else 6.0 * self.parameters.value * self.tokens_estimate.low
+        high = self.tokens_estimate.high
+        return low, None if high is None else 6.0 * self.parameters.value * high
+
+    def range_text(self) -> str:
+        """The estimate from dataset sizes with its inputs, e.g. `6 x 7.2e9 parameters (total) x 4e11 to 1e12 ...`."""
+        est, flops = self.tokens_estimate, self.flop_range()
+        if est is None or flops is None or self.parameters is None:
+            return ""
+        low, high = flops
+        shown = (f"{sci(low)} to {sci(high)} FLOP" if high is not None else f"at least {sci(low)} FLOP") if low else (
+            f"at most {sci(high)} FLOP" if high is not None else "unbounded")
+        return (f"6 x {sci(self.parameters.value)} parameters ({self.parameters_kind}) x {est.describe()} = {shown} "
+                f"(estimated from dataset sizes, not stated; {est.assumption})")
 
     @property
     def flop(self) -> float | None:
@@ -91,7 +112,45 @@ class ComputeEstimate:
                 "parameters": stated(self.parameters), "parameters_kind": self.parameters_kind,
                 "total_parameters": stated(self.total_parameters), "tokens": stated(self.tokens),
                 "mixture_of_experts": self.mixture_of_experts, "upper_bound": self.upper_bound,
-                "missing": self.missing()}
+                "missing": self.missing()} | ({"tokens_estimate": self.tokens_estimate.to_dict(),
+                                               "estimate_text": self.range_text()} if self.tokens_estimate else {})
+
+
+BYTES_PER_TOKEN = (2.0, 5.0)  # the range assumed for subword tokenisers: ~4 on English text, fewer on code and
+# other scripts; num_bytes counts every column of a split, so the text alone is smaller (a wider range, not a guess)
+
+
+@dataclass(frozen=True)
+class TokenRange:
+    """Training tokens estimated from dataset sizes: a range with its inputs and assumption, never a stated figure."""
+
+    low: float
+    high: float | None  # None: some named dataset's size is unknown, so only a lower bound is known
+    total_bytes: int
+    inputs: tuple[str, ...]  # "org/name: 1.2e12 bytes (train)" per sized dataset
+    unsized: tuple[str, ...]  # named datasets without a stated size
+    evidence: tuple[Provenance, ...]
+
+    @property
+    def assumption(self) -> str:
+        """What the range assumes, in words."""
+        lo, hi = BYTES_PER_TOKEN
+        text = (f"assumes {lo:g} to {hi:g} bytes per token and one pass over each named dataset's training split; "
+                "size categories count records, not tokens, and are not used")
+        if self.unsized:
+            text += f"; no size stated for {', '.join(self.unsized)}, so only a lower bound"
+        return text
+
+    def describe(self) -> str:
+        """The range in words, e.g. `2.4e11 to 6e11 training tokens (estimated from 1.2e12 bytes)`."""
+        span = f"{sci(self.low)} to {sci(self.high)}" if self.high is not None else f"at least {sci(self.low)}"
+        return f"{span} training tokens (from {sci(float(self.total_bytes))} bytes: {'; '.join(self.inputs)})"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON shape."""
+        return {"low": self.low, "high": self.high, "bytes": self.total_bytes, "inputs": list(self.inputs),
+                "unsized": list(self.unsized), "bytes_per_token": list(BYTES_PER_TOKEN),
+                "assumption": self.assumption, "sources": [e.describe() for e in self.evidence]}
 
 
 def sci(value: float) -> str:
@@ -139,6 +198,37 @@ def stated_tokens(evidence: Evidence) -> Stated | None:
     return _first(evidence, (_TOKENS, _TOKENS_AFTER), largest=True)
 
 
+def _dataset_bytes(result: dict[str, object]) -> tuple[int, str] | None:
+    """A looked-up dataset's training bytes (its `train*` splits, else every split) and which splits they are."""
+    splits = [s for s in result.get("splits") or [] if isinstance(s, dict) and isinstance(s.get("num_bytes"), int)]
+    train = [s for s in splits if str(s.get("split", "")).lower().startswith("train")] or splits
+    if not train:
+        return None
+    names = sorted({str(s.get("split")) for s in train})
+    return sum(int(s["num_bytes"]) for s in train), ", ".join(names)
+
+
+def estimated_tokens(evidence: Evidence) -> TokenRange | None:
+    """Training tokens estimated from the sizes the named datasets' cards state (`dataset_info` num_bytes)."""
+    results = evidence.hub.get("datasets")
+    if not isinstance(results, dict) or not results:
+        return None
+    total, inputs, unsized, where = 0, [], [], []
+    for dataset_id, result in sorted(results.items()):
+        sized = _dataset_bytes(result) if isinstance(result, dict) and result.get("status") == "found" else None
+        if sized is None:
+            unsized.append(dataset_id)
+            continue
+        total += sized[0]
+        inputs.append(f"{dataset_id}: {sci(float(sized[0]))} bytes ({sized[1]})")
+        where.append(Provenance(url=result.get("url"), key="dataset_info", note=f"dataset card of {dataset_id}"))
+    if not inputs or total <= 0:
+        return None
+    lo, hi = BYTES_PER_TOKEN
+    return TokenRange(total / hi, None if unsized else total / lo, total, tuple(inputs), tuple(unsized),
+                      tuple(where))
+
+
 def _is_moe(evidence: Evidence) -> bool:
     config = evidence.config or {}
     if any(isinstance(config.get(k), int) and config.get(k, 0) > 1 for k in _MOE_CONFIG_KEYS):
@@ -150,6 +240,7 @@ def _is_moe(evidence: Evidence) -> bool:
 def estimate(evidence: Evidence) -> ComputeEstimate:
     """The compute estimate from the weights metadata and the card (active parameters for a mixture of experts)."""
     tokens = stated_tokens(evidence)
+    guess = estimated_tokens(evidence) if tokens is None else None
     moe = _is_moe(evidence)
     active = _first(evidence, (_ACTIVE_AFTER, _ACTIVE_BEFORE)) if moe else None
     weights = evidence.weights
@@ -161,8 +252,9 @@ def estimate(evidence: Evidence) -> ComputeEstimate:
         total = _first(evidence, (_TOTAL_AFTER, _TOTAL_BEFORE)) if moe else None
         total = total or _first(evidence, (_PARAMS,))
     if active is not None:
-        return ComputeEstimate(active, "active, as the card states for this mixture of experts", total, tokens, moe)
+        return ComputeEstimate(active, "active, as the card states for this mixture of experts", total, tokens, moe,
+                               guess)
     if total is not None and moe:
         return ComputeEstimate(total, "total (upper bound: mixture of experts, active parameters not stated)", total,
-                               tokens, moe)
-    return ComputeEstimate(total, "total", total, tokens, moe)
+                               tokens, moe, guess)
+    return ComputeEstimate(total, "total", total, tokens, moe, guess)

@@ -31,6 +31,11 @@ def _field(f: dict[str, Any]) -> list[str]:
     name = markdown_text(f["name"])
     if f["status"] == "provider must state":
         return [f"- **{name}**: *provider must state* - {markdown_text(f['guidance'])}"]
+    if isinstance(f["value"], list) and f["value"] and isinstance(f["value"][0], dict) and "model" in f["value"][0]:
+        rows = [f"  - {markdown_text(g['model'])} (dataset {markdown_text(g['dataset'])}, "
+                f"{markdown_text(g['source'])})" for g in f["value"]]
+        return [f"- **{name}** (hint, confirm; from {markdown_text(f['source'])}):", *rows,
+                f"  - {markdown_text(f['guidance'])}"]
     if isinstance(f["value"], list) and f["value"] and isinstance(f["value"][0], dict):
         return [f"- **{name}** (from {markdown_text(f['source'])}):", *_dataset_rows(f["value"])]
     label = "hint, confirm" if f["status"] == "hint" else "from"

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from opencheck.euaiact.compute import GPAI_THRESHOLD, SYSTEMIC_THRESHOLD, ComputeEstimate, estimate, sci
+from opencheck.euaiact.compute import estimate, sci
+from opencheck.euaiact.compute_verdicts import gpai_verdict, pipeline_tag, systemic_verdict
 from opencheck.euaiact.declarations import Declarations, declarations
 from opencheck.euaiact.documents import MD_LINK, document_text
 from opencheck.euaiact.documents import SUMMARY_NAME as _SUMMARY
@@ -20,7 +21,6 @@ from opencheck.euaiact.verdict_model import (
     _OPEN_CLASSES,
     _USAGE_SECTION,
     DATES,
-    GENERATIVE_TASKS,
     LIKELY,
     NOT_LIKELY,
     UNDETERMINED,
@@ -30,64 +30,6 @@ from opencheck.euaiact.verdict_model import (
     Verdict,
 )
 from opencheck.evidence import ComponentStatus, Evidence, FileKind, Provenance
-
-
-def _pipeline_tag(evidence: Evidence) -> tuple[str | None, Provenance]:
-    card = evidence.card
-    if card and isinstance(card.metadata.get("pipeline_tag"), str):
-        return card.metadata["pipeline_tag"], card.key_provenance("pipeline_tag")
-    tag = evidence.hub.get("pipeline_tag") or (evidence.hub.get("card_data") or {}).get("pipeline_tag")
-    return (tag if isinstance(tag, str) else None), Provenance(key="pipeline_tag", url=evidence.hub.get("url"))
-
-
-def _compute_evidence(est: ComputeEstimate) -> tuple[Provenance, ...]:
-    return tuple(s.provenance for s in (est.parameters, est.tokens) if s is not None)
-
-
-def _gpai(est: ComputeEstimate, evidence: Evidence) -> Verdict:
-    title = "General-purpose AI model (indicative: > 10^23 FLOP and a generative task)"
-    tag, where = _pipeline_tag(evidence)
-    flop = est.flop
-    ev = (*_compute_evidence(est), where)
-    if tag and tag not in GENERATIVE_TASKS:
-        return Verdict("gpai", title, NOT_LIKELY, "task", f"pipeline_tag {tag!r} is not a generative task", ev)
-    if flop is not None and flop <= GPAI_THRESHOLD and not est.upper_bound:
-        return Verdict("gpai", title, NOT_LIKELY, "compute",
-                       f"estimated {est.formula()}, not above 10^23 FLOP", ev)
-    if flop is not None and flop <= GPAI_THRESHOLD:
-        return Verdict("gpai", title, NOT_LIKELY, "compute",
-                       f"even the upper bound {est.formula()} is not above 10^23 FLOP", ev)
-    if flop is None:
-        return Verdict("gpai", title, UNDETERMINED, "compute",
-                       "training compute unknown: missing " + " and ".join(est.missing()), ev)
-    if not tag:
-        return Verdict("gpai", title, UNDETERMINED, "task",
-                       f"estimated {est.formula()} is above 10^23 FLOP, but no pipeline_tag says whether the model "
-                       "generates text, images, video or speech", ev)
-    if est.upper_bound:
-        return Verdict("gpai", title, UNDETERMINED, "compute",
-                       f"only an upper bound is known ({est.formula()}); the active parameter count would decide", ev)
-    return Verdict("gpai", title, LIKELY, "compute and task",
-                   f"estimated {est.formula()} is above 10^23 FLOP and {tag!r} is a generative task", ev)
-
-
-def _systemic(est: ComputeEstimate) -> Verdict:
-    title = "Systemic risk presumed (Art. 51(2): > 10^25 FLOP)"
-    flop = est.flop
-    ev = _compute_evidence(est)
-    if flop is None:
-        return Verdict("systemic_risk", title, UNDETERMINED, "compute",
-                       "training compute unknown: missing " + " and ".join(est.missing()), ev)
-    if flop > SYSTEMIC_THRESHOLD and est.upper_bound:
-        return Verdict("systemic_risk", title, UNDETERMINED, "compute",
-                       f"the upper bound {est.formula()} is above 10^25 FLOP; the active parameter count would "
-                       "decide", ev)
-    if flop > SYSTEMIC_THRESHOLD:
-        return Verdict("systemic_risk", title, LIKELY, "compute",
-                       f"estimated {est.formula()} is above 10^25 FLOP", ev)
-    return Verdict("systemic_risk", title, NOT_LIKELY, "compute",
-                   f"estimated {est.formula()} is not above 10^25 FLOP (the Commission can still designate a model)",
-                   ev)
 
 
 def _licence_condition(evidence: Evidence, ctx: Any) -> Condition:
@@ -174,7 +116,7 @@ def _usage_condition(evidence: Evidence) -> Condition:
     if found:
         return Condition("usage", label, "met", f"the card has usage information (section {found[0].note!r})",
                          tuple(found[:2]))
-    tag, where = _pipeline_tag(evidence)
+    tag, where = pipeline_tag(evidence)
     library = (evidence.card.metadata.get("library_name") if evidence.card else None) or evidence.hub.get(
         "library_name")
     if tag and library:
@@ -329,8 +271,8 @@ def assess(evidence: Evidence, ctx: Any = None) -> Assessment:
     """The EU AI Act assessment of one evidence record (ctx: an engine Context, for cached licence classes)."""
     est = estimate(evidence)
     decl = declarations(evidence)
-    gpai = _gpai(est, evidence)
-    systemic = _systemic(est)
+    gpai = gpai_verdict(est, evidence)
+    systemic = systemic_verdict(est)
     conditions = [_licence_condition(evidence, ctx), _weights_condition(evidence), _architecture_condition(evidence),
                   _usage_condition(evidence), _monetised_condition(evidence, decl), _systemic_condition(systemic)]
     exemption = _exemption(conditions)

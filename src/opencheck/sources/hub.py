@@ -44,7 +44,7 @@ from opencheck.sources.hub_target import HubTarget, is_commit_sha
 __all__ = ["KNOWN_NEEDS", "RetryPolicy", "read_hub"]
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-KNOWN_NEEDS = frozenset(LOOKUP_NAMES)
+KNOWN_NEEDS = frozenset(LOOKUP_NAMES) | {"dataset-cards"}  # the last: part of `datasets` (dataset_cards.py)
 _REPO_ID_OK = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
 
 

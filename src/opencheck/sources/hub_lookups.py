@@ -16,6 +16,7 @@ from huggingface_hub.errors import BadRequestError, GatedRepoError, HfHubHTTPErr
 
 from opencheck.errors import SourceError
 from opencheck.evidence import LOOKUP_NAMES, Evidence, Problem, Provenance
+from opencheck.sources.dataset_cards import DATASET_CARDS, looks_synthetic, split_sizes, synthetic_card
 from opencheck.sources.hub_client import HubSession, card_data
 from opencheck.sources.hub_http import FetchResult
 from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup
@@ -50,7 +51,7 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
             lookup_failed(evidence, "refs", repo, "hub-refs-unavailable", "offline and the branch list is not cached",
                     Provenance(note=f"branches of {repo}"))
     if "datasets" in needs:
-        _dataset_licences(hub, evidence, info, offline=offline)
+        _dataset_licences(hub, evidence, info, offline=offline, cards=DATASET_CARDS in needs)
     if "github" in needs and not no_github:
         repos = github_repos(evidence) if github_repos is not None else []
         unreachable = _github_licences(hub, evidence, repos, offline=offline, api=github_api, token=github_token)
@@ -104,7 +105,8 @@ def _dataset_absent(evidence: Evidence, results: dict[str, Any], dataset_id: str
     evidence.problems.append(Problem(code, f"dataset {dataset_id}: {text.format(host=host)}", where, severity="info"))
 
 
-def _dataset_licences(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, offline: bool) -> None:
+def _dataset_licences(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, offline: bool,
+                      cards: bool = False) -> None:
     repo, cache = hub.target.repo_id, hub.cache
     results: dict[str, Any] = {}
     for dataset_id in _dataset_ids(info):
@@ -142,9 +144,12 @@ def _dataset_licences(hub: HubSession, evidence: Evidence, info: dict[str, Any],
         sha = data.get("sha") if isinstance(data.get("sha"), str) else None
         tags = [t for t in data.get("tags") or [] if isinstance(t, str)]
         sizes = [t.split(":", 1)[1] for t in tags if t.startswith("size_categories:")]
-        # Size range and synthetic origin feed the EU training-content summary (opencheck.euaiact).
+        # Sizes and synthetic origin feed the EU view (opencheck.euaiact): the compute estimate and the summary.
         results[dataset_id] = {"status": "found", "license": licences, "gated": data.get("gated", False),
-                               "sha": sha, "url": url, "size_categories": sizes, "synthetic": "synthetic" in tags}
+                               "sha": sha, "url": url, "size_categories": sizes, "synthetic": looks_synthetic(data),
+                               "splits": split_sizes(data)}
+        if cards and results[dataset_id]["synthetic"]:
+            results[dataset_id]["card"] = synthetic_card(hub, evidence, dataset_id, data, offline=offline)
     evidence.hub["datasets"] = results
 
 
