@@ -179,5 +179,12 @@ def detect_licences(evidence: Evidence) -> None:
                lambda s: (s.raw, s.provenance.file, s.provenance.line, s.provenance.key, s.provenance.url))
     for dataset_id, statements in dataset_card_licences(evidence).items():
         evidence.dataset_licences.setdefault(dataset_id, statements)
+    from opencheck.detect.dataset_licence_text import licences_stated_elsewhere
+    from opencheck.detect.datasets import named_datasets
+
+    # A dataset the Hub gives no licence for (gone, gated, none on its card): the model card may state one.
+    for dataset_id, statements in licences_stated_elsewhere(evidence, [n for n, _ in named_datasets(evidence)]).items():
+        if not evidence.dataset_licences.get(dataset_id):
+            evidence.dataset_licences[dataset_id] = statements
     add_unique(evidence.licences, licence_statements(evidence),
                lambda s: (s.raw, s.provenance.file, s.provenance.line, s.provenance.key))

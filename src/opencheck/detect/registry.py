@@ -77,9 +77,10 @@ DOCUMENTATION_COMPONENTS = ("Technical report", "Research paper", "Model card", 
 DETECTORS: tuple[Detector, ...] = (
     Detector("links", ("card", "hub.tags"), ("links",), detect_links,
              "card links, reference definitions, bare URLs, arXiv mentions and tags, classified by what they show"),
-    Detector("licences", ("card", "hub.tags", "licence_texts", "hub.github", "hub.datasets", "hub.arxiv"),
+    Detector("licences", ("card", "links", "hub.tags", "licence_texts", "hub.github", "hub.datasets", "hub.arxiv"),
              ("licences", "dataset_licences"), detect_licences,
-             "licence keys, sections and 'License:' lines, licence files, and the look-ups' licences"),
+             "licence keys, sections and 'License:' lines, licence files, the look-ups' licences, and a licence the "
+             "card states for a dataset the Hub gives none for"),
     Detector("datasets", ("card", "links", "hub.tags"), ("datasets",), detect_datasets,
              "training datasets the card, its dataset links or the Hub's dataset tags name"),
     Detector("hyperparameters", ("training_configs", "card"), ("hyperparameters",), detect_hyperparameters,

@@ -31,7 +31,9 @@ COMPONENT_NEEDS: dict[str, frozenset[str]] = {
 PREDICATE_NEEDS: dict[str, frozenset[str]] = {
     "checkpoints_present": frozenset({REFS}),
     "datasets_open": frozenset({DATASETS}),
-    "eu_ai_act": frozenset({"documents"}),  # a training-content summary in the repository is read
+    # A training-content summary in the repository is read; the named datasets' sizes estimate the training tokens
+    # when the card states none.
+    "eu_ai_act": frozenset({"documents", DATASETS}),
 }
 # Predicates whose need depends on the component they name (licence checks need the licence lookups;
 # presence checks need only what tells presence).

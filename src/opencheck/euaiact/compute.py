@@ -135,7 +135,8 @@ class TokenRange:
     def assumption(self) -> str:
         """What the range assumes, in words."""
         lo, hi = BYTES_PER_TOKEN
-        text = (f"assumes {lo:g} to {hi:g} bytes per token and one pass over each named dataset's training split; "
+        text = (f"assumes {lo:g} to {hi:g} bytes per token of the stored split (num_bytes counts every column) and one "
+                "pass over each named dataset's training split; "
                 "size categories count records, not tokens, and are not used")
         if self.unsized:
             text += f"; no size stated for {', '.join(self.unsized)}, so only a lower bound"

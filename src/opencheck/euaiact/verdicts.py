@@ -294,6 +294,8 @@ def assess(evidence: Evidence, ctx: Any = None) -> Assessment:
                      "modification used more than a third of the original's training compute (Commission guidelines, "
                      "as secondary summaries report them; unverified here)")
     missing = est.missing()
+    if est.tokens_estimate is not None and est.parameters is not None:
+        notes.append(f"no training-token count is stated: estimated from the named datasets' sizes, {est.range_text()}")
     if missing:
         notes.append("the estimate needs " + " and ".join(missing))
     assessment = Assessment(est, decl, gpai, systemic, conditions, exemption, duties, owed, notes)

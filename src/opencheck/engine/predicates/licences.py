@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from opencheck.detect.dataset_licence_text import STATED_ELSEWHERE
 from opencheck.engine.context import Context
 from opencheck.engine.predicates.registry import (
     _S,
@@ -149,9 +150,12 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
     unknown: list[str] = []
     evidence: list[Provenance] = []
     # A licence declared for the Datasets component (e.g. in a manifest) covers datasets with no licence of their own.
+    # A licence detected for one dataset (the component's first) is that dataset's only, never the others'.
     fallback = ev.component("Datasets").licence
+    fallback = fallback if fallback is not None and fallback.origin == "declared" else None
     names = list(dict.fromkeys(n for n, _ in ev.datasets))
     evidence.extend(prov for _, prov in ev.datasets)
+    elsewhere: list[str] = []  # licences the model card or a linked repository states, not the dataset's Hub card
     for name in names:
         statements = ev.dataset_licences.get(name) or ([fallback] if fallback else [])
         if not statements:
@@ -160,8 +164,13 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
         for st in statements:
             evidence.append(st.provenance)
             cls = ctx.classify(st.raw)
+            marked = STATED_ELSEWHERE in (st.provenance.note or "")
+            if marked and name not in elsewhere:
+                elsewhere.append(name)
             if cls.licence_class.value not in classes:
-                bad.append(f"{name} ({cls.expression or st.raw}: {cls.licence_class.value})")
+                bad.append(f"{name} ({cls.expression or st.raw}: {cls.licence_class.value}"
+                           + (f", {STATED_ELSEWHERE}" if marked else "") + ")")
+    tail = f" (licence {STATED_ELSEWHERE} for: {', '.join(elsewhere)})" if elsewhere else ""
     if bad:
         return Outcome(_S.FAIL, "datasets not openly licensed: " + ", ".join(bad), tuple(evidence))
     if unknown:
@@ -170,10 +179,10 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
         failed = [n for n in unknown_datasets(ev) if n in unknown]
         why = f" (the dataset card look-up failed for: {', '.join(failed)})" if failed else ""
         named = ", ".join(_why_unknown(ev, n) for n in unknown)
-        return Outcome(_S.INCONCLUSIVE, "licence unknown for: " + named + why, tuple(evidence),
+        return Outcome(_S.INCONCLUSIVE, "licence unknown for: " + named + why + tail, tuple(evidence),
                        ("Datasets",) if failed else ())
     subject = "the named dataset has" if len(names) == 1 else f"all {len(names)} named datasets have"
-    return Outcome(_S.PASS, f"{subject} a licence in: {', '.join(sorted(classes))}",
+    return Outcome(_S.PASS, f"{subject} a licence in: {', '.join(sorted(classes))}{tail}",
                    tuple(evidence))
 
 

@@ -1,0 +1,124 @@
+"""Licences stated for a named dataset outside its Hub card: in the model card, or by its linked code repository.
+
+Used only for a dataset the Hub gives no licence for (gone, gated, never published there, or a card without one).
+A licence counts only when one clause or table row names this dataset and no other named dataset, and states
+the licence without a negation; a GitHub repository counts when that clause or row links it and the GitHub
+look-up found its licence. Each statement says where it was read and that it was stated elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from opencheck.evidence import Evidence, LicenceStatement, ModelCard, Provenance
+
+STATED_ELSEWHERE = "stated elsewhere"  # in a statement's note: not the dataset's own Hub card
+_MAX_LINE = 2_000  # characters of a card line read: bounds the work per line
+_CLAUSE_SPLIT = re.compile(r";|(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
+_NEGATION = re.compile(r"\b(?:not|no|never|without|neither|nor|unlicen[cs]ed|isn't|aren't|wasn't|unknown|unclear)\b",
+                       re.IGNORECASE)
+# Where a clause states a licence: "released under X", "licence: X", "(X)" or "[X]" right after the name.
+_UNDER = re.compile(r"\b(?:licen[cs]ed|released|available|distributed|published|provided|shared|governed)\b"
+                    r"[^;:()]{0,20}?\b(?:under|by)\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([^;()\[\]|]{2,80})"
+                    r"|\blicen[cs]es?\b\s*(?:is|:|-)?\s*(?:the\s+)?([^;()\[\]|]{2,80})", re.IGNORECASE)
+_PAREN = re.compile(r"^\s*[\])`*_]*\s*(?:\([^()]{0,200}\)\s*)?[(\[]\s*([^()\[\]]{2,60})[)\]]")
+_GITHUB = re.compile(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?=[/)\]\s#?]|$)")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\(([^()\s]*)\)")
+
+
+def _licence_in(text: str) -> str | None:
+    """The licence a short phrase names ('ODC-By 1.0 license', 'Apache 2.0'), else None; families do not count."""
+    from opencheck.licenses.normalise import normalise
+
+    words = re.sub(r"[*_`]+", "", text).replace(",", " ").split()[:8]
+    for end in range(len(words), 0, -1):
+        phrase = " ".join(words[:end]).rstrip(".:")
+        norm = normalise(phrase)
+        if norm.expression and not norm.expression.startswith("LicenseRef-opencheck-"):
+            return phrase
+    return None
+
+
+def _mention(dataset_id: str) -> re.Pattern[str]:
+    """The dataset by its id, its Hub URL or (when distinctive) its name alone."""
+    name = dataset_id.rsplit("/", 1)[-1]
+    forms = [re.escape(dataset_id)]
+    if len(name) >= 5:
+        forms += [re.escape(name), re.escape(name).replace(r"\-", r"[- ]").replace("_", "[_ ]")]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _clauses(line: str) -> list[str]:
+    """A table row's cells as one unit (the row), or a prose line's clauses."""
+    if line.lstrip().startswith("|"):
+        return [line]
+    return [c for c in _CLAUSE_SPLIT.split(line) if c.strip()]
+
+
+def _from_clause(clause: str, dataset_id: str, mentions: dict[str, re.Pattern[str]],
+                 github: dict[str, Any]) -> tuple[str, str | None] | None:
+    """(licence, GitHub repository or None) a clause states for this dataset alone."""
+    own = mentions[dataset_id].search(clause)
+    if own is None or any(p.search(clause) for other, p in mentions.items() if other != dataset_id):
+        return None
+    if _NEGATION.search(mentions[dataset_id].sub("DATASET", clause)):
+        return None  # "not released under CC-BY", "no licence": a denial is no grant
+    plain = _MD_LINK.sub(lambda m: f"{m.group(1)} {m.group(2)}", clause)
+    if clause.lstrip().startswith("|"):
+        for cell in plain.strip().strip("|").split("|"):
+            if not mentions[dataset_id].search(cell) and (found := _licence_in(cell.strip())):
+                return found, None
+    for m in _UNDER.finditer(plain):
+        if found := _licence_in(m.group(1) or m.group(2)):
+            return found, None
+    after = _MD_LINK.sub(r"\1", clause[own.end():])
+    if (paren := _PAREN.match(after)) and (found := _licence_in(paren.group(1))):
+        return found, None
+    for m in _GITHUB.finditer(clause):
+        slug = f"{m.group(1)}/{m.group(2)}"
+        payload = next((v for k, v in github.items() if k.lower() == slug.lower()), None)
+        if isinstance(payload, dict) and payload.get("status") == "found":
+            spdx = payload.get("spdx_id")
+            raw = spdx if isinstance(spdx, str) and spdx and spdx != "NOASSERTION" else payload.get("name")
+            if isinstance(raw, str) and raw:
+                return raw, slug
+    return None
+
+
+def _card_statements(card: ModelCard, wanted: list[str], named: list[str],
+                     github: dict[str, Any]) -> dict[str, list[LicenceStatement]]:
+    mentions = {d: _mention(d) for d in dict.fromkeys([*wanted, *named])}
+    found: dict[str, list[LicenceStatement]] = {}
+    lines = card.text.splitlines()
+    for index in range(max(card.body_start_line, 1) - 1, len(lines)):
+        line = lines[index][:_MAX_LINE]
+        for dataset_id in wanted:
+            if dataset_id in found or not mentions[dataset_id].search(line):
+                continue
+            for clause in _clauses(line):
+                hit = _from_clause(clause, dataset_id, mentions, github)
+                if hit is None:
+                    continue
+                raw, slug = hit
+                where = (f"GitHub licence of {slug}, the repository the model card links for {dataset_id}" if slug
+                         else f"licence of {dataset_id} as the model card states it")
+                found[dataset_id] = [LicenceStatement(raw=raw, scope="data", provenance=Provenance(
+                    file=card.path, line=index + 1, url=f"https://github.com/{slug}" if slug else None,
+                    note=f"{where} ({STATED_ELSEWHERE}: the Hub gives none)"))]
+                break
+    return found
+
+
+def licences_stated_elsewhere(evidence: Evidence, named: list[str]) -> dict[str, list[LicenceStatement]]:
+    """For each named dataset the Hub gives no licence for, the licence the model card (or a linked repo) states."""
+    if evidence.card is None:
+        return {}
+    hub = evidence.hub.get("datasets")
+    results = hub if isinstance(hub, dict) else {}
+    wanted = [d for d in dict.fromkeys(named)
+              if not (isinstance(results.get(d), dict) and results[d].get("status") == "found"
+                      and results[d].get("license"))]
+    github = evidence.hub.get("github")
+    return _card_statements(evidence.card, wanted, list(dict.fromkeys(named)),
+                            github if isinstance(github, dict) else {}) if wanted else {}
