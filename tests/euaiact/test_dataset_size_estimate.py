@@ -1,4 +1,4 @@
-"""Training tokens estimated from the named datasets' sizes a range, decided off the fence."""
+"""Training tokens estimated from the named datasets' sizes: a range, decided only off the fence."""
 
 from __future__ import annotations
 
