@@ -199,7 +199,7 @@ def stated_tokens(evidence: Evidence) -> Stated | None:
     return _first(evidence, (_TOKENS, _TOKENS_AFTER), largest=True)
 
 
-def _dataset_bytes(result: dict[str, object]) -> tuple[int, str] | None:
+def dataset_bytes(result: dict[str, object]) -> tuple[int, str] | None:
     """A looked-up dataset's training bytes (its `train*` splits, else every split) and which splits they are."""
     splits = [s for s in result.get("splits") or [] if isinstance(s, dict) and isinstance(s.get("num_bytes"), int)]
     train = [s for s in splits if str(s.get("split", "")).lower().startswith("train")] or splits
@@ -216,7 +216,7 @@ def estimated_tokens(evidence: Evidence) -> TokenRange | None:
         return None
     total, inputs, unsized, where = 0, [], [], []
     for dataset_id, result in sorted(results.items()):
-        sized = _dataset_bytes(result) if isinstance(result, dict) and result.get("status") == "found" else None
+        sized = dataset_bytes(result) if isinstance(result, dict) and result.get("status") == "found" else None
         if sized is None:
             unsized.append(dataset_id)
             continue

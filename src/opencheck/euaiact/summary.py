@@ -89,6 +89,21 @@ def size_range(tokens: float) -> str:
     return "more than 10 trillion tokens"
 
 
+def _size_field(a: Assessment) -> dict[str, Any]:
+    """1.3's size range when no token count is stated: a hint from the datasets' sizes if the range fits one band."""
+    guess = a.estimate.tokens_estimate
+    guidance = ("Text: less than 1 billion, 1 billion to 10 trillion, or more than 10 trillion tokens; other "
+                "modalities in their own unit.")
+    if guess is None:
+        return _must("Training data size (per modality, as a range)", guidance)
+    if guess.high is not None and size_range(guess.low) == size_range(guess.high):
+        return _field("Training data size (text)", HINT, size_range(guess.low),
+                      f"estimated from dataset sizes, not stated: {guess.describe()}",
+                      f"An estimate ({guess.assumption}); state the measured figure.")
+    return _must("Training data size (per modality, as a range)",
+                 f"{guidance} The named datasets' sizes give {guess.describe()}, which spans more than one band.")
+
+
 def _datasets(evidence: Evidence) -> list[dict[str, Any]]:
     found = evidence.hub.get("datasets") or {}
     out = []
@@ -98,10 +113,21 @@ def _datasets(evidence: Evidence) -> list[dict[str, Any]]:
         out.append({"id": dataset_id,
                     "link": info.get("url") or f"https://huggingface.co/datasets/{dataset_id}",
                     "licence": ", ".join(s.raw for s in licences) or None,
+                    # Where the licence was read: the dataset's own card, or the model card / a linked repository.
+                    "licence_source": "; ".join(s.provenance.describe() for s in licences) or None,
                     "size": ", ".join(info.get("size_categories") or []) or None,
+                    "bytes": _train_bytes(info),
                     "synthetic": bool(info.get("synthetic")),
                     "card": info.get("status", "not looked up")})
     return out
+
+
+def _train_bytes(info: dict[str, Any]) -> int | None:
+    """The bytes of a looked-up dataset's training splits, as its card's `dataset_info` states them."""
+    from opencheck.euaiact.compute import dataset_bytes
+
+    sized = dataset_bytes(info)
+    return sized[0] if sized else None
 
 
 def _section(number: str, title: str, fields: list[dict[str, Any]]) -> dict[str, Any]:
@@ -116,6 +142,7 @@ def _general(evidence: Evidence, a: Assessment) -> list[dict[str, Any]]:
     tag, ins, outs = _modalities(evidence)
     langs = _languages(evidence)
     tokens = a.estimate.tokens
+    size_field = _size_field(a)
     market = (_field("Date of placement of the model on the Union market", FILLED, decl.placed_on_market,
                      f"declared in {decl.where}") if decl.placed_on_market else
               _must("Date of placement of the model on the Union market",
@@ -141,10 +168,7 @@ def _general(evidence: Evidence, a: Assessment) -> list[dict[str, Any]]:
                     f"{_card_source(evidence, 'pipeline_tag')} = {tag}") if ins else
              _must("Modalities", "Text, image, audio and/or video the model was trained on.")),
             (_field("Training data size (text)", FILLED, size_range(tokens.value),
-                    tokens.provenance.describe()) if tokens else
-             _must("Training data size (per modality, as a range)",
-                   "Text: less than 1 billion, 1 billion to 10 trillion, or more than 10 trillion tokens; other "
-                   "modalities in their own unit.")),
+                    tokens.provenance.describe()) if tokens else size_field),
             _must("Types of content", "E.g. web pages, books, code, scientific articles, conversations."),
             _must("Latest date of data collection", "Month and year the training data was last collected."),
             (_field("Languages", FILLED, langs, _card_source(evidence, "language")) if langs else
@@ -255,7 +279,7 @@ def _form(evidence: Evidence, a: Assessment) -> list[dict[str, Any]]:
         (_field("Input and output modalities", FILLED, {"input": list(ins), "output": list(outs)},
                 f"pipeline_tag = {tag}") if ins else
          _must("Input and output modalities", "Text, image, audio, video.")),
-        (_field("Licence", FILLED, licence, _card_source(evidence, "license")) if licence else
+        (_field("Licence", FILLED, _licence_shown(evidence, licence), _card_source(evidence, "license")) if licence else
          _must("Licence", "The licence the model is distributed under.")),
         (_field("Model dependencies", FILLED, deps, _card_source(evidence, "base_model")) if deps else
          _must("Model dependencies", "Base models, or 'none'.")),
@@ -270,6 +294,12 @@ def _form(evidence: Evidence, a: Assessment) -> list[dict[str, Any]]:
         _must("Acceptable use policy", "A link, if there is one."),
         _must("Training process", "The main training stages and design choices."),
     ]
+
+
+def _licence_shown(evidence: Evidence, licence: Any) -> Any:
+    """The card's licence; `other` with the `license_name` it points at, which is the actual licence."""
+    name = _meta(evidence).get("license_name")
+    return f"other ({name})" if licence == "other" and isinstance(name, str) and name else licence
 
 
 def build_summary(evidence: Evidence, generated_at: str) -> dict[str, Any]:

@@ -19,11 +19,22 @@ def _value(value: Any) -> str:
     return markdown_text(value)
 
 
+_HUB_CARD = {"found": "found", "not-found": "not on the Hub (gone, renamed or never published there)",
+             "gated": "gated: not readable", "error": "look-up failed", "unknown": "not read (offline)"}
+
+
 def _dataset_rows(datasets: list[dict[str, Any]]) -> list[str]:
-    rows = ["", "| Dataset | Licence | Size (records) | Link |", "|---|---|---|---|"]
+    rows = ["", "| Dataset | Hub card | Licence | Size (records) | Size (bytes of training splits) | Link |",
+            "|---|---|---|---|---|---|"]
     for d in datasets:
-        rows.append(f"| {markdown_text(d['id'])} | {markdown_text(d.get('licence') or 'not stated')} | "
-                    f"{markdown_text(d.get('size') or 'not stated')} | {markdown_text(d['link'])} |")
+        size = f"{d['bytes']:,}" if isinstance(d.get("bytes"), int) else "not stated"
+        licence = d.get("licence") or "not stated"
+        source = d.get("licence_source") or ""
+        if "stated elsewhere" in source:  # not the dataset's own card: say where, so the provider can check it
+            licence += f" (stated elsewhere: {source.split(': ', 1)[0]})"
+        rows.append(f"| {markdown_text(d['id'])} | {markdown_text(_HUB_CARD.get(d.get('card'), d.get('card')))} | "
+                    f"{markdown_text(licence)} | {markdown_text(d.get('size') or 'not stated')} | {size} | "
+                    f"{markdown_text(d['link'])} |")
     return [*rows, ""]
 
 
