@@ -34,6 +34,11 @@ def _raw(evidence: Evidence) -> dict[str, list[str]]:
     ("The org/web-corpus data is released under the CC BY 4.0 license.\n", "CC BY 4.0 license"),
     ("We train on [Web Corpus](https://huggingface.co/datasets/org/web-corpus) (Apache 2.0).\n", "Apache 2.0"),
     ("Pretraining data: web corpus, licence: CC0.\n", "CC0"),
+    ("We use org/web-corpus released under a CC-BY-4.0 license.\n", "CC-BY-4.0 license"),
+    ("Web-Corpus, which contains no personal data, is distributed under the Apache 2.0 license.\n",
+     "Apache 2.0 license"),
+    ("### Web Corpus\n\n- **License:** ODC-By\n", "ODC-By"),  # a heading, then a licence line under it
+    ("org/web-corpus is released under the Qwen research licence agreement.\n", "Qwen research licence agreement"),
 ])
 def test_a_licence_the_card_states_for_the_dataset_is_used_and_marked(tmp_path: Path, body: str,
                                                                       expected: str) -> None:
@@ -51,6 +56,11 @@ def test_a_licence_the_card_states_for_the_dataset_is_used_and_marked(tmp_path: 
     "We use org/web-corpus. Our code is released under the MIT license.\n",  # another sentence, another subject
     "| org/web-corpus | 300B tokens |\n| org/code-corpus | Apache 2.0 |\n",  # another row
     "org/web-corpus was filtered with a classifier under GPL.\n",  # a licence family is no licence
+    "org/web-corpus is licensed under GPL.\n",  # a family names no licence
+    "We train on org/web-corpus and our model is released under Apache 2.0.\n",  # the model's licence
+    "Trained on org/web-corpus; the model license is MIT.\n",  # another clause, another subject
+    "### org/web-corpus\n\n- License: not stated\n",  # a label saying nothing
+    "### org/web-corpus\n\nSee org/code-corpus.\n- License: MIT\n",  # the label is under another dataset
 ])
 def test_negated_or_other_datasets_licences_are_never_taken(tmp_path: Path, body: str) -> None:
     evidence = _folder(tmp_path, ["org/web-corpus", "org/code-corpus"], body)

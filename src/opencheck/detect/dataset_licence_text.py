@@ -22,6 +22,9 @@ _NEGATION = re.compile(r"\b(?:not|no|never|without|neither|nor|unlicen[cs]ed|isn
 _UNDER = re.compile(r"\b(?:licen[cs]ed|released|available|distributed|published|provided|shared|governed)\b"
                     r"[^;:()]{0,20}?\b(?:under|by)\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([^;()\[\]|]{2,80})"
                     r"|\blicen[cs]es?\b\s*(?:is|:|-)?\s*(?:the\s+)?([^;()\[\]|]{2,80})", re.IGNORECASE)
+_OTHER_SUBJECT = re.compile(r"\b(?:model|models|code|weights|software|repository|repo|tokenizer|our|this|we)\b",
+                            re.IGNORECASE)
+_LABEL = re.compile(r"^[\s>*_-]*(?:\*\*|__)?licen[cs]e[sd]?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.{2,80})$", re.IGNORECASE)
 _PAREN = re.compile(r"^\s*[\])`*_]*\s*(?:\([^()]{0,200}\)\s*)?[(\[]\s*([^()\[\]]{2,60})[)\]]")
 _GITHUB = re.compile(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?=[/)\]\s#?]|$)")
 _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\(([^()\s]*)\)")
@@ -29,13 +32,17 @@ _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\(([^()\s]*)\)")
 
 def _licence_in(text: str) -> str | None:
     """The licence a short phrase names ('ODC-By 1.0 license', 'Apache 2.0'), else None; families do not count."""
+    from opencheck.licenses import classify
     from opencheck.licenses.normalise import normalise
 
     words = re.sub(r"[*_`]+", "", text).replace(",", " ").split()[:8]
+    if words and words[0].lower() in ("a", "an", "the"):
+        words = words[1:]
     for end in range(len(words), 0, -1):
         phrase = " ".join(words[:end]).rstrip(".:")
         norm = normalise(phrase)
-        if norm.expression and not norm.expression.startswith("LicenseRef-opencheck-"):
+        # A family ("GPL", "Creative Commons") names no licence: its class is ambiguous.
+        if norm.expression and classify(norm).licence_class.value != "ambiguous":
             return phrase
     return None
 
@@ -62,19 +69,32 @@ def _from_clause(clause: str, dataset_id: str, mentions: dict[str, re.Pattern[st
     own = mentions[dataset_id].search(clause)
     if own is None or any(p.search(clause) for other, p in mentions.items() if other != dataset_id):
         return None
-    if _NEGATION.search(mentions[dataset_id].sub("DATASET", clause)):
-        return None  # "not released under CC-BY", "no licence": a denial is no grant
-    plain = _MD_LINK.sub(lambda m: f"{m.group(1)} {m.group(2)}", clause)
+    plain = _MD_LINK.sub(lambda m: f"{m.group(1)} {m.group(2)}", mentions[dataset_id].sub("DATASET", clause))
     if clause.lstrip().startswith("|"):
         for cell in plain.strip().strip("|").split("|"):
-            if not mentions[dataset_id].search(cell) and (found := _licence_in(cell.strip())):
+            if "DATASET" not in cell and not _NEGATION.search(cell) and (found := _licence_in(cell.strip())):
                 return found, None
+        return _github_licence(clause, github)
     for m in _UNDER.finditer(plain):
+        # What lies between the dataset's name and the statement (or, when the name comes later, just before it).
+        named_at = plain.rfind("DATASET", 0, m.start())
+        start = named_at + len("DATASET") if named_at >= 0 else max(0, m.start() - 30)
+        before = plain[start:m.start()]
+        # "not released under CC-BY", "no licence": a denial near the statement is no grant; "our code is released
+        # under MIT", "the model licence is Apache-2.0": that statement is about something else.
+        if _NEGATION.search(re.split(r"[,(]", before)[-1][-30:] + m.group(0)) or _OTHER_SUBJECT.search(before):
+            continue
         if found := _licence_in(m.group(1) or m.group(2)):
             return found, None
     after = _MD_LINK.sub(r"\1", clause[own.end():])
-    if (paren := _PAREN.match(after)) and (found := _licence_in(paren.group(1))):
+    if (paren := _PAREN.match(after)) and not _NEGATION.search(paren.group(1)) and (
+            found := _licence_in(paren.group(1))):
         return found, None
+    return _github_licence(clause, github)
+
+
+def _github_licence(clause: str, github: dict[str, Any]) -> tuple[str, str | None] | None:
+    """The licence the GitHub look-up found for a repository the clause links."""
     for m in _GITHUB.finditer(clause):
         slug = f"{m.group(1)}/{m.group(2)}"
         payload = next((v for k, v in github.items() if k.lower() == slug.lower()), None)
@@ -96,18 +116,31 @@ def _card_statements(card: ModelCard, wanted: list[str], named: list[str],
         for dataset_id in wanted:
             if dataset_id in found or not mentions[dataset_id].search(line):
                 continue
-            for clause in _clauses(line):
-                hit = _from_clause(clause, dataset_id, mentions, github)
-                if hit is None:
-                    continue
-                raw, slug = hit
+            hits = [h for c in _clauses(line) if (h := _from_clause(c, dataset_id, mentions, github))]
+            hits = hits or _label_below(lines, index, dataset_id, mentions)
+            for raw, slug in hits[:1]:
                 where = (f"GitHub licence of {slug}, the repository the model card links for {dataset_id}" if slug
                          else f"licence of {dataset_id} as the model card states it")
                 found[dataset_id] = [LicenceStatement(raw=raw, scope="data", provenance=Provenance(
                     file=card.path, line=index + 1, url=f"https://github.com/{slug}" if slug else None,
                     note=f"{where} ({STATED_ELSEWHERE}: the Hub gives none)"))]
-                break
     return found
+
+
+def _label_below(lines: list[str], index: int, dataset_id: str,
+                 mentions: dict[str, re.Pattern[str]]) -> list[tuple[str, str | None]]:
+    """A heading or list item naming only this dataset, then a "License: X" line right under it (blank lines aside)."""
+    if any(p.search(lines[index]) for other, p in mentions.items() if other != dataset_id):
+        return []
+    for below in lines[index + 1:index + 3]:
+        if not below.strip():
+            continue
+        m = _LABEL.match(below[:_MAX_LINE])
+        if m is None or _NEGATION.search(m.group(1)) or any(p.search(below) for p in mentions.values()):
+            return []
+        found = _licence_in(m.group(1))
+        return [(found, None)] if found else []
+    return []
 
 
 def licences_stated_elsewhere(evidence: Evidence, named: list[str]) -> dict[str, list[LicenceStatement]]:
