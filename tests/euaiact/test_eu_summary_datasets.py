@@ -52,3 +52,17 @@ def test_form_licence_other_names_the_licence_it_points_at(hub_server: HubReplay
     draft = json.loads(_run(hub_server, tmp_path, "deepseek-ai/DeepSeek-V3", "-f", "json", "--no-lookup", "datasets"))
     form = {f["name"]: f for f in draft["model_documentation_form"]}
     assert form["Licence"]["value"] == "other (deepseek)"
+
+
+def test_no_lookup_documents_skips_the_published_summary(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    """eu-summary --no-lookup documents: the repository's summary file is not downloaded, and the draft says so."""
+    draft = json.loads(_run(hub_server, tmp_path, "opencheck-test/eu-summary-model", "-f", "json",
+                            "--no-lookup", "documents"))
+    assert hub_server.count("/opencheck-test/eu-summary-model/resolve/*/TRAINING_SUMMARY.md") == 0
+    assert draft["existing_summary"] is None and "not downloaded" in draft["existing_summary_note"]
+    assert hub_server.count("/api/datasets/*") == 3  # the datasets look-up still runs
+
+
+def test_unknown_look_up_name_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(["eu-summary", "org/model", "--no-lookup", "github"], cwd=tmp_path)
+    assert result.code == int(ExitStatus.USAGE_ERROR) and result.err.count("\n") <= 2
