@@ -114,3 +114,17 @@ def test_markdown_draft_lists_the_generators(hub_server: HubReplayServer, tmp_pa
                      env={"HF_ENDPOINT": hub_server.url}, cwd=tmp_path)
     assert result.code == int(ExitStatus.SUCCESS), result.err
     assert "mistralai/Mixtral-8x7B-Instruct-v0.1 (dataset synthetic/corpus, README.md:11" in result.out
+
+
+def test_what_marks_a_dataset_synthetic() -> None:
+    """The Hub's tag or a pipeline's, machine-generated text, or the dataset's own name; nothing else."""
+    from opencheck.sources.dataset_cards import looks_synthetic
+
+    assert looks_synthetic({"id": "a/b", "tags": ["synthetic"]})
+    assert looks_synthetic({"id": "a/b", "tags": ["distilabel", "rlaif"]})
+    assert looks_synthetic({"id": "a/b", "cardData": {"language_creators": ["machine-generated"]}})
+    assert looks_synthetic({"id": "a/b", "cardData": {"pretty_name": "Synthetic Textbooks"}})
+    assert looks_synthetic({"id": "org/synthetic-dialogues"})
+    assert not looks_synthetic({"id": "a/b", "tags": ["language:en"],
+                                "cardData": {"language_creators": ["found"], "pretty_name": "Non-synthetic? no"}})
+    assert not looks_synthetic({"id": "org/web-text", "cardData": {"language_creators": "crowdsourced"}})

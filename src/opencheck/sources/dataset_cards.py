@@ -8,6 +8,7 @@ text, fetched once and cached for a day like every look-up answer. What the text
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from opencheck.errors import SourceError
@@ -20,6 +21,7 @@ MAX_SPLITS = 64  # split sizes kept per dataset: bounds what a hostile card can 
 MAX_CARD_CHARS = 200_000  # of a dataset README kept for detect/ (the card reader caps the download too)
 _ABSENT = "opencheck_absent"
 # Hub tags that say the data was made by a model: `synthetic` (the Hub's own), and the generation pipelines'.
+_SYNTHETIC_NAME = re.compile(r"(?<![a-z])(?<!non-)(?<!non )synthetic", re.IGNORECASE)
 _SYNTHETIC_TAGS = frozenset({"synthetic", "distilabel", "synthetic-data", "datadreamer", "datadreamer-0.28.0"})
 
 
@@ -28,9 +30,14 @@ def looks_synthetic(data: dict[str, Any]) -> bool:
     tags = {t.lower() for t in data.get("tags") or [] if isinstance(t, str)}
     if tags & _SYNTHETIC_TAGS or any(t.startswith("synthetic") for t in tags):
         return True
-    creators = card_data(data).get("language_creators")
+    card = card_data(data)
+    creators = card.get("language_creators")
     values = creators if isinstance(creators, list) else [creators]
-    return any(isinstance(v, str) and v.strip().lower() == "machine-generated" for v in values)
+    if any(isinstance(v, str) and v.strip().lower() == "machine-generated" for v in values):
+        return True
+    # The card's own name for it says so ("Synthetic Textbooks"), or its id does ("org/synthetic-dialogues").
+    named = [card.get("pretty_name"), data.get("id")]
+    return any(isinstance(n, str) and _SYNTHETIC_NAME.search(n) for n in named)
 
 
 def split_sizes(data: dict[str, Any]) -> list[dict[str, Any]]:
