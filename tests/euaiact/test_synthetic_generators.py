@@ -101,11 +101,18 @@ def test_a_missing_readme_is_remembered_for_a_day(hub_server: HubReplayServer, t
 
 
 def test_a_failed_readme_is_a_failed_look_up_not_an_empty_answer(hub_server: HubReplayServer, tmp_path: Path) -> None:
-    """A 500 on the README leaves the generators unknown: 2.5 says the card was not read."""
+    """A 500 on the README (after the retries, whose waits go to the command's sleep) leaves the generators unknown."""
+    from tests.lookups.helpers import opencheck
+
     hub_server.add_fault(README, "status", status=500, times=None)
-    field = _draft(hub_server, tmp_path, "--no-cache")[GENERATORS]
+    run = opencheck(["eu-summary", "opencheck-test/eu-summary-model", "-f", "json", "--no-cache"], hub_server,
+                    tmp_path)
+    assert run.code == int(ExitStatus.SUCCESS), run.err
+    field = {f["name"]: f for s in json.loads(run.out)["sections"] for f in s["fields"]}[GENERATORS]
     assert field["status"] == "provider must state"
     assert "were not read" in field["guidance"] and "synthetic/corpus" in field["guidance"]
+    assert run.sleeps and hub_server.count(README) == len(run.sleeps) + 1  # retried, never slept for real
+    assert run.err.startswith("opencheck: warning: 1 look-up failed (datasets)") and run.err.count("\n") == 1
 
 
 def test_markdown_draft_lists_the_generators(hub_server: HubReplayServer, tmp_path: Path) -> None:

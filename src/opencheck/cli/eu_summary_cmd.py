@@ -79,7 +79,8 @@ def eu_summary(
     skipped = {n.value for n in no_lookup}
     # A synthetic dataset's README is part of the datasets look-up: skipping datasets skips it too.
     needs = frozenset({"datasets", "documents"} - skipped) | ({DATASET_CARDS} if "datasets" not in skipped else set())
-    hub = hub_options(env, token=token, offline=offline, cache_dir=cache_dir, use_cache=not no_cache, needs=needs)
+    hub = hub_options(env, token=token, offline=offline, cache_dir=cache_dir, use_cache=not no_cache, needs=needs,
+                      sleep=env.sleep)
     evidence = collect(resolved, hub=hub)
     if config.eu_ai_act:
         evidence.eu_declarations, evidence.eu_declarations_file = dict(config.eu_ai_act), config.display
@@ -94,3 +95,7 @@ def eu_summary(
     else:
         write_atomic(output_path(env, output), text, shown=str(output))
         wrote(env, output_path(env, output))
+    from opencheck.report.model import lookups_headline
+
+    if headline := lookups_headline(evidence):  # the fields they would fill say "provider must state", not "none"
+        env.stderr.write(finish(f"opencheck: warning: {headline}\n", OutputKind.TEXT, scrubber))
