@@ -67,6 +67,18 @@ def test_a_dataset_without_a_size_leaves_only_a_lower_bound(tmp_path: Path) -> N
     assert big.gpai.verdict == "likely"
 
 
+@pytest.mark.parametrize("content", [["image"], ["string", "Image"], ["audio"], ["video"]])
+def test_media_datasets_bytes_are_not_tokens(tmp_path: Path, content: list[str]) -> None:
+    """An image, audio or video dataset (modality tag or feature type): its bytes never become tokens."""
+    media = {**_found(10**12), "content": content}
+    alone = estimate(_evidence(tmp_path, "A 7B parameter model.", {"org/pics": media}))
+    assert alone.tokens_estimate is None
+    mixed = estimate(_evidence(tmp_path / "mixed", "A 7B parameter model.",
+                               {"org/pics": media, "org/web": {**_found(10**12), "content": ["string", "text"]}}))
+    assert mixed.tokens_estimate is not None and mixed.tokens_estimate.high is None
+    assert mixed.tokens_estimate.unsized == ("org/pics (not text only)",)
+
+
 def test_mixture_of_experts_total_decides_only_below(tmp_path: Path) -> None:
     """Total parameters of a mixture of experts are an upper bound: the range then has no bottom."""
     config = '{"architectures": ["MixtralForCausalLM"], "num_local_experts": 8}'
@@ -128,3 +140,18 @@ def test_without_the_datasets_look_up_it_stays_undetermined(hub_server: HubRepla
     assert gpai["verdict"] == "undetermined" and "number of training tokens" in gpai["message"]
     assert "tokens_estimate" not in pack["grade"]["details"]["compute_estimate"]
     assert hub_server.count("/api/datasets/*") == 0
+
+
+def test_the_source_keeps_split_sizes_and_content_kinds_raw() -> None:
+    """What the datasets look-up stores from a Hub answer: each split's bytes, and the modality tags and dtypes."""
+    from opencheck.sources.dataset_cards import MAX_SPLITS, content_kinds, split_sizes
+
+    answer = {"tags": ["modality:image", "modality:text"], "cardData": {"dataset_info": [
+        {"config_name": "en", "features": [{"name": "image", "dtype": "image"}, {"name": "caption", "dtype": "string"}],
+         "splits": [{"name": "train", "num_bytes": 10}, {"name": "test", "num_bytes": True}, {"num_bytes": 3}]},
+        {"splits": [{"name": "train", "num_bytes": 5}]}]}}
+    assert split_sizes(answer) == [{"config": "en", "split": "train", "num_bytes": 10},
+                                   {"config": "default", "split": "train", "num_bytes": 5}]
+    assert content_kinds(answer) == ["image", "string", "text"]
+    many = {"cardData": {"dataset_info": {"splits": [{"name": f"s{i}", "num_bytes": i} for i in range(500)]}}}
+    assert len(split_sizes(many)) == MAX_SPLITS

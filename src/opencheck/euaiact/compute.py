@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from opencheck.evidence import Evidence, Provenance
 
@@ -139,7 +140,7 @@ class TokenRange:
                 "pass over each named dataset's training split; "
                 "size categories count records, not tokens, and are not used")
         if self.unsized:
-            text += f"; no size stated for {', '.join(self.unsized)}, so only a lower bound"
+            text += f"; no text size stated for {', '.join(self.unsized)}, so only a lower bound"
         return text
 
     def describe(self) -> str:
@@ -199,7 +200,16 @@ def stated_tokens(evidence: Evidence) -> Stated | None:
     return _first(evidence, (_TOKENS, _TOKENS_AFTER), largest=True)
 
 
-def dataset_bytes(result: dict[str, object]) -> tuple[int, str] | None:
+_MEDIA = ("image", "audio", "video", "binary", "large_binary")
+
+
+def is_text(result: dict[str, Any]) -> bool:
+    """A looked-up dataset holds text only: no image, audio or video modality tag or feature (bytes are tokens)."""
+    kinds = {str(k).lower() for k in result.get("content") or []}
+    return not any(k.startswith(_MEDIA) for k in kinds)
+
+
+def dataset_bytes(result: dict[str, Any]) -> tuple[int, str] | None:
     """A looked-up dataset's training bytes (its `train*` splits, else every split) and which splits they are."""
     splits = [s for s in result.get("splits") or [] if isinstance(s, dict) and isinstance(s.get("num_bytes"), int)]
     train = [s for s in splits if str(s.get("split", "")).lower().startswith("train")] or splits
@@ -216,9 +226,10 @@ def estimated_tokens(evidence: Evidence) -> TokenRange | None:
         return None
     total, inputs, unsized, where = 0, [], [], []
     for dataset_id, result in sorted(results.items()):
-        sized = dataset_bytes(result) if isinstance(result, dict) and result.get("status") == "found" else None
+        found = isinstance(result, dict) and result.get("status") == "found"
+        sized = dataset_bytes(result) if found and is_text(result) else None
         if sized is None:
-            unsized.append(dataset_id)
+            unsized.append(dataset_id if not found or is_text(result) else f"{dataset_id} (not text only)")
             continue
         total += sized[0]
         inputs.append(f"{dataset_id}: {sci(float(sized[0]))} bytes ({sized[1]})")

@@ -59,6 +59,20 @@ def split_sizes(data: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def content_kinds(data: dict[str, Any]) -> list[str]:
+    """What the dataset holds, raw: the Hub's `modality:` tags and the dtypes of the card's `dataset_info` features."""
+    kinds = [t.split(":", 1)[1] for t in data.get("tags") or [] if isinstance(t, str) and t.startswith("modality:")]
+    info = card_data(data).get("dataset_info")
+    for config in info if isinstance(info, list) else [info] if isinstance(info, dict) else []:
+        features = config.get("features") if isinstance(config, dict) else None
+        for feature in features if isinstance(features, list) else []:
+            if isinstance(feature, dict):
+                dtype = feature.get("dtype")
+                # A media column is a dict ({"_type": "Image"}) in some cards, a dtype string in others.
+                kinds.append(str(dtype) if isinstance(dtype, str) else str(next(iter(feature.keys() - {"name"}), "")))
+    return sorted(set(k[:40] for k in kinds if k))[:MAX_SPLITS]
+
+
 def synthetic_card(hub: HubSession, evidence: Evidence, dataset_id: str, data: dict[str, Any], *,
                    offline: bool) -> dict[str, Any]:
     """The README of a synthetic dataset: {"status": "found", "text"} | {"status": absent-reason} | unknown."""

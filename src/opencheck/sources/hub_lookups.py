@@ -16,7 +16,13 @@ from huggingface_hub.errors import BadRequestError, GatedRepoError, HfHubHTTPErr
 
 from opencheck.errors import SourceError
 from opencheck.evidence import LOOKUP_NAMES, Evidence, Problem, Provenance
-from opencheck.sources.dataset_cards import DATASET_CARDS, looks_synthetic, split_sizes, synthetic_card
+from opencheck.sources.dataset_cards import (
+    DATASET_CARDS,
+    content_kinds,
+    looks_synthetic,
+    split_sizes,
+    synthetic_card,
+)
 from opencheck.sources.hub_client import HubSession, card_data
 from opencheck.sources.hub_http import FetchResult
 from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup
@@ -147,7 +153,7 @@ def _dataset_licences(hub: HubSession, evidence: Evidence, info: dict[str, Any],
         # Sizes and synthetic origin feed the EU view (opencheck.euaiact): the compute estimate and the summary.
         results[dataset_id] = {"status": "found", "license": licences, "gated": data.get("gated", False),
                                "sha": sha, "url": url, "size_categories": sizes, "synthetic": looks_synthetic(data),
-                               "splits": split_sizes(data)}
+                               "splits": split_sizes(data), "content": content_kinds(data)}
         if cards and results[dataset_id]["synthetic"]:
             results[dataset_id]["card"] = synthetic_card(hub, evidence, dataset_id, data, offline=offline)
     evidence.hub["datasets"] = results
