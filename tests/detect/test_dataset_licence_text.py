@@ -121,5 +121,5 @@ def test_over_the_hub_gone_datasets_use_the_cards_licence_and_the_rest_say_why(h
 def test_without_the_github_look_up_the_linked_repository_gives_nothing(hub_server: HubReplayServer,
                                                                          tmp_path: Path) -> None:
     finding = _finding(_report(hub_server, tmp_path, "--lookup", "datasets"))
-    assert "opencheck-test/unlicensed-corpus" in finding["message"].split("(licence")[0]
+    assert "opencheck-test/unlicensed-corpus (its Hub card states no licence)" in finding["message"]
     assert hub_server.count("/repos/*") == 0

@@ -43,3 +43,10 @@ def test_gated_dataset_is_named_in_the_finding_and_cached(hub_server: HubReplayS
     hub_server.reset_counts()
     _check(hub_server, tmp_path, "allenai/OLMo-7B")
     assert hub_server.count("/api/datasets/allenai/dolma") == 0
+
+
+def test_a_gated_dataset_whose_card_is_readable_is_said_gated(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    """allenai/dolma is gated (`auto`) but its metadata is readable: the licence counts, and the finding says gated."""
+    report = _check(hub_server, tmp_path, "allenai/OLMo-7B")
+    messages = [r["message"] for p in report["packs"] for r in p["results"] if "named dataset" in r["message"]]
+    assert messages and all(m.endswith("(gated on the Hub, access after a form: allenai/dolma)") for m in messages)

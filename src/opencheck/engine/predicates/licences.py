@@ -170,9 +170,9 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
             if cls.licence_class.value not in classes:
                 bad.append(f"{name} ({cls.expression or st.raw}: {cls.licence_class.value}"
                            + (f", {STATED_ELSEWHERE}" if marked else "") + ")")
-    tail = f" (licence {STATED_ELSEWHERE} for: {', '.join(elsewhere)})" if elsewhere else ""
+    tail = (f" (licence {STATED_ELSEWHERE} for: {', '.join(elsewhere)})" if elsewhere else "") + _gated_tail(ev, names)
     if bad:
-        return Outcome(_S.FAIL, "datasets not openly licensed: " + ", ".join(bad), tuple(evidence))
+        return Outcome(_S.FAIL, "datasets not openly licensed: " + ", ".join(bad) + tail, tuple(evidence))
     if unknown:
         from opencheck.engine.unknowns import unknown_datasets
 
@@ -191,10 +191,22 @@ _HUB_DATASET_STATES = {"gated": "gated on the Hub: its card could not be read",
 
 
 def _why_unknown(ev: Any, name: str) -> str:
-    """A dataset whose licence is unknown, with why when the Hub said (gated, not found)."""
+    """A dataset whose licence is unknown, with why when the Hub said (gated, not found, a card without one)."""
     hub = ev.hub.get("datasets")
     status = (hub.get(name) or {}).get("status") if isinstance(hub, dict) else None
-    return f"{name} ({_HUB_DATASET_STATES[status]})" if status in _HUB_DATASET_STATES else name
+    if status in _HUB_DATASET_STATES:
+        return f"{name} ({_HUB_DATASET_STATES[status]})"
+    if status == "found":
+        return f"{name} (its Hub card states no licence)"
+    return name
+
+
+def _gated_tail(ev: Any, names: list[str]) -> str:
+    """The named datasets the Hub shows only after an access form: their licence may be known, their data is gated."""
+    hub = ev.hub.get("datasets")
+    gated = [n for n in names if isinstance(hub, dict) and isinstance(hub.get(n), dict)
+             and hub[n].get("status") == "found" and hub[n].get("gated") not in (False, None, "false")]
+    return f" (gated on the Hub, access after a form: {', '.join(gated)})" if gated else ""
 
 
 @predicate("datasets_open")
