@@ -43,6 +43,7 @@ def test_json_draft_over_the_hub_fills_and_cites(hub_server: Any, tmp_path: Path
     assert list(by_id) == ["synthetic/corpus", "allenai/dolma", "tiiuae/falcon-refinedweb"]
     assert by_id["allenai/dolma"]["licence"] == "odc-by" and by_id["allenai/dolma"]["link"].endswith("/allenai/dolma")
     assert by_id["synthetic/corpus"]["size"] == "1M<n<10M" and by_id["synthetic/corpus"]["synthetic"]
+    assert by_id["allenai/dolma"]["gated"] and not by_id["synthetic/corpus"]["gated"]
     synthetic = fields["Synthetic data used"]
     assert synthetic["status"] == "hint" and synthetic["value"] == ["synthetic/corpus"]
     assert fields["Training data size (text)"]["value"] == "1 billion to 10 trillion tokens"

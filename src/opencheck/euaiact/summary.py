@@ -118,6 +118,7 @@ def _datasets(evidence: Evidence) -> list[dict[str, Any]]:
                     "size": ", ".join(info.get("size_categories") or []) or None,
                     "bytes": _train_bytes(info),
                     "synthetic": bool(info.get("synthetic")),
+                    "gated": info.get("gated") not in (None, False, "false"),
                     "card": info.get("status", "not looked up")})
     return out
 

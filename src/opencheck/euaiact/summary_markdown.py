@@ -32,7 +32,9 @@ def _dataset_rows(datasets: list[dict[str, Any]]) -> list[str]:
         source = d.get("licence_source") or ""
         if "stated elsewhere" in source:  # not the dataset's own card: say where, so the provider can check it
             licence += f" (stated elsewhere: {source.split(': ', 1)[0]})"
-        rows.append(f"| {markdown_text(d['id'])} | {markdown_text(_HUB_CARD.get(d.get('card'), d.get('card')))} | "
+        card = _HUB_CARD.get(d.get("card"), d.get("card")) + ("; data gated (access after a form)" if d.get(
+            "gated") else "")
+        rows.append(f"| {markdown_text(d['id'])} | {markdown_text(card)} | "
                     f"{markdown_text(licence)} | {markdown_text(d.get('size') or 'not stated')} | {size} | "
                     f"{markdown_text(d['link'])} |")
     return [*rows, ""]
