@@ -31,6 +31,11 @@ def test_size_band_is_a_hint_from_dataset_sizes_never_filled(hub_server: HubRepl
     assert size["source"].startswith("estimated from dataset sizes, not stated: 4.8e11 to 1.2e12 training tokens")
     rows = {d["id"]: d for d in fields["List of large publicly available datasets"]["value"]}
     assert rows["opencheck-test/web-corpus"]["bytes"] == 2_000_000_000_000
+    form = {f["name"]: f for f in json.loads(_run(hub_server, tmp_path, "opencheck-test/eu-dataset-sizes", "-f",
+                                                  "json"))["model_documentation_form"]}
+    compute = form["Training compute (estimate from dataset sizes)"]
+    assert compute["status"] == "hint" and compute["value"] == "3.17e21 to 7.92e21 FLOP"
+    assert "estimated from dataset sizes, not stated" in compute["source"]
 
 
 def test_licence_stated_elsewhere_and_missing_datasets_are_said_so(hub_server: HubReplayServer,

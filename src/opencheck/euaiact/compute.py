@@ -61,16 +61,23 @@ class ComputeEstimate:
         high = self.tokens_estimate.high
         return low, None if high is None else 6.0 * self.parameters.value * high
 
-    def range_text(self) -> str:
-        """The estimate from dataset sizes with its inputs, e.g. `6 x 7.2e9 parameters (total) x 4e11 to 1e12 ...`."""
-        est, flops = self.tokens_estimate, self.flop_range()
-        if est is None or flops is None or self.parameters is None:
+    def flop_range_text(self) -> str:
+        """The FLOP range from dataset sizes alone, e.g. `3.17e21 to 7.92e21 FLOP` (empty without one)."""
+        flops = self.flop_range()
+        if flops is None:
             return ""
         low, high = flops
-        shown = (f"{sci(low)} to {sci(high)} FLOP" if high is not None else f"at least {sci(low)} FLOP") if low else (
-            f"at most {sci(high)} FLOP" if high is not None else "unbounded")
-        return (f"6 x {sci(self.parameters.value)} parameters ({self.parameters_kind}) x {est.describe()} = {shown} "
-                f"(estimated from dataset sizes, not stated; {est.assumption})")
+        if low:
+            return f"{sci(low)} to {sci(high)} FLOP" if high is not None else f"at least {sci(low)} FLOP"
+        return f"at most {sci(high)} FLOP" if high is not None else "unbounded"
+
+    def range_text(self) -> str:
+        """The estimate from dataset sizes with its inputs, e.g. `6 x 7.2e9 parameters (total) x 4e11 to 1e12 ...`."""
+        est = self.tokens_estimate
+        if est is None or self.parameters is None:
+            return ""
+        return (f"6 x {sci(self.parameters.value)} parameters ({self.parameters_kind}) x {est.describe()} = "
+                f"{self.flop_range_text()} (estimated from dataset sizes, not stated; {est.assumption})")
 
     @property
     def flop(self) -> float | None:

@@ -289,6 +289,9 @@ def _form(evidence: Evidence, a: Assessment) -> list[dict[str, Any]]:
          else _must("Distribution channels", "Where the model is distributed.")),
         (_field("Training compute (estimate)", HINT, f"{sci(est.flop)} FLOP", est.formula(),
                 "An estimate (6 x parameters x tokens); state the measured figure.") if est.flop else
+         _field("Training compute (estimate from dataset sizes)", HINT, est.flop_range_text(), est.range_text(),
+                "A range from the named datasets' sizes, not a stated token count; state the measured figure.")
+         if est.flop_range() else
          _must("Training compute", "FLOP used for training.")),
         (_field("Energy used for training", FILLED, evidence.footprint.energy.describe(),
                 evidence.footprint.energy.provenance.describe()) if evidence.footprint.energy else
