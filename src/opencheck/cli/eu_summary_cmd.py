@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -67,7 +68,6 @@ def eu_summary(
     from opencheck.output.files import write_atomic
     from opencheck.output.guard import OutputKind, finish, redactor
     from opencheck.output.messages import wrote
-    from opencheck.sources.dataset_cards import DATASET_CARDS
 
     env: Environment = ctx.obj or Environment()
     resolved = resolve_target(env, target)
@@ -76,11 +76,8 @@ def eu_summary(
 
         refuse_inputs([(str(output), output_path(env, output))], [("the target", Path(resolved))])
     config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)
-    skipped = {n.value for n in no_lookup}
-    # A synthetic dataset's README is part of the datasets look-up: skipping datasets skips it too.
-    needs = frozenset({"datasets", "documents"} - skipped) | ({DATASET_CARDS} if "datasets" not in skipped else set())
-    hub = hub_options(env, token=token, offline=offline, cache_dir=cache_dir, use_cache=not no_cache, needs=needs,
-                      sleep=env.sleep)
+    hub = hub_options(env, token=token, offline=offline, cache_dir=cache_dir, use_cache=not no_cache,
+                      needs=_needs(no_lookup), sleep=env.sleep)
     evidence = collect(resolved, hub=hub)
     if config.eu_ai_act:
         evidence.eu_declarations, evidence.eu_declarations_file = dict(config.eu_ai_act), config.display
@@ -95,7 +92,22 @@ def eu_summary(
     else:
         write_atomic(output_path(env, output), text, shown=str(output))
         wrote(env, output_path(env, output))
+    _warn_failed_lookups(env, evidence, scrubber)
+
+
+def _needs(skipped_lookups: list[SummaryLookup]) -> frozenset[str]:
+    """The look-ups the draft spends requests on, minus the skipped ones."""
+    from opencheck.sources.dataset_cards import DATASET_CARDS
+
+    skipped = {n.value for n in skipped_lookups}
+    # A synthetic dataset's README is part of the datasets look-up: skipping datasets skips it too.
+    return frozenset({"datasets", "documents"} - skipped) | ({DATASET_CARDS} if "datasets" not in skipped else set())
+
+
+def _warn_failed_lookups(env: Environment, evidence: Any, scrubber: Any) -> None:
+    """One stderr line when a look-up failed: the fields it would fill say "provider must state", not "none"."""
+    from opencheck.output.guard import OutputKind, finish
     from opencheck.report.model import lookups_headline
 
-    if headline := lookups_headline(evidence):  # the fields they would fill say "provider must state", not "none"
+    if headline := lookups_headline(evidence):
         env.stderr.write(finish(f"opencheck: warning: {headline}\n", OutputKind.TEXT, scrubber))
