@@ -61,6 +61,8 @@ def test_a_licence_the_card_states_for_the_dataset_is_used_and_marked(tmp_path: 
     "Trained on org/web-corpus; the model license is MIT.\n",  # another clause, another subject
     "### org/web-corpus\n\n- License: not stated\n",  # a label saying nothing
     "### org/web-corpus\n\nSee org/code-corpus.\n- License: MIT\n",  # the label is under another dataset
+    "org/web-corpus was published by MIT researchers in 2023.\n",  # a name that starts like a licence id
+    "| org/web-corpus | MIT researchers |\n",
 ])
 def test_negated_or_other_datasets_licences_are_never_taken(tmp_path: Path, body: str) -> None:
     evidence = _folder(tmp_path, ["org/web-corpus", "org/code-corpus"], body)

@@ -20,8 +20,13 @@ _NEGATION = re.compile(r"\b(?:not|no|never|without|neither|nor|unlicen[cs]ed|isn
                        re.IGNORECASE)
 # Where a clause states a licence: "released under X", "licence: X", "(X)" or "[X]" right after the name.
 _UNDER = re.compile(r"\b(?:licen[cs]ed|released|available|distributed|published|provided|shared|governed)\b"
-                    r"[^;:()]{0,20}?\b(?:under|by)\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([^;()\[\]|]{2,80})"
+                    r"[^;:()]{0,20}?\b(?:under|(?<=governed )by)\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?"
+                    r"([^;()\[\]|]{2,80})"
                     r"|\blicen[cs]es?\b\s*(?:is|:|-)?\s*(?:the\s+)?([^;()\[\]|]{2,80})", re.IGNORECASE)
+# Words that may follow a licence's name in a sentence ("under the MIT license", "ODC-By v1.0 and ...").
+_AFTER_A_LICENCE = frozenset({"license", "licence", "licenses", "licences", "licensed", "licenced", "terms",
+                              "agreement", "and", "or", "with", "for", "which", "that", "as", "from", "to", "in",
+                              "on", "version", "v", "only", "international", "public", "generic", "unported", "deed"})
 _OTHER_SUBJECT = re.compile(r"\b(?:model|models|code|weights|software|repository|repo|tokenizer|our|this|we)\b",
                             re.IGNORECASE)
 _LABEL = re.compile(r"^[\s>*_-]*(?:\*\*|__)?licen[cs]e[sd]?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.{2,80})$", re.IGNORECASE)
@@ -35,11 +40,15 @@ def _licence_in(text: str) -> str | None:
     from opencheck.licenses import classify
     from opencheck.licenses.normalise import normalise
 
-    words = re.sub(r"[*_`]+", "", text).replace(",", " ").split()[:8]
+    words = re.sub(r"[*_`]+", "", text).split()[:8]
     if words and words[0].lower() in ("a", "an", "the"):
         words = words[1:]
     for end in range(len(words), 0, -1):
-        phrase = " ".join(words[:end]).rstrip(".:")
+        phrase = " ".join(words[:end]).rstrip(".,:;")
+        following = words[end].lower().strip(".,:;") if end < len(words) else ""
+        # The phrase must end where the licence's name does: "MIT researchers" is not the MIT licence.
+        if following and following not in _AFTER_A_LICENCE and not re.search(r"[.,:;]$", words[end - 1]):
+            continue
         norm = normalise(phrase)
         # A family ("GPL", "Creative Commons") names no licence: its class is ambiguous.
         if norm.expression and classify(norm).licence_class.value != "ambiguous":
