@@ -100,6 +100,14 @@ def test_record_counts_and_unsized_datasets_give_no_estimate(tmp_path: Path, dat
     assert est.tokens_estimate is None and est.flop_range() is None
 
 
+def test_size_categories_alone_are_said_to_count_records(tmp_path: Path) -> None:
+    """With only a size category, the missing number is named and the reason the category cannot stand in."""
+    a = assess(_evidence(tmp_path, "A 7B parameter model.", {"org/web": {"status": "found", "license": [],
+                                                                          "size_categories": ["1B<n<10B"]}}))
+    assert a.gpai.verdict == "undetermined"
+    assert "the size categories of org/web count records, not tokens" in a.gpai.message
+
+
 def test_a_stated_token_count_wins_over_dataset_sizes(tmp_path: Path) -> None:
     """The card's own figure is used; the dataset sizes are not estimated at all."""
     est = estimate(_evidence(tmp_path, "A 7B parameter model trained on 2T tokens.", {"org/web": _found(10**15)}))

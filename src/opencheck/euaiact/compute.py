@@ -52,6 +52,8 @@ class ComputeEstimate:
     mixture_of_experts: bool
     # When the card states no token count: a range estimated from the named datasets' sizes (never `tokens`).
     tokens_estimate: TokenRange | None = None
+    # Named datasets whose cards give only a size category: a record count, which is never taken for tokens.
+    records_only: tuple[str, ...] = ()
 
     def flop_range(self) -> tuple[float, float | None] | None:
         """(low, high) FLOP from the estimated token range (high None: unbounded; low 0 for an upper bound)."""
@@ -97,7 +99,9 @@ class ComputeEstimate:
         if self.parameters is None:
             out.append("the parameter count (Hub safetensors metadata, safetensors shard headers, or the card)")
         if self.tokens is None:
-            out.append("the number of training tokens (state it in the card, e.g. \"trained on 2T tokens\")")
+            records = (f"; the size categories of {', '.join(self.records_only)} count records, not tokens"
+                       if self.records_only and self.tokens_estimate is None else "")
+            out.append(f"the number of training tokens (state it in the card, e.g. \"trained on 2T tokens\"{records})")
         return out
 
     def formula(self) -> str:
@@ -248,6 +252,13 @@ def estimated_tokens(evidence: Evidence) -> TokenRange | None:
                       tuple(where))
 
 
+def _records_only(evidence: Evidence) -> tuple[str, ...]:
+    """Looked-up datasets with a size category (records) but no size in bytes."""
+    results = evidence.hub.get("datasets")
+    return tuple(sorted(d for d, r in (results.items() if isinstance(results, dict) else ())
+                        if isinstance(r, dict) and r.get("size_categories") and dataset_bytes(r) is None))
+
+
 def _is_moe(evidence: Evidence) -> bool:
     config = evidence.config or {}
     if any(isinstance(config.get(k), int) and config.get(k, 0) > 1 for k in _MOE_CONFIG_KEYS):
@@ -260,6 +271,7 @@ def estimate(evidence: Evidence) -> ComputeEstimate:
     """The compute estimate from the weights metadata and the card (active parameters for a mixture of experts)."""
     tokens = stated_tokens(evidence)
     guess = estimated_tokens(evidence) if tokens is None else None
+    records = _records_only(evidence) if tokens is None else ()
     moe = _is_moe(evidence)
     active = _first(evidence, (_ACTIVE_AFTER, _ACTIVE_BEFORE)) if moe else None
     weights = evidence.weights
@@ -272,8 +284,8 @@ def estimate(evidence: Evidence) -> ComputeEstimate:
         total = total or _first(evidence, (_PARAMS,))
     if active is not None:
         return ComputeEstimate(active, "active, as the card states for this mixture of experts", total, tokens, moe,
-                               guess)
+                               guess, records)
     if total is not None and moe:
         return ComputeEstimate(total, "total (upper bound: mixture of experts, active parameters not stated)", total,
-                               tokens, moe, guess)
-    return ComputeEstimate(total, "total", total, tokens, moe, guess)
+                               tokens, moe, guess, records)
+    return ComputeEstimate(total, "total", total, tokens, moe, guess, records)
