@@ -157,7 +157,12 @@ def test_unknown_dataset_licence_is_partial_data_and_inconclusive_licence():
 
 def test_declared_datasets_licence_covers_datasets_without_their_own():
     ev = open_evidence()
-    ev.dataset_licences.clear()  # the Datasets component (CC-BY-4.0) still applies
+    ev.dataset_licences.clear()
+    datasets = ev.components["Datasets"]
+    # A licence only detected for the component (one dataset's) covers no other dataset ...
+    assert result(run("open-training", ev), "OC-OPEN-TRAINING-DATA-LICENSED").status == RuleStatus.INCONCLUSIVE
+    # ... a licence declared for the Datasets component (a manifest) covers them all.
+    datasets.licence = replace(datasets.licence, origin="declared")
     assert result(run("open-training", ev), "OC-OPEN-TRAINING-DATA-LICENSED").status == RuleStatus.PASS
 
 
