@@ -295,8 +295,9 @@ def assess(evidence: Evidence, ctx: Any = None) -> Assessment:
                      "as secondary summaries report them; unverified here)")
     missing = est.missing()
     if est.tokens_estimate is not None and est.parameters is not None:
-        notes.append(f"no training-token count is stated: estimated from the named datasets' sizes, {est.range_text()}")
-    if missing:
+        notes.append(f"no training-token count is stated: estimated from the named datasets' sizes, {est.range_text()}"
+                     "; a count stated in the card would replace this estimate")
+    elif missing:
         notes.append("the estimate needs " + " and ".join(missing))
     assessment = Assessment(est, decl, gpai, systemic, conditions, exemption, duties, owed, notes)
     summary = duties[1]
