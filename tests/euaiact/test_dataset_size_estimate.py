@@ -161,5 +161,9 @@ def test_the_source_keeps_split_sizes_and_content_kinds_raw() -> None:
     assert split_sizes(answer) == [{"config": "en", "split": "train", "num_bytes": 10},
                                    {"config": "default", "split": "train", "num_bytes": 5}]
     assert content_kinds(answer) == ["image", "string", "text"]
+    nested = {"cardData": {"dataset_info": {"features": [
+        {"name": "audio", "dtype": {"audio": {"sampling_rate": 16000}}},
+        {"name": "turns", "list": [{"name": "text", "dtype": "string"}]}]}}}
+    assert content_kinds(nested) == ["audio", "list"]
     many = {"cardData": {"dataset_info": {"splits": [{"name": f"s{i}", "num_bytes": i} for i in range(500)]}}}
     assert len(split_sizes(many)) == MAX_SPLITS
