@@ -81,18 +81,10 @@ def test_granite_code_model_under_its_first_name(hub_server: HubReplayServer, tm
     assert components["Evaluation results"]["status"] == "present"  # model-index
 
 
-def test_granite4_base_and_instruct_share_the_family_repository(hub_server: HubReplayServer, tmp_path: Path) -> None:
-    """Granite 4.0: instruct cards name their base model; both link the family's GitHub repository and no paper."""
-    instruct = _report(hub_server, tmp_path, "ibm-granite/granite-4.0-h-small", "osaid")
-    base = _report(hub_server, tmp_path, "ibm-granite/granite-4.0-h-small-base", "osaid", "eu-gpai")
-    # Each check asks once (the look-up cache is per model, so the second model asks again).
-    assert hub_server.count("/repos/ibm-granite/granite-4.0-language-models/license") == 2
-    assert hub_server.count("/oai2") == 0
-    for report in (instruct, base):
-        assert _pack(report, "osaid")["grade"]["value"] == "fail"
-        assert _status(report, "OC-OSAID-DATA-INFORMATION") == "fail"
-    # The base card states ~15T training tokens and 32B parameters with 9B active: the estimate uses the 9B.
-    estimate = _pack(base, "eu-gpai")["grade"]["details"]["compute_estimate"]
+def test_granite4_base_card_states_tokens_and_active_parameters(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    """The base card states ~15T training tokens and 32B parameters with 9B active: the estimate uses the 9B."""
+    report = _report(hub_server, tmp_path, "ibm-granite/granite-4.0-h-small-base", "eu-gpai")
+    estimate = _pack(report, "eu-gpai")["grade"]["details"]["compute_estimate"]
     assert estimate["tokens"]["value"] == 15e12 and estimate["parameters"]["value"] == 9e9
     assert estimate["parameters_kind"].startswith("active")
 
@@ -103,3 +95,15 @@ def test_granite4_preview_links_no_code_repository(hub_server: HubReplayServer, 
     assert hub_server.count("/repos/ibm-granite/granite-4.0-language-models/license") == 0
     assert hub_server.count("/repos/huggingface/transformers/license") == 1
     assert _status(report, "OC-OSAID-CODE-TRAINING") == "fail"
+
+
+def test_granite4_base_and_instruct_share_the_family_repository(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    """Granite 4.0: instruct cards name their base model; both link the family's GitHub repository and no paper."""
+    instruct = _report(hub_server, tmp_path, "ibm-granite/granite-4.0-h-small", "osaid")
+    base = _report(hub_server, tmp_path, "ibm-granite/granite-4.0-h-small-base", "osaid")
+    # Each check asks once (the look-up cache is per model, so the second model asks again).
+    assert hub_server.count("/repos/ibm-granite/granite-4.0-language-models/license") == 2
+    assert hub_server.count("/oai2") == 0
+    for report in (instruct, base):
+        assert _pack(report, "osaid")["grade"]["value"] == "fail"
+        assert _status(report, "OC-OSAID-DATA-INFORMATION") == "fail"
