@@ -139,7 +139,7 @@ def load_config(path: Path, display: str | None = None, folder: Path | None = No
 
 def _confine_packs(packs: list[str], base: Path, folder: Path, shown: str, line_of: Any) -> None:
     """A configuration found in a folder may name pack files only inside that folder (never /etc/...)."""
-    from opencheck.engine.packs import is_path_like
+    from opencheck.rulepacks import is_path_like
     from opencheck.target_files import leaves_folder
 
     for i, spec in enumerate(packs):
