@@ -1,7 +1,7 @@
 """Start-up cost: a check of the bundled example against the framework's import floor, and every `--help` against
 the help of three peer tools.
 
-    python benchmarks/startup.py [--runs 7] [--peers /tmp/peers] [--json] [--only check|help]
+    python benchmarks/startup.py [--runs 7] [--peers /tmp/peers] [--only check|help] [--clock wall|cpu] [--json]
 
 Floor: the same interpreter running `python -c "import typer, yaml"`. The check is
 `opencheck check examples/open-model -f json -o TMP`; the target is at most 2x the floor. Every subcommand's
@@ -9,7 +9,8 @@ Floor: the same interpreter running `python -c "import typer, yaml"`. The check 
 `check-jsonschema --help`, each from its own virtualenv `PEERS/NAME/bin/NAME` (make them with
 `python3 -m venv /tmp/peers/reuse && /tmp/peers/reuse/bin/pip install reuse`, and so on); a missing peer is left
 out. Each command runs once to warm the bytecode cache, then the commands run round-robin (side by side, so a busy
-machine slows all of them alike) and each figure is the median of `--runs` wall-clock times.
+machine slows all of them alike) and each figure is the median of `--runs` wall-clock times (`--clock cpu`: CPU
+seconds, user plus system, which a busy machine disturbs much less).
 
 Text output: one line per figure, `NAME  MEDIAN  FLOOR-NAME  FLOOR-MEDIAN  RATIO`; `--json` prints
 `{"floor": {...}, "peers": {...}, "check": {...}, "help": {...}}` with seconds, so benchmarks/run.py can read it.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,21 +61,28 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _once(argv: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one run (CPU time barely moves when other work shares the machine)."""
+    start, cpu = time.perf_counter(), _cpu()
     subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
 
 
-def medians(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
-    """Median wall-clock seconds of each command: one warm-up each, then `runs` rounds, round-robin."""
+def medians(commands: dict[str, list[str]], runs: int, clock: str = "wall") -> dict[str, float]:
+    """Median seconds (`clock`: wall or cpu) of each command: one warm-up each, then `runs` rounds, round-robin."""
     env = _environment()
     for argv in commands.values():
         _once(argv, env)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, argv in commands.items():
-            times[name].append(_once(argv, env))
+            wall, cpu = _once(argv, env)
+            times[name].append(cpu if clock == "cpu" else wall)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -86,7 +95,7 @@ def _peer_commands(peers: Path) -> dict[str, list[str]]:
     return found
 
 
-def measure(runs: int, peers: Path, only: str | None) -> dict[str, dict[str, float]]:
+def measure(runs: int, peers: Path, only: str | None, clock: str = "wall") -> dict[str, dict[str, float]]:
     """The figures: the floor, the peers' help, the example check and every subcommand's help."""
     python = sys.executable
     floor = {"import typer, yaml": [python, "-c", "import typer, yaml"]}
@@ -100,7 +109,7 @@ def measure(runs: int, peers: Path, only: str | None) -> dict[str, dict[str, flo
         if only != "check":
             for path in subcommands():
                 helps[" ".join(["opencheck", *path, "--help"])] = [python, "-c", ENTRY, *path, "--help"]
-        got = medians({**floor, **peer, **check, **helps}, runs)
+        got = medians({**floor, **peer, **check, **helps}, runs, clock)
     pick = lambda names: {name: got[name] for name in names}  # noqa: E731
     return {"floor": pick(floor), "peers": pick(peer), "check": pick(check), "help": pick(helps)}
 
@@ -130,9 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each command (median; default 7)")
     parser.add_argument("--peers", type=Path, default=Path("/tmp/peers"), help="folder of the peers' virtualenvs")
     parser.add_argument("--only", choices=("check", "help"), help="measure only the check or only the help pages")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall-clock seconds (default) or CPU seconds (user+system, steadier on a busy machine)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    figures = measure(max(1, args.runs), args.peers, args.only)
+    figures = measure(max(1, args.runs), args.peers, args.only, args.clock)
     print(json.dumps(figures, indent=2, sort_keys=True) if args.json else render(figures))
     return 0
 
