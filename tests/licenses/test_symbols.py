@@ -88,3 +88,4 @@ def test_a_damaged_or_stale_table_is_not_used(damage: str, tmp_path: Path, monke
     monkeypatch.setattr(symbols, "packaged_entries", packaged_entries.__wrapped__)  # type: ignore[attr-defined]
     licensing = spdx_licensing()  # license-expression's own index instead
     assert str(licensing.parse("mit and apache-2.0")) == "MIT AND Apache-2.0"
+
