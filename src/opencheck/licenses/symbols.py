@@ -57,11 +57,16 @@ def spdx_entries(index: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def symbol_map(entries: list[dict[str, Any]]) -> dict[str, str]:
     """Lower-case key or alias -> canonical key; a spelling two symbols share is left out (it takes the slow road)."""
-    seen: dict[str, set[str]] = {}
+    found: dict[str, str] = {}
+    shared: set[str] = set()
     for entry in entries:
-        for name in (entry["key"], *(entry["aliases"] or ())):
-            seen.setdefault(str(name).lower(), set()).add(str(entry["key"]))
-    return {name: next(iter(keys)) for name, keys in seen.items() if len(keys) == 1}
+        key = str(entry["key"])
+        for name in (key, *(entry["aliases"] or ())):
+            if found.setdefault(str(name).lower(), key) != key:
+                shared.add(str(name).lower())
+    for name in shared:
+        del found[name]
+    return found
 
 
 @computed_once
