@@ -119,3 +119,16 @@ def test_usage_errors_read_as_they_do_with_typers_own_conversion(bad: list[str],
     monkeypatch.setattr("opencheck.cli.help_format.install", lambda params: None)
     typers = run_cli(args)
     assert (fast.code, fast.err) == (typers.code, typers.err)
+
+
+def test_the_startup_benchmark_measures_the_check_beside_its_floor(tmp_path: Path) -> None:
+    from benchmarks.startup import measure, render, subcommands
+
+    paths = subcommands()
+    assert [] in paths and ["check"] in paths and ["rules", "show"] in paths and ["references", "update"] in paths
+    figures = measure(1, tmp_path / "no-peers", "check")
+    assert set(figures) == {"floor", "peers", "check", "help"}
+    assert figures["peers"] == {} and figures["help"] == {}
+    assert figures["floor"]["import typer, yaml"] > 0 and figures["check"]["check examples/open-model -f json"] > 0
+    text = render(figures)
+    assert "check examples/open-model -f json" in text and "vs import typer, yaml" in text and " x" in text
