@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from opencheck.engine.packs import builtin_pack_names
+from opencheck.rulepacks import builtin_pack_names
 from opencheck.formats.registry import FILENAMES, ReportFormat
 
 FORMATS = tuple(f.value for f in ReportFormat)
