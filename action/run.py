@@ -17,8 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from opencheck.engine.packs import builtin_pack_names
 from opencheck.formats.registry import FILENAMES, ReportFormat
+from opencheck.rulepacks import builtin_pack_names
 
 FORMATS = tuple(f.value for f in ReportFormat)
 EXTENSIONS = {f.value: name for f, name in FILENAMES.items()}

@@ -75,7 +75,7 @@ def regressions(length: int) -> Iterator[tuple[str, str]]:
 def check_all(cards: Iterable[tuple[str, str]], packs: list[str] | None = None) -> list[tuple[float, str]]:
     """Run a full check with the packs (default: every built-in one) on each card; (seconds, name) per card."""
     from opencheck.check import CheckOptions, run_check
-    from opencheck.engine.packs import builtin_pack_names, load_pack
+    from opencheck.rulepacks import builtin_pack_names, load_pack
 
     options = CheckOptions(packs=[load_pack(spec) for spec in packs or builtin_pack_names()])
     timings = []

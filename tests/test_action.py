@@ -13,8 +13,8 @@ from types import ModuleType
 
 import yaml
 
-from opencheck.engine.packs import builtin_pack_names
 from opencheck.formats.registry import ReportFormat
+from opencheck.rulepacks import builtin_pack_names
 
 REPO = Path(__file__).resolve().parents[1]
 RUN_PY = REPO / "action" / "run.py"

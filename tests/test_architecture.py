@@ -28,7 +28,8 @@ MAX_FUNCTION_LINES = 60
 FORBIDDEN_IMPORTS: dict[str, tuple[str, ...]] = {
     "sources": ("detect", "engine", "formats", "report", "cli"),  # sources only read
     "detect": ("engine", "formats", "cli"),  # detectors turn raw evidence into facts, nothing later
-    "engine": ("sources", "formats", "cli"),  # evaluates packs over facts: never opens the target or the network
+    # evaluates packs over facts: never opens the target, a pack file or the network (rulepacks/ reads pack files)
+    "engine": ("sources", "rulepacks", "formats", "cli"),
     "formats": ("sources", "engine", "cli"),  # render a finished report
 }
 # Only the command line and the `python -m opencheck` entry point may import the command line.
@@ -39,6 +40,50 @@ CLI_IMPORTERS = (f"{PACKAGE}.__main__",)
 # interpreting (detect/). A new entry needs a reason a reviewer accepts.
 SOURCES_ALLOWLIST_SIZE: frozenset[str] = frozenset()
 
+
+
+# What the engine may not touch, by the AST of every module under engine/ (imports anywhere in a module count, like
+# above): opening a file (the builtin, `io.open`, `os.open`, `Path.open`, a path's `read_*`/`write_*`, `os.fdopen`,
+# directory walks) or a connection (socket, HTTP clients, the Hub library, subprocesses).
+ENGINE = "engine"
+ENGINE_FORBIDDEN_CALLS = frozenset({
+    "open", "fdopen", "read_text", "read_bytes", "write_text", "write_bytes", "urlopen", "scandir", "listdir",
+    "iterdir", "glob", "rglob", "walk", "mkdir", "unlink", "rename", "replace_file", "touch", "popen", "system",
+    "create_connection",
+})
+ENGINE_FORBIDDEN_MODULES = ("io", "socket", "ssl", "urllib", "http", "httpx", "httpx2", "requests", "aiohttp",
+                            "huggingface_hub", "pathlib", "shutil", "tempfile", "subprocess", "git", "sqlite3", "mmap")
+
+
+def _forbidden_module(name: str) -> bool:
+    return any(name == bad or name.startswith(bad + ".") for bad in ENGINE_FORBIDDEN_MODULES)
+
+
+def io_offences(tree: ast.Module, where: str) -> list[str]:
+    """Calls that open a file or the network and imports of I/O modules in one module, as 'where:LINE: what'."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, f"imports {a.name}") for a in node.names if _forbidden_module(a.name)]
+        elif isinstance(node, ast.ImportFrom) and not node.level and _forbidden_module(node.module or ""):
+            found.append((node.lineno, f"imports {node.module}"))
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in ENGINE_FORBIDDEN_CALLS:
+                found.append((node.lineno, f"calls {name}()"))
+        elif isinstance(node, ast.Attribute) and node.attr in ("open", "fdopen", "urlopen"):
+            found.append((node.lineno, f"names .{node.attr}"))  # `opener = os.open` is as bad as a call
+    return [f"{where}:{line}: {what}" for line, what in sorted(set(found))]
+
+
+def engine_io_offences() -> list[str]:
+    """Every file or network access under engine/."""
+    out: list[str] = []
+    for name, path in _modules().items():
+        if _layer(name) == ENGINE:
+            out += io_offences(_tree(path), _relative(path))
+    return sorted(out)
 
 
 def _modules() -> dict[str, Path]:
@@ -203,6 +248,37 @@ def test_no_import_cycles() -> None:
 
 def test_layer_contracts_hold() -> None:
     assert layer_violations(_graph()) == []
+
+
+def test_the_engine_never_opens_a_file_or_the_network() -> None:
+    # engine/ evaluates parsed packs over facts; reading pack files is rulepacks/'s, reading targets is sources/'.
+    assert engine_io_offences() == []
+
+
+def test_the_engine_io_check_sees_every_way_in() -> None:
+    source = (
+        "import io, socket\n"
+        "from pathlib import Path\n"
+        "from urllib.request import urlopen\n"
+        "import huggingface_hub.hf_api\n"
+        "def f(p):\n"
+        "    open(p)\n"
+        "    p.read_bytes()\n"
+        "    p.write_text('x')\n"
+        "    opener = os.open\n"
+        "    import httpx\n"
+    )
+    found = io_offences(ast.parse(source), "m.py")
+    assert found == [
+        "m.py:1: imports io", "m.py:1: imports socket", "m.py:2: imports pathlib", "m.py:3: imports urllib.request",
+        "m.py:4: imports huggingface_hub.hf_api", "m.py:6: calls open()", "m.py:7: calls read_bytes()",
+        "m.py:8: calls write_text()", "m.py:9: names .open", "m.py:10: imports httpx",
+    ]
+    assert io_offences(ast.parse("import re\nfrom collections.abc import Iterator\nx = re.compile('a')\n"), "m") == []
+    fake = {"opencheck.engine.x": {"opencheck.rulepacks.load"}}
+    assert layer_violations(fake) == [
+        "opencheck.engine.x -> opencheck.rulepacks.load (engine/ never imports rulepacks/)",
+    ]
 
 
 def test_the_checks_see_what_they_must() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,8 @@ CONFIG_SCHEMA = "config.schema.json"
 CONFIG_NAMES = (".opencheck.yml", ".opencheck.yaml")
 MAX_CONFIG_BYTES = 1_000_000
 
-try:
-    import tomllib  # noqa: F401 - only probed here
-    _HAVE_TOMLLIB = True
-except ImportError:
-    _HAVE_TOMLLIB = False
+# tomllib is in the standard library from Python 3.11; importing it only to probe would cost every check.
+_HAVE_TOMLLIB = sys.version_info >= (3, 11)
 
 
 @dataclass(frozen=True)
@@ -139,7 +137,7 @@ def load_config(path: Path, display: str | None = None, folder: Path | None = No
 
 def _confine_packs(packs: list[str], base: Path, folder: Path, shown: str, line_of: Any) -> None:
     """A configuration found in a folder may name pack files only inside that folder (never /etc/...)."""
-    from opencheck.engine.packs import is_path_like
+    from opencheck.rulepacks import is_path_like
     from opencheck.target_files import leaves_folder
 
     for i, spec in enumerate(packs):

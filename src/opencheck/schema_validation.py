@@ -107,6 +107,8 @@ def validate(
     line_of: LineOf | None = None,
 ) -> list[str]:
     """Validate data; return `FILE:LINE: $.path: message` lines, best match first, else an empty list."""
+    if _certainly_valid(data, schema):
+        return []  # jsonschema (slow to import) is asked only about documents that may be invalid
     from jsonschema.exceptions import best_match, relevance
 
     validator = get_validator(schema)
@@ -131,6 +133,15 @@ def validate(
     messages = [first] if first else []
     messages.extend(text for _, text in rest if text != first)
     return messages
+
+
+def _certainly_valid(data: Any, schema: dict[str, Any] | str) -> bool:
+    from opencheck.schema_accept import accepts
+
+    try:
+        return accepts(data, load_schema(schema) if isinstance(schema, str) else schema)
+    except (TypeError, ValueError, re.error):
+        return False  # unusual data or patterns: jsonschema decides and words it
 
 
 def ensure_valid(data: Any, schema: dict[str, Any] | str, *, source: str, line_of: Any = None) -> None:

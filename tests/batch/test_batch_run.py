@@ -119,7 +119,7 @@ def test_exports_and_compare(hub, tmp_path: Path) -> None:
     lines = csv_out.out.splitlines()
     assert lines[0].startswith("target,org,sha,pack,pack_version,grade")
     assert "component:Model parameters (Final)" in lines[0]
-    from opencheck.engine.packs import builtin_pack_names
+    from opencheck.rulepacks import builtin_pack_names
 
     assert len(lines) == 1 + 6 * len(builtin_pack_names())
     jsonl = run_cli(["export", "--db", str(db), "--format", "jsonl", "-o", "out.jsonl"], cwd=tmp_path)

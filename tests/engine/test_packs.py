@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from tests.clirunner import run_cli
 
-from opencheck.engine.packs import builtin_pack_names, load_pack, pack_errors
 from opencheck.errors import ConfigError
 from opencheck.exit_status import ExitStatus
+from opencheck.rulepacks import builtin_pack_names, load_pack, pack_errors
 
 GOOD_RULE = """
   - id: OC-MY-CARD

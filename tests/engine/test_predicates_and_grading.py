@@ -5,7 +5,6 @@ from __future__ import annotations
 from opencheck.engine.context import Context
 from opencheck.engine.evaluate import evaluate_pack
 from opencheck.engine.grading import grade
-from opencheck.engine.packs import load_pack
 from opencheck.engine.predicates import evaluate_condition
 from opencheck.evidence import (
     ComponentEvidence,
@@ -19,6 +18,7 @@ from opencheck.evidence import (
     TargetKind,
 )
 from opencheck.results import RuleResult, RuleStatus, Severity, Suppression
+from opencheck.rulepacks import load_pack
 
 
 def _evidence(**components: str | None) -> Evidence:

@@ -8,9 +8,9 @@ import pytest
 
 from opencheck.check import CheckOptions, build_report
 from opencheck.collect import collect
-from opencheck.engine.packs import builtin_pack_names, load_pack
 from opencheck.report import Report
 from opencheck.results import RuleStatus, Suppression
+from opencheck.rulepacks import builtin_pack_names, load_pack
 
 GENERATED_AT = "2026-01-01T00:00:00Z"
 README = """---

@@ -78,7 +78,7 @@ def test_yaml_loader_fails_only_with_located_input_errors(text: str) -> None:
 @given(data=YAML_DATA)
 def test_manifest_and_pack_loaders_raise_only_config_errors(tmp_path_factory: pytest.TempPathFactory,
                                                             data: Any) -> None:
-    from opencheck.engine.packs import load_pack
+    from opencheck.rulepacks import load_pack
     from opencheck.sources.manifest import load_manifest
 
     folder = tmp_path_factory.mktemp("doc")
@@ -123,7 +123,7 @@ def base_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     # One pack keeps each example cheap (the report is copied per example); the writers treat packs alike.
     from opencheck.check import CheckOptions, build_report
     from opencheck.collect import collect
-    from opencheck.engine.packs import load_pack
+    from opencheck.rulepacks import load_pack
 
     evidence = collect(str(make_model(tmp_path_factory.mktemp("prop") / "model")))
     return build_report(evidence, CheckOptions(packs=[load_pack("mof")]), "2026-01-01T00:00:00Z")

@@ -37,7 +37,7 @@ def test_plain_check_reports_the_sha_in_two_requests(hub_server: HubReplayServer
 
 def test_pack_without_lookups_stays_within_two_requests(hub_server: HubReplayServer, tmp_path: Path) -> None:
     from opencheck.engine.needs import pack_needs
-    from opencheck.engine.packs import load_pack
+    from opencheck.rulepacks import load_pack
 
     # Every built-in pack reads some look-up; a pack whose rules read only the card and files spends none.
     (tmp_path / "light.yaml").write_text(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from opencheck.check import CheckOptions, build_report
-from opencheck.engine.packs import load_pack
 from opencheck.evidence import Evidence, Problem, Provenance, Target, TargetKind
 from opencheck.formats.registry import ReportFormat, render
+from opencheck.rulepacks import load_pack
 
 
 def test_problems_with_mixed_locations_render_in_every_format() -> None:

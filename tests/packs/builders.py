@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from opencheck.detect.links import extract_links
 from opencheck.engine.evaluate import evaluate_pack
-from opencheck.engine.packs import MOF_COMPONENT_NAMES, load_pack
+from opencheck.engine.packs import MOF_COMPONENT_NAMES
 from opencheck.evidence import (
     ComponentEvidence,
     ComponentStatus,
@@ -22,6 +22,7 @@ from opencheck.evidence import (
     WeightsInfo,
 )
 from opencheck.results import PackResult, RuleResult
+from opencheck.rulepacks import load_pack
 from opencheck.sources.card import parse_card
 
 OPEN_CARD = """\

@@ -14,9 +14,9 @@ from tests.packs.builders import (
     with_components,
 )
 
-from opencheck.engine.packs import builtin_pack_names, load_pack, pack_errors
 from opencheck.evidence import ComponentStatus, Evidence, FileEntry, FileKind, Provenance
 from opencheck.results import RuleStatus
+from opencheck.rulepacks import builtin_pack_names, load_pack, pack_errors
 from opencheck.sources.card import parse_card
 
 MY_PACKS = ("open-training", "osaid", "osai-index", "fmti", "release")
@@ -37,7 +37,7 @@ RULES = [(pack, rule.id) for pack in MY_PACKS for rule in load_pack(pack).rules]
 
 
 def test_all_builtin_packs_are_valid():
-    from opencheck.engine.packs import builtin_packs_dir
+    from opencheck.rulepacks import builtin_packs_dir
 
     assert set(MY_PACKS) | {"mof"} <= set(builtin_pack_names())
     for name in builtin_pack_names():

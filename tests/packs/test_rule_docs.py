@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tests.clirunner import REPO, run_cli
 
-from opencheck.engine.packs import builtin_pack_names, load_pack
 from opencheck.rule_docs import render_docs
+from opencheck.rulepacks import builtin_pack_names, load_pack
 
 DOCS = REPO / "docs" / "rules"
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from tests.formats.conftest import mot_fixture, report_for
 
-from opencheck.engine.packs import builtin_pack_names, load_pack
 from opencheck.report import Report
 from opencheck.results import RuleStatus
+from opencheck.rulepacks import builtin_pack_names, load_pack
 from opencheck.wording import count, plural
 
 INTERNAL_PREFIX = re.compile(r"^(closed|partial|open|not determinable):")

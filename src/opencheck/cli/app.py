@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 
 import typer
 
 from opencheck import __version__
-from opencheck.cli import (
-    batch_cmd,
-    bom_cmd,
-    check_cmd,
-    diff_cmd,
-    eu_summary_cmd,
-    export_cmd,
-    history_cmd,
-    init_cmd,
-    references_cmd,
-    rules_cmd,
-)
 from opencheck.cli.help_format import Command, Group
 from opencheck.environment import Environment
 from opencheck.errors import OpencheckError
@@ -37,18 +26,10 @@ BATCH_EXIT_CODES_HELP = (
     "Exit codes: 0 all checked, no gate failed; 1 a model failed a gate (--fail-under, --fail-on); "
     "2 usage or configuration error; 3 runtime error (I/O, store)."
 )
-
-app = typer.Typer(
-    name="opencheck",
-    help="Tell whether an AI model is really open: check a model folder, manifest or Hugging Face Hub repo "
+ROOT_HELP = (
+    "Tell whether an AI model is really open: check a model folder, manifest or Hugging Face Hub repo "
     "against openness rule packs (MOF, OSAID, open training) and get a graded report with evidence. "
-    "`opencheck COMMAND -h` shows a command's options (and, where it has gates, its exit codes).",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-    cls=Group,
+    "`opencheck COMMAND -h` shows a command's options (and, where it has gates, its exit codes)."
 )
 
 
@@ -59,7 +40,6 @@ def _version(ctx: typer.Context, value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
@@ -67,31 +47,83 @@ def root(
     """Tell whether an AI model is really open."""
 
 
+# Each command is added by name, importing its module only then: a run of one command (`opencheck check ...`,
+# `opencheck rules show -h`) imports and builds that command alone, which is most of a help page's start-up.
 # Only the commands with gates (an exit status 1 that means "a check failed") carry the exit-code epilogue.
-app.command("check", help=check_cmd.HELP, epilog=EXIT_CODES_HELP, cls=Command,
-            short_help="Check one model and print a graded report with evidence.")(check_cmd.check)
-app.add_typer(rules_cmd.app, name="rules", help="List, show, validate and document rule packs.")
-app.command("diff", help=diff_cmd.HELP, cls=Command,
-            short_help="Compare two JSON reports; exit 1 on a regression.")(diff_cmd.diff)
-app.command("init", help=init_cmd.HELP, cls=Command,
-            short_help="Write a starting opencheck.yaml from what opencheck detects.")(init_cmd.init)
-app.add_typer(export_cmd.app, name="export", help="Export results in other tools' formats (mot: a MOT manifest; "
-              "--db: a batch store as csv, jsonl, parquet or html).",
-              short_help="Export a MOT manifest, or a batch store as csv, jsonl, parquet or html.")
-app.command("bom", help=bom_cmd.HELP, cls=Command,
-            short_help="Write an AI bill of materials (CycloneDX 1.6 or SPDX 3.0.1).")(bom_cmd.bom)
-app.command("eu-summary", help=eu_summary_cmd.HELP, cls=Command,
-            short_help="Draft the EU AI Act training-content summary from public metadata.")(eu_summary_cmd.eu_summary)
-app.command("batch", help=batch_cmd.HELP, epilog=BATCH_EXIT_CODES_HELP, cls=Command,
-            short_help="Check many models into a resumable SQLite store.")(batch_cmd.batch)
-app.command("history", help=history_cmd.HELP, cls=Command,
-            short_help="Grades and key facts across revisions, checkpoints and releases.")(history_cmd.history)
-app.add_typer(references_cmd.app, name="references", help="List, show and refresh the curated records (MOT's "
-              "manifests, the Opening up ChatGPT index) shown beside live findings.",
-              short_help="List, show and refresh the curated references shown beside live findings.")
+def _add_check(app: typer.Typer) -> None:
+    from opencheck.cli import check_cmd
 
-def _mount_optional() -> None:
-    """Sub-commands whose modules arrive with later features; each is mounted when present."""
+    app.command("check", help=check_cmd.HELP, epilog=EXIT_CODES_HELP, cls=Command,
+                short_help="Check one model and print a graded report with evidence.")(check_cmd.check)
+
+
+def _add_rules(app: typer.Typer) -> None:
+    from opencheck.cli import rules_cmd
+
+    app.add_typer(rules_cmd.app, name="rules", help="List, show, validate and document rule packs.")
+
+
+def _add_diff(app: typer.Typer) -> None:
+    from opencheck.cli import diff_cmd
+
+    app.command("diff", help=diff_cmd.HELP, cls=Command,
+                short_help="Compare two JSON reports; exit 1 on a regression.")(diff_cmd.diff)
+
+
+def _add_init(app: typer.Typer) -> None:
+    from opencheck.cli import init_cmd
+
+    app.command("init", help=init_cmd.HELP, cls=Command,
+                short_help="Write a starting opencheck.yaml from what opencheck detects.")(init_cmd.init)
+
+
+def _add_export(app: typer.Typer) -> None:
+    from opencheck.cli import export_cmd
+
+    app.add_typer(export_cmd.app, name="export", help="Export results in other tools' formats (mot: a MOT manifest; "
+                  "--db: a batch store as csv, jsonl, parquet or html).",
+                  short_help="Export a MOT manifest, or a batch store as csv, jsonl, parquet or html.")
+
+
+def _add_bom(app: typer.Typer) -> None:
+    from opencheck.cli import bom_cmd
+
+    app.command("bom", help=bom_cmd.HELP, cls=Command,
+                short_help="Write an AI bill of materials (CycloneDX 1.6 or SPDX 3.0.1).")(bom_cmd.bom)
+
+
+def _add_eu_summary(app: typer.Typer) -> None:
+    from opencheck.cli import eu_summary_cmd
+
+    app.command("eu-summary", help=eu_summary_cmd.HELP, cls=Command,
+                short_help="Draft the EU AI Act training-content summary from public metadata.")(
+        eu_summary_cmd.eu_summary)
+
+
+def _add_batch(app: typer.Typer) -> None:
+    from opencheck.cli import batch_cmd
+
+    app.command("batch", help=batch_cmd.HELP, epilog=BATCH_EXIT_CODES_HELP, cls=Command,
+                short_help="Check many models into a resumable SQLite store.")(batch_cmd.batch)
+
+
+def _add_history(app: typer.Typer) -> None:
+    from opencheck.cli import history_cmd
+
+    app.command("history", help=history_cmd.HELP, cls=Command,
+                short_help="Grades and key facts across revisions, checkpoints and releases.")(history_cmd.history)
+
+
+def _add_references(app: typer.Typer) -> None:
+    from opencheck.cli import references_cmd
+
+    app.add_typer(references_cmd.app, name="references", help="List, show and refresh the curated records (MOT's "
+                  "manifests, the Opening up ChatGPT index) shown beside live findings.",
+                  short_help="List, show and refresh the curated references shown beside live findings.")
+
+
+def _add_license(app: typer.Typer) -> None:
+    """A sub-command whose module arrives with a later feature; mounted when present."""
     try:
         from opencheck.cli import license_cmd
     except ImportError:
@@ -99,7 +131,41 @@ def _mount_optional() -> None:
     app.add_typer(license_cmd.app, name="license", help="Normalise, identify and classify licences.")
 
 
-_mount_optional()
+COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
+    "check": _add_check, "rules": _add_rules, "diff": _add_diff, "init": _add_init, "export": _add_export,
+    "bom": _add_bom, "eu-summary": _add_eu_summary, "batch": _add_batch, "history": _add_history,
+    "references": _add_references, "license": _add_license,
+}
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The `opencheck` command with every sub-command, or with only the one named `only` (the one being run)."""
+    app = typer.Typer(name="opencheck", help=ROOT_HELP, no_args_is_help=True, add_completion=False,
+                      rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]},
+                      pretty_exceptions_enable=False, cls=Group)
+    app.callback()(root)
+    for name, add in COMMANDS.items():
+        if only is None or name == only:
+            add(app)
+    return app
+
+
+@cache
+def app_for(only: str | None) -> typer.Typer:
+    """`build_app(only)`, built once per process (tests and benchmarks run many commands in one)."""
+    return build_app(only)
+
+
+def full_app() -> typer.Typer:
+    """The whole command tree (for the top-level help, an unknown command, and tools that walk it)."""
+    return app_for(None)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `from opencheck.cli.app import app` still gives the whole tree, built on first use.
+    if name == "app":
+        return full_app()
+    raise AttributeError(name)
 
 
 def main(argv: Sequence[str] | None = None, environment: Environment | None = None) -> int:
@@ -125,7 +191,8 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
 
 
 def _run(args: list[str], env: Environment) -> int:
-    command = typer.main.get_command(app)
+    only = args[0] if args and args[0] in COMMANDS else None
+    command = typer.main.get_command(app_for(only))
     try:
         # Without standalone mode, click returns the code of a `typer.Exit` instead of exiting.
         code = command.main(args=args, prog_name="opencheck", standalone_mode=False, obj=env)

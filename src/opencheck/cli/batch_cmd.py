@@ -116,10 +116,10 @@ def _options(env: Environment, *, pack: list[str], fail_under: list[str], fail_o
     from opencheck.cli.check_cmd import default_packs, resolve_pack_specs
     from opencheck.cli.lookup_options import lookup_needs
     from opencheck.config import gates_from, resolve_config
-    from opencheck.engine.packs import load_pack
     from opencheck.report.gates import parse_fail_under
     from opencheck.report.suppressions import known_rules, resolve_suppressions
     from opencheck.results import Severity
+    from opencheck.rulepacks import load_pack
 
     if fail_on is not None and fail_on not in ("error", "warning", "info"):
         raise UsageError("--fail-on must be error, warning or info")

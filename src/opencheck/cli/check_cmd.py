@@ -56,7 +56,7 @@ class SeverityOpt(str, Enum):
 
 def default_packs() -> list[str]:
     """The default packs that this installation ships."""
-    from opencheck.engine.packs import builtin_pack_names
+    from opencheck.rulepacks import builtin_pack_names
 
     have = set(builtin_pack_names())
     return [p for p in DEFAULT_PACKS if p in have]
@@ -64,7 +64,7 @@ def default_packs() -> list[str]:
 
 def resolve_pack_specs(specs: list[str]) -> list[str]:
     """Expand `all` and drop duplicates, keeping order."""
-    from opencheck.engine.packs import builtin_pack_names
+    from opencheck.rulepacks import builtin_pack_names
 
     out: list[str] = []
     for spec in specs:
@@ -161,11 +161,11 @@ def _check_options(env: Environment, target: str, *, pack: list[str], config_fil
     from opencheck.cli.lookup_options import lookup_needs
     from opencheck.collect import SourceChoice
     from opencheck.config import config_folders, gates_from, resolve_config
-    from opencheck.engine.packs import load_pack
     from opencheck.references.store import location_env
     from opencheck.report.gates import parse_fail_under
     from opencheck.report.suppressions import known_rules, resolve_suppressions
     from opencheck.results import Severity
+    from opencheck.rulepacks import load_pack
 
     config = resolve_config(config_file, config_folders(target, env.cwd), env.cwd)
     specs = resolve_pack_specs(pack or config.packs or default_packs())

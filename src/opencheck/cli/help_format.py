@@ -8,6 +8,8 @@ from typing import Any, get_args
 
 from typer.core import TyperCommand, TyperGroup
 
+from opencheck.cli.fast_params import install
+
 
 def _argument_name(param: Any) -> str:
     name = str(param.metavar or param.name).upper()
@@ -61,6 +63,13 @@ class Command(TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         readable_metavars(self.params)
+        install(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """typer's help option, converted without pydantic like the rest."""
+        option = super().get_help_option(ctx)
+        install([option] if option is not None else [])
+        return option
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         """`[OPTIONS] TARGET` rather than `[OPTIONS] {target}`."""
@@ -100,3 +109,10 @@ class Group(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         readable_metavars(self.params)
+        install(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """typer's help option, converted without pydantic like the rest."""
+        option = super().get_help_option(ctx)
+        install([option] if option is not None else [])
+        return option

@@ -118,7 +118,7 @@ def history(
 def _packs(env: Environment, pack: list[str]) -> list[Any]:
     """The packs to grade each revision with (as for check: built-in names, 'all' or pack paths)."""
     from opencheck.cli.check_cmd import default_packs, resolve_pack_specs
-    from opencheck.engine.packs import load_pack
+    from opencheck.rulepacks import load_pack
 
     specs = resolve_pack_specs(pack or default_packs())
     if not specs:

@@ -34,7 +34,7 @@ def list_rules(
                                    help="Only these packs (default: all built-in)."),
 ) -> None:
     """List every rule of the built-in (or given) packs."""
-    from opencheck.engine.packs import builtin_pack_names, load_pack
+    from opencheck.rulepacks import builtin_pack_names, load_pack
 
     env = _env(ctx)
     for spec in pack or builtin_pack_names():
@@ -55,7 +55,7 @@ def show_rule(
     import yaml
 
     from opencheck.detect.feeds import detectors_text
-    from opencheck.engine.packs import builtin_pack_names, load_pack
+    from opencheck.rulepacks import builtin_pack_names, load_pack
 
     env = _env(ctx)
     for spec in [*pack, *builtin_pack_names()]:
@@ -83,7 +83,7 @@ def validate_pack(
     files: list[Path] = typer.Argument(..., help="Rule pack YAML files."),
 ) -> None:
     """Validate rule packs against the pack schema; errors read FILE:LINE: $.path: message."""
-    from opencheck.engine.packs import pack_errors
+    from opencheck.rulepacks import pack_errors
 
     env = _env(ctx)
     bad = 0
@@ -111,8 +111,8 @@ def docs_packs(
                                    help="Only these packs (default: all built-in)."),
 ) -> None:
     """Write Markdown documentation for every rule of the built-in (or given) packs."""
-    from opencheck.engine.packs import builtin_pack_names, load_pack
     from opencheck.rule_docs import write_docs
+    from opencheck.rulepacks import builtin_pack_names, load_pack
 
     env = _env(ctx)
     packs = [load_pack(spec, base_dir=env.cwd) for spec in (pack or builtin_pack_names())]

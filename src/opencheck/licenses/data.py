@@ -66,17 +66,21 @@ def alias_key(text: str) -> str:
 
 
 _NOISE_WORDS = re.compile(r"\b(the|license|agreement|version|ver|terms|of|use|international|public)\b")
+# Compiled once: loose_key runs for every SPDX id and name when the table is indexed.
+_VERSION_MARK = re.compile(r"\bv\.?\s*(?=\d)")
+_POINT_ZERO = re.compile(r"(\d)\.0\b")
+_NOT_KEY = re.compile(r"[^a-z0-9+]")
 
 
 def loose_key(text: str) -> str:
     """Aggressive key for free text: 'Apache License, Version 2.0' and 'apache-2' both give 'apache2'."""
     text = alias_key(text)
     # "v2" / "v.2" are version markers, but only directly before a digit ("nvidia" must survive).
-    text = re.sub(r"\bv\.?\s*(?=\d)", " ", text)
+    text = _VERSION_MARK.sub(" ", text)
     text = _NOISE_WORDS.sub(" ", text)
     # A trailing ".0" adds nothing: "apache 2" and "apache 2.0" are the same licence.
-    text = re.sub(r"(\d)\.0\b", r"\1", text)
-    return re.sub(r"[^a-z0-9+]", "", text)
+    text = _POINT_ZERO.sub(r"\1", text)
+    return _NOT_KEY.sub("", text)
 
 
 def _parse_class(value: Any, where: str) -> LicenceClass | None:

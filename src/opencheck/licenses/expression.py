@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 @computed_once
 def licensing() -> Licensing:
     """The SPDX `Licensing` object; built on first use because its index is slow to load (~0.2 s of CPU)."""
-    from license_expression import get_spdx_licensing
+    from opencheck.licenses.symbols import spdx_licensing
 
-    return get_spdx_licensing()
+    return spdx_licensing()
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,11 @@ def known_key(key: str) -> bool:
 
 def parse_tree(text: str) -> Tree | None:
     """Parse an already-normalised expression into a Tree; None if it does not parse."""
+    from opencheck.licenses.symbols import single_key
+
+    key = single_key(text)  # one id: license-expression's answer without building its index
+    if key is not None:
+        return Leaf(key[:-1], plus=True) if key.endswith("+") and len(key) > 1 else Leaf(key)
     try:
         parsed = parse_raw(text)
     except Exception:  # license-expression raises assorted types (even AttributeError) on bad input

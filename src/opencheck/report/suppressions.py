@@ -66,8 +66,8 @@ def resolve_suppressions(entries: Iterable[SuppressionEntry], rule_packs: dict[s
 
 def known_rules(packs: Iterable[Pack]) -> dict[str, str]:
     """Rule id -> pack name over the given packs and every built-in pack (a suppression may target any)."""
-    from opencheck.engine.packs import builtin_pack_names, load_pack
     from opencheck.errors import ConfigError
+    from opencheck.rulepacks import builtin_pack_names, load_pack
 
     out: dict[str, str] = {}
     for name in builtin_pack_names():

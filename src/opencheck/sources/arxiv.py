@@ -8,7 +8,6 @@ non-exclusive distribution licence, which lets arXiv distribute the paper and no
 from __future__ import annotations
 
 from typing import Any, Final
-from xml.etree import ElementTree
 
 from opencheck.evidence import Evidence, Problem, Provenance
 
@@ -28,6 +27,8 @@ def parse_record(body: bytes) -> dict[str, Any]:
     if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
         # OAI-PMH records never declare a DTD; refusing one rules out entity-expansion attacks from a mirror.
         raise ValueError("record declares a DTD")
+    from xml.etree import ElementTree  # only when a record arrives: most checks never ask arXiv
+
     try:
         root = ElementTree.fromstring(body)
     except ElementTree.ParseError as exc:
