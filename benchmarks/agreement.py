@@ -141,7 +141,8 @@ def render(rows: list[ModelRow], summary: dict[str, Any]) -> Iterator[str]:
     osaid = summary["osaid"]
     yield f"OSAID: pass {osaid['pass']}, inconclusive {osaid['inconclusive']}, fail {osaid['fail']}"
     yield ""
-    yield f"{'component':<34}{'curated':>8}{'live':>6}{'both':>6}{'recall %':>10}{'precision %':>13}{'same licence':>14}"
+    yield (f"{'component':<34}{'curated':>8}{'live':>6}{'both':>6}{'recall %':>10}{'precision %':>13}"
+           f"{'same licence':>14}")
     for name, c in summary["components"].items():
         recall = "-" if c["recall"] is None else f"{c['recall']:.1f}"
         precision = "-" if c["precision"] is None else f"{c['precision']:.1f}"

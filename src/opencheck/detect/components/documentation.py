@@ -15,11 +15,11 @@ from opencheck.detect.components.base import (
     section_provenance,
 )
 from opencheck.detect.papers import paper_licence
-from opencheck.evidence import Evidence, FileKind, Provenance
+from opencheck.evidence import Evidence, FileKind, LicenceStatement, Provenance
 from opencheck.sources.card import is_placeholder_text
 
 _SECTION_DATA = re.compile(
-    r"\b(training[\s-]data|pre-?training[\s-]data|datasets?|data(?:\s+sources?)?|"
+    r"\b(training[\s-]data|pre-?training[\s-]data|datasets?|data(?:\s+sources?)?|data[\s-]?mix(?:ture)?|"
     r"training\s+corpus)\b",
     re.IGNORECASE,
 )
@@ -73,14 +73,33 @@ def _model_card(evidence: Evidence, built: ComponentBuilder) -> None:
                       note="README has no content beyond placeholders" if card else "no README / model card")
 
 
+def _dataset_cards(evidence: Evidence) -> list[tuple[Provenance, LicenceStatement | None]]:
+    """The Hub dataset cards the datasets look-up found for the named training datasets, with their licences."""
+    results = evidence.hub.get("datasets")
+    found = []
+    for name, _ in evidence.datasets:
+        result = results.get(name) if isinstance(results, dict) else None
+        if isinstance(result, dict) and result.get("status") == "found":
+            statements = evidence.dataset_licences.get(name) or []
+            found.append((Provenance(url=result.get("url") or f"https://huggingface.co/datasets/{name}",
+                                     note=f"dataset card of {name}"), statements[0] if statements else None))
+    return found
+
+
 def _data_card(evidence: Evidence, built: ComponentBuilder) -> None:
     card = evidence.card
     where = file_provenance(evidence.files_of(FileKind.DATA_CARD))
     if card is not None:
         where += [section_provenance(card, s, "training data described in the model card")
                   for s in good_sections(card, _SECTION_DATA, _SECTION_NOT_TRAINING_DATA)]
+    # The card of a named dataset on the Hub documents the training data too (what a curator reads as the data
+    # card); it carries the dataset's licence when the model's own files say nothing about the data.
+    dataset_cards = _dataset_cards(evidence)
     if where:
-        built.present("Data card", where)
+        built.present("Data card", where + [p for p, _ in dataset_cards])
+    elif dataset_cards:
+        built.present("Data card", [p for p, _ in dataset_cards], shipped=False,
+                      licence=next((lic for _, lic in dataset_cards if lic is not None), None))
     else:
         built.missing("Data card", usually_elsewhere=bool(evidence.datasets),
                       note="no data card file or training-data section with content")

@@ -9,7 +9,8 @@ from opencheck.detect.components.base import ComponentBuilder, file_provenance, 
 from opencheck.detect.datasets import evaluation_datasets, model_index_results
 from opencheck.evidence import Evidence, FileKind, Provenance
 
-_SECTION_EVAL = re.compile(r"\b(evaluation|results?|benchmarks?|performance|metrics)\b", re.IGNORECASE)
+# Plurals too: "## Evaluations" heads the evaluation section of many cards (Pythia, GPT-NeoX, LLM360).
+_SECTION_EVAL = re.compile(r"\b(evaluations?|results?|benchmarks?|performance|metrics)\b", re.IGNORECASE)
 
 
 def _results(evidence: Evidence, built: ComponentBuilder) -> None:

@@ -1,0 +1,57 @@
+"""Detection of the evidence curators count: plural evaluation headings, data-mix sections, Hub dataset cards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opencheck.detect import enrich
+from opencheck.evidence import ComponentStatus, Evidence, FileEntry, Target, TargetKind
+from opencheck.sources.card import parse_card
+from opencheck.sources.file_kinds import classify_path
+
+PRESENT = ComponentStatus.PRESENT
+
+
+def hub_evidence(card_text: str, hub: dict[str, Any] | None = None) -> Evidence:
+    """A Hub-like evidence record (no filesystem) with a card, a config and one weight file, enriched."""
+    card, _ = parse_card(card_text)
+    evidence = Evidence(target=Target(kind=TargetKind.HUB, id="org/model"), card=card)
+    evidence.files = [FileEntry(path=p, size=1, kind=classify_path(p))
+                      for p in ("README.md", "config.json", "model.safetensors")]
+    evidence.hub = hub or {}
+    enrich(evidence)
+    return evidence
+
+
+def test_plural_evaluations_heading_is_an_evaluation_section() -> None:
+    evidence = hub_evidence("---\nlicense: apache-2.0\n---\n# M\n\n## Evaluations\n\nAll models were evaluated "
+                            "with the LM Evaluation Harness; results are in the GitHub repository.\n")
+    results = evidence.components["Evaluation results"]
+    assert results.status == PRESENT
+    assert results.evidence[0].note == "evaluation in the card: section 'Evaluations'"
+    assert results.licence is not None and results.licence.raw == "apache-2.0"
+
+
+def test_data_mix_section_is_a_data_card() -> None:
+    evidence = hub_evidence("---\nlicense: apache-2.0\n---\n# M\n\n### DataMix\n\n| Subset | Tokens |\n|---|---|\n"
+                            "| Arxiv | 30B |\n| Book | 28.9B |\n")
+    data_card = evidence.components["Data card"]
+    assert data_card.status == PRESENT
+    assert "section 'DataMix'" in (data_card.evidence[0].note or "")
+
+
+def test_found_hub_dataset_card_is_the_data_card_with_its_licence() -> None:
+    hub = {"tags": ["dataset:org/corpus"],
+           "datasets": {"org/corpus": {"status": "found", "license": ["odc-by"], "gated": False, "sha": "a" * 40,
+                                       "url": "https://huggingface.co/datasets/org/corpus"}}}
+    evidence = hub_evidence("---\nlicense: apache-2.0\ndatasets:\n- org/corpus\n---\n# M\n\nA model.\n", hub)
+    data_card = evidence.components["Data card"]
+    assert data_card.status == PRESENT
+    assert data_card.evidence[0].url == "https://huggingface.co/datasets/org/corpus"
+    assert data_card.licence is not None and data_card.licence.raw == "odc-by"
+
+
+def test_dataset_the_look_up_did_not_find_gives_no_data_card() -> None:
+    hub = {"datasets": {"org/corpus": {"status": "not-found"}}}
+    evidence = hub_evidence("---\nlicense: apache-2.0\ndatasets:\n- org/corpus\n---\n# M\n\nA model.\n", hub)
+    assert evidence.components["Data card"].status != PRESENT
