@@ -85,8 +85,10 @@ def row_of(model: str, report: dict[str, Any]) -> ModelRow | None:
     if record is None:
         return None
     osaid = next((p["grade"]["value"] for p in report["packs"] if p["name"] == "osaid"), "not run")
+    higher = record.get("live_higher") or {}
     return ModelRow(model=model, record=record["id"], curated=record["verdict"]["class"],
-                    live=record["live"]["class"], osaid=osaid, explained=record.get("explanation"),
+                    live=record["live"]["class"], osaid=osaid,
+                    explained=higher.get("reason") if higher.get("explained") else None,
                     components={c["component"]: c["result"] for c in record.get("components") or []})
 
 
