@@ -55,3 +55,15 @@ def test_dataset_the_look_up_did_not_find_gives_no_data_card() -> None:
     hub = {"datasets": {"org/corpus": {"status": "not-found"}}}
     evidence = hub_evidence("---\nlicense: apache-2.0\ndatasets:\n- org/corpus\n---\n# M\n\nA model.\n", hub)
     assert evidence.components["Data card"].status != PRESENT
+
+
+def test_vendored_and_test_code_in_a_linked_tree_is_not_the_projects_code() -> None:
+    paths = ["inference/efficiency/dependencies/bench/scripts/process_data.py", "third_party/x/train.py",
+             "tests/train_test.py", "test_fixtures/train_tiny.yaml", "vendor/lib/eval.py", "scripts/train.py"]
+    hub = {"github_trees": {"org/code": {"status": "found", "truncated": False, "paths": sorted(paths)}}}
+    evidence = hub_evidence("---\nlicense: apache-2.0\n---\n# M\n\nCode: https://github.com/org/code\n", hub)
+    training = evidence.components["Training code"]
+    assert training.status == PRESENT
+    assert [p.file for p in training.evidence if p.file] == ["scripts/train.py"]
+    assert evidence.components["Data preprocessing code"].status != PRESENT
+    assert evidence.components["Evaluation code"].status != PRESENT
