@@ -67,3 +67,62 @@ def test_vendored_and_test_code_in_a_linked_tree_is_not_the_projects_code() -> N
     assert [p.file for p in training.evidence if p.file] == ["scripts/train.py"]
     assert evidence.components["Data preprocessing code"].status != PRESENT
     assert evidence.components["Evaluation code"].status != PRESENT
+
+
+def test_generation_config_is_not_sample_outputs() -> None:
+    card, _ = parse_card("---\nlicense: apache-2.0\n---\n# M\n\nA model.\n")
+    evidence = Evidence(target=Target(kind=TargetKind.HUB, id="org/model"), card=card)
+    evidence.files = [FileEntry(path=p, size=1, kind=classify_path(p))
+                      for p in ("README.md", "config.json", "generation_config.json", "model.safetensors")]
+    enrich(evidence)
+    assert evidence.components["Sample model outputs"].status != PRESENT
+    evidence.files.append(FileEntry(path="samples/generations.jsonl", size=1,
+                                    kind=classify_path("samples/generations.jsonl")))
+    enrich(evidence)
+    assert evidence.components["Sample model outputs"].status == PRESENT
+
+
+def _evaluation_data(card_text: str) -> Any:
+    return hub_evidence("---\nlicense: apache-2.0\n---\n" + card_text).components["Evaluation data"]
+
+
+def test_benchmarks_named_in_an_evaluation_table_are_the_evaluation_data_with_their_licence() -> None:
+    data = _evaluation_data("# M\n\n## Evaluation\n\n| | M |\n|---|---|\n| arc_challenge | 48.5 |\n"
+                            "| hellaswag | 76.4 |\n| MMLU (5 shot MC) | 28.3 |\n")
+    assert data.status == PRESENT
+    assert [p.url for p in data.evidence] == ["https://huggingface.co/datasets/allenai/ai2_arc",
+                                             "https://huggingface.co/datasets/cais/mmlu",
+                                             "https://huggingface.co/datasets/Rowan/hellaswag"]
+    assert data.evidence[2].note == ("evaluation benchmark hellaswag (Rowan/hellaswag, licence not stated on its "
+                                     "card), named in section 'Evaluation'")
+    # Every known licence is open: the first one stands for the evaluation data.
+    assert data.licence is not None and data.licence.raw == "CC-BY-SA-4.0"
+    assert data.licence.provenance.url == "https://huggingface.co/datasets/allenai/ai2_arc"
+
+
+def test_one_non_open_benchmark_makes_the_evaluation_data_non_open() -> None:
+    data = _evaluation_data("# M\n\n## Evaluations\n\n<summary>LAMBADA – OpenAI</summary>\n\n"
+                            "<summary>SciQ</summary>\n")
+    assert [p.url.rsplit("/", 2)[-2:] for p in data.evidence if p.url] == [["EleutherAI", "lambada_openai"],
+                                                                          ["allenai", "sciq"]]
+    assert data.licence is not None and data.licence.raw == "CC-BY-NC-3.0"
+
+
+def test_benchmarks_without_a_stated_licence_leave_the_evaluation_data_unlicensed() -> None:
+    data = _evaluation_data("# M\n\n## Results\n\nWe report HellaSwag and PIQA accuracy.\n")
+    assert data.status == PRESENT and data.licence is None
+
+
+def test_benchmark_names_outside_evaluation_sections_are_not_evaluation_data() -> None:
+    data = _evaluation_data("# M\n\n## Training\n\nWe filtered MMLU and ARC questions out of the data.\n")
+    assert data.status != PRESENT
+
+
+def test_model_index_dataset_types_map_to_known_benchmarks() -> None:
+    card = ("---\nlicense: mit\nmodel-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n"
+            "    dataset: {name: AI2 ARC, type: ai2_arc}\n    metrics: [{type: acc, value: 0.5}]\n---\n# M\n")
+    data = hub_evidence(card).components["Evaluation data"]
+    assert [p.note for p in data.evidence] == [
+        "evaluation dataset: ai2_arc",
+        "evaluation benchmark ai2_arc (allenai/ai2_arc, CC-BY-SA-4.0), in the model-index"]
+    assert data.licence is not None and data.licence.raw == "CC-BY-SA-4.0"

@@ -108,7 +108,7 @@ def _data_card(evidence: Evidence, built: ComponentBuilder) -> None:
 def _samples(evidence: Evidence, built: ComponentBuilder) -> None:
     card = evidence.card
     samples = [f for f in sorted(evidence.files, key=lambda f: f.path)
-               if f.kind != FileKind.CHECKPOINT
+               if f.kind not in (FileKind.CHECKPOINT, FileKind.CONFIG)  # generation_config.json is settings
                and (_SAMPLE_FILE.match(basename(f.path)) or any(d in _SAMPLE_DIRS for d in folders(f.path)))]
     where = file_provenance(samples)
     if card is not None:
