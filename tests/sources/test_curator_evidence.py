@@ -126,3 +126,32 @@ def test_model_index_dataset_types_map_to_known_benchmarks() -> None:
         "evaluation dataset: ai2_arc",
         "evaluation benchmark ai2_arc (allenai/ai2_arc, CC-BY-SA-4.0), in the model-index"]
     assert data.licence is not None and data.licence.raw == "CC-BY-SA-4.0"
+
+
+_ARXIV = {"2104.09864": {"status": "found", "license": None, "title": "RoFormer: Enhanced Transformer with Rotary "
+                                                                       "Position Embedding"},
+          "2306.02254": {"status": "found", "license": "http://creativecommons.org/licenses/by-sa/4.0/",
+                         "title": "A Technical Report for Polyglot-Ko: Open-Source Large-Scale Korean Language Models"}}
+_CITING_CARD = ("---\nlicense: apache-2.0\n---\n# M\n\nUses [RoPE](https://arxiv.org/abs/2104.09864).\n\n"
+                "## Citation\n\n```bibtex\n@misc{ko2023technical,\n  title={A Technical Report for Polyglot-Ko},\n"
+                "  eprint={2306.02254},\n  archivePrefix={arXiv}\n}\n```\n")
+
+
+def test_the_cited_paper_decides_the_research_papers_licence_and_a_report_title_makes_a_technical_report() -> None:
+    evidence = hub_evidence(_CITING_CARD, {"tags": ["arxiv:2104.09864", "arxiv:2306.02254"], "arxiv": _ARXIV})
+    from opencheck.detect.papers import cited_ids, report_ids
+
+    assert cited_ids(evidence) == ["2306.02254"] and report_ids(evidence) == ["2306.02254"]
+    paper = evidence.components["Research paper"]
+    assert paper.licence is not None and paper.licence.raw == "CC-BY-SA-4.0"  # not RoPE's arXiv-only licence
+    report = evidence.components["Technical report"]
+    assert report.status == PRESENT and report.evidence[0].url == "https://arxiv.org/abs/2306.02254"
+    assert report.licence is not None and report.licence.raw == "CC-BY-SA-4.0"
+
+
+def test_without_a_citation_or_report_title_nothing_changes() -> None:
+    arxiv = {"2104.09864": _ARXIV["2104.09864"]}
+    evidence = hub_evidence("---\nlicense: mit\n---\n# M\n\nUses [RoPE](https://arxiv.org/abs/2104.09864).\n",
+                            {"tags": ["arxiv:2104.09864"], "arxiv": arxiv})
+    assert evidence.components["Technical report"].status != PRESENT
+    assert evidence.components["Research paper"].licence.raw == "LicenseRef-arXiv-nonexclusive-distrib-1.0"

@@ -99,7 +99,7 @@ DETECTORS: tuple[Detector, ...] = (
                                  "hub.github_trees"),
              _components(*CODE_COMPONENTS), _family(detect_code), "the code family of MOF components"),
     Detector("documentation-components", ("files", "card", "links", "datasets", "licences", "dataset_licences",
-                                          "hub.datasets"),
+                                          "hub.datasets", "hub.arxiv"),
              _components(*DOCUMENTATION_COMPONENTS), _family(detect_documentation),
              "the documentation family of MOF components"),
     Detector("evaluation-components", ("files", "card", "links", "hub.model_index", "hub.eval_results"),

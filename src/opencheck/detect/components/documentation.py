@@ -14,7 +14,7 @@ from opencheck.detect.components.base import (
     link_provenance,
     section_provenance,
 )
-from opencheck.detect.papers import paper_licence
+from opencheck.detect.papers import cited_ids, paper_licence, report_ids
 from opencheck.evidence import Evidence, FileKind, LicenceStatement, Provenance
 from opencheck.sources.card import is_placeholder_text
 
@@ -51,13 +51,20 @@ def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
         # A report on arXiv (the card calls the paper its technical report) has the licence arXiv records for it.
         built.present("Technical report", link_provenance(report_links, "technical report link"), shipped=False,
                       licence=paper_licence(evidence, [link.url for link in report_links]))
+    elif reports := [f"https://arxiv.org/abs/{ident}" for ident in report_ids(evidence)]:
+        # A linked arXiv paper whose own title says it is the technical report ("A Technical Report for ...").
+        built.present("Technical report", [Provenance(url=url, key="title", note="arXiv paper titled a technical "
+                                                      "report") for url in reports], shipped=False,
+                      licence=paper_licence(evidence, reports))
     else:
         built.missing("Technical report", usually_elsewhere=True, note="no technical report file or link")
+    # The paper the card's citation names is the model's own; other arXiv links are often related work (RoPE...).
+    cited = [f"https://arxiv.org/abs/{ident}" for ident in cited_ids(evidence)]
     if paper_files:
         built.present("Research paper", file_provenance(paper_files) + link_provenance(paper_links, "paper link"))
     elif paper_links:
         built.present("Research paper", link_provenance(paper_links, "paper link"), shipped=False,
-                      licence=paper_licence(evidence, [link.url for link in paper_links]))
+                      licence=paper_licence(evidence, cited + [link.url for link in paper_links]))
     else:
         built.missing("Research paper", usually_elsewhere=True, note="no paper file, link or arXiv tag")
 
