@@ -155,3 +155,15 @@ def test_without_a_citation_or_report_title_nothing_changes() -> None:
                             {"tags": ["arxiv:2104.09864"], "arxiv": arxiv})
     assert evidence.components["Technical report"].status != PRESENT
     assert evidence.components["Research paper"].licence.raw == "LicenseRef-arXiv-nonexclusive-distrib-1.0"
+
+
+def test_a_bold_labelled_training_data_paragraph_is_a_data_card() -> None:
+    card = ("---\nlicense: apache-2.0\n---\n# M\n\n**Model Summary:**\nA model.\n\n**Training Data:**\nOverall, our "
+            "SFT data is largely comprised of publicly available datasets with permissive license.\n\n"
+            "**Infrastructure:**\nA cluster.\n")
+    data_card = hub_evidence(card).components["Data card"]
+    assert data_card.status == PRESENT
+    assert data_card.evidence[0].note == "training data described in the model card: section 'Training Data'"
+    assert data_card.evidence[0].line == 9
+    empty = hub_evidence("---\nlicense: mit\n---\n# M\n\n**Training Data:** [More Information Needed]\n")
+    assert empty.components["Data card"].status != PRESENT
