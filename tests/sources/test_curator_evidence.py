@@ -167,3 +167,11 @@ def test_a_bold_labelled_training_data_paragraph_is_a_data_card() -> None:
     assert data_card.evidence[0].line == 9
     empty = hub_evidence("---\nlicense: mit\n---\n# M\n\n**Training Data:** [More Information Needed]\n")
     assert empty.components["Data card"].status != PRESENT
+
+
+def test_a_generation_section_with_only_usage_code_shows_no_sample_outputs() -> None:
+    usage = ("---\nlicense: apache-2.0\n---\n# M\n\n### Generation\n```python\nfrom transformers import AutoModel\n"
+             "model = AutoModel.from_pretrained('org/m')\n```\n")
+    assert hub_evidence(usage).components["Sample model outputs"].status != PRESENT
+    samples = usage + "\nOutput:\n\n> The capital of France is Paris.\n"
+    assert hub_evidence(samples).components["Sample model outputs"].status == PRESENT

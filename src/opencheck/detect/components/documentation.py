@@ -36,6 +36,9 @@ _SAMPLE_FILE = re.compile(
 )
 _SAMPLE_DIRS = frozenset({"samples", "sample_outputs", "generations", "example_outputs"})
 _REPORT_NAME = re.compile(r"report|tech", re.IGNORECASE)
+# A fenced block of source code (it imports something): how to generate, not what the model generated. A section
+# that holds only such blocks ("### Generation" under Usage) shows no sample output.
+_SOURCE_BLOCK = re.compile(r"```[^\n]*\n(?:(?!```).)*?\b(?:import|from_pretrained)\b.*?```", re.DOTALL)
 
 
 def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
@@ -119,7 +122,8 @@ def _samples(evidence: Evidence, built: ComponentBuilder) -> None:
                and (_SAMPLE_FILE.match(basename(f.path)) or any(d in _SAMPLE_DIRS for d in folders(f.path)))]
     where = file_provenance(samples)
     if card is not None:
-        where += [section_provenance(card, s, "sample outputs") for s in good_sections(card, _SECTION_SAMPLES)]
+        where += [section_provenance(card, s, "sample outputs") for s in good_sections(card, _SECTION_SAMPLES)
+                  if _SOURCE_BLOCK.sub("", s.text).strip()]
     if where:
         built.present("Sample model outputs", where)
     else:
