@@ -92,19 +92,23 @@ def row_of(model: str, report: dict[str, Any]) -> ModelRow | None:
                     components={c["component"]: c["result"] for c in record.get("components") or []})
 
 
-def collect_rows(models: list[str] | None = None) -> list[ModelRow]:
-    """Check each fixture model on a fresh replay Hub and keep the covered ones, in model order."""
+def collect(models: list[str] | None = None) -> tuple[list[ModelRow], dict[str, str]]:
+    """Check each fixture model on a fresh replay Hub: the covered ones' rows, in model order, and every checked
+    model's OSAID outcome (`error` when the check failed, e.g. a gated model)."""
     from tests.hubreplay.server import HubReplayServer
 
     rows: list[ModelRow] = []
+    osaid: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="opencheck-agreement-") as tmp, HubReplayServer() as server:
         url = f"http://127.0.0.1:{server.port}"
         for model in models if models is not None else fixture_models():
             report = check_model(model, url, Path(tmp) / "cache")
+            osaid[model] = next((p["grade"]["value"] for p in (report or {}).get("packs", [])
+                                 if p["name"] == "osaid"), "error")
             row = row_of(model, report) if report else None
             if row is not None:
                 rows.append(row)
-    return rows
+    return rows, osaid
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -132,10 +136,12 @@ def totals(rows: list[ModelRow]) -> dict[str, Any]:
 
 def render(rows: list[ModelRow], summary: dict[str, Any]) -> Iterator[str]:
     """The table and totals as text lines."""
-    yield f"{'model':<34}{'MOT record':<28}{'curated':>9}{'live':>14}{'':>2}{'relation':<13}{'OSAID':<13}"
+    wide = max([len("model"), *(len(r.model) for r in rows)]) + 2
+    record = max([len("MOT record"), *(len(r.record) for r in rows)]) + 2
+    yield f"{'model':<{wide}}{'MOT record':<{record}}{'curated':>12}{'live':>14}  {'relation':<13}OSAID"
     for r in rows:
-        yield (f"{r.model:<34}{r.record:<28}{class_name(r.curated):>9}{class_name(r.live):>14}{'':>2}"
-               f"{r.relation:<13}{r.osaid:<13}")
+        yield (f"{r.model:<{wide}}{r.record:<{record}}{class_name(r.curated):>12}{class_name(r.live):>14}  "
+               f"{r.relation:<13}{r.osaid}" + (f"  ({r.explained})" if r.explained else ""))
     yield ""
     yield (f"{summary['models']} covered models: same class {summary['same']} ({summary['same_share']} %), "
            f"live higher {summary['live higher']} ({summary['unexplained_higher']} unexplained), "
@@ -157,14 +163,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print rows and totals as JSON")
     opts = parser.parse_args(argv)
-    rows = collect_rows()
+    rows, osaid = collect()
     summary = totals(rows)
     if opts.json:
-        print(json.dumps({"rows": [{**r.__dict__, "relation": r.relation} for r in rows], "totals": summary},
-                         indent=1, sort_keys=True))
+        print(json.dumps({"rows": [{**r.__dict__, "relation": r.relation} for r in rows], "totals": summary,
+                          "osaid_all": osaid}, indent=1, sort_keys=True))
         return
     for line in render(rows, summary):
         print(line)
+    print("\nOSAID outcome of every checked fixture model (covered or not):")
+    for model, outcome in osaid.items():
+        print(f"  {model:<46}{outcome}")
     print("\nreproduce: python benchmarks/agreement.py")
 
 
