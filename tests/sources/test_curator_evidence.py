@@ -175,3 +175,22 @@ def test_a_generation_section_with_only_usage_code_shows_no_sample_outputs() -> 
     assert hub_evidence(usage).components["Sample model outputs"].status != PRESENT
     samples = usage + "\nOutput:\n\n> The capital of France is Paris.\n"
     assert hub_evidence(samples).components["Sample model outputs"].status == PRESENT
+
+
+_CONVERTED = ("---\nlicense: apache-2.0\n---\n# M\n\nWe are releasing many checkpoints for these models. These have "
+              "not yet been converted, but are available in [{repo}](https://huggingface.co/{repo}).\n")
+
+
+def test_checkpoints_the_card_places_in_the_publishers_other_repository_are_intermediate_parameters() -> None:
+    evidence = hub_evidence(_CONVERTED.format(repo="org/model-original"))
+    intermediate = evidence.components["Model parameters (Intermediate)"]
+    assert intermediate.status == PRESENT
+    assert intermediate.evidence[0].note == "intermediate checkpoints published in org/model-original, as the card says"
+    assert intermediate.licence is not None and intermediate.licence.raw == "apache-2.0"  # the card's model licence
+
+
+def test_another_publishers_checkpoints_or_a_link_without_checkpoints_are_not() -> None:
+    assert hub_evidence(_CONVERTED.format(repo="other/base")).components[
+        "Model parameters (Intermediate)"].status != PRESENT
+    plain = "---\nlicense: mit\n---\n# M\n\nUses the tokenizer of [org/x](https://huggingface.co/org/x).\n"
+    assert hub_evidence(plain).components["Model parameters (Intermediate)"].status != PRESENT

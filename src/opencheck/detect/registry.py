@@ -92,7 +92,7 @@ DETECTORS: tuple[Detector, ...] = (
              "the learning approach the card states"),
     Detector("weights", ("files", "hub.safetensors", "hub.gated", "card"), ("weights",), detect_weights,
              "weight files, parameter count and access gate"),
-    Detector("weights-components", ("files", "weights", "checkpoints", "licences"),
+    Detector("weights-components", ("files", "weights", "checkpoints", "licences", "card", "links"),
              _components("Model parameters (Final)", "Model parameters (Intermediate)"),
              _family(detect_weights_components), "the weights family of MOF components"),
     Detector("code-components", ("files", "config", "card", "links", "licences", "hub.library_name",
