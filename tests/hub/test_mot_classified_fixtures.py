@@ -65,7 +65,9 @@ def test_vision_language_model_names_its_datasets_and_modality(hub_server: HubRe
     assert components["Model parameters (Final)"]["status"] == "present"
     # The technical report's arXiv record states no licence: arXiv's non-exclusive licence, not open.
     assert "nonexclusive" in components["Technical report"]["normalised"]
-    assert _status(report, "OC-OSAID-CODE-TRAINING") == "fail"
+    # The usage snippet installs LLaVA-NeXT (the framework it was trained with): its tree holds the training code.
+    assert hub_server.count("/repos/LLaVA-VL/LLaVA-NeXT/git/trees/HEAD") == 1
+    assert _status(report, "OC-OSAID-CODE-TRAINING") == "pass"
 
 
 def test_granite_code_model_under_its_first_name(hub_server: HubReplayServer, tmp_path: Path) -> None:
@@ -79,6 +81,22 @@ def test_granite_code_model_under_its_first_name(hub_server: HubReplayServer, tm
                for p in report["problems"])
     components = {c["name"]: c for c in report["components"]}
     assert components["Evaluation results"]["status"] == "present"  # model-index
+
+
+def test_granite4_base_card_states_tokens_and_active_parameters(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    """The base card states ~15T training tokens and 32B parameters with 9B active: the estimate uses the 9B."""
+    report = _report(hub_server, tmp_path, "ibm-granite/granite-4.0-h-small-base", "eu-gpai")
+    estimate = _pack(report, "eu-gpai")["grade"]["details"]["compute_estimate"]
+    assert estimate["tokens"]["value"] == 15e12 and estimate["parameters"]["value"] == 9e9
+    assert estimate["parameters_kind"].startswith("active")
+
+
+def test_granite4_preview_links_no_code_repository(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    """The May 2025 previews link only the transformers pull request that added their architecture."""
+    report = _report(hub_server, tmp_path, "ibm-granite/granite-4.0-tiny-base-preview", "osaid")
+    assert hub_server.count("/repos/ibm-granite/granite-4.0-language-models/license") == 0
+    assert hub_server.count("/repos/huggingface/transformers/license") == 1
+    assert _status(report, "OC-OSAID-CODE-TRAINING") == "fail"
 
 
 def test_granite4_base_and_instruct_share_the_family_repository(hub_server: HubReplayServer, tmp_path: Path) -> None:
