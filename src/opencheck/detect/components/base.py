@@ -87,18 +87,18 @@ def labelled_paragraphs(card: ModelCard) -> list[Section]:
     from opencheck.sources.card import is_placeholder_text
 
     lines = card.text.splitlines()
-    found: list[Section] = []
-    start = card.body_start_line - 1
-    for index in range(start, len(lines)):
+    # One pass: where each label or heading starts; a label's text runs to the next one (linear in the card).
+    starts: list[tuple[int, re.Match[str] | None]] = []
+    for index in range(card.body_start_line - 1, len(lines)):
         match = _BOLD_LABEL.match(lines[index].strip())
-        if not match:
+        if match or _HEADING.match(lines[index]):
+            starts.append((index, match))
+    found: list[Section] = []
+    for position, (index, match) in enumerate(starts):
+        if match is None:
             continue
-        body = [match.group("rest")]
-        for line in lines[index + 1:]:
-            if _HEADING.match(line) or _BOLD_LABEL.match(line.strip()):
-                break
-            body.append(line)
-        text = "\n".join(body).strip()
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        text = "\n".join([match.group("rest"), *lines[index + 1:end]]).strip()
         found.append(Section(title=match.group("title").strip(), level=7, line=index + 1, text=text,
                              placeholder=not text or is_placeholder_text(text)))
     return found

@@ -38,7 +38,13 @@ _SAMPLE_DIRS = frozenset({"samples", "sample_outputs", "generations", "example_o
 _REPORT_NAME = re.compile(r"report|tech", re.IGNORECASE)
 # A fenced block of source code (it imports something): how to generate, not what the model generated. A section
 # that holds only such blocks ("### Generation" under Usage) shows no sample output.
-_SOURCE_BLOCK = re.compile(r"```[^\n]*\n(?:(?!```).)*?\b(?:import|from_pretrained)\b.*?```", re.DOTALL)
+_FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_SOURCE_CODE = re.compile(r"\b(?:import|from_pretrained)\b")
+
+
+def _beyond_usage_code(text: str) -> bool:
+    """Whether a section has anything besides fenced blocks of source code."""
+    return bool(_FENCED.sub(lambda m: "" if _SOURCE_CODE.search(m.group(0)) else m.group(0), text).strip())
 
 
 def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
@@ -123,7 +129,7 @@ def _samples(evidence: Evidence, built: ComponentBuilder) -> None:
     where = file_provenance(samples)
     if card is not None:
         where += [section_provenance(card, s, "sample outputs") for s in good_sections(card, _SECTION_SAMPLES)
-                  if _SOURCE_BLOCK.sub("", s.text).strip()]
+                  if _beyond_usage_code(s.text)]
     if where:
         built.present("Sample model outputs", where)
     else:
