@@ -39,8 +39,11 @@ def test_agreement_floors(agreement: tuple[list[ModelRow], dict[str, str]]) -> N
     for name in ("OLMo-7B", "OLMo-1B-hf", "OLMo-7B-hf", "OLMo-7B-Twin-2T-hf"):
         assert (by_model[f"allenai/{name}"].live, by_model[f"allenai/{name}"].relation) == (1, "same"), name
     assert all(by_model[m].live == 3 for m in ("EleutherAI/pythia-160m", "LLM360/Amber"))
+    # Polyglot-Ko's evaluation data is KoBEST (CC-BY-SA-4.0 on its dataset card): Class II, as curated.
+    assert (by_model["EleutherAI/polyglot-ko-12.8b"].live, by_model["EleutherAI/polyglot-ko-12.8b"].relation) == (
+        2, "same")
     summary = totals(rows)
-    assert summary["same"] >= 10
+    assert summary["same"] >= 11
     components = summary["components"]
     for name, floor in {"Data card": 80.0, "Evaluation data": 76.0, "Evaluation results": 61.0,
                         "Training code": 94.0, "Data preprocessing code": 100.0, "Research paper": 84.0}.items():
