@@ -45,7 +45,9 @@ def test_tree_paths_become_code_evidence_with_the_repositorys_licence(hub_server
 
 
 def test_trees_are_cached_an_absent_one_too(hub_server: HubReplayServer, tmp_path: Path) -> None:
-    _check(hub_server, tmp_path)  # EleutherAI/pythia has no tree on the replay server: 404, remembered
+    # GitHub answers 404 for EleutherAI/pythia's tree (no such tree): the absence is remembered like a tree.
+    hub_server.add_fault("/repos/EleutherAI/pythia/git/trees/HEAD", "status", status=404, times=None)
+    _check(hub_server, tmp_path)
     hub_server.reset_counts()
     warm = _check(hub_server, tmp_path)
     assert _trees(hub_server) == []

@@ -118,7 +118,7 @@ def test_rate_limited_github_is_asked_once(hub_server: HubReplayServer, tmp_path
 def test_unreachable_github_grades_undetermined_not_fail(hub_server: HubReplayServer, tmp_path: Path) -> None:
     up = opencheck(["check", PYTHIA, "-f", "json"], hub_server, tmp_path).json()
     down = opencheck(["check", PYTHIA, "-f", "json"], hub_server, tmp_path, github=closed_port_url()).json()
-    assert grade(up, "osaid")["value"] == "pass" and grade(up, "open-training")["value"] == "C"
+    assert grade(up, "osaid")["value"] == "pass" and grade(up, "open-training")["value"] == "B"
     osaid = grade(down, "osaid")
     # Unknown facts could make OSAID pass or fail: the grade says so instead of reading them as "no licence".
     assert osaid["value"] == "undetermined"
@@ -127,10 +127,11 @@ def test_unreachable_github_grades_undetermined_not_fail(hub_server: HubReplaySe
     # found only in a tree: with GitHub down it is unknown, not missing).
     assert osaid["unknown_facts"] == ["Data preprocessing code", "Evaluation code", "Training code"]
     assert osaid["label"].startswith("undetermined (3 facts unknown: pass if favourable, fail if not")
-    assert grade(down, "open-training")["if_unknown"] == {"unfavourable": "D", "favourable": "C"}
-    # MOF stays Unclassified either way: the grade stands, with its unknown facts counted.
+    assert grade(down, "open-training")["if_unknown"] == {"unfavourable": "D", "favourable": "B"}
+    # MOF is Class III either way (Class III needs none of the unknown code facts): the grade stands, with its
+    # unknown facts counted.
     mof = grade(down, "mof")
-    assert mof["value"] == "Unclassified" and mof["label"] == "Unclassified (3 facts unknown)"
+    assert mof["value"] == "III" and mof["label"] == "Class III - Open Model (3 facts unknown)"
     assert mof["unknown_facts"] == ["Data preprocessing code", "Evaluation code", "Training code"]
     assert down["summary"]["grades"]["osaid"] == "undetermined"
 

@@ -20,8 +20,8 @@ def test_rows_and_exports_carry_live_and_curated_class(hub_server: HubReplayServ
     result = run_cli(["batch", str(targets), "--db", str(db), "-p", "mof", "--no-cache"], cwd=tmp_path, env=env)
     assert result.code == 0, result.err
     got = rows(db, "SELECT target, grade, live_class, curated_class, reference FROM results ORDER BY target")
-    assert got == [("EleutherAI/pythia-160m", "Unclassified", "Unclassified", "I", "mot:Pythia-160M"),
-                   ("LLM360/Amber", "Unclassified", "Unclassified", "I", "mot:Amber"),
+    assert got == [("EleutherAI/pythia-160m", "III", "III", "I", "mot:Pythia-160M"),
+                   ("LLM360/Amber", "III", "III", "I", "mot:Amber"),
                    ("tiiuae/falcon-7b", "Unclassified", None, None, None)]
     stored = json.loads(rows(db, "SELECT report FROM reports WHERE target = 'LLM360/Amber'")[0][0])
     assert stored["references"]["records"][0]["id"] == "mot:Amber"
@@ -29,11 +29,11 @@ def test_rows_and_exports_carry_live_and_curated_class(hub_server: HubReplayServ
     header, *lines = csv_out.out.splitlines()
     assert "live_class,curated_class,reference" in header
     amber = next(ln for ln in lines if ln.startswith("LLM360/Amber,"))
-    assert ",Unclassified,I,mot:Amber," in amber
+    assert ",III,I,mot:Amber," in amber
     jsonl = run_cli(["export", "--db", str(db), "--format", "jsonl"], cwd=tmp_path, env=env)
     records = {r["target"]: r for r in map(json.loads, jsonl.out.splitlines())}
     assert (records["EleutherAI/pythia-160m"]["live_class"], records["EleutherAI/pythia-160m"]["curated_class"]) \
-        == ("Unclassified", "I")
+        == ("III", "I")
     assert records["tiiuae/falcon-7b"]["curated_class"] is None
 
 

@@ -35,7 +35,7 @@ def test_hub_model_covered_by_mot_shows_curated_and_live_class(hub_server: HubRe
     assert rows["Datasets"]["result"] == "licence differs"
     assert rows["Datasets"]["curated"]["licence"] == "MIT"
     assert rows["Model metadata"]["result"] == "only live"
-    assert mot["summary"] == {"agrees": 5, "licence differs": 4, "only curated": 7, "only live": 1}
+    assert mot["summary"] == {"agrees": 7, "licence differs": 4, "only curated": 5, "only live": 1}
     # The index assessed AmberChat, built on Amber: shown as that system's record, never as Amber's own.
     osai = _record(report, "osai", "system built on this model")
     assert osai["name"] == "AmberChat" and "components" not in osai
@@ -57,7 +57,7 @@ def test_references_cost_no_request(hub_server: HubReplayServer, tmp_path: Path)
 
 
 def test_text_markdown_and_html_show_the_line_and_the_table(hub_server: HubReplayServer, tmp_path: Path) -> None:
-    line = ("MOT curators (2026-05): Class I · found live: Unclassified · 7 components only in the curated record"
+    line = ("MOT curators (2026-05): Class I · found live: Unclassified · 5 components only in the curated record"
             " · 1 component found only live · 4 components with a different licence")
     text = check(hub_server, tmp_path, "LLM360/Amber", "--no-lookups", "-p", "mof")
     assert text.code == 0, text.err
@@ -106,3 +106,36 @@ def test_plain_folder_does_not_read_the_index(tmp_path: Path) -> None:
     assert result.code == 2
     assert result.err.startswith("opencheck: error: ") and "reference index" in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_live_class_above_the_curated_one_says_whether_the_records_age_explains_it(tmp_path: Path) -> None:
+    # A manifest declaring every component, for a model MOT's curators leave Unclassified: live is higher, and a
+    # folder has no Hub lastModified to show the record is older, so the report says it is unexplained.
+    import yaml
+    from tests.clirunner import MOT_FIXTURES
+
+    manifest = yaml.safe_load(next(MOT_FIXTURES.glob("Class1TestFile_*.yml")).read_text())
+    manifest["release"]["huggingface"] = "https://huggingface.co/mistralai/Mistral-7B-v0.1"
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "opencheck.yaml").write_text(yaml.safe_dump(manifest))
+    result = run_cli(["check", str(model), "-f", "json"], env={"OPENCHECK_REFERENCES_DIR": str(tmp_path / "r")})
+    record = next(r for r in json.loads(result.out)["references"]["records"] if r["source"] == "mot")
+    assert (record["verdict"]["class"], record["live"]["class"]) == (0, 1)
+    assert record["live_higher"] == {
+        "explained": False, "record_date": "2025-05-22", "repository_modified": None,
+        "reason": "the curated record (2025-05-22) is not older than the repository's last change (unknown): live "
+                  "evidence the curators did not count, to be checked"}
+    text = " ".join(run_cli(["check", str(model)], env={"OPENCHECK_REFERENCES_DIR": str(tmp_path / "r")}).out.split())
+    assert "found live: Class I (higher: the curated record (2025-05-22) is not older" in text
+
+
+def test_record_older_than_the_repository_explains_a_higher_live_class() -> None:
+    from opencheck.references.section import live_higher
+
+    found = live_higher({"release": {"date": "2024-03-01"}}, "2025-06-30T10:00:00.000Z")
+    assert found == {"explained": True, "record_date": "2024-03-01", "repository_modified": "2025-06-30",
+                     "reason": "the curated record (2024-03-01) is older than the repository's last change "
+                               "(2025-06-30): the curators could not see what the repository shows now"}
+    assert live_higher({"release": {"date": "2025-07-01"}}, "2025-06-30T10:00:00.000Z")["explained"] is False
+    assert live_higher({"release": {}}, "2025-06-30T10:00:00.000Z")["explained"] is False

@@ -28,7 +28,7 @@ def test_trusted_reference_grades_and_is_marked(hub_server: HubReplayServer, tmp
     assert findings and findings[0]["status"] == "pass"
     assert findings[0]["evidence"][0]["file"] == "reference:mot/models/Amber.yml"
     described = [r for p in trusted["packs"] for r in p["results"] if r["rule_id"] == "OC-OPEN-TRAINING-DATA-DESCRIBED"]
-    assert described[0]["message"] == "Data card: present (reference)"
+    assert described[0]["message"] == "Data card: present (reference+detected)"  # its DataMix section
 
 
 def test_maintainers_manifest_wins_over_the_reference(tmp_path: Path) -> None:

@@ -82,3 +82,35 @@ def paper_licence(evidence: Evidence, urls: list[str]) -> LicenceStatement | Non
         if ident and ident in by_id:
             return by_id[ident]
     return None
+
+
+_BIBTEX_START = re.compile(r"^\s*@\w+\s*\{")
+_CITED_ID = re.compile(r"(?:eprint\s*=\s*[{\"]?\s*|arxiv\s*(?:preprint\s*)?(?:arxiv)?\s*:\s*|arxiv\.org/(?:abs|pdf)/)"
+                       r"(\d{4}\.\d{4,5})", re.IGNORECASE)
+_REPORT_TITLE = re.compile(r"\btech(?:nical)?[\s-]+report\b", re.IGNORECASE)
+
+
+def cited_ids(evidence: Evidence) -> list[str]:
+    """arXiv ids of the papers the card's BibTeX entries ask readers to cite (the model's own papers), in order."""
+    card = evidence.card
+    if card is None:
+        return []
+    found: list[str] = []
+    inside = False
+    for line in card.text.splitlines():
+        if _BIBTEX_START.match(line):
+            inside = True
+        if inside:
+            found += [i for i in _CITED_ID.findall(line) if i not in found]
+            if line.strip() in ("}", "```"):
+                inside = False
+    return found
+
+
+def report_ids(evidence: Evidence) -> list[str]:
+    """Looked-up arXiv papers whose recorded title calls them a technical report (e.g. "A Technical Report for
+    Polyglot-Ko"), in look-up order."""
+    results = evidence.hub.get("arxiv")
+    return [ident for ident, payload in (results.items() if isinstance(results, dict) else ())
+            if isinstance(payload, dict) and payload.get("status") == "found"
+            and _REPORT_TITLE.search(str(payload.get("title") or ""))]

@@ -117,6 +117,27 @@ def compare_components(curated: Any, live: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def rank(mof_class: int) -> int:
+    """Order of MOF classes, lowest first: Unclassified (0) < III < II < I."""
+    return {1: 3, 2: 2, 3: 1}.get(mof_class, 0)
+
+
+def live_higher(record: Mapping[str, Any], last_modified: Any) -> dict[str, Any]:
+    """Why the live class may be above the curated one: a record dated before the repository's last change was
+    written without what the repository shows now; otherwise the difference is unexplained."""
+    release = record.get("release") if isinstance(record.get("release"), dict) else {}
+    dated = release.get("date")
+    record_date = str(dated)[:10] if dated else None
+    modified = str(last_modified)[:10] if isinstance(last_modified, str) and last_modified else None
+    if record_date and modified and modified > record_date:
+        reason = (f"the curated record ({record_date}) is older than the repository's last change ({modified}): "
+                  "the curators could not see what the repository shows now")
+        return {"explained": True, "reason": reason, "record_date": record_date, "repository_modified": modified}
+    reason = (f"the curated record ({record_date or 'undated'}) is not older than the repository's last change "
+              f"({modified or 'unknown'}): live evidence the curators did not count, to be checked")
+    return {"explained": False, "reason": reason, "record_date": record_date, "repository_modified": modified}
+
+
 def _osai_verdict(record: Mapping[str, Any]) -> dict[str, Any]:
     from opencheck.references.build import OSAI_DIMENSIONS
 
@@ -154,6 +175,8 @@ def build_section(evidence: Evidence, index: ReferenceIndex, matches: list[Match
             if m.about == SELF:
                 rows = compare_components(curated, live)
                 item["live"] = _mot_verdict(live)
+                if rank(live.mof_class) > rank(curated.mof_class):
+                    item["live_higher"] = live_higher(m.record, evidence.hub.get("last_modified"))
                 item["components"] = rows
                 item["summary"] = {r: sum(1 for x in rows if x["result"] == r) for r in RESULTS}
         else:
@@ -179,6 +202,8 @@ def headline(record: Mapping[str, Any]) -> str:
         return f"{text} for {record['name']}, a system built on this model (not this model's record)"
     if "live" in record:
         text += f" · found live: {class_text(record['live']['class'])}"
+        if record.get("live_higher"):
+            text += f" (higher: {record['live_higher']['reason']})"
         summary = record.get("summary") or {}
         for key, words in ((ONLY_CURATED, "only in the curated record"), (ONLY_LIVE, "found only live"),
                            (LICENCE_DIFFERS, "with a different licence")):

@@ -76,12 +76,41 @@ class ComponentBuilder:
         self.result[component] = ComponentEvidence(name=component, status=status, evidence=[Provenance(note=note)])
 
 
+# A paragraph led by a bold label (`**Training Data:** ...`) is a section in many cards (IBM Granite's, among others).
+_BOLD_LABEL = re.compile(r"^\*\*(?P<title>[A-Za-z][^*\n]{1,58}?)\s*:?\s*\*\*\s*:?\s*(?P<rest>.*)$")
+_HEADING = re.compile(r"^#{1,6}\s")
+
+
+def labelled_paragraphs(card: ModelCard) -> list[Section]:
+    """The card's bold-labelled paragraphs as sections: the label, its line, and the text up to the next label or
+    heading."""
+    from opencheck.sources.card import is_placeholder_text
+
+    lines = card.text.splitlines()
+    # One pass: where each label or heading starts; a label's text runs to the next one (linear in the card).
+    starts: list[tuple[int, re.Match[str] | None]] = []
+    for index in range(card.body_start_line - 1, len(lines)):
+        match = _BOLD_LABEL.match(lines[index].strip())
+        if match or _HEADING.match(lines[index]):
+            starts.append((index, match))
+    found: list[Section] = []
+    for position, (index, match) in enumerate(starts):
+        if match is None:
+            continue
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        text = "\n".join([match.group("rest"), *lines[index + 1:end]]).strip()
+        found.append(Section(title=match.group("title").strip(), level=7, line=index + 1, text=text,
+                             placeholder=not text or is_placeholder_text(text)))
+    return found
+
+
 def good_sections(card: ModelCard | None, pattern: re.Pattern[str],
                   exclude: re.Pattern[str] | None = None) -> list[Section]:
-    """The card's sections with content whose title matches `pattern` (and not `exclude`)."""
+    """The card's sections (headings, then bold-labelled paragraphs) with content whose title matches `pattern`
+    (and not `exclude`)."""
     if card is None:
         return []
-    return [s for s in card.sections
+    return [s for s in [*card.sections, *labelled_paragraphs(card)]
             if pattern.search(s.title) and not s.placeholder and not (exclude and exclude.search(s.title))]
 
 

@@ -70,15 +70,29 @@ _REPO_URL = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com)/([\w.-]+)
                        re.IGNORECASE)
 
 
+# Code under these folders is someone else's (vendored) or tests of the project's code, not the project's training,
+# evaluation, data or inference code: `inference/.../dependencies/AutoGPTQ/...` is AutoGPTQ's, `tests/train_test.py`
+# tests training.
+_NOT_OWN_CODE = frozenset({"dependencies", "third_party", "third-party", "thirdparty", "vendor", "vendored",
+                           "external", "externals", "node_modules", "site-packages", "tests", "test", "test_fixtures",
+                           "testing", "testdata", "test_data"})
+
+
 @lru_cache(maxsize=8192)
-def _dir_roles(folder: str) -> frozenset[str]:
+def _dir_roles(folder: str) -> frozenset[str] | None:
+    """The roles a folder gives its files; None for a folder whose files are not the project's own code."""
     dirs = [d.lower() for d in folder.split("/")] if folder else []
+    if any(d in _NOT_OWN_CODE for d in dirs):
+        return None
     return frozenset(role for role, names in _DIR_ROLES.items() if any(d in names for d in dirs))
 
 
 def _code_roles(entry: FileEntry) -> set[str]:
     folder, _, name = entry.path.rpartition("/")
-    roles = set(_dir_roles(folder))
+    folder_roles = _dir_roles(folder)
+    if folder_roles is None:
+        return set()
+    roles = set(folder_roles)
     if _ANY_ROLE_NAME.match(name):
         roles.update(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
     return roles

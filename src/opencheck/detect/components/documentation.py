@@ -14,12 +14,12 @@ from opencheck.detect.components.base import (
     link_provenance,
     section_provenance,
 )
-from opencheck.detect.papers import paper_licence
-from opencheck.evidence import Evidence, FileKind, Provenance
+from opencheck.detect.papers import cited_ids, paper_licence, report_ids
+from opencheck.evidence import Evidence, FileKind, LicenceStatement, Provenance
 from opencheck.sources.card import is_placeholder_text
 
 _SECTION_DATA = re.compile(
-    r"\b(training[\s-]data|pre-?training[\s-]data|datasets?|data(?:\s+sources?)?|"
+    r"\b(training[\s-]data|pre-?training[\s-]data|datasets?|data(?:\s+sources?)?|data[\s-]?mix(?:ture)?|"
     r"training\s+corpus)\b",
     re.IGNORECASE,
 )
@@ -36,6 +36,15 @@ _SAMPLE_FILE = re.compile(
 )
 _SAMPLE_DIRS = frozenset({"samples", "sample_outputs", "generations", "example_outputs"})
 _REPORT_NAME = re.compile(r"report|tech", re.IGNORECASE)
+# A fenced block of source code (it imports something): how to generate, not what the model generated. A section
+# that holds only such blocks ("### Generation" under Usage) shows no sample output.
+_FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_SOURCE_CODE = re.compile(r"\b(?:import|from_pretrained)\b")
+
+
+def _beyond_usage_code(text: str) -> bool:
+    """Whether a section has anything besides fenced blocks of source code."""
+    return bool(_FENCED.sub(lambda m: "" if _SOURCE_CODE.search(m.group(0)) else m.group(0), text).strip())
 
 
 def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
@@ -51,13 +60,20 @@ def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
         # A report on arXiv (the card calls the paper its technical report) has the licence arXiv records for it.
         built.present("Technical report", link_provenance(report_links, "technical report link"), shipped=False,
                       licence=paper_licence(evidence, [link.url for link in report_links]))
+    elif reports := [f"https://arxiv.org/abs/{ident}" for ident in report_ids(evidence)]:
+        # A linked arXiv paper whose own title says it is the technical report ("A Technical Report for ...").
+        built.present("Technical report", [Provenance(url=url, key="title", note="arXiv paper titled a technical "
+                                                      "report") for url in reports], shipped=False,
+                      licence=paper_licence(evidence, reports))
     else:
         built.missing("Technical report", usually_elsewhere=True, note="no technical report file or link")
+    # The paper the card's citation names is the model's own; other arXiv links are often related work (RoPE...).
+    cited = [f"https://arxiv.org/abs/{ident}" for ident in cited_ids(evidence)]
     if paper_files:
         built.present("Research paper", file_provenance(paper_files) + link_provenance(paper_links, "paper link"))
     elif paper_links:
         built.present("Research paper", link_provenance(paper_links, "paper link"), shipped=False,
-                      licence=paper_licence(evidence, [link.url for link in paper_links]))
+                      licence=paper_licence(evidence, cited + [link.url for link in paper_links]))
     else:
         built.missing("Research paper", usually_elsewhere=True, note="no paper file, link or arXiv tag")
 
@@ -73,14 +89,33 @@ def _model_card(evidence: Evidence, built: ComponentBuilder) -> None:
                       note="README has no content beyond placeholders" if card else "no README / model card")
 
 
+def _dataset_cards(evidence: Evidence) -> list[tuple[Provenance, LicenceStatement | None]]:
+    """The Hub dataset cards the datasets look-up found for the named training datasets, with their licences."""
+    results = evidence.hub.get("datasets")
+    found = []
+    for name, _ in evidence.datasets:
+        result = results.get(name) if isinstance(results, dict) else None
+        if isinstance(result, dict) and result.get("status") == "found":
+            statements = evidence.dataset_licences.get(name) or []
+            found.append((Provenance(url=result.get("url") or f"https://huggingface.co/datasets/{name}",
+                                     note=f"dataset card of {name}"), statements[0] if statements else None))
+    return found
+
+
 def _data_card(evidence: Evidence, built: ComponentBuilder) -> None:
     card = evidence.card
     where = file_provenance(evidence.files_of(FileKind.DATA_CARD))
     if card is not None:
         where += [section_provenance(card, s, "training data described in the model card")
                   for s in good_sections(card, _SECTION_DATA, _SECTION_NOT_TRAINING_DATA)]
+    # The card of a named dataset on the Hub documents the training data too (what a curator reads as the data
+    # card); it carries the dataset's licence when the model's own files say nothing about the data.
+    dataset_cards = _dataset_cards(evidence)
     if where:
-        built.present("Data card", where)
+        built.present("Data card", where + [p for p, _ in dataset_cards])
+    elif dataset_cards:
+        built.present("Data card", [p for p, _ in dataset_cards], shipped=False,
+                      licence=next((lic for _, lic in dataset_cards if lic is not None), None))
     else:
         built.missing("Data card", usually_elsewhere=bool(evidence.datasets),
                       note="no data card file or training-data section with content")
@@ -89,11 +124,12 @@ def _data_card(evidence: Evidence, built: ComponentBuilder) -> None:
 def _samples(evidence: Evidence, built: ComponentBuilder) -> None:
     card = evidence.card
     samples = [f for f in sorted(evidence.files, key=lambda f: f.path)
-               if f.kind != FileKind.CHECKPOINT
+               if f.kind not in (FileKind.CHECKPOINT, FileKind.CONFIG)  # generation_config.json is settings
                and (_SAMPLE_FILE.match(basename(f.path)) or any(d in _SAMPLE_DIRS for d in folders(f.path)))]
     where = file_provenance(samples)
     if card is not None:
-        where += [section_provenance(card, s, "sample outputs") for s in good_sections(card, _SECTION_SAMPLES)]
+        where += [section_provenance(card, s, "sample outputs") for s in good_sections(card, _SECTION_SAMPLES)
+                  if _beyond_usage_code(s.text)]
     if where:
         built.present("Sample model outputs", where)
     else:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from opencheck.detect.benchmarks import SECTION_EVAL, benchmark_note, evaluation_data_licence, named_benchmarks
 from opencheck.detect.components.base import ComponentBuilder, file_provenance, good_sections, section_provenance
 from opencheck.detect.datasets import evaluation_datasets, model_index_results
 from opencheck.evidence import Evidence, FileKind, Provenance
 
-_SECTION_EVAL = re.compile(r"\b(evaluation|results?|benchmarks?|performance|metrics)\b", re.IGNORECASE)
+# Plurals too: "## Evaluations" heads the evaluation section of many cards (Pythia, GPT-NeoX, LLM360).
+_SECTION_EVAL = SECTION_EVAL
 
 
 def _results(evidence: Evidence, built: ComponentBuilder) -> None:
@@ -36,14 +37,19 @@ def _results(evidence: Evidence, built: ComponentBuilder) -> None:
 def _data(evidence: Evidence, built: ComponentBuilder) -> None:
     card = evidence.card
     eval_sets = evaluation_datasets(evidence)
-    if not eval_sets:
+    # Public benchmarks named in the evaluation sections or the model-index are the evaluation data; their own
+    # dataset cards say under which licence (detect/benchmarks.py).
+    benchmarks = named_benchmarks(evidence, eval_sets)
+    if not eval_sets and not benchmarks:
         built.missing("Evaluation data", usually_elsewhere=True, note="no evaluation datasets named")
         return
     base = card.key_provenance("model-index") if card and "model-index" in card.metadata else Provenance(
         key="model-index")
-    built.present("Evaluation data", [Provenance(file=base.file, line=base.line, key=base.key,
-                                                 note=f"evaluation dataset: {name}") for name in eval_sets],
-                  shipped=False)
+    where = [Provenance(file=base.file, line=base.line, key=base.key, note=f"evaluation dataset: {name}")
+             for name in eval_sets]
+    where += [Provenance(file=p.file, line=p.line, key=p.key, url=f"https://huggingface.co/datasets/{b.dataset}",
+                         note=f"{benchmark_note(b)}, {p.note or 'in the model-index'}") for b, p in benchmarks]
+    built.present("Evaluation data", where, shipped=False, licence=evaluation_data_licence(benchmarks))
 
 
 def detect_evaluation(evidence: Evidence, built: ComponentBuilder) -> None:

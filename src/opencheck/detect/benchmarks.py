@@ -1,0 +1,96 @@
+"""Public benchmarks a model was evaluated on: named in the card's evaluation sections or its model-index, with the
+licence each benchmark's own dataset card states (rules/licenses/benchmarks.yaml)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from opencheck.evidence import Evidence, LicenceStatement, Provenance
+
+# The card sections that report evaluations (as the evaluation-results detector reads them).
+SECTION_EVAL = re.compile(r"\b(evaluations?|results?|benchmarks?|performance|metrics)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One known benchmark: its key in the table, its Hub dataset and the licence that dataset's card states."""
+
+    key: str
+    dataset: str
+    licence: str | None
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def known_benchmarks() -> tuple[Benchmark, ...]:
+    """The packaged benchmark table, in table order (an earlier entry wins a name it shares with a later one)."""
+    from opencheck._resources import load_packaged_mapping, rules_dir
+
+    table = load_packaged_mapping(rules_dir() / "licenses" / "benchmarks.yaml", "benchmarks",
+                                  "the benchmark table")["benchmarks"]
+    found = []
+    for key, entry in table.items():
+        names = sorted((str(n) for n in entry.get("names") or []), key=len, reverse=True)
+        # Spaces, underscores and hyphens between the words of a name are interchangeable.
+        words = "|".join(r"[\s_-]+".join(re.escape(t) for t in re.split(r"[\s_-]+", n.strip()) if t)
+                         for n in names)
+        found.append(Benchmark(str(key), str(entry["dataset"]), entry.get("licence"),
+                               re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)))
+    return tuple(found)
+
+
+def _lookup(name: str) -> Benchmark | None:
+    """The known benchmark a model-index dataset name or id stands for."""
+    for bench in known_benchmarks():
+        if name.lower() == bench.dataset.lower() or bench.pattern.fullmatch(name.split("/")[-1]):
+            return bench
+    return None
+
+
+def named_benchmarks(evidence: Evidence, index_names: list[str]) -> list[tuple[Benchmark, Provenance]]:
+    """Each known benchmark the model-index (`index_names`) or an evaluation section of the card names, once."""
+    found: dict[str, tuple[Benchmark, Provenance]] = {}
+    card = evidence.card
+    for name in index_names:
+        bench = _lookup(name)
+        if bench and bench.key not in found:
+            where = card.key_provenance("model-index") if card and "model-index" in card.metadata else Provenance(
+                key="model-index")
+            found[bench.key] = (bench, where)
+    if card is not None:
+        for section in card.sections:
+            if section.placeholder or not SECTION_EVAL.search(section.title):
+                continue
+            text = section.text
+            for bench in known_benchmarks():
+                match = bench.pattern.search(text)
+                if match and bench.key not in found:
+                    found[bench.key] = (bench, Provenance(file=card.path, line=section.line,
+                                                          note=f"named in section '{section.title}'"))
+                # A shared word counts once: LAMBADA's OpenAI version is not also plain LAMBADA.
+                text = bench.pattern.sub(" ", text)
+    return list(found.values())
+
+
+def evaluation_data_licence(benchmarks: list[tuple[Benchmark, Provenance]]) -> LicenceStatement | None:
+    """The evaluation data's licence: the first benchmark licence that is not open, else the first known one
+    (the data is only as open as its least open known part); None when no benchmark's licence is known."""
+    from opencheck.licenses.classify import classify
+
+    known = [(bench, where) for bench, where in benchmarks if bench.licence]
+    if not known:
+        return None
+    closed = [(b, w) for b, w in known if not classify(str(b.licence)).is_open]
+    bench, _ = (closed or known)[0]
+    return LicenceStatement(raw=str(bench.licence), scope="data", provenance=Provenance(
+        url=f"https://huggingface.co/datasets/{bench.dataset}", key="license",
+        note=f"licence of the {bench.key} benchmark's dataset card ({bench.dataset})"))
+
+
+def benchmark_note(bench: Benchmark) -> str:
+    """How a benchmark shows in the evidence: name, dataset and licence."""
+    licence: Any = bench.licence or "licence not stated on its card"
+    return f"evaluation benchmark {bench.key} ({bench.dataset}, {licence})"
