@@ -52,7 +52,7 @@ def lookup_papers(hub: Any, evidence: Evidence, papers: list[str], *, offline: b
     holds every answer as received (detect/papers.py makes licence statements of them)."""
     from opencheck.errors import SourceError
     from opencheck.sources.hub_http import CountingClient
-    from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup
+    from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup, store_extra
 
     results: dict[str, Any] = {}
     for ident in papers[:MAX_PAPERS]:
@@ -82,8 +82,7 @@ def lookup_papers(hub: Any, evidence: Evidence, papers: list[str], *, offline: b
                 # A failed look-up leaves the paper's licence unknown, never "none" (reported like every look-up).
                 lookup_failed(evidence, "arxiv", ident, "arxiv-unavailable", f"{what}: {exc}", Provenance(url=abs_url))
                 continue
-            if hub.cache is not None:
-                hub.cache.put_extra(hub.target.repo_id, key, payload)
+            store_extra(hub, key, payload)
         results[ident] = payload
         if payload.get("status") == "not-found":
             evidence.problems.append(Problem("arxiv-not-found", f"arXiv has no record {ident}",

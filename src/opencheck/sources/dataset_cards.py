@@ -14,7 +14,7 @@ from typing import Any
 from opencheck.errors import SourceError
 from opencheck.evidence import Evidence, Provenance
 from opencheck.sources.hub_client import HubSession, card_data, siblings
-from opencheck.sources.lookup_calls import cached_extra, lookup_failed
+from opencheck.sources.lookup_calls import cached_extra, lookup_failed, store_extra
 
 DATASET_CARDS = "dataset-cards"  # a need, under the datasets look-up: read synthetic datasets' READMEs
 MAX_SPLITS = 64  # split sizes kept per dataset: bounds what a hostile card can make us store
@@ -101,8 +101,7 @@ def synthetic_card(hub: HubSession, evidence: Evidence, dataset_id: str, data: d
         lookup_failed(evidence, "datasets", dataset_id, "dataset-unavailable", str(exc), Provenance(url=url))
         return {"status": "unknown", "url": url}
     payload: dict[str, Any] = {"text": text[:MAX_CARD_CHARS]} if text is not None else {_ABSENT: status}
-    if hub.cache is not None:
-        hub.cache.put_extra(hub.target.repo_id, key, payload)  # a missing README is remembered too
+    store_extra(hub, key, payload)  # a missing README is remembered too
     return _shown(payload, url)
 
 

@@ -37,7 +37,7 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
     import json
 
     from opencheck.errors import SourceError
-    from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup
+    from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup, store_extra
 
     down = unreachable if unreachable is not None else [None]
 
@@ -80,8 +80,7 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
         except ValueError as exc:
             evidence.problems.append(Problem("github-unavailable", f"{what}: {exc}", where))
             return {"status": "error"}
-    if hub.cache is not None:
-        hub.cache.put_extra(hub.target.repo_id, key, payload)
+    store_extra(hub, key, payload)
     return payload
 
 

@@ -114,9 +114,14 @@ class HubCache:
             payload["text"] = text
         self._write(self._repo_dir(repo_id) / _safe_name(sha) / "readme.json", payload)
 
-    def get_extra(self, repo_id: str, name: str, max_age: float | None = None) -> Any:
-        """The last answer stored under `name` (refs, dataset info, GitHub licence); None if older than max_age s."""
-        path = self._repo_dir(repo_id) / "extras" / f"{_safe_name(name)}.json"
+    def _extras_dir(self, repo_id: str | None) -> Path:
+        # Datasets, papers and code repositories are shared by many models: their answers live outside any model's
+        # folder, so a family or a batch asks once for each, not once per model.
+        return self.root / "shared" if repo_id is None else self._repo_dir(repo_id) / "extras"
+
+    def get_extra(self, repo_id: str | None, name: str, max_age: float | None = None) -> Any:
+        """The last answer stored under `name` for a model (refs), or shared (repo_id None); None if too old."""
+        path = self._extras_dir(repo_id) / f"{_safe_name(name)}.json"
         if max_age is not None:
             try:
                 if time.time() - path.stat().st_mtime > max_age:
@@ -125,6 +130,6 @@ class HubCache:
                 return None
         return self._read(path)
 
-    def put_extra(self, repo_id: str, name: str, data: Any) -> None:
-        """Store the latest answer for an extra lookup."""
-        self._write(self._repo_dir(repo_id) / "extras" / f"{_safe_name(name)}.json", data)
+    def put_extra(self, repo_id: str | None, name: str, data: Any) -> None:
+        """Store the latest answer for an extra lookup: a model's own (repo_id) or shared (None)."""
+        self._write(self._extras_dir(repo_id) / f"{_safe_name(name)}.json", data)

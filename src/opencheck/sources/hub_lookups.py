@@ -25,7 +25,7 @@ from opencheck.sources.dataset_cards import (
 )
 from opencheck.sources.hub_client import HubSession, card_data
 from opencheck.sources.hub_http import FetchResult
-from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup
+from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup, store_extra
 
 MAX_DATASETS = 10  # dataset cards looked up per model: bounds the request count of a check
 _DATASET_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?$")
@@ -113,7 +113,6 @@ def _dataset_absent(evidence: Evidence, results: dict[str, Any], dataset_id: str
 
 def _dataset_licences(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, offline: bool,
                       cards: bool = False) -> None:
-    repo, cache = hub.target.repo_id, hub.cache
     results: dict[str, Any] = {}
     for dataset_id in _dataset_ids(info):
         key = f"dataset--{dataset_id}"
@@ -135,8 +134,7 @@ def _dataset_licences(hub: HubSession, evidence: Evidence, info: dict[str, Any],
             except (GatedRepoError, RepositoryNotFoundError) as exc:
                 status = "gated" if isinstance(exc, GatedRepoError) else "not-found"
                 _dataset_absent(evidence, results, dataset_id, status, where, hub.host)
-                if cache is not None:
-                    cache.put_extra(repo, key, {_ABSENT_KEY: status})
+                store_extra(hub, key, {_ABSENT_KEY: status})
                 continue
             except (HfHubHTTPError, BadRequestError, SourceError) as exc:
                 message = str(exc) if isinstance(exc, SourceError) else hub.describe_hub_error(
@@ -144,8 +142,7 @@ def _dataset_licences(hub: HubSession, evidence: Evidence, info: dict[str, Any],
                 results[dataset_id] = {"status": "error"}
                 lookup_failed(evidence, "datasets", dataset_id, "dataset-unavailable", message, where)
                 continue
-            if cache is not None:
-                cache.put_extra(repo, key, data)
+            store_extra(hub, key, data)
         licences = _licence_values(data)
         sha = data.get("sha") if isinstance(data.get("sha"), str) else None
         tags = [t for t in data.get("tags") or [] if isinstance(t, str)]
@@ -208,7 +205,6 @@ def _github_payload(result: FetchResult, token: str | None) -> tuple[dict[str, A
 def _github_licences(hub: HubSession, evidence: Evidence, repos: list[tuple[str, str]], *, offline: bool, api: str,
                      token: str | None) -> str | None:
     """Each linked repository's licence; returns why GitHub cannot be reached (refused, timed out, rate limited)."""
-    repo, cache = hub.target.repo_id, hub.cache
     results: dict[str, Any] = {}
     unreachable: str | None = None  # why GitHub cannot be reached: the remaining repositories are not asked
     for owner, name in repos:
@@ -237,8 +233,7 @@ def _github_licences(hub: HubSession, evidence: Evidence, repos: list[tuple[str,
                 results[slug] = {"status": "error"}
                 lookup_failed(evidence, "github", slug, "github-unavailable", f"GitHub licence of {slug}: {why}", where)
                 continue
-            if cache is not None:
-                cache.put_extra(repo, key, payload)
+            store_extra(hub, key, payload)
         results[slug] = payload
         if payload.get("status") == "no-licence":
             evidence.problems.append(Problem("github-no-licence", f"GitHub repository {slug}: no licence detected",

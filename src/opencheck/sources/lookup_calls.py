@@ -42,10 +42,24 @@ def soft_lookup(hub: HubSession, evidence: Evidence, lookup: str, subject: str, 
 EXTRAS_MAX_AGE = 24 * 3600.0
 
 
+# Answers about things many models share (a dataset, a paper, a code repository) are cached once for all of them.
+SHARED_KEY_PREFIXES = ("dataset--", "dataset-card--", "github--", "github-tree--", "arxiv--")
+
+
+def _scope(hub: HubSession, key: str) -> str | None:
+    return None if key.startswith(SHARED_KEY_PREFIXES) else hub.target.repo_id
+
+
 def cached_extra(hub: HubSession, key: str, offline: bool) -> Any:
     """A cached optional-lookup answer: any age when offline, else only a fresh one."""
     if hub.cache is None:
         return None
-    return hub.cache.get_extra(hub.target.repo_id, key, max_age=None if offline else EXTRAS_MAX_AGE)
+    return hub.cache.get_extra(_scope(hub, key), key, max_age=None if offline else EXTRAS_MAX_AGE)
+
+
+def store_extra(hub: HubSession, key: str, payload: Any) -> None:
+    """Cache an optional-lookup answer where cached_extra finds it (shared for datasets, papers and repositories)."""
+    if hub.cache is not None:
+        hub.cache.put_extra(_scope(hub, key), key, payload)
 
 
