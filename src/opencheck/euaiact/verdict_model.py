@@ -38,8 +38,9 @@ _MONETISED_HINT = re.compile(r"commercial licen[cs]e (is )?available|enterprise 
                              r"contact (us|sales) for (a )?commercial", re.IGNORECASE)
 _ARCH_SECTION = re.compile(r"architecture|model details|model description|model summary|technical specifications",
                            re.IGNORECASE)
-_USAGE_SECTION = re.compile(r"\buses?\b|usage|how to (get started|use)|quick ?start|getting started|inference",
-                            re.IGNORECASE)
+# "Run the model", "Running with vLLM", "How to run": a heading about running it is usage ("Training runs" is not).
+_USAGE_SECTION = re.compile(r"\buses?\b|usage|how to (get started|use)|quick ?start|getting started|inference|"
+                            r"(?<!training )\brun(ning)?\b(?! ?(time|s\b))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
