@@ -50,13 +50,14 @@ class BatchResult:
 class ThreadExecutor:
     """Checks on a thread pool in this process (the default)."""
 
-    def __init__(self, settings: WorkerSettings) -> None:
+    def __init__(self, settings: WorkerSettings, redactor: Redactor | None = None) -> None:
         self.settings = settings
+        self.redactor = redactor  # outcomes are scrubbed where they are made (threads, evaluation processes)
         self.pool = ThreadPoolExecutor(max_workers=settings.jobs, thread_name_prefix="opencheck-batch")
 
     def submit(self, item: BatchTarget, done_shas: frozenset[str]) -> Future[dict[str, Any]]:
         """Start one check."""
-        return self.pool.submit(check_target, item, done_shas, self.settings)
+        return self.pool.submit(check_target, item, done_shas, self.settings, self.redactor)
 
     @staticmethod
     def wait_any(futures: set[Any], timeout: float) -> tuple[set[Any], set[Any]]:
@@ -81,7 +82,11 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
               | None = None, clock: Callable[[], str] | None = None) -> BatchResult:
     """Check every target, write outcomes to the store as they arrive, and return the counts."""
     keys = pack_keys(settings.options)
-    executor = executor or ThreadExecutor(settings)
+    # What goes into the store is redacted: model names, error texts and report values may carry a token.
+    scrubber = Redactor.from_env(os.environ, (settings.options.hub.token, settings.options.hub.github_token))
+    # Threads and this machine's evaluation processes scrub what they return; a Dask worker elsewhere is not given
+    # this process's secrets, so its outcomes are scrubbed here.
+    executor = executor or ThreadExecutor(settings, scrubber)
     result = BatchResult(grades={k.name: Counter() for k in keys})
     started = time.monotonic()
     now = clock or (lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
@@ -89,11 +94,9 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
     cap = max(2, settings.jobs * 2)
     report = on_progress or (lambda _r, _e: None)
 
-    # What goes into the store is redacted: model names, error texts and report values may carry a token.
-    scrubber = Redactor.from_env(os.environ, (settings.options.hub.token, settings.options.hub.github_token))
-
     def handle(outcome: dict[str, Any]) -> None:
-        outcome = scrub_data(outcome, scrubber.scrub)
+        if not outcome.pop("scrubbed", False):
+            outcome = scrub_data(outcome, scrubber.scrub)
         _record(outcome, result, store, run_id=run_id, refresh=refresh, now=now)
         report(result, outcome["status"])
 
