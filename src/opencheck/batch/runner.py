@@ -17,7 +17,16 @@ from typing import Any
 
 from opencheck.batch.store import PackKey, Store
 from opencheck.batch.targets import BatchTarget
-from opencheck.batch.worker import WorkerSettings, check_target, is_local, pack_keys, release_resources, run_resources
+from opencheck.batch.worker import (
+    Evaluating,
+    WorkerSettings,
+    check_target,
+    error_outcome,
+    is_local,
+    pack_keys,
+    release_resources,
+    run_resources,
+)
 from opencheck.errors import OpencheckError
 from opencheck.output.redact import Redactor, scrub_data
 
@@ -94,19 +103,23 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
     cap = max(2, settings.jobs * 2)
     report = on_progress or (lambda _r, _e: None)
 
-    def handle(outcome: dict[str, Any]) -> None:
-        if not outcome.pop("scrubbed", False):
-            outcome = scrub_data(outcome, scrubber.scrub)
-        _record(outcome, result, store, run_id=run_id, refresh=refresh, now=now)
-        report(result, outcome["status"])
+    def handle(outcomes: list[dict[str, Any]]) -> None:
+        _write(outcomes, result, store, scrubber, run_id=run_id, refresh=refresh, now=now)
+        for outcome in outcomes:
+            report(result, outcome["status"])
+
+    evaluating: dict[Any, str] = {}  # evaluation-process futures in flight, and their targets
 
     def drain(limit: int) -> None:
         nonlocal inflight
         while len(inflight) > limit:
             done, inflight = executor.wait_any(inflight, 1.0)
-            for future in done:
-                handle(future.result())
-            if not done:
+            if done:
+                outcomes, handed_on = _settle(done, evaluating)
+                inflight |= handed_on
+                if outcomes:
+                    handle(outcomes)
+            else:
                 report(result, "tick")
 
     try:
@@ -123,9 +136,8 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
         result.interrupted = True
         executor.close(cancel=True)
         # Checks that finished before the interrupt are kept; the rest is retried by the next run.
-        for future in inflight:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                handle(future.result())
+        finished = {f for f in inflight if f.done() and not f.cancelled() and f.exception() is None}
+        handle(_settle(finished, evaluating)[0])
         raise
     finally:
         result.seconds = time.monotonic() - started
@@ -134,6 +146,39 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
         if not result.interrupted:
             executor.close()
     return result
+
+
+def _settle(done: set[Any], evaluating: dict[Any, str]) -> tuple[list[dict[str, Any]], set[Any]]:
+    """The outcomes of finished futures, and the evaluation-process futures some of them handed on.
+
+    A thread that fetched a target hands its evaluation to a process and moves on to the next fetch; the run
+    waits for that evaluation like for any other check (the in-flight bound counts both)."""
+    outcomes: list[dict[str, Any]] = []
+    handed_on: set[Any] = set()
+    for future in done:
+        target = evaluating.pop(future, None)
+        try:
+            value = future.result()
+        except Exception as exc:  # an evaluation process died (a broken pool): that target's error row
+            if target is None:
+                raise
+            value = error_outcome(target, exc)
+        if isinstance(value, Evaluating):
+            evaluating[value.future] = value.target
+            handed_on.add(value.future)
+        else:
+            outcomes.append(value)
+    return outcomes, handed_on
+
+
+def _write(outcomes: list[dict[str, Any]], result: BatchResult, store: Store, scrubber: Redactor, *, run_id: int,
+           refresh: bool, now: Callable[[], str]) -> None:
+    """Store outcomes (scrubbing those not scrubbed where they were made) and count them in `result`."""
+    outcomes[:] = [o if o.pop("scrubbed", False) else scrub_data(o, scrubber.scrub) for o in outcomes]
+    # Checks that finished together are written in one transaction: one commit, not one per check.
+    with store.transaction():
+        for outcome in outcomes:
+            _record(outcome, result, store, run_id=run_id, refresh=refresh, now=now)
 
 
 def _record(outcome: dict[str, Any], result: BatchResult, store: Store, *, run_id: int, refresh: bool,

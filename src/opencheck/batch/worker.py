@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,10 +151,19 @@ def _probe_sha(target: str, settings: WorkerSettings) -> str:
     return ""  # unknown: the full check will report the real problem
 
 
+@dataclass(frozen=True)
+class Evaluating:
+    """A target whose evidence is being evaluated in an evaluation process: `future` gives its outcome."""
+
+    target: str
+    future: Future[dict[str, Any]]
+
+
 def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerSettings,
-                 redactor: Redactor | None = None) -> dict[str, Any]:
-    """Check one target and return a plain, picklable outcome; never raises. With a `redactor` the outcome comes
-    back already scrubbed (marked `scrubbed`), so the thread that writes the store does not spend its time on it."""
+                 redactor: Redactor | None = None) -> dict[str, Any] | Evaluating:
+    """Check one target and return a plain, picklable outcome (or, with evaluation processes, the evaluation
+    under way); never raises. With a `redactor` the outcome comes back already scrubbed (marked `scrubbed`), so
+    the thread that writes the store does not spend its time on it."""
     from opencheck.check import build_report
     from opencheck.collect import collect
 
@@ -193,15 +203,16 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
         if pool is not None:
             # Detection, evaluation and scrubbing are pure CPU; in a process of their own they escape this
             # process's GIL, which the fetching threads and the store writer share. A Hub model's raw evidence
-            # goes there undetected (a local folder's was detected while read).
-            return pool.submit(_evaluate, evidence, target, identity, not local).result()
+            # goes there undetected (a local folder's was detected while read). The thread does not wait: it
+            # is free to fetch the next target, and the run waits for the evaluation.
+            return Evaluating(target, pool.submit(_evaluate, evidence, target, identity, not local))
         return _scrubbed(_outcome(target, identity, build_report(evidence, options, settings.generated_at)),
                          redactor)
     except Exception as exc:  # one model's bug must not end a run of thousands: record it as its error row
-        return _scrubbed(_error_outcome(target, exc), redactor)
+        return _scrubbed(error_outcome(target, exc), redactor)
 
 
-def _error_outcome(target: str, exc: Exception) -> dict[str, Any]:
+def error_outcome(target: str, exc: BaseException) -> dict[str, Any]:
     """The error row of a target whose check raised `exc`."""
     if isinstance(exc, OpencheckError):
         kind = "invalid-target" if isinstance(exc, UsageError) else error_kind(str(exc))
@@ -269,7 +280,7 @@ def _evaluate(evidence: Any, target: str, identity: str | None, detect: bool) ->
             enrich(evidence)
         outcome = _outcome(target, identity, build_report(evidence, settings.options, settings.generated_at))
     except Exception as exc:  # as in check_target: a model's bug becomes its error row
-        outcome = _error_outcome(target, exc)
+        outcome = error_outcome(target, exc)
     return _scrubbed(outcome, _WORKER_REDACTOR)
 
 
