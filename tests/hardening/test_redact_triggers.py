@@ -47,12 +47,15 @@ def _reference(text: str) -> str:
 def _rules_run(text: str) -> list[str]:
     """The patterns scrub runs on `text` (those with a trigger in it)."""
     lower = text.lower()
-    return [pattern.pattern for triggers, pattern, _r, folded in _SCANS
-            if any(t in (lower if folded else text) for t in triggers)]
+    return [pattern.pattern for gate, triggers, pattern, _r, folded in _SCANS
+            if gate in (lower if folded else text) and any(t in (lower if folded else text) for t in triggers)]
 
 
-def test_reference_has_every_rule() -> None:
+def test_reference_has_every_rule_and_each_gate_is_in_every_trigger() -> None:
     assert len(_UNCONDITIONAL) == len(_RULES) == len(_SCANS)
+    for gate, triggers, *_rest in _SCANS:
+        assert all(gate in t for t in triggers)
+    assert [gate for gate, *_rest in _SCANS if gate] == ["g", "IA", "="]
 
 
 @settings(max_examples=600, deadline=None)
