@@ -36,3 +36,26 @@ def test_detection_and_scrubbing_in_evaluation_processes_store_the_same_bytes(
     everything = repr(stored["0"])
     assert "pythia-160m" not in everything and f"EleutherAI/{REDACTED}" in everything
     assert '"licence_class"' in reports[0][3]  # the reports are whole, detected facts included
+
+
+def test_a_thread_hands_the_evaluation_over_and_gets_a_scrubbed_outcome_back(hub) -> None:
+    from opencheck.batch.targets import BatchTarget
+    from opencheck.batch.worker import Evaluating, WorkerSettings, check_target, release_resources
+    from opencheck.check import CheckOptions
+    from opencheck.collect import HubOptions
+    from opencheck.engine.packs import load_pack
+    from opencheck.output.redact import Redactor
+
+    options = CheckOptions(packs=[load_pack("mof")], hub=HubOptions(endpoint=hub.url, use_cache=False))
+    settings = WorkerSettings(options=options, generated_at="2026-01-01T00:00:00Z", jobs=2, run_key="handover",
+                              eval_processes=1)
+    try:
+        # The thread returns as soon as the model is fetched: the evaluation is under way in the process.
+        pending = check_target(BatchTarget("synthetic/model-00007"), frozenset(), settings, Redactor(["model-00007"]))
+        assert isinstance(pending, Evaluating) and pending.target == "synthetic/model-00007"
+        outcome = pending.future.result(timeout=120)
+    finally:
+        release_resources("handover")
+    assert outcome["status"] == "ok" and outcome.pop("scrubbed") is True
+    assert "model-00007" not in repr(outcome) and outcome["target"] == f"synthetic/{REDACTED}"
+    assert outcome["rows"][0]["pack"] == "mof" and '"components"' in outcome["report"]
