@@ -26,7 +26,6 @@ from opencheck.batch.worker import (
     pack_keys,
     release_resources,
     run_resources,
-    start_evaluation,
 )
 from opencheck.errors import OpencheckError
 from opencheck.output.redact import Redactor, scrub_data
@@ -64,7 +63,6 @@ class ThreadExecutor:
         self.settings = settings
         self.redactor = redactor  # outcomes are scrubbed where they are made (threads, evaluation processes)
         self.pool = ThreadPoolExecutor(max_workers=settings.jobs, thread_name_prefix="opencheck-batch")
-        start_evaluation(settings, redactor)
 
     def submit(self, item: BatchTarget, done_shas: frozenset[str]) -> Future[dict[str, Any]]:
         """Start one check."""

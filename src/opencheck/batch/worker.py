@@ -262,25 +262,6 @@ def _evaluation_pool(settings: WorkerSettings, redactor: Redactor | None = None)
         return _POOLS[settings.run_key]
 
 
-def start_evaluation(settings: WorkerSettings, redactor: Redactor | None) -> None:
-    """Start the run's evaluation processes now (when it has any), so that their start-up (a new interpreter,
-    the packs, the licence tables) overlaps the listing and the first fetches instead of following them."""
-    pool = _evaluation_pool(settings, redactor)
-    if pool is not None:
-        for _ in range(settings.eval_processes):
-            pool.submit(_warm_up)
-
-
-def _warm_up() -> None:
-    """In an evaluation process: what the first evaluation would import and build, done before it is needed."""
-    import opencheck.check
-    import opencheck.detect  # noqa: F401 - the detectors' modules
-
-    settings = _WORKER_SETTINGS
-    if settings is not None:
-        settings.options.rule_docs()
-
-
 def _init_evaluator(settings: WorkerSettings, redactor: Redactor | None) -> None:
     global _WORKER_SETTINGS, _WORKER_REDACTOR
     _WORKER_SETTINGS, _WORKER_REDACTOR = settings, redactor
