@@ -123,7 +123,7 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
                 report(result, "tick")
 
     try:
-        for item in _dedupe(targets):
+        for item in _dedupe(_read_ahead(targets, cap)):
             decision = _plan(item, store, keys, refresh)
             if decision is None:
                 result.skipped += 1
@@ -203,6 +203,44 @@ def _record(outcome: dict[str, Any], result: BatchResult, store: Store, *, run_i
                           outcome.get("requests", 0), run_id, now())
         result.failed += 1
         result.errors[outcome["kind"]] += 1
+
+
+def _read_ahead(targets: Iterable[BatchTarget], size: int) -> Iterator[BatchTarget]:
+    """`targets` read by a thread of their own, up to `size` ahead: a listing page's request (one per 50 models)
+    no longer stalls the thread that writes outcomes and submits work. Ends with the listing's error, if any."""
+    import queue
+    import threading
+
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=max(size, 1))
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for item in targets:
+                while not stop.is_set():
+                    try:
+                        box.put(("item", item), timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(("end", None))
+        except BaseException as exc:  # handed to the run, which raises it where the listing would have
+            box.put(("error", exc))
+
+    reader = threading.Thread(target=read, name="opencheck-batch-targets", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
 
 
 def _dedupe(targets: Iterable[BatchTarget], window: int = 100_000) -> Iterator[BatchTarget]:
