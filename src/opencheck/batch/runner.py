@@ -99,45 +99,43 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
     result = BatchResult(grades={k.name: Counter() for k in keys})
     started = time.monotonic()
     now = clock or (lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-    inflight: set[Any] = set()
+    flight = _InFlight(executor)
     cap = max(2, settings.jobs * 2)
     report = on_progress or (lambda _r, _e: None)
 
-    def handle(outcomes: list[dict[str, Any]]) -> None:
-        _write(outcomes, result, store, scrubber, run_id=run_id, refresh=refresh, now=now)
-        for outcome in outcomes:
-            report(result, outcome["status"])
-
-    evaluating: dict[Any, str] = {}  # evaluation-process futures in flight, and their targets
+    def collect(timeout: float) -> bool:
+        """Store the checks that finish within `timeout`; whether any did."""
+        outcomes = flight.settle(timeout)
+        if outcomes:
+            _write(outcomes, result, store, scrubber, run_id=run_id, refresh=refresh, now=now)
+            for outcome in outcomes:
+                report(result, outcome["status"])
+        return outcomes is not None
 
     def drain(limit: int) -> None:
-        nonlocal inflight
-        while len(inflight) > limit:
-            done, inflight = executor.wait_any(inflight, 1.0)
-            if done:
-                outcomes, handed_on = _settle(done, evaluating)
-                inflight |= handed_on
-                if outcomes:
-                    handle(outcomes)
-            else:
+        while len(flight) > limit:
+            if not collect(1.0):
                 report(result, "tick")
 
     try:
         for item in _dedupe(_read_ahead(targets, cap)):
+            if item is None:  # the next target is not here yet (a listing page on its way): store what finished
+                if len(flight):
+                    collect(0.05)
+                continue
             decision = _plan(item, store, keys, refresh)
             if decision is None:
                 result.skipped += 1
                 report(result, "skipped")
                 continue
-            inflight.add(executor.submit(item, decision))
+            flight.add(executor.submit(item, decision))
             drain(cap - 1)
         drain(0)
     except KeyboardInterrupt:
         result.interrupted = True
         executor.close(cancel=True)
         # Checks that finished before the interrupt are kept; the rest is retried by the next run.
-        finished = {f for f in inflight if f.done() and not f.cancelled() and f.exception() is None}
-        handle(_settle(finished, evaluating)[0])
+        _write(flight.finished(), result, store, scrubber, run_id=run_id, refresh=refresh, now=now)
         raise
     finally:
         result.seconds = time.monotonic() - started
@@ -146,6 +144,36 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
         if not result.interrupted:
             executor.close()
     return result
+
+
+class _InFlight:
+    """The checks under way: the executor's futures, and the evaluations some of them handed to a process."""
+
+    def __init__(self, executor: Any) -> None:
+        self.executor = executor
+        self.futures: set[Any] = set()
+        self.evaluating: dict[Any, str] = {}  # evaluation-process futures and their targets
+
+    def __len__(self) -> int:
+        return len(self.futures)
+
+    def add(self, future: Any) -> None:
+        """Count one more check under way."""
+        self.futures.add(future)
+
+    def settle(self, timeout: float) -> list[dict[str, Any]] | None:
+        """Wait up to `timeout` for checks to finish: their outcomes (None when none finished)."""
+        done, self.futures = self.executor.wait_any(self.futures, timeout)
+        if not done:
+            return None
+        outcomes, handed_on = _settle(done, self.evaluating)
+        self.futures |= handed_on
+        return outcomes
+
+    def finished(self) -> list[dict[str, Any]]:
+        """The outcomes of the checks that finished (after an interrupt, when the rest is cancelled)."""
+        done = {f for f in self.futures if f.done() and not f.cancelled() and f.exception() is None}
+        return _settle(done, self.evaluating)[0]
 
 
 def _settle(done: set[Any], evaluating: dict[Any, str]) -> tuple[list[dict[str, Any]], set[Any]]:
@@ -205,9 +233,10 @@ def _record(outcome: dict[str, Any], result: BatchResult, store: Store, *, run_i
         result.errors[outcome["kind"]] += 1
 
 
-def _read_ahead(targets: Iterable[BatchTarget], size: int) -> Iterator[BatchTarget]:
-    """`targets` read by a thread of their own, up to `size` ahead: a listing page's request (one per 50 models)
-    no longer stalls the thread that writes outcomes and submits work. Ends with the listing's error, if any."""
+def _read_ahead(targets: Iterable[BatchTarget], size: int) -> Iterator[BatchTarget | None]:
+    """`targets` read by a thread of their own, up to `size` ahead, and None whenever the next one is not there
+    yet: a listing page's request (one per 50 models) no longer stalls the thread that writes outcomes and
+    submits work. Ends with the listing's error, if any."""
     import queue
     import threading
 
@@ -233,7 +262,11 @@ def _read_ahead(targets: Iterable[BatchTarget], size: int) -> Iterator[BatchTarg
     reader.start()
     try:
         while True:
-            kind, value = box.get()
+            try:
+                kind, value = box.get(timeout=0.05)
+            except queue.Empty:
+                yield None  # nothing yet: the run stores what finished meanwhile instead of waiting here
+                continue
             if kind == "end":
                 return
             if kind == "error":
@@ -243,10 +276,14 @@ def _read_ahead(targets: Iterable[BatchTarget], size: int) -> Iterator[BatchTarg
         stop.set()
 
 
-def _dedupe(targets: Iterable[BatchTarget], window: int = 100_000) -> Iterator[BatchTarget]:
-    """Drop repeated targets (a file and a listing may overlap) with a bounded memory of recent ones."""
+def _dedupe(targets: Iterable[BatchTarget | None], window: int = 100_000) -> Iterator[BatchTarget | None]:
+    """Drop repeated targets (a file and a listing may overlap) with a bounded memory of recent ones (a None,
+    "nothing yet", passes)."""
     seen: dict[str, None] = {}
     for item in targets:
+        if item is None:
+            yield item
+            continue
         if item.key in seen:
             continue
         seen[item.key] = None
