@@ -97,9 +97,9 @@ def collect_local(root: Path, **options: Any) -> Evidence:
     return evidence
 
 
-def collect_hub(target: HubTarget, **options: Any) -> Evidence:
-    """Read a Hub model (sources/hub.py, look-ups included) and run the detectors over what it read."""
-    from opencheck.detect import enrich
+def collect_hub(target: HubTarget, *, detect: bool = True, **options: Any) -> Evidence:
+    """Read a Hub model (sources/hub.py, look-ups included) and run the detectors over what it read (with
+    `detect=False` only read: `batch` runs the detectors in its evaluation process, away from the fetching)."""
     from opencheck.detect.links import github_repositories
     from opencheck.detect.papers import paper_ids
     from opencheck.sources.hub import read_hub
@@ -107,7 +107,10 @@ def collect_hub(target: HubTarget, **options: Any) -> Evidence:
     options.setdefault("github_repos", lambda evidence: github_repositories(evidence.card))
     options.setdefault("arxiv_papers", paper_ids)
     evidence = read_hub(target, **options)
-    enrich(evidence)
+    if detect:
+        from opencheck.detect import enrich
+
+        enrich(evidence)
     return evidence
 
 

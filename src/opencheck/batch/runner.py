@@ -17,7 +17,16 @@ from typing import Any
 
 from opencheck.batch.store import PackKey, Store
 from opencheck.batch.targets import BatchTarget
-from opencheck.batch.worker import WorkerSettings, check_target, is_local, pack_keys, release_resources, run_resources
+from opencheck.batch.worker import (
+    Evaluating,
+    WorkerSettings,
+    check_target,
+    error_outcome,
+    is_local,
+    pack_keys,
+    release_resources,
+    run_resources,
+)
 from opencheck.errors import OpencheckError
 from opencheck.output.redact import Redactor, scrub_data
 
@@ -50,13 +59,14 @@ class BatchResult:
 class ThreadExecutor:
     """Checks on a thread pool in this process (the default)."""
 
-    def __init__(self, settings: WorkerSettings) -> None:
+    def __init__(self, settings: WorkerSettings, redactor: Redactor | None = None) -> None:
         self.settings = settings
+        self.redactor = redactor  # outcomes are scrubbed where they are made (threads, evaluation processes)
         self.pool = ThreadPoolExecutor(max_workers=settings.jobs, thread_name_prefix="opencheck-batch")
 
     def submit(self, item: BatchTarget, done_shas: frozenset[str]) -> Future[dict[str, Any]]:
         """Start one check."""
-        return self.pool.submit(check_target, item, done_shas, self.settings)
+        return self.pool.submit(check_target, item, done_shas, self.settings, self.redactor)
 
     @staticmethod
     def wait_any(futures: set[Any], timeout: float) -> tuple[set[Any], set[Any]]:
@@ -81,48 +91,51 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
               | None = None, clock: Callable[[], str] | None = None) -> BatchResult:
     """Check every target, write outcomes to the store as they arrive, and return the counts."""
     keys = pack_keys(settings.options)
-    executor = executor or ThreadExecutor(settings)
+    # What goes into the store is redacted: model names, error texts and report values may carry a token.
+    scrubber = Redactor.from_env(os.environ, (settings.options.hub.token, settings.options.hub.github_token))
+    # Threads and this machine's evaluation processes scrub what they return; a Dask worker elsewhere is not given
+    # this process's secrets, so its outcomes are scrubbed here.
+    executor = executor or ThreadExecutor(settings, scrubber)
     result = BatchResult(grades={k.name: Counter() for k in keys})
     started = time.monotonic()
     now = clock or (lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-    inflight: set[Any] = set()
+    flight = _InFlight(executor)
     cap = max(2, settings.jobs * 2)
     report = on_progress or (lambda _r, _e: None)
 
-    # What goes into the store is redacted: model names, error texts and report values may carry a token.
-    scrubber = Redactor.from_env(os.environ, (settings.options.hub.token, settings.options.hub.github_token))
-
-    def handle(outcome: dict[str, Any]) -> None:
-        outcome = scrub_data(outcome, scrubber.scrub)
-        _record(outcome, result, store, run_id=run_id, refresh=refresh, now=now)
-        report(result, outcome["status"])
+    def collect(timeout: float) -> bool:
+        """Store the checks that finish within `timeout`; whether any did."""
+        outcomes = flight.settle(timeout)
+        if outcomes:
+            _write(outcomes, result, store, scrubber, run_id=run_id, refresh=refresh, now=now)
+            for outcome in outcomes:
+                report(result, outcome["status"])
+        return outcomes is not None
 
     def drain(limit: int) -> None:
-        nonlocal inflight
-        while len(inflight) > limit:
-            done, inflight = executor.wait_any(inflight, 1.0)
-            for future in done:
-                handle(future.result())
-            if not done:
+        while len(flight) > limit:
+            if not collect(1.0):
                 report(result, "tick")
 
     try:
-        for item in _dedupe(targets):
+        for item in _dedupe(_read_ahead(targets, cap)):
+            if item is None:  # the next target is not here yet (a listing page on its way): store what finished
+                if len(flight):
+                    collect(0.05)
+                continue
             decision = _plan(item, store, keys, refresh)
             if decision is None:
                 result.skipped += 1
                 report(result, "skipped")
                 continue
-            inflight.add(executor.submit(item, decision))
+            flight.add(executor.submit(item, decision))
             drain(cap - 1)
         drain(0)
     except KeyboardInterrupt:
         result.interrupted = True
         executor.close(cancel=True)
         # Checks that finished before the interrupt are kept; the rest is retried by the next run.
-        for future in inflight:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                handle(future.result())
+        _write(flight.finished(), result, store, scrubber, run_id=run_id, refresh=refresh, now=now)
         raise
     finally:
         result.seconds = time.monotonic() - started
@@ -131,6 +144,69 @@ def run_batch(targets: Iterable[BatchTarget], store: Store, settings: WorkerSett
         if not result.interrupted:
             executor.close()
     return result
+
+
+class _InFlight:
+    """The checks under way: the executor's futures, and the evaluations some of them handed to a process."""
+
+    def __init__(self, executor: Any) -> None:
+        self.executor = executor
+        self.futures: set[Any] = set()
+        self.evaluating: dict[Any, str] = {}  # evaluation-process futures and their targets
+
+    def __len__(self) -> int:
+        return len(self.futures)
+
+    def add(self, future: Any) -> None:
+        """Count one more check under way."""
+        self.futures.add(future)
+
+    def settle(self, timeout: float) -> list[dict[str, Any]] | None:
+        """Wait up to `timeout` for checks to finish: their outcomes (None when none finished)."""
+        done, self.futures = self.executor.wait_any(self.futures, timeout)
+        if not done:
+            return None
+        outcomes, handed_on = _settle(done, self.evaluating)
+        self.futures |= handed_on
+        return outcomes
+
+    def finished(self) -> list[dict[str, Any]]:
+        """The outcomes of the checks that finished (after an interrupt, when the rest is cancelled)."""
+        done = {f for f in self.futures if f.done() and not f.cancelled() and f.exception() is None}
+        return _settle(done, self.evaluating)[0]
+
+
+def _settle(done: set[Any], evaluating: dict[Any, str]) -> tuple[list[dict[str, Any]], set[Any]]:
+    """The outcomes of finished futures, and the evaluation-process futures some of them handed on.
+
+    A thread that fetched a target hands its evaluation to a process and moves on to the next fetch; the run
+    waits for that evaluation like for any other check (the in-flight bound counts both)."""
+    outcomes: list[dict[str, Any]] = []
+    handed_on: set[Any] = set()
+    for future in done:
+        target = evaluating.pop(future, None)
+        try:
+            value = future.result()
+        except Exception as exc:  # an evaluation process died (a broken pool): that target's error row
+            if target is None:
+                raise
+            value = error_outcome(target, exc)
+        if isinstance(value, Evaluating):
+            evaluating[value.future] = value.target
+            handed_on.add(value.future)
+        else:
+            outcomes.append(value)
+    return outcomes, handed_on
+
+
+def _write(outcomes: list[dict[str, Any]], result: BatchResult, store: Store, scrubber: Redactor, *, run_id: int,
+           refresh: bool, now: Callable[[], str]) -> None:
+    """Store outcomes (scrubbing those not scrubbed where they were made) and count them in `result`."""
+    outcomes[:] = [o if o.pop("scrubbed", False) else scrub_data(o, scrubber.scrub) for o in outcomes]
+    # Checks that finished together are written in one transaction: one commit, not one per check.
+    with store.transaction():
+        for outcome in outcomes:
+            _record(outcome, result, store, run_id=run_id, refresh=refresh, now=now)
 
 
 def _record(outcome: dict[str, Any], result: BatchResult, store: Store, *, run_id: int, refresh: bool,
@@ -157,10 +233,57 @@ def _record(outcome: dict[str, Any], result: BatchResult, store: Store, *, run_i
         result.errors[outcome["kind"]] += 1
 
 
-def _dedupe(targets: Iterable[BatchTarget], window: int = 100_000) -> Iterator[BatchTarget]:
-    """Drop repeated targets (a file and a listing may overlap) with a bounded memory of recent ones."""
+def _read_ahead(targets: Iterable[BatchTarget], size: int) -> Iterator[BatchTarget | None]:
+    """`targets` read by a thread of their own, up to `size` ahead, and None whenever the next one is not there
+    yet: a listing page's request (one per 50 models) no longer stalls the thread that writes outcomes and
+    submits work. Ends with the listing's error, if any."""
+    import queue
+    import threading
+
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=max(size, 1))
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for item in targets:
+                while not stop.is_set():
+                    try:
+                        box.put(("item", item), timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(("end", None))
+        except BaseException as exc:  # handed to the run, which raises it where the listing would have
+            box.put(("error", exc))
+
+    reader = threading.Thread(target=read, name="opencheck-batch-targets", daemon=True)
+    reader.start()
+    try:
+        while True:
+            try:
+                kind, value = box.get(timeout=0.05)
+            except queue.Empty:
+                yield None  # nothing yet: the run stores what finished meanwhile instead of waiting here
+                continue
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+
+
+def _dedupe(targets: Iterable[BatchTarget | None], window: int = 100_000) -> Iterator[BatchTarget | None]:
+    """Drop repeated targets (a file and a listing may overlap) with a bounded memory of recent ones (a None,
+    "nothing yet", passes)."""
     seen: dict[str, None] = {}
     for item in targets:
+        if item is None:
+            yield item
+            continue
         if item.key in seen:
             continue
         seen[item.key] = None

@@ -6,8 +6,9 @@ Tables:
     results  one row per (target, sha, pack, pack_version): headline grade and key figures; UNIQUE on that key
     errors   the last failure of a target that has no result yet: UNIQUE(target)
 
-Every check is written in one transaction (report + its result rows + clearing its error), so after a
-`kill -9` a target is either fully stored or absent; UNIQUE keys make a rerun unable to duplicate it.
+Every check is written inside one transaction (report + its result rows + clearing its error; checks that finish
+together share one), so after a `kill -9` a target is either fully stored or absent; UNIQUE keys make a rerun
+unable to duplicate it.
 
 Faults of the store itself (read-only file system, no permission, locked by another process past the lock
 timeout, disk full, not a SQLite file) end the run as one `SourceError` line saying what is wrong and what to
@@ -20,7 +21,7 @@ import errno
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,16 @@ RESULT_COLUMNS = (
 ADDED_RESULT_COLUMNS = (("lookups_ran", "TEXT"), ("lookups_failed", "TEXT"), ("live_class", "TEXT"),
                         ("curated_class", "TEXT"), ("reference", "TEXT"))
 _OPTIONAL = frozenset(name for name, _ in ADDED_RESULT_COLUMNS)
+
+
+def _insert_results_sql(refresh: bool) -> str:
+    """The INSERT of one result row (a refresh replaces the row of the same target, commit and pack)."""
+    names = ", ".join(RESULT_COLUMNS)
+    marks = ", ".join("?" for _ in RESULT_COLUMNS)
+    conflict = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in (*RESULT_COLUMNS, "run_id", "report_id"))
+                if refresh else "DO NOTHING")
+    return (f"INSERT INTO results ({names}, run_id, report_id) VALUES ({marks}, ?, ?) "
+            f"ON CONFLICT (target, sha, pack, pack_version) {conflict}")
 
 
 @dataclass(frozen=True)
@@ -279,28 +290,15 @@ class Store:
                                      (target,)).fetchone() is not None
 
     # -- writes ----------------------------------------------------------------------------------------------
-    def write_result(self, outcome: dict[str, Any], run_id: int, *, refresh: bool) -> None:
-        """Store one successful check (report + one row per pack) in a single transaction."""
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction around the writes inside it: all are stored or none (checks that finished together
+        cost one commit instead of one each, and each check is still whole or absent after a kill -9)."""
         conn = self.conn
         with self._faults():
             conn.execute("BEGIN IMMEDIATE")
             try:
-                cur = conn.execute(
-                    "INSERT INTO reports (target, sha, packs, report) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (target, sha, packs) DO UPDATE SET report = excluded.report RETURNING id",
-                    (outcome["target"], outcome["sha"], outcome["packs_key"], outcome["report"]))
-                report_id = cur.fetchone()[0]
-                names = ", ".join(RESULT_COLUMNS)
-                marks = ", ".join("?" for _ in RESULT_COLUMNS)
-                conflict = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}"
-                                                         for c in (*RESULT_COLUMNS, "run_id", "report_id"))
-                            if refresh else "DO NOTHING")
-                for row in outcome["rows"]:
-                    conn.execute(f"INSERT INTO results ({names}, run_id, report_id) VALUES ({marks}, ?, ?) "
-                                 f"ON CONFLICT (target, sha, pack, pack_version) {conflict}",
-                                 [row.get(c) if c in _OPTIONAL else row[c] for c in RESULT_COLUMNS]
-                                 + [run_id, report_id])
-                conn.execute("DELETE FROM errors WHERE target = ?", (outcome["target"],))
+                yield
                 conn.execute("COMMIT")
             except BaseException:
                 # Only when the transaction is still open (a failed COMMIT may have ended it already).
@@ -308,6 +306,24 @@ class Store:
                     with suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
                 raise
+
+    def write_result(self, outcome: dict[str, Any], run_id: int, *, refresh: bool) -> None:
+        """Store one successful check (report + one row per pack) in a single transaction (or the open one)."""
+        with self._faults(), (self.transaction() if not self.conn.in_transaction else nullcontext()):
+            self._insert_result(outcome, run_id, refresh)
+
+    def _insert_result(self, outcome: dict[str, Any], run_id: int, refresh: bool) -> None:
+        conn = self.conn
+        cur = conn.execute(
+            "INSERT INTO reports (target, sha, packs, report) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (target, sha, packs) DO UPDATE SET report = excluded.report RETURNING id",
+            (outcome["target"], outcome["sha"], outcome["packs_key"], outcome["report"]))
+        report_id = cur.fetchone()[0]
+        cur.close()
+        conn.executemany(_insert_results_sql(refresh),
+                         [[row.get(c) if c in _OPTIONAL else row[c] for c in RESULT_COLUMNS] + [run_id, report_id]
+                          for row in outcome["rows"]])
+        conn.execute("DELETE FROM errors WHERE target = ?", (outcome["target"],))
 
     def write_error(self, target: str, sha: str | None, kind: str, message: str, requests: int, run_id: int,
                     at: str) -> None:

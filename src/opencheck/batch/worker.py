@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from opencheck.batch.store import PackKey
 from opencheck.batch.targets import BatchTarget
 from opencheck.check import CheckOptions
 from opencheck.errors import OpencheckError, UsageError
+from opencheck.output.redact import Redactor
 
 DEFAULT_JOBS = 8
 
@@ -149,8 +151,19 @@ def _probe_sha(target: str, settings: WorkerSettings) -> str:
     return ""  # unknown: the full check will report the real problem
 
 
-def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerSettings) -> dict[str, Any]:
-    """Check one target and return a plain, picklable outcome; never raises."""
+@dataclass(frozen=True)
+class Evaluating:
+    """A target whose evidence is being evaluated in an evaluation process: `future` gives its outcome."""
+
+    target: str
+    future: Future[dict[str, Any]]
+
+
+def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerSettings,
+                 redactor: Redactor | None = None) -> dict[str, Any] | Evaluating:
+    """Check one target and return a plain, picklable outcome (or, with evaluation processes, the evaluation
+    under way); never raises. With a `redactor` the outcome comes back already scrubbed (marked `scrubbed`), so
+    the thread that writes the store does not spend its time on it."""
     from opencheck.check import build_report
     from opencheck.collect import collect
 
@@ -163,6 +176,7 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
                 return {"status": "skipped", "target": target, "sha": sha, "requests": 1}
         options = settings.options
         identity = None
+        pool = _evaluation_pool(settings, redactor)
         if local:
             from opencheck.batch.local_identity import local_identity
 
@@ -184,18 +198,36 @@ def check_target(item: BatchTarget, done_shas: frozenset[str], settings: WorkerS
                                    needs=hub.needs, github_api=hub.github_api, github_token=hub.github_token,
                                    arxiv_api=hub.arxiv_api,
                                    no_github=hub.no_github, timeout=settings.timeout,
-                                   retry=retry_policy(settings), prefetched_info=item.info, http_client=http)
-        pool = _evaluation_pool(settings)
+                                   retry=retry_policy(settings), prefetched_info=item.info, http_client=http,
+                                   detect=pool is None)
         if pool is not None:
-            # Evaluation is pure CPU; a process of its own escapes this process's GIL, where fetching lives.
-            return pool.submit(_evaluate, evidence, target, identity).result()
-        return _outcome(target, identity, build_report(evidence, options, settings.generated_at))
-    except OpencheckError as exc:
+            # Detection, evaluation and scrubbing are pure CPU; in a process of their own they escape this
+            # process's GIL, which the fetching threads and the store writer share. A Hub model's raw evidence
+            # goes there undetected (a local folder's was detected while read). The thread does not wait: it
+            # is free to fetch the next target, and the run waits for the evaluation.
+            return Evaluating(target, pool.submit(_evaluate, evidence, target, identity, not local))
+        return _scrubbed(_outcome(target, identity, build_report(evidence, options, settings.generated_at)),
+                         redactor)
+    except Exception as exc:  # one model's bug must not end a run of thousands: record it as its error row
+        return _scrubbed(error_outcome(target, exc), redactor)
+
+
+def error_outcome(target: str, exc: BaseException) -> dict[str, Any]:
+    """The error row of a target whose check raised `exc`."""
+    if isinstance(exc, OpencheckError):
         kind = "invalid-target" if isinstance(exc, UsageError) else error_kind(str(exc))
         return {"status": "error", "target": target, "kind": kind, "message": str(exc)[:1000], "requests": 0}
-    except Exception as exc:  # one model's bug must not end a run of thousands: record it as its error row
-        return {"status": "error", "target": target, "kind": "internal",
-                "message": f"internal error: {type(exc).__name__}: {str(exc)[:500]}", "requests": 0}
+    return {"status": "error", "target": target, "kind": "internal",
+            "message": f"internal error: {type(exc).__name__}: {str(exc)[:500]}", "requests": 0}
+
+
+def _scrubbed(outcome: dict[str, Any], redactor: Redactor | None) -> dict[str, Any]:
+    """`outcome` with every string redacted, marked so the runner does not scrub it again (as is without one)."""
+    if redactor is None:
+        return outcome
+    from opencheck.output.redact import scrub_data
+
+    return {**scrub_data(outcome, redactor.scrub), "scrubbed": True}
 
 
 _POOLS: dict[str, Any] = {}
@@ -205,9 +237,10 @@ _SAVED_SAFEPATH: list[str | None] = []  # PYTHONSAFEPATH as it was before the fi
 
 
 _WORKER_SETTINGS: WorkerSettings | None = None
+_WORKER_REDACTOR: Redactor | None = None
 
 
-def _evaluation_pool(settings: WorkerSettings) -> Any:
+def _evaluation_pool(settings: WorkerSettings, redactor: Redactor | None = None) -> Any:
     """The run's process pool for rule evaluation, started on first use (None when not asked for)."""
     if settings.eval_processes <= 0:
         return None
@@ -225,26 +258,30 @@ def _evaluation_pool(settings: WorkerSettings) -> Any:
                 os.environ["PYTHONSAFEPATH"] = "1"
             _POOLS[settings.run_key] = ProcessPoolExecutor(
                 max_workers=settings.eval_processes, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_evaluator, initargs=(settings,))
+                initializer=_init_evaluator, initargs=(settings, redactor))
         return _POOLS[settings.run_key]
 
 
-def _init_evaluator(settings: WorkerSettings) -> None:
-    global _WORKER_SETTINGS
-    _WORKER_SETTINGS = settings
+def _init_evaluator(settings: WorkerSettings, redactor: Redactor | None) -> None:
+    global _WORKER_SETTINGS, _WORKER_REDACTOR
+    _WORKER_SETTINGS, _WORKER_REDACTOR = settings, redactor
 
 
-def _evaluate(evidence: Any, target: str, identity: str | None) -> dict[str, Any]:
-    """In an evaluation process: grade the evidence and return the same outcome a thread would."""
+def _evaluate(evidence: Any, target: str, identity: str | None, detect: bool) -> dict[str, Any]:
+    """In an evaluation process: detect (raw Hub evidence), grade and scrub; the same outcome a thread returns."""
     from opencheck.check import build_report
 
     settings = _WORKER_SETTINGS
     assert settings is not None, "evaluation process started without settings"
     try:
-        return _outcome(target, identity, build_report(evidence, settings.options, settings.generated_at))
+        if detect:
+            from opencheck.detect import enrich
+
+            enrich(evidence)
+        outcome = _outcome(target, identity, build_report(evidence, settings.options, settings.generated_at))
     except Exception as exc:  # as in check_target: a model's bug becomes its error row
-        return {"status": "error", "target": target, "kind": "internal",
-                "message": f"internal error: {type(exc).__name__}: {str(exc)[:500]}", "requests": 0}
+        outcome = error_outcome(target, exc)
+    return _scrubbed(outcome, _WORKER_REDACTOR)
 
 
 def _outcome(target: str, identity: str | None, report: Any) -> dict[str, Any]:

@@ -85,8 +85,8 @@ SchedulerOpt = Annotated[str | None, typer.Option(
     help="Dask scheduler address (tcp://host:8786).")]
 EvalProcessesOpt = Annotated[int | None, typer.Option(
     "--eval-processes", min=0, max=64,
-    help="Evaluate rules in N worker processes while threads fetch (default: CPUs - 1, at least 1, when "
-         "--jobs is 8 or more; 0 = in the threads).")]
+    help="Detect, evaluate rules and redact in N worker processes while threads fetch (default: CPUs - 1, at "
+         "least 1, when --jobs is 8 or more; 0 = in the threads).")]
 HistoryOpt = Annotated[bool, typer.Option(
     "--history", help="Check each Hub model at each of its newest commits (one row per model, revision and pack; "
                       "see docs/history.md). Local targets are checked once.")]

@@ -24,9 +24,11 @@ _SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|KEYS?(?:_|$)
 _TOKEN_PREFIXES = ("github_pat_", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_")
 _URL_STOP = r"\s/?#@\"'<>"
 
-# (triggers, pattern, replacement) in order. A pattern runs only when one of its triggers (lower case) is in the
-# text, so the usual string costs a few substring tests. Each pattern starts only at a word boundary, a fixed
-# literal or right after "://", and its repeats are bounded by a character class the next part cannot match, so
+# (triggers, pattern, replacement) in order. A pattern runs only when one of its triggers is in the text, so the
+# usual string costs a few substring tests. A trigger is a literal every match contains, in the pattern's own case
+# rule: lower case, tested in the lowered text, for a case-insensitive pattern; exact case for a case-sensitive one
+# (a report full of the word "token" must not run the NAME_TOKEN=value scan). Each pattern starts only at a word
+# boundary or a fixed literal, and its repeats are bounded by a character class the next part cannot match, so
 # each is linear.
 _RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     # Hugging Face user and organisation tokens (hf_ + 34 letters and digits today; older ones were shorter).
@@ -35,24 +37,50 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     (("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
      re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), REDACTED),
     # AWS access key ids.
-    (("akia", "asia"), re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), REDACTED),
+    (("AKIA", "ASIA"), re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), REDACTED),
     # JSON Web Tokens (Actions' OIDC and runtime tokens are JWTs).
-    (("eyj",), re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), REDACTED),
+    (("eyJ",), re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), REDACTED),
     # An Authorization header as a log or an error text would quote it, whatever the scheme.
     (("authorization",),
      re.compile(r"(?i)(\b(?:proxy-)?authorization[\"']?\s{0,4}[:=]\s{0,4}[\"']?(?:(?:bearer|basic|token|bot)\s+)?)"
                 r"[^\s\"',;]{4,}"), rf"\1{REDACTED}"),
     (("bearer",), re.compile(r"(?i)(\bbearer\s{1,4})[A-Za-z0-9._~+/-]{8,}=*"), rf"\1{REDACTED}"),
-    # Credentials in a URL: https://user:password@host keeps the user, loses the password.
-    (("://",), re.compile(rf"(?<=://)([^{_URL_STOP}:]*):[^{_URL_STOP}]+@"), rf"\1:{REDACTED}@"),
+    # Credentials in a URL: https://user:password@host keeps the user, loses the password. It starts at the literal
+    # "://" (a look-behind would be tried at every position of a long text); the previous match ends at "@",
+    # which "://" cannot contain, so the matches are the same.
+    (("://",), re.compile(rf"://([^{_URL_STOP}:]*):[^{_URL_STOP}]+@"), rf"://\1:{REDACTED}@"),
     # Secrets in a query string: ?token=..., &hf_token=..., &api_key=..., &X-Amz-Signature=..., &sig=...
-    (("=",), re.compile(r"(?i)([?&;][a-z0-9_.-]{0,40}?(?:token|key|secret|password|passwd|auth|sig|signature|"
-                        r"credential)=)[^&\s#\"'<>]+"), rf"\1{REDACTED}"),
+    # (every match holds one of the names right before its "=").
+    (("token=", "key=", "secret=", "password=", "passwd=", "auth=", "sig=", "signature=", "credential="),
+     re.compile(r"(?i)([?&;][a-z0-9_.-]{0,40}?(?:token|key|secret|password|passwd|auth|sig|signature|"
+                r"credential)=)[^&\s#\"'<>]+"), rf"\1{REDACTED}"),
     # NAME_TOKEN=value as an environment dump (/proc/self/environ, .env files, CI logs) would show it.
-    (("token", "secret", "passw", "key", "credentials"),
+    (("TOKEN", "SECRET", "PASSW", "KEY", "CREDENTIALS"),
      re.compile(r"(\b[A-Z][A-Z0-9_]{0,62}(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|SECRET_KEY|ACCESS_KEY|"
                 r"PRIVATE_KEY|CREDENTIALS)\b[\"']?\s{0,4}[=:]\s{0,4}[\"']?)[^\s\"'&,;\x00]{8,}"), rf"\1{REDACTED}"),
 )
+
+
+
+def _gate(triggers: tuple[str, ...]) -> str:
+    """A literal every trigger holds (their longest common prefix or suffix; "" for none or a single trigger):
+    where it is absent, none of them can be, which saves one pass over a long text per trigger."""
+    if len(triggers) < 2:
+        return ""
+
+    def common_start(words: list[str]) -> str:
+        first, last = min(words), max(words)  # the words sorted between them share what these two share
+        size = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
+        return first[:size]
+
+    prefix = common_start(list(triggers))
+    suffix = common_start([t[::-1] for t in triggers])[::-1]
+    return max(prefix, suffix, key=len)
+
+
+# Each rule with its gate, and whether its triggers are looked for in the lowered text (its pattern ignores case).
+_SCANS = tuple((_gate(triggers), triggers, pattern, replacement, bool(pattern.flags & re.IGNORECASE))
+               for triggers, pattern, replacement in _RULES)
 
 T = TypeVar("T")
 
@@ -94,9 +122,12 @@ class Redactor:
             if value in text:
                 text = text.replace(value, REDACTED)
         lower = text.lower()
-        for triggers, pattern, replacement in _RULES:
+        for gate, triggers, pattern, replacement, folded in _SCANS:
+            haystack = lower if folded else text
+            if gate and gate not in haystack:
+                continue
             for trigger in triggers:
-                if trigger in lower:
+                if trigger in haystack:
                     text = pattern.sub(replacement, text)
                     break
         return text

@@ -1,0 +1,30 @@
+"""benchmarks/run.py keeps working: its quick mode runs every section offline, each figure beside its floor."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_run_py_quick_prints_every_section_beside_its_floor(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--files", "40",
+                           "--models", "4", "--jobs", "4", "--peers-dir", str(tmp_path / "no-peers")],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert out.startswith(f"Python {sys.version.split()[0]} ") and " cores " in out.splitlines()[0]
+    lines = {line.split("  ")[0]: line for line in out.splitlines()}
+    scan = lines["scan 40 files + 4 sparse 5 GB shards (same)"]
+    assert "os.scandir walk" in scan and "x  " in scan  # a ratio beside the bare walk
+    assert "import typer, yaml" in lines["check examples/open-model -f json -o FILE"]
+    assert "not installed (--no-peers)" in lines["peer reuse --help"]
+    assert " s (" in lines["opencheck --help"] and "no peer measured" in lines["opencheck --help"]
+    cold = next(line for name, line in lines.items() if name.startswith("Hub check, cold cache, "))
+    assert "requests x latency" in cold
+    batch = lines["batch 4 models, --jobs 4"]
+    assert "/s (" in batch and "bound)" in batch and "%" in batch
+    assert "CPU per model (serial, no latency):" in out
+    assert not list(tmp_path.glob("no-peers/*")), "quick mode must not install peers"
