@@ -43,7 +43,7 @@ def test_a_thread_hands_the_evaluation_over_and_gets_a_scrubbed_outcome_back(hub
     from opencheck.batch.worker import Evaluating, WorkerSettings, check_target, release_resources
     from opencheck.check import CheckOptions
     from opencheck.collect import HubOptions
-    from opencheck.engine.packs import load_pack
+    from opencheck.rulepacks import load_pack
     from opencheck.output.redact import Redactor
 
     options = CheckOptions(packs=[load_pack("mof")], hub=HubOptions(endpoint=hub.url, use_cache=False))
