@@ -1,18 +1,18 @@
-"""Classify repository files by name only: what a file probably is, without opening it."""
+"""Classify repository files by name only: what a file probably is, without opening it.
+
+A kind here is about the file itself (its name, and the folder names that say what a file is, like `licenses/`).
+Whether a file belongs to an intermediate checkpoint is interpretation: detect/checkpoints.py decides it from the
+naming conventions in detect/checkpoint_names.py and turns such files' kind into CHECKPOINT.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 from opencheck.evidence import FileKind
-from opencheck.sources.checkpoints import CHECKPOINT_CONTAINERS, is_checkpoint_name
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx", ".h5", ".msgpack")
-
-# Folders whose weight files are checkpoints rather than the final release.
-_CHECKPOINT_PARENTS = CHECKPOINT_CONTAINERS
 
 _TOKENIZER_NAMES = frozenset(
     {
@@ -158,20 +158,6 @@ _EVAL_RESULTS = re.compile(
 _MANIFESTS = frozenset({"opencheck.yaml", "opencheck.yml"})
 
 
-def is_checkpoint_dir(name: str) -> bool:
-    """True for a folder named like a checkpoint (`checkpoint-500`, `step1000`, `global_step20`; see checkpoints)."""
-    return is_checkpoint_name(name)
-
-
-def checkpoint_root(path: str) -> str | None:
-    """The `…/checkpoint-N` (or `step N`) folder a file lives in, if any."""
-    parts = PurePosixPath(path).parts[:-1]
-    for index, part in enumerate(parts):
-        if is_checkpoint_dir(part):
-            return "/".join(parts[: index + 1])
-    return None
-
-
 def is_weight_name(name: str) -> bool:
     """True when a file name has a weight-file suffix and is not trainer state."""
     lowered = name.lower()
@@ -181,11 +167,6 @@ def is_weight_name(name: str) -> bool:
 @lru_cache(maxsize=8192)
 def _folder_parts(folder: str) -> tuple[str, ...]:
     return tuple(p.lower() for p in folder.split("/") if p and p != ".") if folder else ()
-
-
-@lru_cache(maxsize=8192)
-def _in_checkpoint(dirs: tuple[str, ...]) -> bool:
-    return any(is_checkpoint_dir(d) for d in dirs)
 
 
 def _suffix(name: str) -> str:
@@ -206,8 +187,6 @@ def classify_path(path: str) -> FileKind:
 
     if (at_root and lower in _MANIFESTS) or (dirs == (".opencheck",) and lower in {"manifest.yaml", "manifest.yml"}):
         return FileKind.MANIFEST
-    if _in_checkpoint(dirs):
-        return FileKind.CHECKPOINT
     if lower.endswith((".safetensors.index.json", ".bin.index.json", ".pt.index.json")):
         return FileKind.WEIGHTS_INDEX
     if _LICENCE_NAME.match(name) or (dirs and dirs[-1] in {"licenses", "licences"}):
@@ -217,8 +196,6 @@ def classify_path(path: str) -> FileKind:
     if lower in _TRAINING_CONFIG_NAMES:
         return FileKind.TRAINING_CONFIG
     if is_weight_name(name):
-        if any(d in _CHECKPOINT_PARENTS for d in dirs):
-            return FileKind.CHECKPOINT
         return FileKind.WEIGHTS
     if lower in _TOKENIZER_NAMES or lower.endswith(".tiktoken"):
         return FileKind.TOKENIZER

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -368,8 +369,13 @@ def _mark_lfs_pointers(evidence: Evidence, walk: _Walk) -> None:
                  "`git lfs pull` to fetch their content", ".", "info")
 
 
-def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 2_000_000) -> Evidence:
-    """Read raw evidence from a local folder (never executing or unpickling anything in it); detect/ interprets it."""
+def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 2_000_000,
+               mark_files: Callable[[list[FileEntry]], list[FileEntry]] | None = None) -> Evidence:
+    """Read raw evidence from a local folder (never executing or unpickling anything in it); detect/ interprets it.
+
+    `mark_files` (collect.py passes detect/checkpoints.py's) may change the kinds of the listed files before any
+    is read: a file it marks as a checkpoint is then not read as a licence, a config or the final weights.
+    """
     try:
         root_real = os.path.realpath(root)
         if not os.path.isdir(root_real):
@@ -382,6 +388,8 @@ def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 
         walk = _walk(root_real, max_files)
     except OSError as exc:
         raise UsageError(f"{root}: cannot read folder: {exc.strerror or exc}") from None
+    if mark_files is not None:
+        walk.entries = mark_files(walk.entries)
     _mark_lfs_pointers(evidence, walk)
     evidence.files = walk.entries
     _read_card(evidence, walk, max_card_bytes)
