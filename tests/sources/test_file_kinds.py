@@ -94,3 +94,27 @@ def test_the_source_classification_is_blind_to_checkpoint_names(example: str) ->
     for name in ("model.safetensors", "config.json", "LICENSE", "train.py", "notes.md", "optimizer.pt"):
         assert classify_path(f"{example}/{name}") == classify_path(f"plain/{name}"), (example, name)
     assert classify_path(f"checkpoints/{example}.safetensors") == FileKind.WEIGHTS
+
+
+def test_the_suffix_fast_path_agrees_with_the_rules_in_order() -> None:
+    # classify_path decides most names by suffix alone; the full chain of rules must give the same kind for every
+    # name, including each special name and shape the fast path has to leave to the rules.
+    from opencheck.sources import file_kinds as fk
+
+    stems = ["license", "LICENSE-MIT", "Licence_x", "copying", "notice", "unlicense", "readme", "README", "paper",
+             "technical_report", "Report_v2", "whitepaper", "preprint-1", "datasheet", "data_card", "Dataset-Card",
+             "eval_results", "evaluation-result", "results_x", "requirements-dev", "requirements", "train", "model",
+             "notes", "vocab", "merges", "tokenizer", "config", "setup", "Makefile", "x", ".hidden", "pyproject",
+             "noxfile", "model_card", "modelcard", "opencheck", "manifest", "chat_template", "optimizer"]
+    suffixes = sorted({*fk._CODE_SUFFIXES, *fk._DOC_SUFFIXES, ".pdf", ".json", ".yaml", ".yml", ".toml", ".in",
+                       ".bin", ".pt", ".tiktoken", ".jinja", ".lock", ".cfg", ".PY", ".Md", ""})
+    names = [stem + suffix for stem in stems for suffix in suffixes] + sorted(fk._SPECIAL_NAMES)
+    folders = ["", "docs/", "LICENSES/", "sub/licences/", ".eval_results/", "configs/", ".opencheck/", "a/b/"]
+    checked = 0
+    for folder in folders:
+        for name in names:
+            path = folder + name
+            parts = fk._folder_parts(folder.rstrip("/"))
+            assert fk.classify_path(path) == fk._by_rules(name, name.lower(), parts, fk._suffix(name)), path
+            checked += 1
+    assert checked > 10_000
