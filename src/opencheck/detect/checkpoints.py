@@ -19,6 +19,8 @@ from opencheck.detect.checkpoint_names import (
 from opencheck.detect.unique import add_unique
 from opencheck.evidence import Evidence, FileEntry, FileKind, GitInfo, Provenance
 
+_KEPT = (FileKind.CHECKPOINT, FileKind.MANIFEST)  # already a checkpoint, or never one
+
 
 @lru_cache(maxsize=8192)
 def _folder_holds_checkpoints(folder: str) -> tuple[bool, bool]:
@@ -35,12 +37,15 @@ def mark_checkpoint_files(files: list[FileEntry]) -> list[FileEntry]:
     (through collect.py) before it reads anything, so that no checkpoint is read as the final model.
     """
     marked: list[FileEntry] | None = None
+    last_folder, named, contained = "", False, False
     for index, entry in enumerate(files):
         folder = entry.path.rpartition("/")[0]
-        if not folder or entry.kind in (FileKind.CHECKPOINT, FileKind.MANIFEST):
-            continue  # files at the root are never in a checkpoint; a files list is mostly one folder's files
-        named, contained = _folder_holds_checkpoints(folder)
-        if named or (contained and entry.kind == FileKind.WEIGHTS):
+        if not folder:
+            continue  # files at the root are never in a checkpoint
+        if folder != last_folder:  # files come in path order, so a folder is judged once for all its files
+            last_folder = folder
+            named, contained = _folder_holds_checkpoints(folder)
+        if (named or (contained and entry.kind == FileKind.WEIGHTS)) and entry.kind not in _KEPT:
             if marked is None:
                 marked = list(files)
             marked[index] = replace(entry, kind=FileKind.CHECKPOINT)

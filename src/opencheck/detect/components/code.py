@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from opencheck.detect.components.base import (
@@ -76,11 +77,11 @@ def _dir_roles(folder: str) -> frozenset[str]:
     return frozenset(role for role, names in _DIR_ROLES.items() if any(d in names for d in dirs))
 
 
-def _code_roles(entry: FileEntry) -> set[str]:
+def _code_roles(entry: FileEntry) -> frozenset[str]:
     folder, _, name = entry.path.rpartition("/")
-    roles = set(_dir_roles(folder))
+    roles = _dir_roles(folder)  # shared by the folder's files, never changed
     if _ANY_ROLE_NAME.match(name):
-        roles.update(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
+        roles = roles.union(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
     return roles
 
 
@@ -140,8 +141,12 @@ class _Code:
         metadata: dict[str, Any] = evidence.card.metadata if evidence.card else {}
         self.card_library = bool(metadata.get("library_name"))
         self.library = metadata.get("library_name") or evidence.hub.get("library_name")
-        self.code = [f for f in sorted(evidence.files, key=lambda f: f.path) if f.kind == FileKind.CODE]
-        self.roles = {f.path: _code_roles(f) for f in self.code}
+        self.code = sorted((f for f in evidence.files if f.kind == FileKind.CODE), key=attrgetter("path"))
+        # The code files of each role, in path order, found in one pass.
+        self.by_role: dict[str, list[FileEntry]] = {role: [] for role in _NAME_PATTERNS}
+        for entry in self.code:
+            for role in _code_roles(entry):
+                self.by_role[role].append(entry)
         self.links = [link for link in evidence.links if link.kind == "code-repository"]
         from opencheck.sources.github_tree import tree_files
 
@@ -163,7 +168,7 @@ def _architecture(built: ComponentBuilder, code: _Code) -> None:
         if config.get(key):
             where.append(Provenance(file=config_file(code.evidence), key=key, note=f"{key}: {config[key]}"))
             break
-    where += file_provenance([f for f in code.code if "architecture" in code.roles[f.path]], "modelling code")
+    where += file_provenance(code.by_role["architecture"], "modelling code")
     if where:
         built.present("Model architecture", where)
     else:
@@ -173,7 +178,7 @@ def _architecture(built: ComponentBuilder, code: _Code) -> None:
 
 def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) -> None:
     evidence = code.evidence
-    role_files = [f for f in code.code if role in code.roles[f.path]]
+    role_files = code.by_role[role]
     role_links = [link for link in code.links if _LINK_ROLES[role].search(_link_context(code.card, link))]
     in_trees = [(slug, path) for slug, path, found in code.tree_roles if role in found]
     tree_where = [Provenance(file=path, url=f"https://github.com/{slug}/blob/HEAD/{path}",
@@ -197,9 +202,9 @@ def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) 
 
 
 def _libraries_and_tools(built: ComponentBuilder, code: _Code) -> None:
-    files = sorted(code.evidence.files, key=lambda f: f.path)
-    lib_files = [f for f in files
-                 if _NAME_PATTERNS["libraries"].search(basename(f.path)) and f.kind != FileKind.CHECKPOINT]
+    lib_files = sorted((f for f in code.evidence.files
+                        if f.kind != FileKind.CHECKPOINT and _NAME_PATTERNS["libraries"].search(basename(f.path))),
+                       key=attrgetter("path"))
     library = code.library
     if lib_files:
         where = file_provenance(lib_files)

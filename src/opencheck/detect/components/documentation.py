@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from operator import attrgetter
 
 from opencheck.detect.components.base import (
     ComponentBuilder,
@@ -86,11 +88,17 @@ def _data_card(evidence: Evidence, built: ComponentBuilder) -> None:
                       note="no data card file or training-data section with content")
 
 
+@lru_cache(maxsize=8192)
+def _in_sample_folder(folder: str) -> bool:
+    return any(d in _SAMPLE_DIRS for d in folders(f"{folder}/"))
+
+
 def _samples(evidence: Evidence, built: ComponentBuilder) -> None:
     card = evidence.card
-    samples = [f for f in sorted(evidence.files, key=lambda f: f.path)
-               if f.kind != FileKind.CHECKPOINT
-               and (_SAMPLE_FILE.match(basename(f.path)) or any(d in _SAMPLE_DIRS for d in folders(f.path)))]
+    # One pass, each folder judged once; only the few matches are sorted.
+    samples = sorted((f for f in evidence.files if f.kind != FileKind.CHECKPOINT
+                      and (_SAMPLE_FILE.match(basename(f.path)) or _in_sample_folder(f.path.rpartition("/")[0]))),
+                     key=attrgetter("path"))
     where = file_provenance(samples)
     if card is not None:
         where += [section_provenance(card, s, "sample outputs") for s in good_sections(card, _SECTION_SAMPLES)]
