@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, is_dataclass, replace
 from enum import Enum
+from operator import attrgetter
 from typing import Any, TypeVar
 
 REDACTED = "[redacted]"
@@ -118,16 +119,23 @@ _BULK_CHECK_MIN = 32
 
 
 def _flat_strings(items: list[Any] | tuple[Any, ...], names_of: Callable[[type], tuple[str, ...]]) -> list[str] | None:
-    """The strings of `items` when each is a string or a dataclass of strings, numbers, enums and None; else None."""
+    """The strings of `items` when all are strings, or all dataclasses of one type whose fields hold strings,
+    numbers, enums and None; else None (the list is then walked the usual way)."""
+    kind = type(items[0])
+    if kind is str:
+        return list(items) if all(type(item) is str for item in items) else None
+    if not is_dataclass(kind):
+        return None
+    names = names_of(kind)
+    if not names:
+        return None
+    get = attrgetter(*names)
     found: list[str] = []
     for item in items:
-        if type(item) is str:
-            found.append(item)
-            continue
-        if not is_dataclass(item) or isinstance(item, type):
+        if type(item) is not kind:
             return None
-        for name in names_of(type(item)):
-            value = getattr(item, name)
+        values = get(item)
+        for value in values if len(names) > 1 else (values,):
             if type(value) is str:
                 found.append(value)
             elif not (value is None or isinstance(value, (Enum, bool, int, float))):

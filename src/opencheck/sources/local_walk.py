@@ -68,7 +68,7 @@ def _follow_link(walk: Walk, entry: os.DirEntry[str], rel: str, root_real: str) 
 def _listing(walk: Walk, folder: str, rel_folder: str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as iterator:
-            return sorted(iterator, key=lambda e: e.name, reverse=True)
+            return sorted(iterator, key=attrgetter("name"), reverse=True)
     except OSError as exc:
         problem(walk, "unreadable", f"folder cannot be listed: {exc.strerror or exc}", rel_folder or ".")
         return []
