@@ -178,7 +178,8 @@ def is_weight_name(name: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _folder_parts(folder: str) -> tuple[str, ...]:
+def folder_parts(folder: str) -> tuple[str, ...]:
+    """The lower-case names of a folder's parts, as classify_name takes them (`Data/Train` -> data, train)."""
     return tuple(p.lower() for p in folder.split("/") if p and p != ".") if folder else ()
 
 
@@ -193,8 +194,12 @@ def classify_path(path: str) -> FileKind:
     folder, _, name = path.strip("/").rpartition("/")
     if not name:
         return FileKind.OTHER
+    return classify_name(name, folder_parts(folder))
+
+
+def classify_name(name: str, dirs: tuple[str, ...]) -> FileKind:
+    """Kind of the file `name` in the folder `dirs` (folder_parts): the walk splits each folder once, not per file."""
     lower = name.lower()
-    dirs = _folder_parts(folder)
     suffix = _suffix(name)
     # Most files of a big repository are code or documents: when the name is none of the names and shapes an
     # earlier rule looks for, the suffix alone decides, with one set test and one regex instead of the chain.

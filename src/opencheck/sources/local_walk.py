@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from opencheck.evidence import FileEntry, FileKind, Problem, Provenance
-from opencheck.sources.file_kinds import classify_path
+from opencheck.sources.file_kinds import classify_name, classify_path, folder_parts
 
 # Version-control internals, caches and virtual environments: never evidence about the model.
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "__pycache__", ".venv", ".mypy_cache", ".pytest_cache",
@@ -85,10 +85,12 @@ def walk_folder(root_real: str, max_files: int) -> Walk:
     while stack:
         folder, rel_folder = stack.pop()
         prefix = f"{rel_folder}/" if rel_folder else ""
+        dirs = folder_parts(rel_folder)  # the folder's part of every classification, split once
         for entry in _listing(walk, folder, rel_folder):
-            if entry.name == ".git":
+            name = entry.name
+            if name == ".git":
                 continue  # a repository folder, or the `gitdir:` file of a worktree/submodule
-            rel = prefix + entry.name
+            rel = prefix + name
             shown = rel if rel.isascii() else display(rel)  # ASCII is valid UTF-8: no encoding round trip
             if shown != rel and reported_names < 100:
                 reported_names += 1
@@ -118,7 +120,8 @@ def walk_folder(root_real: str, max_files: int) -> Walk:
                 problem(walk, "too-many-files", f"more than {max_files} files; the rest were not listed", rel,
                         "error")
                 return walk
-            entries.append(FileEntry(path=shown, size=info.st_size, kind=classify_path(shown)))
+            kind = classify_name(name, dirs) if shown is rel else classify_path(shown)  # odd names: as shown
+            entries.append(FileEntry(path=shown, size=info.st_size, kind=kind))
             real_paths[shown] = real
     entries.sort(key=attrgetter("path"))  # folders were walked depth first; nearly sorted, so this is cheap
     return walk
