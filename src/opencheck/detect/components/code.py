@@ -13,7 +13,6 @@ from typing import Any
 
 from opencheck.detect.components.base import (
     ComponentBuilder,
-    basename,
     config_file,
     file_provenance,
     link_provenance,
@@ -141,18 +140,35 @@ class _Code:
         metadata: dict[str, Any] = evidence.card.metadata if evidence.card else {}
         self.card_library = bool(metadata.get("library_name"))
         self.library = metadata.get("library_name") or evidence.hub.get("library_name")
-        self.code = sorted((f for f in evidence.files if f.kind == FileKind.CODE), key=attrgetter("path"))
-        # The code files of each role, in path order, found in one pass.
+        self.code: list[FileEntry] = []
         self.by_role: dict[str, list[FileEntry]] = {role: [] for role in _NAME_PATTERNS}
-        for entry in self.code:
-            for role in _code_roles(entry):
-                self.by_role[role].append(entry)
+        self.library_files: list[FileEntry] = []
+        self._index(evidence.files)
         self.links = [link for link in evidence.links if link.kind == "code-repository"]
         from opencheck.sources.github_tree import tree_files
 
         # Files of the linked repositories' trees (the GitHub look-up), classified like the repository's own.
         self.tree_roles = [(slug, path, _code_roles(FileEntry(path=path, size=0, kind=FileKind.CODE)))
                            for slug, path in tree_files(evidence)]
+
+    def _index(self, files: list[FileEntry]) -> None:
+        """One pass in path order: the code files, each role's code files and the library files."""
+        libraries = _NAME_PATTERNS["libraries"]
+        last_folder, folder_roles = "", _dir_roles("")
+        for entry in sorted(files, key=attrgetter("path")):
+            folder, _, name = entry.path.rpartition("/")
+            if entry.kind != FileKind.CHECKPOINT and libraries.search(name):
+                self.library_files.append(entry)
+            if entry.kind != FileKind.CODE:
+                continue
+            self.code.append(entry)
+            if folder != last_folder:  # a folder's roles are looked up once for all its files
+                last_folder, folder_roles = folder, _dir_roles(folder)
+            roles = folder_roles
+            if _ANY_ROLE_NAME.match(name):
+                roles = roles.union(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
+            for role in roles:
+                self.by_role[role].append(entry)
 
     def library_provenance(self, note: str) -> Provenance:
         """Where the library is named: the card's `library_name` key, else the Hub's."""
@@ -202,9 +218,7 @@ def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) 
 
 
 def _libraries_and_tools(built: ComponentBuilder, code: _Code) -> None:
-    lib_files = sorted((f for f in code.evidence.files
-                        if f.kind != FileKind.CHECKPOINT and _NAME_PATTERNS["libraries"].search(basename(f.path))),
-                       key=attrgetter("path"))
+    lib_files = code.library_files
     library = code.library
     if lib_files:
         where = file_provenance(lib_files)
