@@ -17,7 +17,7 @@ from opencheck.detect.components.base import (
     section_provenance,
 )
 from opencheck.detect.papers import paper_licence
-from opencheck.evidence import Evidence, FileKind, Provenance
+from opencheck.evidence import Evidence, FileEntry, FileKind, Provenance
 from opencheck.sources.card import is_placeholder_text
 
 _SECTION_DATA = re.compile(
@@ -93,12 +93,22 @@ def _in_sample_folder(folder: str) -> bool:
     return any(d in _SAMPLE_DIRS for d in folders(f"{folder}/"))
 
 
+def _sample_files(evidence: Evidence) -> list[FileEntry]:
+    """Sample output files and the files of sample folders, in one pass with each folder judged once."""
+    found: list[FileEntry] = []
+    last_folder, in_samples = "", False
+    for entry in evidence.files:
+        folder, _, name = entry.path.rpartition("/")
+        if folder != last_folder:
+            last_folder, in_samples = folder, _in_sample_folder(folder)
+        if (in_samples or _SAMPLE_FILE.match(name)) and entry.kind != FileKind.CHECKPOINT:
+            found.append(entry)
+    return found
+
+
 def _samples(evidence: Evidence, built: ComponentBuilder) -> None:
     card = evidence.card
-    # One pass, each folder judged once; only the few matches are sorted.
-    samples = sorted((f for f in evidence.files if f.kind != FileKind.CHECKPOINT
-                      and (_SAMPLE_FILE.match(basename(f.path)) or _in_sample_folder(f.path.rpartition("/")[0]))),
-                     key=attrgetter("path"))
+    samples = sorted(_sample_files(evidence), key=attrgetter("path"))  # only the few matches are sorted
     where = file_provenance(samples)
     if card is not None:
         where += [section_provenance(card, s, "sample outputs") for s in good_sections(card, _SECTION_SAMPLES)]
