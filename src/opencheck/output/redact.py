@@ -118,28 +118,28 @@ class Redactor:
 _BULK_CHECK_MIN = 32
 
 
+_KEPT_TYPES = (type(None), bool, int, float)  # never scrubbed, like Enum members
+
+
 def _flat_strings(items: list[Any] | tuple[Any, ...], names_of: Callable[[type], tuple[str, ...]]) -> list[str] | None:
     """The strings of `items` when all are strings, or all dataclasses of one type whose fields hold strings,
-    numbers, enums and None; else None (the list is then walked the usual way)."""
-    kind = type(items[0])
+    numbers, enums and None; else None (the list is then walked the usual way). Column by column, in C loops."""
+    kinds = set(map(type, items))
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
     if kind is str:
-        return list(items) if all(type(item) is str for item in items) else None
+        return list(items)
     if not is_dataclass(kind):
         return None
-    names = names_of(kind)
-    if not names:
-        return None
-    get = attrgetter(*names)
     found: list[str] = []
-    for item in items:
-        if type(item) is not kind:
-            return None
-        values = get(item)
-        for value in values if len(names) > 1 else (values,):
-            if type(value) is str:
-                found.append(value)
-            elif not (value is None or isinstance(value, (Enum, bool, int, float))):
-                return None  # nested containers are walked the usual way
+    for name in names_of(kind):
+        column = list(map(attrgetter(name), items))
+        types = set(map(type, column))
+        if not all(t is str or issubclass(t, (Enum, *_KEPT_TYPES)) for t in types):
+            return None  # nested containers or records are walked the usual way
+        if str in types:
+            found.extend(value for value in column if type(value) is str)
     return found
 
 
