@@ -36,7 +36,7 @@ _VARIANT_INFIXES = (".fp16.", ".bf16.", ".fp32.", ".int8.", ".int4.", ".fp8.")
 def _read_text(walk: Walk, rel: str, cap: int, code: str) -> tuple[str | None, bool]:
     """Read a capped text file; (text or None, truncated?). Undecodable or binary text is a problem."""
     try:
-        data, size = read_capped(walk.real_paths[rel], cap)
+        data, size = read_capped(walk.real_path(rel), cap)
     except OSError as exc:
         problem(walk, "unreadable", f"cannot read: {exc.strerror or exc}", rel)
         return None, False
@@ -55,10 +55,11 @@ def _read_text(walk: Walk, rel: str, cap: int, code: str) -> tuple[str | None, b
 
 
 def _read_card(evidence: Evidence, walk: Walk, max_card_bytes: int) -> None:
-    name = next((n for n in _CARD_NAMES if n in walk.real_paths), None)
-    entry = next((e for e in walk.by_kind.get(FileKind.MODEL_CARD, ()) if e.path == name), None)
-    if name is None or entry is None:
+    cards = {e.path: e for e in walk.by_kind.get(FileKind.MODEL_CARD, ())}  # README.md and the like, at the root
+    name = next((n for n in _CARD_NAMES if n in cards), None)
+    if name is None:
         return
+    entry = cards[name]
     if entry.size > max_card_bytes:
         problem(
             walk,
@@ -96,7 +97,7 @@ def _read_licences(evidence: Evidence, walk: Walk) -> None:
 def _read_config(evidence: Evidence, walk: Walk) -> None:
     from opencheck.yaml_loading import load_json_text
 
-    if "config.json" not in walk.real_paths:
+    if not any(e.path == "config.json" for e in walk.by_kind.get(FileKind.CONFIG, ())):
         return
     text, truncated = _read_text(walk, "config.json", MAX_CONFIG_BYTES, "config-invalid")
     if text is None:
@@ -178,20 +179,21 @@ def _file_key(path: str) -> tuple[int, int] | None:
 def _read_weights(evidence: Evidence, walk: Walk) -> None:
     weights = evidence.weights
     weights.files = [e.path for e in walk.by_kind.get(FileKind.WEIGHTS, ())]
-    present = walk.real_paths  # every listed path, by its shown name
+    present: set[str] | None = None  # every listed path, gathered only if an index names shards
     indexes: dict[tuple[int, int], ShardIndex | None] = {}  # each real index file parsed once (symlinks)
     for entry in (e for e in walk.by_kind.get(FileKind.WEIGHTS_INDEX, ()) if e.path not in evidence.lfs_pointers):
-        key = _file_key(walk.real_paths[entry.path])
+        key = _file_key(walk.real_path(entry.path))
         if key is not None and key in indexes:
             index = indexes[key]
         else:
-            index, problems = read_safetensors_index(walk.real_paths[entry.path], entry.path)
+            index, problems = read_safetensors_index(walk.real_path(entry.path), entry.path)
             walk.problems.extend(problems)
             if key is not None:
                 indexes[key] = index
         if index is None:
             continue
         folder = entry.path.rsplit("/", 1)[0] + "/" if "/" in entry.path else ""
+        present = {e.path for e in walk.entries} if present is None else present
         missing = [s for s in index.shards if f"{folder}{s}" not in present]
         if missing:
             problem(
@@ -212,12 +214,12 @@ def _read_weights(evidence: Evidence, walk: Walk) -> None:
             continue  # a pointer is text, not a header: its weights are published, just not checked out
         if len(seen_files) >= MAX_SAFETENSORS_HEADERS:
             break
-        key = _file_key(walk.real_paths[entry.path])
+        key = _file_key(walk.real_path(entry.path))
         if key is not None:
             if key in seen_files:
                 continue
             seen_files.add(key)
-        summary, problems = read_safetensors_header(walk.real_paths[entry.path], entry.path)
+        summary, problems = read_safetensors_header(walk.real_path(entry.path), entry.path)
         walk.problems.extend(problems)
         if summary is None:
             continue
@@ -242,7 +244,7 @@ def _mark_lfs_pointers(evidence: Evidence, walk: Walk) -> None:
 
     from opencheck.sources.lfs import find_lfs_pointers
 
-    pointers = find_lfs_pointers(walk.entries, walk.real_paths)
+    pointers = find_lfs_pointers(walk.entries, walk.real_path)
     if not pointers:
         return
     evidence.lfs_pointers = pointers

@@ -27,10 +27,17 @@ SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "__pycache__", ".venv",
 class Walk:
     """What the walk found: file entries plus where to read each one (its real path inside the root)."""
 
+    root: str = ""
     entries: list[FileEntry] = field(default_factory=list)
-    real_paths: dict[str, str] = field(default_factory=dict)
+    # Real paths that are not root/path: symlinks' targets and names shown with replacement characters. The
+    # other 100,000 files need no entry: their real path is computed when one is read.
+    elsewhere: dict[str, str] = field(default_factory=dict)
     by_kind: dict[FileKind, list[FileEntry]] = field(default_factory=dict)  # filled once the kinds are final
     problems: list[Problem] = field(default_factory=list)
+
+    def real_path(self, shown: str) -> str:
+        """Where to read the listed file `shown` (a path relative to the root, as the entries show it)."""
+        return self.elsewhere.get(shown) or os.path.join(self.root, shown)
 
 
 def display(rel: str) -> str:
@@ -76,12 +83,12 @@ def _listing(walk: Walk, folder: str, rel_folder: str) -> list[os.DirEntry[str]]
 
 def walk_folder(root_real: str, max_files: int) -> Walk:
     """Walk the folder iteratively, classifying regular files by name."""
-    walk = Walk()
+    walk = Walk(root=root_real)
     root_stat = os.stat(root_real)
     visited: set[tuple[int, int]] = {(root_stat.st_dev, root_stat.st_ino)}
     stack: list[tuple[str, str]] = [(root_real, "")]  # (absolute folder, POSIX path relative to the root)
     reported_names = 0
-    entries, real_paths = walk.entries, walk.real_paths  # locals: this loop runs once per file
+    entries, elsewhere = walk.entries, walk.elsewhere  # locals: this loop runs once per file
     while stack:
         folder, rel_folder = stack.pop()
         prefix = f"{rel_folder}/" if rel_folder else ""
@@ -101,7 +108,7 @@ def walk_folder(root_real: str, max_files: int) -> Walk:
             except OSError as exc:
                 problem(walk, "unreadable", f"cannot stat: {exc.strerror or exc}", rel)
                 continue
-            real = entry.path
+            real = None  # root/shown, unless a link or a shown name says otherwise
             if stat.S_ISREG(info.st_mode):
                 pass  # the usual case first: a regular file, not a link
             elif stat.S_ISLNK(info.st_mode):
@@ -122,7 +129,8 @@ def walk_folder(root_real: str, max_files: int) -> Walk:
                 return walk
             kind = classify_name(name, dirs) if shown is rel else classify_path(shown)  # odd names: as shown
             entries.append(FileEntry(path=shown, size=info.st_size, kind=kind))
-            real_paths[shown] = real
+            if real is not None or shown is not rel:
+                elsewhere[shown] = real or entry.path
     entries.sort(key=attrgetter("path"))  # folders were walked depth first; nearly sorted, so this is cheap
     return walk
 
