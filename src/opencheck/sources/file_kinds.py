@@ -200,7 +200,8 @@ def classify_path(path: str) -> FileKind:
 def classify_name(name: str, dirs: tuple[str, ...]) -> FileKind:
     """Kind of the file `name` in the folder `dirs` (folder_parts): the walk splits each folder once, not per file."""
     lower = name.lower()
-    suffix = _suffix(name)
+    dot = lower.rfind(".")  # _suffix(name), inline: this runs once per file
+    suffix = lower[dot:] if 0 < dot < len(lower) - 1 else ""
     # Most files of a big repository are code or documents: when the name is none of the names and shapes an
     # earlier rule looks for, the suffix alone decides, with one set test and one regex instead of the chain.
     kind = _BY_SUFFIX.get(suffix)
