@@ -33,8 +33,11 @@ out = io.StringIO()
 code = main(sys.argv[1:], Environment(stdout=out, stderr=sys.stderr))
 elapsed = time.perf_counter() - t0
 io_stats = dict(line.split(": ") for line in open("/proc/self/io").read().splitlines())
+# VmHWM is this process's own peak; ru_maxrss also counts the parent's RSS at fork (Linux keeps it across exec).
+hwm = [line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+peak_kb = int(hwm[0]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"code": code, "seconds": elapsed,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "peak_rss_mb": peak_kb / 1024,
                   "bytes_read": int(io_stats["rchar"]), "report_bytes": len(out.getvalue())}))
 """
 
