@@ -37,3 +37,14 @@ def test_each_component_cites_its_files_in_path_order() -> None:
     assert found["Model architecture"] == ["modeling_foo.py"]
     assert found["Supporting libraries and tools"] == ["pyproject.toml", "zz/requirements.txt"]
     assert found["Datasets"] == ["data/corpus/part-0.jsonl", "data/corpus/part-1.jsonl"]
+
+
+def test_a_component_makes_only_the_provenances_it_keeps() -> None:
+    from opencheck.detect.components.base import MAX_PROVENANCE, file_provenance
+
+    files = [FileEntry(path=f"train/step_{i:03d}.py", size=1, kind=classify_path("x.py")) for i in range(99, -1, -1)]
+    assert [p.file for p in file_provenance(iter(files))] == [f.path for f in files[:MAX_PROVENANCE]]
+    evidence = Evidence(target=Target(kind=TargetKind.LOCAL, id="m"), files=files)
+    built = ComponentBuilder(evidence)
+    detect_code(evidence, built)
+    assert [p.file for p in built.result["Training code"].evidence] == [f"train/step_{i:03d}.py" for i in range(20)]
