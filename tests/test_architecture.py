@@ -323,3 +323,34 @@ def test_function_length_counts_decorators_signature_and_nested_functions(tmp_pa
     path = tmp_path / "m.py"
     path.write_text(source, encoding="utf-8")
     assert sorted(_function_lengths(path)) == [("inner", 2), ("outer", 7)]
+
+
+def _string_literals(path: Path) -> Iterator[str]:
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
+
+
+def test_sources_hold_no_checkpoint_naming_conventions() -> None:
+    # Issue 14: which branch, folder or file is a checkpoint is interpretation, kept in detect/checkpoint_names.py.
+    # A pattern in sources/ that accepts a convention's example but no ordinary name, or a checkpoint container
+    # folder name, is a second convention table.
+    import re
+
+    from opencheck.detect.checkpoint_names import CHECKPOINT_CONTAINERS, CONVENTIONS
+
+    examples = [c.example for c in CONVENTIONS]
+    ordinary = ("main", "model", "stepwise", "config", "train", "data")
+    found = []
+    for path in sorted((SRC / PACKAGE / "sources").rglob("*.py")):
+        for literal in _string_literals(path):
+            if literal.lower() in CHECKPOINT_CONTAINERS:
+                found.append((path.name, literal))
+                continue
+            try:
+                pattern = re.compile(literal, re.IGNORECASE)
+            except (re.error, RecursionError, OverflowError):
+                continue
+            if any(pattern.fullmatch(e) for e in examples) and not any(pattern.fullmatch(o) for o in ordinary):
+                found.append((path.name, literal))
+    assert not found, f"checkpoint naming conventions in sources/: {found}"

@@ -90,8 +90,10 @@ def _collect_path(path: Path, shown: str) -> Evidence:
 def collect_local(root: Path, **options: Any) -> Evidence:
     """Read a local folder (sources/local.py) and run the detectors over what it read."""
     from opencheck.detect import enrich
+    from opencheck.detect.checkpoints import mark_checkpoint_files
     from opencheck.sources.local import read_local
 
+    options.setdefault("mark_files", mark_checkpoint_files)  # checkpoints are found before anything is read
     evidence = read_local(root, **options)
     enrich(evidence)
     return evidence
@@ -126,10 +128,11 @@ def collect_manifest(path: Path) -> Evidence:
 
 def _collect_folder(root: Path) -> Evidence:
     from opencheck.detect import enrich
+    from opencheck.detect.checkpoints import mark_checkpoint_files
     from opencheck.sources.local import read_local
     from opencheck.sources.manifest import attach_manifest, find_manifest
 
-    evidence = read_local(root)
+    evidence = read_local(root, mark_files=mark_checkpoint_files)  # checkpoints found before anything is read
     manifest = find_manifest(root)
     if manifest is not None:
         attach_manifest(evidence, manifest, manifest.relative_to(root).as_posix(), root)

@@ -236,7 +236,8 @@ class GitInfo:
     dirty: bool = False
     remotes: dict[str, str] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
-    branches: list[str] = field(default_factory=list)
+    branches: list[str] = field(default_factory=list)  # local and remote-tracking (`origin/x`), as read
+    # A fact, not raw evidence: the branches named like checkpoints, filled by detect/checkpoints.py.
     checkpoint_branches: list[str] = field(default_factory=list)
 
 

@@ -43,8 +43,8 @@ def test_a_thread_hands_the_evaluation_over_and_gets_a_scrubbed_outcome_back(hub
     from opencheck.batch.worker import Evaluating, WorkerSettings, check_target, release_resources
     from opencheck.check import CheckOptions
     from opencheck.collect import HubOptions
-    from opencheck.rulepacks import load_pack
     from opencheck.output.redact import Redactor
+    from opencheck.rulepacks import load_pack
 
     options = CheckOptions(packs=[load_pack("mof")], hub=HubOptions(endpoint=hub.url, use_cache=False))
     settings = WorkerSettings(options=options, generated_at="2026-01-01T00:00:00Z", jobs=2, run_key="handover",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from opencheck.detect.checkpoint_names import CONVENTIONS
 from opencheck.evidence import FileKind
-from opencheck.sources.file_kinds import checkpoint_root, classify_path
+from opencheck.sources.file_kinds import classify_path
 
 CASES = [
     ("model.safetensors", FileKind.WEIGHTS),
@@ -66,11 +67,12 @@ CASES = [
     (".eval_results/mmlu.yaml", FileKind.EVAL_RESULTS),
     ("eval_results.json", FileKind.EVAL_RESULTS),
     ("results_2024-01-01.json", FileKind.EVAL_RESULTS),
-    ("checkpoint-500/model.safetensors", FileKind.CHECKPOINT),
-    ("checkpoint-500/config.json", FileKind.CHECKPOINT),
-    ("step1000/pytorch_model.bin", FileKind.CHECKPOINT),
-    ("ckpts/global_step20/mp_rank_00_model_states.pt", FileKind.CHECKPOINT),
-    ("checkpoints/model-epoch3.safetensors", FileKind.CHECKPOINT),
+    # Kinds are about the file itself: whether it is a checkpoint is for detect/ (tests/detect/test_checkpoint_files.py)
+    ("checkpoint-500/model.safetensors", FileKind.WEIGHTS),
+    ("checkpoint-500/config.json", FileKind.CONFIG),
+    ("step1000/pytorch_model.bin", FileKind.WEIGHTS),
+    ("ckpts/global_step20/mp_rank_00_model_states.pt", FileKind.WEIGHTS),
+    ("checkpoints/model-epoch3.safetensors", FileKind.WEIGHTS),
     ("optimizer.pt", FileKind.OTHER),
     ("stepwise/notes.md", FileKind.DOCUMENT),  # `step` must be followed by digits
     ("opencheck.yaml", FileKind.MANIFEST),
@@ -86,7 +88,33 @@ def test_classify_path(path: str, kind: FileKind) -> None:
     assert classify_path(path) == kind
 
 
-def test_checkpoint_root() -> None:
-    assert checkpoint_root("checkpoints/step1000/model.safetensors") == "checkpoints/step1000"
-    assert checkpoint_root("checkpoint-5/sub/x.bin") == "checkpoint-5"
-    assert checkpoint_root("model.safetensors") is None
+@pytest.mark.parametrize("example", [c.example for c in CONVENTIONS])
+def test_the_source_classification_is_blind_to_checkpoint_names(example: str) -> None:
+    # A folder named like a checkpoint changes nothing here: the naming conventions live in detect/ only.
+    for name in ("model.safetensors", "config.json", "LICENSE", "train.py", "notes.md", "optimizer.pt"):
+        assert classify_path(f"{example}/{name}") == classify_path(f"plain/{name}"), (example, name)
+    assert classify_path(f"checkpoints/{example}.safetensors") == FileKind.WEIGHTS
+
+
+def test_the_suffix_fast_path_agrees_with_the_rules_in_order() -> None:
+    # classify_path decides most names by suffix alone; the full chain of rules must give the same kind for every
+    # name, including each special name and shape the fast path has to leave to the rules.
+    from opencheck.sources import file_kinds as fk
+
+    stems = ["license", "LICENSE-MIT", "Licence_x", "copying", "notice", "unlicense", "readme", "README", "paper",
+             "technical_report", "Report_v2", "whitepaper", "preprint-1", "datasheet", "data_card", "Dataset-Card",
+             "eval_results", "evaluation-result", "results_x", "requirements-dev", "requirements", "train", "model",
+             "notes", "vocab", "merges", "tokenizer", "config", "setup", "Makefile", "x", ".hidden", "pyproject",
+             "noxfile", "model_card", "modelcard", "opencheck", "manifest", "chat_template", "optimizer"]
+    suffixes = sorted({*fk._CODE_SUFFIXES, *fk._DOC_SUFFIXES, ".pdf", ".json", ".yaml", ".yml", ".toml", ".in",
+                       ".bin", ".pt", ".tiktoken", ".jinja", ".lock", ".cfg", ".PY", ".Md", ""})
+    names = [stem + suffix for stem in stems for suffix in suffixes] + sorted(fk._SPECIAL_NAMES)
+    folders = ["", "docs/", "LICENSES/", "sub/licences/", ".eval_results/", "configs/", ".opencheck/", "a/b/"]
+    checked = 0
+    for folder in folders:
+        for name in names:
+            path = folder + name
+            parts = fk.folder_parts(folder.rstrip("/"))
+            assert fk.classify_path(path) == fk._by_rules(name, name.lower(), parts, fk._suffix(name)), path
+            checked += 1
+    assert checked > 10_000

@@ -306,3 +306,17 @@ def test_symlinked_weights_index_is_parsed_once(tmp_path: Path, monkeypatch: pyt
     evidence = collect_local(root)
     assert len(parsed) == 1
     assert len(_codes(evidence)["weights-shard-missing"]) == 11  # each name still checks its own folder's shards
+
+
+def test_files_shown_under_another_name_or_reached_by_a_link_are_read_from_where_they_are(tmp_path: Path) -> None:
+    # The walk keeps real paths only for these; every other file is read from root/path.
+    root = _model(tmp_path / "m")
+    (root / "docs").mkdir()
+    (root / "docs" / "COPYING.txt").write_text("MIT License\n\nPermission is hereby granted, free of charge\n")
+    with open(os.path.join(os.fsencode(root), b"LICENSE-\xe9"), "wb") as handle:
+        handle.write(b"Apache License\nVersion 2.0, January 2004\n")
+    os.symlink("docs/COPYING.txt", root / "LICENSE")
+    evidence = collect_local(root)
+    assert evidence.licence_texts["LICENSE-\ufffd"].startswith("Apache License")
+    assert evidence.licence_texts["LICENSE"].startswith("MIT License")
+    assert evidence.licence_texts["docs/COPYING.txt"] == evidence.licence_texts["LICENSE"]

@@ -1,11 +1,65 @@
-"""Intermediate checkpoints: checkpoint folders and files, git branches and Hub branches named like checkpoints."""
+"""Intermediate checkpoints: checkpoint folders and files, git branches and Hub branches named like checkpoints.
+
+Sources report file paths and branch names as they are; this module decides, with the one table of naming
+conventions (detect/checkpoint_names.py), which files and branches are checkpoints.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
+
+from opencheck.detect.checkpoint_names import (
+    CHECKPOINT_CONTAINERS,
+    checkpoint_convention,
+    checkpoint_root,
+    is_checkpoint_branch,
+    is_checkpoint_name,
+)
 from opencheck.detect.unique import add_unique
-from opencheck.evidence import Evidence, FileEntry, FileKind, Provenance
-from opencheck.sources.checkpoints import checkpoint_convention, is_checkpoint_branch
-from opencheck.sources.file_kinds import checkpoint_root
+from opencheck.evidence import Evidence, FileEntry, FileKind, GitInfo, Provenance
+
+_KEPT = (FileKind.CHECKPOINT, FileKind.MANIFEST)  # already a checkpoint, or never one
+
+
+@lru_cache(maxsize=8192)
+def _folder_holds_checkpoints(folder: str) -> tuple[bool, bool]:
+    """(a folder on the way is named like a checkpoint, a folder on the way is a checkpoint container)."""
+    parts = [p.lower() for p in folder.split("/") if p and p != "."]
+    return any(is_checkpoint_name(p) for p in parts), any(p in CHECKPOINT_CONTAINERS for p in parts)
+
+
+def mark_checkpoint_files(files: list[FileEntry]) -> list[FileEntry]:
+    """`files` with every checkpoint file's kind set to CHECKPOINT (the same list when there is none).
+
+    A checkpoint file is any file under a folder named like a checkpoint (`checkpoint-500/config.json`), or a
+    weight file under a checkpoint container (`checkpoints/model-epoch3.pt`). The local source calls this
+    (through collect.py) before it reads anything, so that no checkpoint is read as the final model.
+    """
+    marked: list[FileEntry] | None = None
+    last_folder, named, contained = "", False, False
+    for index, entry in enumerate(files):
+        folder = entry.path.rpartition("/")[0]
+        if not folder:
+            continue  # files at the root are never in a checkpoint
+        if folder != last_folder:  # files come in path order, so a folder is judged once for all its files
+            last_folder = folder
+            named, contained = _folder_holds_checkpoints(folder)
+        if (named or (contained and entry.kind == FileKind.WEIGHTS)) and entry.kind not in _KEPT:
+            if marked is None:
+                marked = list(files)
+            marked[index] = replace(entry, kind=FileKind.CHECKPOINT)
+    return files if marked is None else marked
+
+
+def checkpoint_branches(git: GitInfo) -> list[str]:
+    """The git branches named like checkpoints, each once: `step1000` rather than its `origin/step1000` twin."""
+    short: dict[str, str] = {}
+    remote_prefixes = tuple(f"{remote}/" for remote in git.remotes)
+    for name in sorted(git.branches, key=lambda n: (n.startswith(remote_prefixes), n)):
+        if is_checkpoint_branch(name):
+            short.setdefault(name.rsplit("/", 1)[-1], name)
+    return sorted(short.values())
 
 
 def _convention(ref: str) -> str:
@@ -48,5 +102,9 @@ def intermediate_checkpoints(evidence: Evidence) -> list[tuple[str, Provenance]]
 
 
 def detect_checkpoints(evidence: Evidence) -> None:
-    """Add the intermediate checkpoints to `evidence.checkpoints`, each once."""
+    """Mark checkpoint files and git branches, then add the intermediate checkpoints to `evidence.checkpoints`."""
+    # Runs before every detector that reads file kinds (see the registry), so they all see CHECKPOINT.
+    evidence.files = mark_checkpoint_files(evidence.files)
+    if evidence.git is not None:
+        evidence.git.checkpoint_branches = checkpoint_branches(evidence.git)
     add_unique(evidence.checkpoints, intermediate_checkpoints(evidence), lambda item: item[0])

@@ -85,8 +85,10 @@ DETECTORS: tuple[Detector, ...] = (
              "training datasets the card, its dataset links or the Hub's dataset tags name"),
     Detector("hyperparameters", ("training_configs", "card"), ("hyperparameters",), detect_hyperparameters,
              "training hyperparameters in training configs and the card's text"),
-    Detector("checkpoints", ("files", "lfs_pointers", "git", "hub.branches"), ("checkpoints",), detect_checkpoints,
-             "intermediate checkpoint folders, git branches and Hub branches"),
+    # Before every detector that reads file kinds: it turns checkpoint files' kind to CHECKPOINT.
+    Detector("checkpoints", ("files", "lfs_pointers", "git", "hub.branches"),
+             ("checkpoints", "git.checkpoint_branches"), detect_checkpoints,
+             "checkpoint files (their kind), checkpoint folders, git branches and Hub branches"),
     Detector("footprint", ("card", "target"), ("footprint",), _detect_footprint,
              "training energy and emissions the card states"),
     Detector("approach", ("card", "hub.base_models"), ("approach",), _detect_approach,

@@ -111,7 +111,7 @@ def _fingerprint(info: dict[str, Any]) -> str:
 
 def _hub_refs(revs: Any, target: Any, options: HistoryOptions,
               infos: dict[str, dict[str, Any]]) -> tuple[list[RevisionRef], bool]:
-    from opencheck.sources.checkpoints import is_checkpoint_branch
+    from opencheck.detect.checkpoint_names import is_checkpoint_branch
 
     if options.mode == "revisions":
         refs = []
@@ -223,7 +223,7 @@ def _iso(epoch: int) -> str:
 
 
 def _git_refs(repo: Any, root: Path, options: HistoryOptions) -> tuple[list[RevisionRef], bool]:
-    from opencheck.sources.checkpoints import is_checkpoint_branch
+    from opencheck.detect.checkpoint_names import is_checkpoint_branch
 
     names: dict[str, list[str]] = {}
     for ref in [*repo.tags, *repo.heads]:

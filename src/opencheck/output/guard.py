@@ -75,7 +75,7 @@ def finish(text: str, kind: OutputKind, scrubber: Redactor) -> str:
 
 def scrub_report(obj: T, scrubber: Redactor) -> T:
     """A copy of a report, evidence or row (any dataclass tree) with every string redacted."""
-    return scrub_data(obj, scrubber.scrub)
+    return scrub_data(obj, scrubber.scrub, scrubber.clean)
 
 
 def message(text: object, scrubber: Redactor | None = None) -> str:

@@ -1,18 +1,18 @@
-"""Classify repository files by name only: what a file probably is, without opening it."""
+"""Classify repository files by name only: what a file probably is, without opening it.
+
+A kind here is about the file itself (its name, and the folder names that say what a file is, like `licenses/`).
+Whether a file belongs to an intermediate checkpoint is interpretation: detect/checkpoints.py decides it from the
+naming conventions in detect/checkpoint_names.py and turns such files' kind into CHECKPOINT.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 from opencheck.evidence import FileKind
-from opencheck.sources.checkpoints import CHECKPOINT_CONTAINERS, is_checkpoint_name
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx", ".h5", ".msgpack")
-
-# Folders whose weight files are checkpoints rather than the final release.
-_CHECKPOINT_PARENTS = CHECKPOINT_CONTAINERS
 
 _TOKENIZER_NAMES = frozenset(
     {
@@ -156,20 +156,19 @@ _EVAL_RESULTS = re.compile(
     r"^(eval(uation)?[-_]?results?[\w.-]*\.(json|jsonl|ya?ml|csv|md)|results[\w.-]*\.json)$", re.IGNORECASE
 )
 _MANIFESTS = frozenset({"opencheck.yaml", "opencheck.yml"})
+_FOLDER_MANIFESTS = frozenset({"manifest.yaml", "manifest.yml"})  # in .opencheck/
+_README_NAMES = frozenset({"readme.md", "readme.markdown", "readme"})
+_LICENCE_DIRS = frozenset({"licenses", "licences"})
 
-
-def is_checkpoint_dir(name: str) -> bool:
-    """True for a folder named like a checkpoint (`checkpoint-500`, `step1000`, `global_step20`; see checkpoints)."""
-    return is_checkpoint_name(name)
-
-
-def checkpoint_root(path: str) -> str | None:
-    """The `…/checkpoint-N` (or `step N`) folder a file lives in, if any."""
-    parts = PurePosixPath(path).parts[:-1]
-    for index, part in enumerate(parts):
-        if is_checkpoint_dir(part):
-            return "/".join(parts[: index + 1])
-    return None
+# The fast path of classify_path: what a suffix means for a name that no earlier rule looks for, that is one not
+# in _SPECIAL_NAMES, not of a _SPECIAL_SHAPES shape and not in a licences folder (tests/sources/test_file_kinds.py
+# checks the two paths agree).
+_BY_SUFFIX: dict[str, FileKind] = {**{s: FileKind.CODE for s in _CODE_SUFFIXES},
+                                   **{s: FileKind.DOCUMENT for s in _DOC_SUFFIXES}, ".pdf": FileKind.PAPER}
+_SPECIAL_NAMES = (_MANIFESTS | _FOLDER_MANIFESTS | _TRAINING_CONFIG_NAMES | _TOKENIZER_NAMES | _CONFIG_NAMES
+                  | _README_NAMES | _MODEL_CARD_NAMES | _CODE_NAMES)
+_SPECIAL_SHAPES = re.compile("|".join(f"(?:{p.pattern})" for p in (_LICENCE_NAME, _EVAL_RESULTS, _DATA_CARD, _PAPER,
+                                                                     _REQUIREMENTS)), re.IGNORECASE)
 
 
 def is_weight_name(name: str) -> bool:
@@ -179,13 +178,9 @@ def is_weight_name(name: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _folder_parts(folder: str) -> tuple[str, ...]:
+def folder_parts(folder: str) -> tuple[str, ...]:
+    """The lower-case names of a folder's parts, as classify_name takes them (`Data/Train` -> data, train)."""
     return tuple(p.lower() for p in folder.split("/") if p and p != ".") if folder else ()
-
-
-@lru_cache(maxsize=8192)
-def _in_checkpoint(dirs: tuple[str, ...]) -> bool:
-    return any(is_checkpoint_dir(d) for d in dirs)
 
 
 def _suffix(name: str) -> str:
@@ -199,26 +194,37 @@ def classify_path(path: str) -> FileKind:
     folder, _, name = path.strip("/").rpartition("/")
     if not name:
         return FileKind.OTHER
-    lower = name.lower()
-    dirs = _folder_parts(folder)
-    at_root = not dirs
-    suffix = _suffix(name)
+    return classify_name(name, folder_parts(folder))
 
-    if (at_root and lower in _MANIFESTS) or (dirs == (".opencheck",) and lower in {"manifest.yaml", "manifest.yml"}):
+
+def classify_name(name: str, dirs: tuple[str, ...]) -> FileKind:
+    """Kind of the file `name` in the folder `dirs` (folder_parts): the walk splits each folder once, not per file."""
+    lower = name.lower()
+    dot = lower.rfind(".")  # _suffix(name), inline: this runs once per file
+    suffix = lower[dot:] if 0 < dot < len(lower) - 1 else ""
+    # Most files of a big repository are code or documents: when the name is none of the names and shapes an
+    # earlier rule looks for, the suffix alone decides, with one set test and one regex instead of the chain.
+    kind = _BY_SUFFIX.get(suffix)
+    if (kind is not None and lower not in _SPECIAL_NAMES and not (dirs and dirs[-1] in _LICENCE_DIRS)
+            and not _SPECIAL_SHAPES.match(name)):
+        return kind
+    return _by_rules(name, lower, dirs, suffix)
+
+
+def _by_rules(name: str, lower: str, dirs: tuple[str, ...], suffix: str) -> FileKind:
+    """The rules in order: the first that applies gives the kind."""
+    at_root = not dirs
+    if (at_root and lower in _MANIFESTS) or (dirs == (".opencheck",) and lower in _FOLDER_MANIFESTS):
         return FileKind.MANIFEST
-    if _in_checkpoint(dirs):
-        return FileKind.CHECKPOINT
     if lower.endswith((".safetensors.index.json", ".bin.index.json", ".pt.index.json")):
         return FileKind.WEIGHTS_INDEX
-    if _LICENCE_NAME.match(name) or (dirs and dirs[-1] in {"licenses", "licences"}):
+    if _LICENCE_NAME.match(name) or (dirs and dirs[-1] in _LICENCE_DIRS):
         return FileKind.LICENSE
     if (dirs and dirs[-1] == ".eval_results" and suffix in {".yaml", ".yml", ".json"}) or _EVAL_RESULTS.match(name):
         return FileKind.EVAL_RESULTS
     if lower in _TRAINING_CONFIG_NAMES:
         return FileKind.TRAINING_CONFIG
     if is_weight_name(name):
-        if any(d in _CHECKPOINT_PARENTS for d in dirs):
-            return FileKind.CHECKPOINT
         return FileKind.WEIGHTS
     if lower in _TOKENIZER_NAMES or lower.endswith(".tiktoken"):
         return FileKind.TOKENIZER
@@ -226,7 +232,7 @@ def classify_path(path: str) -> FileKind:
         return FileKind.CONFIG
     if suffix in _CONFIG_SUFFIXES and (_TRAINING_WORDS.search(name) or any(d in _CONFIG_DIRS for d in dirs)):
         return FileKind.TRAINING_CONFIG
-    if at_root and lower in {"readme.md", "readme.markdown", "readme"}:
+    if at_root and lower in _README_NAMES:
         return FileKind.MODEL_CARD
     if lower in _MODEL_CARD_NAMES:
         return FileKind.MODEL_CARD

@@ -24,7 +24,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from opencheck.evidence import GitInfo, Problem, Provenance
-from opencheck.sources.checkpoints import is_checkpoint_branch
 from opencheck.sources.git_layout import COMMON_FILE_CAPS, Skip, git_hazard, locate
 from opencheck.sources.safetensors_header import read_capped
 
@@ -284,13 +283,6 @@ def _read_parts(repo: Any, root: Path, info: GitInfo, note: Any) -> None:
         info.branches = sorted(set(names))
     except Exception as exc:
         note(f"cannot read branches ({type(exc).__name__})")
-    short: dict[str, str] = {}
-    # Local branches first, so `step1000` is reported rather than its `origin/step1000` twin.
-    remote_prefixes = tuple(f"{remote}/" for remote in info.remotes)
-    for name in sorted(info.branches, key=lambda n: (n.startswith(remote_prefixes), n)):
-        if is_checkpoint_branch(name):
-            short.setdefault(name.rsplit("/", 1)[-1], name)
-    info.checkpoint_branches = sorted(short.values())
     try:
         info.dirty = _is_dirty(repo, root)
     except Exception as exc:

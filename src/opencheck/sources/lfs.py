@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 
 from opencheck.evidence import FileEntry, FileKind, LfsPointer
 
@@ -71,7 +72,7 @@ def _probed(entry: FileEntry) -> bool:
 MAX_PROBES = 20_000
 
 
-def find_lfs_pointers(entries: list[FileEntry], real_paths: dict[str, str]) -> dict[str, LfsPointer]:
+def find_lfs_pointers(entries: list[FileEntry], real_path: Callable[[str], str]) -> dict[str, LfsPointer]:
     """The files among `entries` that are LFS pointers (by content, small files of the usual LFS kinds only)."""
     found: dict[str, LfsPointer] = {}
     probes = 0
@@ -81,7 +82,7 @@ def find_lfs_pointers(entries: list[FileEntry], real_paths: dict[str, str]) -> d
         probes += 1
         if probes > MAX_PROBES:
             break
-        pointer = read_lfs_pointer(real_paths[entry.path])
+        pointer = read_lfs_pointer(real_path(entry.path))
         if pointer is not None:
             found[entry.path] = pointer
     return found

@@ -7,17 +7,15 @@ excepted), and every read is capped.
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from opencheck.errors import InputError, UsageError
 from opencheck.evidence import Evidence, FileEntry, FileKind, ParsedConfig, Problem, Provenance, Target, TargetKind
 from opencheck.sources.card import parse_card
-from opencheck.sources.file_kinds import classify_path
 from opencheck.sources.git_info import read_git
+from opencheck.sources.local_walk import Walk, problem, walk_folder
 from opencheck.sources.safetensors_header import (
     ShardIndex,
     read_capped,
@@ -25,10 +23,6 @@ from opencheck.sources.safetensors_header import (
     read_safetensors_index,
 )
 
-# Version-control internals, caches and virtual environments: never evidence about the model.
-SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "__pycache__", ".venv", ".mypy_cache", ".pytest_cache",
-                          ".ruff_cache", ".tox", ".nox", ".ipynb_checkpoints", "node_modules", ".cache", ".idea",
-                          ".vscode"})
 MAX_LICENCE_BYTES = 256 * 1024
 MAX_LICENCE_FILES = 50
 MAX_CONFIG_BYTES = 5_000_000
@@ -39,118 +33,15 @@ _CARD_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown", "README
 _VARIANT_INFIXES = (".fp16.", ".bf16.", ".fp32.", ".int8.", ".int4.", ".fp8.")
 
 
-@dataclass
-class _Walk:
-    """What the walk found: file entries plus where to read each one (its real path inside the root)."""
-
-    entries: list[FileEntry] = field(default_factory=list)
-    real_paths: dict[str, str] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def _display(rel: str) -> str:
-    """A printable POSIX path: undecodable bytes of the name become U+FFFD."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _problem(walk: _Walk, code: str, message: str, rel: str, severity: str = "warning") -> None:
-    walk.problems.append(Problem(code, message, Provenance(file=_display(rel)), severity))
-
-
-def _follow_link(walk: _Walk, entry: os.DirEntry[str], rel: str, root_real: str) -> tuple[os.stat_result, str] | None:
-    """A symlink's target (its stat and real path) when it stays inside the root and is not a folder, else None."""
-    target = os.path.realpath(entry.path)
-    if not _inside(target, root_real):
-        _problem(walk, "symlink-outside", "symbolic link points outside the checked folder; not followed", rel)
-        return None
-    try:
-        info = os.stat(entry.path)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            _problem(walk, "symlink-loop", "symbolic link loop; not followed", rel)
-        else:
-            _problem(walk, "symlink-dangling", "symbolic link target does not exist", rel, "info")
-        return None
-    if stat.S_ISDIR(info.st_mode):
-        return None  # the target folder is inside the root and gets walked anyway; following would repeat it
-    return info, target
-
-
-def _listing(walk: _Walk, folder: str, rel_folder: str) -> list[os.DirEntry[str]]:
-    try:
-        with os.scandir(folder) as iterator:
-            return sorted(iterator, key=lambda e: e.name, reverse=True)
-    except OSError as exc:
-        _problem(walk, "unreadable", f"folder cannot be listed: {exc.strerror or exc}", rel_folder or ".")
-        return []
-
-
-def _walk(root_real: str, max_files: int) -> _Walk:
-    """Walk the folder iteratively, classifying regular files by name."""
-    walk = _Walk()
-    root_stat = os.stat(root_real)
-    visited: set[tuple[int, int]] = {(root_stat.st_dev, root_stat.st_ino)}
-    stack: list[tuple[str, str]] = [(root_real, "")]  # (absolute folder, POSIX path relative to the root)
-    reported_names = 0
-    while stack:
-        folder, rel_folder = stack.pop()
-        for entry in _listing(walk, folder, rel_folder):
-            if entry.name == ".git":
-                continue  # a repository folder, or the `gitdir:` file of a worktree/submodule
-            rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
-            shown = _display(rel)
-            if shown != rel and reported_names < 100:
-                reported_names += 1
-                _problem(walk, "name-not-utf8", "file name is not valid UTF-8; shown with replacement characters",
-                         rel, "info")
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError as exc:
-                _problem(walk, "unreadable", f"cannot stat: {exc.strerror or exc}", rel)
-                continue
-            real = entry.path
-            if stat.S_ISLNK(info.st_mode):
-                if (followed := _follow_link(walk, entry, rel, root_real)) is None:
-                    continue
-                info, real = followed
-            if stat.S_ISDIR(info.st_mode):
-                if entry.name in SKIPPED_DIRS or (
-                        entry.name == "venv" and os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))):
-                    continue
-                key = (info.st_dev, info.st_ino)
-                if key in visited:
-                    _problem(walk, "symlink-loop", "folder already visited (bind mount loop?); skipped", rel)
-                    continue
-                visited.add(key)
-                stack.append((entry.path, rel))
-                continue
-            if not stat.S_ISREG(info.st_mode):
-                # FIFOs, sockets and devices are never opened: opening a FIFO blocks, a device may never end.
-                _problem(walk, "special-file", "not a regular file (FIFO, socket or device); skipped", rel)
-                continue
-            if len(walk.entries) >= max_files:
-                _problem(walk, "too-many-files", f"more than {max_files} files; the rest were not listed", rel,
-                         "error")
-                return walk
-            walk.entries.append(FileEntry(path=shown, size=info.st_size, kind=classify_path(shown)))
-            walk.real_paths[shown] = real
-    walk.entries.sort(key=lambda e: e.path)
-    return walk
-
-
-def _read_text(walk: _Walk, rel: str, cap: int, code: str) -> tuple[str | None, bool]:
+def _read_text(walk: Walk, rel: str, cap: int, code: str) -> tuple[str | None, bool]:
     """Read a capped text file; (text or None, truncated?). Undecodable or binary text is a problem."""
     try:
-        data, size = read_capped(walk.real_paths[rel], cap)
+        data, size = read_capped(walk.real_path(rel), cap)
     except OSError as exc:
-        _problem(walk, "unreadable", f"cannot read: {exc.strerror or exc}", rel)
+        problem(walk, "unreadable", f"cannot read: {exc.strerror or exc}", rel)
         return None, False
     if b"\0" in data:
-        _problem(walk, code, "file is binary, not text", rel)
+        problem(walk, code, "file is binary, not text", rel)
         return None, False
     try:
         text = data.decode("utf-8-sig")
@@ -158,19 +49,19 @@ def _read_text(walk: _Walk, rel: str, cap: int, code: str) -> tuple[str | None, 
         if size > cap and exc.start >= len(data) - 4:
             text = data[: exc.start].decode("utf-8-sig")  # the cap cut a multi-byte character in two
         else:
-            _problem(walk, code, f"file is not UTF-8 text (byte {exc.start})", rel)
+            problem(walk, code, f"file is not UTF-8 text (byte {exc.start})", rel)
             return None, False
     return text, size > cap
 
 
-def _read_card(evidence: Evidence, walk: _Walk, max_card_bytes: int) -> None:
-    by_path = {e.path: e for e in walk.entries}
-    name = next((n for n in _CARD_NAMES if n in by_path), None)
+def _read_card(evidence: Evidence, walk: Walk, max_card_bytes: int) -> None:
+    cards = {e.path: e for e in walk.by_kind.get(FileKind.MODEL_CARD, ())}  # README.md and the like, at the root
+    name = next((n for n in _CARD_NAMES if n in cards), None)
     if name is None:
         return
-    entry = by_path[name]
+    entry = cards[name]
     if entry.size > max_card_bytes:
-        _problem(
+        problem(
             walk,
             "card-too-large",
             f"model card is {entry.size} bytes, over the {max_card_bytes}-byte limit; not read",
@@ -186,14 +77,14 @@ def _read_card(evidence: Evidence, walk: _Walk, max_card_bytes: int) -> None:
     walk.problems.extend(problems)
 
 
-def _read_licences(evidence: Evidence, walk: _Walk) -> None:
-    licence_files = [e for e in walk.entries if e.kind == FileKind.LICENSE][:MAX_LICENCE_FILES]
+def _read_licences(evidence: Evidence, walk: Walk) -> None:
+    licence_files = walk.by_kind.get(FileKind.LICENSE, [])[:MAX_LICENCE_FILES]
     for entry in licence_files:
         text, truncated = _read_text(walk, entry.path, MAX_LICENCE_BYTES, "licence-not-text")
         if text is None:
             continue
         if truncated:
-            _problem(
+            problem(
                 walk,
                 "licence-truncated",
                 f"only the first {MAX_LICENCE_BYTES} bytes were read",
@@ -203,16 +94,16 @@ def _read_licences(evidence: Evidence, walk: _Walk) -> None:
         evidence.licence_texts[entry.path] = text
 
 
-def _read_config(evidence: Evidence, walk: _Walk) -> None:
+def _read_config(evidence: Evidence, walk: Walk) -> None:
     from opencheck.yaml_loading import load_json_text
 
-    if "config.json" not in walk.real_paths:
+    if not any(e.path == "config.json" for e in walk.by_kind.get(FileKind.CONFIG, ())):
         return
     text, truncated = _read_text(walk, "config.json", MAX_CONFIG_BYTES, "config-invalid")
     if text is None:
         return
     if truncated:
-        _problem(
+        problem(
             walk,
             "config-invalid",
             f"config.json is larger than {MAX_CONFIG_BYTES} bytes; not read",
@@ -227,20 +118,17 @@ def _read_config(evidence: Evidence, walk: _Walk) -> None:
     if isinstance(document.data, dict):
         evidence.config = document.data
     else:
-        _problem(walk, "config-invalid", "config.json is not a JSON object", "config.json")
+        problem(walk, "config-invalid", "config.json is not a JSON object", "config.json")
 
 
-def _read_training_configs(evidence: Evidence, walk: _Walk) -> None:
+def _read_training_configs(evidence: Evidence, walk: Walk) -> None:
     from opencheck.yaml_loading import load_json_text, load_yaml
 
-    configs = [
-        e
-        for e in walk.entries
-        if e.kind == FileKind.TRAINING_CONFIG and e.path.lower().endswith((".yaml", ".yml", ".json"))
-    ][:MAX_TRAINING_CONFIGS]
+    configs = [e for e in walk.by_kind.get(FileKind.TRAINING_CONFIG, ())
+               if e.path.lower().endswith((".yaml", ".yml", ".json"))][:MAX_TRAINING_CONFIGS]
     for entry in configs:
         if entry.size > MAX_TRAINING_CONFIG_BYTES:
-            _problem(
+            problem(
                 walk,
                 "config-too-large",
                 f"training config over {MAX_TRAINING_CONFIG_BYTES} bytes; not read",
@@ -262,9 +150,9 @@ def _read_training_configs(evidence: Evidence, walk: _Walk) -> None:
         evidence.training_configs.append(ParsedConfig(entry.path, document.data, document.line_of))
 
 
-def _final_safetensors(walk: _Walk) -> list[FileEntry]:
+def _final_safetensors(walk: Walk) -> list[FileEntry]:
     """Final-weight safetensors files, without precision variants that duplicate another file."""
-    files = [e for e in walk.entries if e.kind == FileKind.WEIGHTS and e.path.endswith(".safetensors")]
+    files = [e for e in walk.by_kind.get(FileKind.WEIGHTS, ()) if e.path.endswith(".safetensors")]
     folders_with_plain = {
         e.path.rsplit("/", 1)[0] if "/" in e.path else ""
         for e in files
@@ -288,26 +176,27 @@ def _file_key(path: str) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def _read_weights(evidence: Evidence, walk: _Walk) -> None:
+def _read_weights(evidence: Evidence, walk: Walk) -> None:
     weights = evidence.weights
-    weights.files = [e.path for e in walk.entries if e.kind == FileKind.WEIGHTS]
-    present = set(walk.real_paths)
+    weights.files = [e.path for e in walk.by_kind.get(FileKind.WEIGHTS, ())]
+    present: set[str] | None = None  # every listed path, gathered only if an index names shards
     indexes: dict[tuple[int, int], ShardIndex | None] = {}  # each real index file parsed once (symlinks)
-    for entry in (e for e in walk.entries if e.kind == FileKind.WEIGHTS_INDEX and e.path not in evidence.lfs_pointers):
-        key = _file_key(walk.real_paths[entry.path])
+    for entry in (e for e in walk.by_kind.get(FileKind.WEIGHTS_INDEX, ()) if e.path not in evidence.lfs_pointers):
+        key = _file_key(walk.real_path(entry.path))
         if key is not None and key in indexes:
             index = indexes[key]
         else:
-            index, problems = read_safetensors_index(walk.real_paths[entry.path], entry.path)
+            index, problems = read_safetensors_index(walk.real_path(entry.path), entry.path)
             walk.problems.extend(problems)
             if key is not None:
                 indexes[key] = index
         if index is None:
             continue
         folder = entry.path.rsplit("/", 1)[0] + "/" if "/" in entry.path else ""
+        present = {e.path for e in walk.entries} if present is None else present
         missing = [s for s in index.shards if f"{folder}{s}" not in present]
         if missing:
-            _problem(
+            problem(
                 walk,
                 "weights-shard-missing",
                 f"{len(missing)} of {len(index.shards)} shards named in the "
@@ -325,12 +214,12 @@ def _read_weights(evidence: Evidence, walk: _Walk) -> None:
             continue  # a pointer is text, not a header: its weights are published, just not checked out
         if len(seen_files) >= MAX_SAFETENSORS_HEADERS:
             break
-        key = _file_key(walk.real_paths[entry.path])
+        key = _file_key(walk.real_path(entry.path))
         if key is not None:
             if key in seen_files:
                 continue
             seen_files.add(key)
-        summary, problems = read_safetensors_header(walk.real_paths[entry.path], entry.path)
+        summary, problems = read_safetensors_header(walk.real_path(entry.path), entry.path)
         walk.problems.extend(problems)
         if summary is None:
             continue
@@ -349,27 +238,32 @@ def _read_weights(evidence: Evidence, walk: _Walk) -> None:
 MAX_LFS_PROBLEMS = 50
 
 
-def _mark_lfs_pointers(evidence: Evidence, walk: _Walk) -> None:
+def _mark_lfs_pointers(evidence: Evidence, walk: Walk) -> None:
     """Record LFS pointer files: their entry takes the published size and sha256; they are never parsed."""
     from dataclasses import replace
 
     from opencheck.sources.lfs import find_lfs_pointers
 
-    pointers = find_lfs_pointers(walk.entries, walk.real_paths)
+    pointers = find_lfs_pointers(walk.entries, walk.real_path)
     if not pointers:
         return
     evidence.lfs_pointers = pointers
     walk.entries = [replace(e, size=pointers[e.path].size, sha256=pointers[e.path].oid) if e.path in pointers
                     else e for e in walk.entries]
     for path in sorted(pointers)[:MAX_LFS_PROBLEMS]:
-        _problem(walk, "lfs-pointer", pointers[path].describe(), path, "info")
+        problem(walk, "lfs-pointer", pointers[path].describe(), path, "info")
     if len(pointers) > MAX_LFS_PROBLEMS:
-        _problem(walk, "lfs-pointer", f"{len(pointers) - MAX_LFS_PROBLEMS} more Git LFS pointer files; run "
+        problem(walk, "lfs-pointer", f"{len(pointers) - MAX_LFS_PROBLEMS} more Git LFS pointer files; run "
                  "`git lfs pull` to fetch their content", ".", "info")
 
 
-def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 2_000_000) -> Evidence:
-    """Read raw evidence from a local folder (never executing or unpickling anything in it); detect/ interprets it."""
+def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 2_000_000,
+               mark_files: Callable[[list[FileEntry]], list[FileEntry]] | None = None) -> Evidence:
+    """Read raw evidence from a local folder (never executing or unpickling anything in it); detect/ interprets it.
+
+    `mark_files` (collect.py passes detect/checkpoints.py's) may change the kinds of the listed files before any
+    is read: a file it marks as a checkpoint is then not read as a licence, a config or the final weights.
+    """
     try:
         root_real = os.path.realpath(root)
         if not os.path.isdir(root_real):
@@ -379,11 +273,15 @@ def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 
     name = Path(root_real).name or str(root_real)
     evidence = Evidence(target=Target(kind=TargetKind.LOCAL, id=name, path=str(root)))
     try:
-        walk = _walk(root_real, max_files)
+        walk = walk_folder(root_real, max_files)
     except OSError as exc:
         raise UsageError(f"{root}: cannot read folder: {exc.strerror or exc}") from None
+    if mark_files is not None:
+        walk.entries = mark_files(walk.entries)
     _mark_lfs_pointers(evidence, walk)
     evidence.files = walk.entries
+    for entry in walk.entries:  # one pass: each reader below looks only at the kinds it reads
+        walk.by_kind.setdefault(entry.kind, []).append(entry)
     _read_card(evidence, walk, max_card_bytes)
     _read_licences(evidence, walk)
     _read_config(evidence, walk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import islice
 
 from opencheck.evidence import (
     ComponentEvidence,
@@ -120,8 +121,8 @@ def section_provenance(card: ModelCard, section: Section, note: str) -> Provenan
 
 
 def file_provenance(entries: Iterable[FileEntry], note: str | None = None) -> list[Provenance]:
-    """One provenance per file."""
-    return [Provenance(file=e.path, note=note) for e in entries]
+    """One provenance per file, for the first MAX_PROVENANCE files: a component keeps no more (see `present`)."""
+    return [Provenance(file=e.path, note=note) for e in islice(entries, MAX_PROVENANCE)]
 
 
 def link_provenance(links: Iterable[Link], note: str) -> list[Provenance]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from opencheck.detect.components.base import (
     ComponentBuilder,
-    basename,
     config_file,
     file_provenance,
     link_provenance,
@@ -87,14 +87,13 @@ def _dir_roles(folder: str) -> frozenset[str] | None:
     return frozenset(role for role, names in _DIR_ROLES.items() if any(d in names for d in dirs))
 
 
-def _code_roles(entry: FileEntry) -> set[str]:
+def _code_roles(entry: FileEntry) -> frozenset[str]:
     folder, _, name = entry.path.rpartition("/")
-    folder_roles = _dir_roles(folder)
-    if folder_roles is None:
-        return set()
-    roles = set(folder_roles)
+    roles = _dir_roles(folder)  # shared by the folder's files, never changed
+    if roles is None:
+        return frozenset()
     if _ANY_ROLE_NAME.match(name):
-        roles.update(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
+        roles = roles.union(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
     return roles
 
 
@@ -154,14 +153,37 @@ class _Code:
         metadata: dict[str, Any] = evidence.card.metadata if evidence.card else {}
         self.card_library = bool(metadata.get("library_name"))
         self.library = metadata.get("library_name") or evidence.hub.get("library_name")
-        self.code = [f for f in sorted(evidence.files, key=lambda f: f.path) if f.kind == FileKind.CODE]
-        self.roles = {f.path: _code_roles(f) for f in self.code}
+        self.code: list[FileEntry] = []
+        self.by_role: dict[str, list[FileEntry]] = {role: [] for role in _NAME_PATTERNS}
+        self.library_files: list[FileEntry] = []
+        self._index(evidence.files)
         self.links = [link for link in evidence.links if link.kind == "code-repository"]
         from opencheck.sources.github_tree import tree_files
 
         # Files of the linked repositories' trees (the GitHub look-up), classified like the repository's own.
         self.tree_roles = [(slug, path, _code_roles(FileEntry(path=path, size=0, kind=FileKind.CODE)))
                            for slug, path in tree_files(evidence)]
+
+    def _index(self, files: list[FileEntry]) -> None:
+        """One pass in path order: the code files, each role's code files and the library files."""
+        libraries = _NAME_PATTERNS["libraries"]
+        last_folder, folder_roles = "", _dir_roles("")
+        for entry in sorted(files, key=attrgetter("path")):
+            folder, _, name = entry.path.rpartition("/")
+            if entry.kind != FileKind.CHECKPOINT and libraries.search(name):
+                self.library_files.append(entry)
+            if entry.kind != FileKind.CODE:
+                continue
+            self.code.append(entry)
+            if folder != last_folder:  # a folder's roles are looked up once for all its files
+                last_folder, folder_roles = folder, _dir_roles(folder)
+            if folder_roles is None:  # vendored or test code: not the project's own training, eval ... code
+                continue
+            roles = folder_roles
+            if _ANY_ROLE_NAME.match(name):
+                roles = roles.union(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
+            for role in roles:
+                self.by_role[role].append(entry)
 
     def library_provenance(self, note: str) -> Provenance:
         """Where the library is named: the card's `library_name` key, else the Hub's."""
@@ -177,7 +199,7 @@ def _architecture(built: ComponentBuilder, code: _Code) -> None:
         if config.get(key):
             where.append(Provenance(file=config_file(code.evidence), key=key, note=f"{key}: {config[key]}"))
             break
-    where += file_provenance([f for f in code.code if "architecture" in code.roles[f.path]], "modelling code")
+    where += file_provenance(code.by_role["architecture"], "modelling code")
     if where:
         built.present("Model architecture", where)
     else:
@@ -187,7 +209,7 @@ def _architecture(built: ComponentBuilder, code: _Code) -> None:
 
 def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) -> None:
     evidence = code.evidence
-    role_files = [f for f in code.code if role in code.roles[f.path]]
+    role_files = code.by_role[role]
     role_links = [link for link in code.links if _LINK_ROLES[role].search(_link_context(code.card, link))]
     in_trees = [(slug, path) for slug, path, found in code.tree_roles if role in found]
     tree_where = [Provenance(file=path, url=f"https://github.com/{slug}/blob/HEAD/{path}",
@@ -211,9 +233,7 @@ def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) 
 
 
 def _libraries_and_tools(built: ComponentBuilder, code: _Code) -> None:
-    files = sorted(code.evidence.files, key=lambda f: f.path)
-    lib_files = [f for f in files
-                 if _NAME_PATTERNS["libraries"].search(basename(f.path)) and f.kind != FileKind.CHECKPOINT]
+    lib_files = code.library_files
     library = code.library
     if lib_files:
         where = file_provenance(lib_files)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from opencheck.detect.components.base import ComponentBuilder, config_file, file_provenance, folders
 from opencheck.evidence import Evidence, FileKind, Provenance
 
@@ -11,9 +13,10 @@ _DATA_DIRS = frozenset({"data", "dataset", "datasets", "training_data", "corpus"
 
 
 def _datasets(evidence: Evidence, built: ComponentBuilder) -> None:
-    data_files = [f for f in sorted(evidence.files, key=lambda f: f.path)
-                  if f.kind in (FileKind.OTHER, FileKind.DOCUMENT, FileKind.TRAINING_CONFIG)
-                  and f.path.lower().endswith(_DATA_SUFFIXES) and any(d in _DATA_DIRS for d in folders(f.path))]
+    data_files = sorted((f for f in evidence.files if f.kind in (FileKind.OTHER, FileKind.DOCUMENT,
+                                                                 FileKind.TRAINING_CONFIG)
+                         and f.path.lower().endswith(_DATA_SUFFIXES) and any(d in _DATA_DIRS for d in folders(f.path))),
+                        key=attrgetter("path"))  # the few matches sorted, not every file
     if data_files:
         built.present("Datasets", file_provenance(data_files, "data file in the repository")
                       + [p for _, p in evidence.datasets])

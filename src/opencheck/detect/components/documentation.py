@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from operator import attrgetter
 
 from opencheck.detect.components.base import (
     ComponentBuilder,
@@ -15,7 +17,7 @@ from opencheck.detect.components.base import (
     section_provenance,
 )
 from opencheck.detect.papers import cited_ids, paper_licence, report_ids
-from opencheck.evidence import Evidence, FileKind, LicenceStatement, Provenance
+from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Provenance
 from opencheck.sources.card import is_placeholder_text
 
 _SECTION_DATA = re.compile(
@@ -121,11 +123,28 @@ def _data_card(evidence: Evidence, built: ComponentBuilder) -> None:
                       note="no data card file or training-data section with content")
 
 
+@lru_cache(maxsize=8192)
+def _in_sample_folder(folder: str) -> bool:
+    return any(d in _SAMPLE_DIRS for d in folders(f"{folder}/"))
+
+
+def _sample_files(evidence: Evidence) -> list[FileEntry]:
+    """Sample output files and the files of sample folders, in one pass with each folder judged once."""
+    found: list[FileEntry] = []
+    last_folder, in_samples = "", False
+    for entry in evidence.files:
+        folder, _, name = entry.path.rpartition("/")
+        if folder != last_folder:
+            last_folder, in_samples = folder, _in_sample_folder(folder)
+        # generation_config.json is settings, not an output
+        if (in_samples or _SAMPLE_FILE.match(name)) and entry.kind not in (FileKind.CHECKPOINT, FileKind.CONFIG):
+            found.append(entry)
+    return found
+
+
 def _samples(evidence: Evidence, built: ComponentBuilder) -> None:
     card = evidence.card
-    samples = [f for f in sorted(evidence.files, key=lambda f: f.path)
-               if f.kind not in (FileKind.CHECKPOINT, FileKind.CONFIG)  # generation_config.json is settings
-               and (_SAMPLE_FILE.match(basename(f.path)) or any(d in _SAMPLE_DIRS for d in folders(f.path)))]
+    samples = sorted(_sample_files(evidence), key=attrgetter("path"))  # only the few matches are sorted
     where = file_provenance(samples)
     if card is not None:
         where += [section_provenance(card, s, "sample outputs") for s in good_sections(card, _SECTION_SAMPLES)

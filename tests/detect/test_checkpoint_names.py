@@ -16,7 +16,7 @@ from tests.clirunner import REPO, run_cli
 from tests.hub.helpers import collect as collect_hub
 from tests.hubreplay.server import HubReplayServer
 
-from opencheck.sources.checkpoints import (
+from opencheck.detect.checkpoint_names import (
     CONVENTIONS,
     checkpoint_convention,
     conventions_markdown,

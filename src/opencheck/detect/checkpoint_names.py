@@ -1,5 +1,8 @@
 """The naming conventions of intermediate training checkpoints, as one table that drives detection and the docs.
 
+This is interpretation, so it lives in detect/: sources report branch names and file paths as they are, and
+detect/checkpoints.py decides with this table which of them are checkpoints.
+
 A checkpoint is published either as a git / Hub branch (Pythia, OLMo, Amber, CrystalCoder) or as a folder in the
 repository (Hugging Face Trainer, DeepSpeed, Megatron). Every convention applies to both: a folder named like a
 checkpoint branch holds a checkpoint too. Each pattern is anchored and has no ambiguous repetition, so matching
@@ -91,6 +94,15 @@ def is_checkpoint_name(name: str) -> bool:
 def is_checkpoint_branch(ref: str) -> bool:
     """True for a branch (`step1000`, `origin/ckpt_000`, `refs/heads/checkpoint-5`) named like a checkpoint."""
     return is_checkpoint_name(ref.rsplit("/", 1)[-1])
+
+
+def checkpoint_root(path: str) -> str | None:
+    """The `…/checkpoint-N` (or `stepN`) folder a file lives in, if any."""
+    parts = path.strip("/").split("/")[:-1]
+    for index, part in enumerate(parts):
+        if is_checkpoint_name(part):
+            return "/".join(parts[: index + 1])
+    return None
 
 
 def conventions_markdown() -> str:

@@ -1,0 +1,70 @@
+"""A report's long lists (100,000 file entries) are checked for secrets in one pass, never less strictly (issue 22)."""
+
+from __future__ import annotations
+
+import pytest
+
+from opencheck.evidence import FileEntry, FileKind, Provenance
+from opencheck.output.redact import REDACTED, Redactor, scrub_data
+
+SECRET_TEXTS = [
+    "hf_abcdefghijklmnopqrstuvwxyz0123",
+    "weights/ghp_abcdefghijklmnopqrstuvwxyz0123.bin",
+    "Authorization: Bearer abc.def-ghi",
+    "https://user:p4ssw0rd@host.example/repo.git",
+    "GET /x?token=sekrit-value",
+    "AWS key AKIAABCDEFGHIJKLMNOP in a log",
+    "HF_TOKEN=hf_short0123",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig",
+    "the exact value s3cr3t-v4lue-from-env somewhere",
+]
+
+
+def _entries(odd: str, at: int, total: int = 200) -> list[FileEntry]:
+    return [FileEntry(path=odd if i == at else f"data/part{i:06d}.py", size=i, kind=FileKind.CODE)
+            for i in range(total)]
+
+
+@pytest.mark.parametrize("text", SECRET_TEXTS)
+@pytest.mark.parametrize("at", [0, 57, 199])
+def test_a_secret_anywhere_in_a_long_list_is_redacted_as_one_by_one(text: str, at: int) -> None:
+    redactor = Redactor(["s3cr3t-v4lue-from-env"])
+    for items in (_entries(text, at), [Provenance(file=f"f{i}", note=text if i == at else "ok") for i in range(200)],
+                  [text if i == at else f"line {i}" for i in range(200)]):
+        fast = scrub_data(items, redactor.scrub, redactor.clean)
+        slow = scrub_data(items, redactor.scrub)
+        assert fast == slow and fast is not items
+        assert REDACTED in repr(fast)
+
+
+def test_a_clean_long_list_costs_one_scrub_not_one_per_entry() -> None:
+    calls: list[int] = []
+    redactor = Redactor(["s3cr3t-v4lue-from-env"])
+
+    def scrub(text: str) -> str:
+        calls.append(len(text))
+        return redactor.scrub(text)
+
+    def clean(texts: list[str]) -> bool:
+        joined = "\n".join(texts)
+        return scrub(joined) == joined
+
+    items = _entries("README.md", 0, 10_000)
+    assert scrub_data(items, scrub, clean) is items
+    assert len(calls) == 1
+
+
+def test_a_match_across_two_entries_falls_back_to_one_by_one() -> None:
+    # Joined, "authorization:" and the next entry look like a header; one by one neither is a secret.
+    items = ["x"] * 40 + ["authorization:", "abcd1234efgh"] + ["y"] * 40
+    redactor = Redactor()
+    assert not redactor.clean(items)
+    assert scrub_data(items, redactor.scrub, redactor.clean) == items
+
+
+def test_short_lists_and_nested_records_take_the_usual_path() -> None:
+    redactor = Redactor()
+    nested = [{"token": "ghp_abcdefghijklmnopqrstuvwxyz0123"}] * 40
+    assert scrub_data(nested, redactor.scrub, redactor.clean)[0]["token"] == REDACTED
+    short = ["hf_abcdefghijklmnopqrstuvwxyz0123"]
+    assert scrub_data(short, redactor.scrub, redactor.clean) == [REDACTED]
