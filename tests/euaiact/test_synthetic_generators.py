@@ -133,7 +133,7 @@ def test_markdown_draft_lists_the_generators(hub_server: HubReplayServer, tmp_pa
 
 def test_what_marks_a_dataset_synthetic() -> None:
     """The Hub's tag or a pipeline's, machine-generated text, or the dataset's own name; nothing else."""
-    from opencheck.sources.dataset_cards import looks_synthetic
+    from opencheck.detect.synthetic_data import looks_synthetic
 
     assert looks_synthetic({"id": "a/b", "tags": ["synthetic"]})
     assert looks_synthetic({"id": "a/b", "tags": ["distilabel", "rlaif"]})

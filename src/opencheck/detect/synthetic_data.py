@@ -14,6 +14,27 @@ from typing import Any
 
 from opencheck.evidence import Evidence, Provenance
 
+# Hub tags that say the data was made by a model: `synthetic` (the Hub's own), and the generation pipelines'
+# (`distilabel`, `datadreamer`, versioned ones too).
+_SYNTHETIC_TAGS = ("synthetic", "distilabel", "datadreamer")
+_SYNTHETIC_NAME = re.compile(r"(?<![a-z])(?<!non-)(?<!non )synthetic", re.IGNORECASE)
+
+
+def looks_synthetic(data: dict[str, Any]) -> bool:
+    """True when a dataset's raw Hub info (tags, card front matter, id) says a model generated its content."""
+    tags = {t.lower() for t in data.get("tags") or [] if isinstance(t, str)}
+    if any(t.startswith(_SYNTHETIC_TAGS) for t in tags):
+        return True
+    card = data.get("cardData") if isinstance(data.get("cardData"), dict) else {}
+    creators = card.get("language_creators")
+    values = creators if isinstance(creators, list) else [creators]
+    if any(isinstance(v, str) and v.strip().lower() == "machine-generated" for v in values):
+        return True
+    # The card's own name for it says so ("Synthetic Textbooks"), or its id does ("org/synthetic-dialogues").
+    named = [card.get("pretty_name"), data.get("id")]
+    return any(isinstance(n, str) and _SYNTHETIC_NAME.search(n) for n in named)
+
+
 MAX_GENERATORS = 10  # per dataset: a card listing hundreds of models is not naming its generators
 _MAX_LINE = 2_000  # characters of a line read: the patterns are linear, this bounds the work per line
 # A Hub repo id standing alone: not the tail of a longer path or URL, not a file name.

@@ -38,7 +38,7 @@ from opencheck.sources.hub_client import (
     siblings,
 )
 from opencheck.sources.hub_http import RetryPolicy
-from opencheck.sources.hub_lookups import ArxivPapers, GithubRepos, run_lookups
+from opencheck.sources.hub_lookups import ArxivPapers, GithubRepos, SyntheticData, run_lookups
 from opencheck.sources.hub_target import HubTarget, is_commit_sha
 
 __all__ = ["KNOWN_NEEDS", "RetryPolicy", "read_hub"]
@@ -67,6 +67,7 @@ def read_hub(
     http_client: httpx2.Client | None = None,
     github_repos: GithubRepos | None = None,
     arxiv_papers: ArxivPapers | None = None,
+    synthetic: SyntheticData | None = None,
 ) -> Evidence:
     """Read raw evidence for a Hub model; raise SourceError (one line, no token) when that is impossible.
 
@@ -74,7 +75,7 @@ def read_hub(
     unpinned target it replaces the model-info request, so the check costs one request (the README).
     `http_client` is a shared connection pool (batch mode); the request count stays per check.
     `github_repos` names the GitHub repositories the `github` look-up asks about, `arxiv_papers` the arXiv ids the
-    `arxiv` look-up asks about (detect/ decides both).
+    `arxiv` look-up asks about, `synthetic` which datasets' READMEs the datasets look-up reads (detect/ decides).
     """
     if unknown := set(needs) - KNOWN_NEEDS:
         raise UsageError(f"unknown Hub lookups requested: {', '.join(sorted(unknown))}")
@@ -98,7 +99,7 @@ def read_hub(
         run_lookups(hub, evidence, info, needs=needs, offline=offline, github_api=github_api,
                     github_token=None if offline else (github_token or os.environ.get("GITHUB_TOKEN") or None),
                     no_github=no_github, github_repos=github_repos, arxiv_api=arxiv_api,
-                    arxiv_papers=arxiv_papers)
+                    arxiv_papers=arxiv_papers, synthetic=synthetic)
     finally:
         hub.close()
     evidence.requests = hub.requests
