@@ -102,3 +102,14 @@ def test_parsing_and_known_keys_do_not_build_the_full_parser(monkeypatch: pytest
     assert expression.known_key("MIT") and not expression.known_key("perplexity")
     with pytest.raises(license_expression.ExpressionError):
         expression.parse_raw("https://example.org/licence")
+
+
+def test_the_compiled_first_token_index_is_the_computed_one() -> None:
+    from opencheck.data_cache import cache_path
+    from opencheck.licenses.symbols import symbols_path
+
+    entries = packaged_entries()
+    assert entries is not None
+    index = narrow._by_first_token()
+    assert index == narrow._first_tokens(entries)
+    assert cache_path(symbols_path(), "first-tokens").is_file()

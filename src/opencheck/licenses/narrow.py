@@ -31,20 +31,35 @@ def _tokens(text: str) -> list[str]:
 
 
 @computed_once
-def _by_first_token() -> dict[str, list[tuple[int, frozenset[str]]]] | None:
-    """First token of each key or alias -> (entry index, all its tokens); None without the packaged symbols."""
-    from opencheck.licenses.symbols import packaged_entries
+def _by_first_token() -> dict[str, list[list[Any]]] | None:
+    """First token of each key or alias -> (entry index, all its tokens); None without the packaged symbols.
+
+    Read from its compiled form (opencheck/data_cache.py) when the packaged symbols and this code are unchanged."""
+    import hashlib
+    from pathlib import Path
+
+    from opencheck.data_cache import compiled
+    from opencheck.licenses.symbols import packaged_entries, symbols_path
 
     entries = packaged_entries()
     if entries is None:
         return None
-    index: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    source = symbols_path()
+    try:
+        key = hashlib.sha256(source.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    except OSError:
+        return _first_tokens(entries)
+    return compiled(source, "first-tokens", key, lambda: _first_tokens(entries))
+
+
+def _first_tokens(entries: list[dict[str, Any]]) -> dict[str, list[list[Any]]]:
+    index: dict[str, list[list[Any]]] = {}
     for number, entry in enumerate(entries):
         for spelling in (entry["key"], *(entry["aliases"] or ())):
             # license-expression adds aliases with their spaces normalised; an empty alias is skipped.
             tokens = _tokens(" ".join(str(spelling).split())) if spelling else []
             if tokens:
-                index.setdefault(tokens[0], []).append((number, frozenset(tokens)))
+                index.setdefault(tokens[0], []).append([number, tokens])  # lists: JSON holds them exactly
     return index
 
 
@@ -68,7 +83,8 @@ def narrow_licensing(text: str) -> Any | None:
     if index is None or entries is None:
         return None
     present = set(_tokens(text))
-    wanted = sorted({number for token in present for number, needs in index.get(token, ()) if needs <= present})
+    wanted = sorted({number for token in present for number, needs in index.get(token, ())
+                     if all(need in present for need in needs)})
     import license_expression
 
     # Licensing() rebinds these class attributes of LicenseWithExceptionSymbol to the new algebra: keep them as the
