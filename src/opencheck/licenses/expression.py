@@ -61,12 +61,19 @@ def leaves(tree: Tree) -> list[Leaf]:
 
 def parse_raw(text: str) -> Any:
     """Parse with license-expression, non-strict (unknown keys become plain symbols); may raise anything."""
-    return licensing().parse(text)
+    from opencheck.licenses.narrow import narrow_licensing
+
+    # Only the symbols that can occur in the text: the same answer without building the whole SPDX parser.
+    narrow = narrow_licensing(text) if isinstance(text, str) else None
+    return (narrow or licensing()).parse(text)
 
 
 def known_key(key: str) -> bool:
     """Whether license-expression's SPDX index knows this key."""
-    return key in licensing().known_symbols
+    from opencheck.licenses.narrow import known_keys
+
+    keys = known_keys()
+    return key in (keys if keys is not None else licensing().known_symbols)
 
 
 def parse_tree(text: str) -> Tree | None:

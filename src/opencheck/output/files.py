@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -96,7 +95,7 @@ def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
     """A new file next to the destination, created exclusively under a random name (never through a symlink)."""
     stem = name.encode("utf-8", "surrogateescape")[:100].decode("utf-8", "ignore")  # keeps the name < NAME_MAX
     for _ in range(_TEMP_ATTEMPTS):
-        tmp = folder / f".{stem}.{secrets.token_hex(8)}.tmp"
+        tmp = folder / f".{stem}.{os.urandom(8).hex()}.tmp"  # what secrets.token_hex does, without its imports
         try:
             # 0o666: the umask decides the final mode, as for any file a program creates.
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY, 0o666)

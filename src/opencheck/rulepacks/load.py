@@ -69,13 +69,16 @@ def load_pack(spec: str, *, base_dir: Path | None = None, folder: Path | None = 
 def _read_builtin(path: Path, display: str) -> tuple[dict[str, Any], bytes]:
     """A pack shipped with opencheck: trusted and schema-checked by the test suite, so the fast C parser and no
     run-time schema validation (which costs a third of a small check); a broken file still gets located errors."""
-    import yaml
+    from opencheck._resources import parse_packaged_yaml
 
     raw = path.read_bytes()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(raw, Loader=loader)  # a safe loader, on our own packaged data
-    except yaml.YAMLError:
+        data = parse_packaged_yaml(path, raw)  # a safe loader (or its compiled form), on our own packaged data
+    except Exception as exc:
+        import yaml
+
+        if not isinstance(exc, yaml.YAMLError):
+            raise
         data = None
     if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
         return _read_and_validate(path, display)  # reports the problem with file, line and path
