@@ -320,3 +320,36 @@ def test_files_shown_under_another_name_or_reached_by_a_link_are_read_from_where
     assert evidence.licence_texts["LICENSE-\ufffd"].startswith("Apache License")
     assert evidence.licence_texts["LICENSE"].startswith("MIT License")
     assert evidence.licence_texts["docs/COPYING.txt"] == evidence.licence_texts["LICENSE"]
+
+
+def test_files_no_reader_sizes_are_never_stat_ed_and_every_size_is_right_when_asked(tmp_path: Path) -> None:
+    # Issue 22: a regular file's type comes from the listing; only the readers that use a size (the card, configs,
+    # weights, possible LFS pointers) stat a file. Any size asked for later is still the file's real size.
+    root = _model(tmp_path / "m")
+    (root / "src").mkdir()
+    for i in range(50):
+        (root / "src" / f"mod{i}.py").write_text("x = 1\n" * i)
+    (root / "weights.bin").write_bytes(b"\0" * 300)
+    os.symlink("src/mod3.py", root / "linked.py")
+    evidence = collect_local(root)
+    code = [f for f in evidence.files if f.path.startswith("src/")]
+    assert len(code) == 50 and not any("size" in vars(f) for f in code)  # nobody asked: no stat
+    assert "size" in vars(next(f for f in evidence.files if f.path == "README.md"))  # the card reader asked
+    for entry in evidence.files:
+        assert entry.size == os.stat(root / entry.path).st_size, entry.path
+    (root / "src" / "mod7.py").write_text("grown\n" * 1000)  # sized on first ask, then kept
+    assert next(f for f in evidence.files if f.path == "src/mod7.py").size == 6 * 7
+
+
+def test_walked_entries_equal_and_hash_like_plain_file_entries(tmp_path: Path) -> None:
+    import copy
+    import pickle
+
+    from opencheck.evidence import FileEntry
+
+    root = _model(tmp_path / "m")
+    entry = next(f for f in collect_local(root).files if f.path == "config.json")
+    plain = FileEntry(path="config.json", size=os.stat(root / "config.json").st_size, kind=FileKind.CONFIG)
+    assert entry == plain and plain == entry and hash(entry) == hash(plain) and {entry, plain} == {plain}
+    assert entry != FileEntry(path="config.json", size=1, kind=FileKind.CONFIG)
+    assert pickle.loads(pickle.dumps(entry)) == plain and copy.deepcopy(entry) == plain

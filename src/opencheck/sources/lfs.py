@@ -77,7 +77,7 @@ def find_lfs_pointers(entries: list[FileEntry], real_path: Callable[[str], str])
     found: dict[str, LfsPointer] = {}
     probes = 0
     for entry in entries:
-        if not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES or not _probed(entry):
+        if not _probed(entry) or not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES:  # by name first: no stat
             continue
         probes += 1
         if probes > MAX_PROBES:

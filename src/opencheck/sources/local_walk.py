@@ -2,8 +2,11 @@
 
 Safety rules: the walk is iterative (any nesting depth), symlinks are never followed out of the folder, special
 files (FIFOs, devices, sockets) are never opened, and a folder reached twice (a bind mount loop) is walked once.
-Speed: a folder of 100,000 files costs one `scandir` and one `stat` per entry, one classification by name and
-one record per file; nothing else touches every file (benchmarks/local_scan.py compares it with `find`).
+Speed: a folder of 100,000 files costs one `scandir` per folder, one classification by name and one record per
+file. A regular file is not even `stat`-ed: the listing's file type (d_type) says it is one, and its size is read
+(one `stat`) only if something asks for it, which only the readers of a few kinds do (cards, configs, weights,
+possible LFS pointers). Folders, symlinks and special files are `stat`-ed as before. Nothing else touches every
+file (benchmarks/local_scan.py compares it with `find`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,41 @@ from opencheck.sources.file_kinds import classify_name, classify_path, folder_pa
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "__pycache__", ".venv", ".mypy_cache", ".pytest_cache",
                           ".ruff_cache", ".tox", ".nox", ".ipynb_checkpoints", "node_modules", ".cache", ".idea",
                           ".vscode"})
+
+
+class LocalFileEntry(FileEntry):
+    """A FileEntry of the walk whose size is read by one `stat` when first asked for, not for every listed file."""
+
+    def __init__(self, path: str, size: int | None = None, kind: FileKind = FileKind.OTHER,
+                 sha256: str | None = None, *, root: str = "") -> None:
+        fields = self.__dict__  # FileEntry is frozen: its fields are set the way its own __init__ sets them
+        fields["path"], fields["kind"], fields["sha256"] = path, kind, sha256
+        if size is None:
+            fields["_root"] = root  # it is root/path: the walk stats links and odd names itself
+        else:
+            fields["size"] = size
+
+    def __getattr__(self, name: str) -> int:
+        if name != "size" or "_root" not in self.__dict__:
+            raise AttributeError(name)
+        try:
+            size = os.stat(os.path.join(self.__dict__["_root"], self.path), follow_symlinks=False).st_size
+        except OSError:
+            size = 0  # removed or replaced since the walk listed it; the reader that opens it says so
+        self.__dict__["size"] = size
+        return size
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to a FileEntry with the same fields, as one made by the Hub source or a test would be.
+        if not isinstance(other, FileEntry):
+            return NotImplemented
+        return (self.path, self.size, self.kind, self.sha256) == (other.path, other.size, other.kind, other.sha256)
+
+    __hash__ = FileEntry.__hash__
+
+    def __reduce__(self) -> tuple[type[FileEntry], tuple[str, int, FileKind, str | None]]:
+        # Pickled and copied as the plain FileEntry it stands for.
+        return FileEntry, (self.path, self.size, self.kind, self.sha256)
 
 
 @dataclass
@@ -93,6 +131,9 @@ def walk_folder(root_real: str, max_files: int) -> Walk:
         folder, rel_folder = stack.pop()
         prefix = f"{rel_folder}/" if rel_folder else ""
         dirs = folder_parts(rel_folder)  # the folder's part of every classification, split once
+        # A folder that can be listed but not searched (r without x) fails every stat: stat its files now, so that
+        # each is reported as before, rather than listed with a size that cannot be read.
+        lazy = os.access(folder, os.X_OK)
         for entry in _listing(walk, folder, rel_folder):
             name = entry.name
             if name == ".git":
@@ -103,36 +144,54 @@ def walk_folder(root_real: str, max_files: int) -> Walk:
                 reported_names += 1
                 problem(walk, "name-not-utf8", "file name is not valid UTF-8; shown with replacement characters",
                         rel, "info")
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError as exc:
-                problem(walk, "unreadable", f"cannot stat: {exc.strerror or exc}", rel)
-                continue
+            size: int | None = None  # the usual case: a regular file by its listed type, sized when asked
             real = None  # root/shown, unless a link or a shown name says otherwise
-            if stat.S_ISREG(info.st_mode):
-                pass  # the usual case first: a regular file, not a link
-            elif stat.S_ISLNK(info.st_mode):
-                if (followed := _follow_link(walk, entry, rel, root_real)) is None:
-                    continue
-                info, real = followed
-            if stat.S_ISDIR(info.st_mode):
-                if not _skipped(entry):
-                    _enter(walk, visited, stack, info, entry.path, rel)
-                continue
-            if not stat.S_ISREG(info.st_mode):
-                # FIFOs, sockets and devices are never opened: opening a FIFO blocks, a device may never end.
-                problem(walk, "special-file", "not a regular file (FIFO, socket or device); skipped", rel)
-                continue
+            if not (lazy and shown is rel and _listed_regular(entry)):
+                if (found := _stat_entry(walk, entry, rel, root_real, visited, stack)) is None:
+                    continue  # a folder (queued), a special file, a link not followed or an unreadable entry
+                size, real = found
             if len(entries) >= max_files:
                 problem(walk, "too-many-files", f"more than {max_files} files; the rest were not listed", rel,
                         "error")
                 return walk
             kind = classify_name(name, dirs) if shown is rel else classify_path(shown)  # odd names: as shown
-            entries.append(FileEntry(path=shown, size=info.st_size, kind=kind))
+            entries.append(LocalFileEntry(shown, size, kind, root=root_real))
             if real is not None or shown is not rel:
                 elsewhere[shown] = real or entry.path
     entries.sort(key=attrgetter("path"))  # folders were walked depth first; nearly sorted, so this is cheap
     return walk
+
+
+def _listed_regular(entry: os.DirEntry[str]) -> bool:
+    """True when the listing's file type says `entry` is a regular file (no stat where the file system gives it)."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False  # _stat_entry stats it and reports why it cannot
+
+
+def _stat_entry(walk: Walk, entry: os.DirEntry[str], rel: str, root_real: str, visited: set[tuple[int, int]],
+                stack: list[tuple[str, str]]) -> tuple[int, str | None] | None:
+    """(size, real path or None) of a regular file reached by `entry`; None after queueing a folder or skipping."""
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError as exc:
+        problem(walk, "unreadable", f"cannot stat: {exc.strerror or exc}", rel)
+        return None
+    real = None
+    if stat.S_ISLNK(info.st_mode):
+        if (followed := _follow_link(walk, entry, rel, root_real)) is None:
+            return None
+        info, real = followed
+    if stat.S_ISDIR(info.st_mode):
+        if not _skipped(entry):
+            _enter(walk, visited, stack, info, entry.path, rel)
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        # FIFOs, sockets and devices are never opened: opening a FIFO blocks, a device may never end.
+        problem(walk, "special-file", "not a regular file (FIFO, socket or device); skipped", rel)
+        return None
+    return info.st_size, real
 
 
 def _skipped(entry: os.DirEntry[str]) -> bool:
