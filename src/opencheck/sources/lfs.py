@@ -64,9 +64,9 @@ LFS_SUFFIXES = (".7z", ".arrow", ".bin", ".bz2", ".ckpt", ".ftz", ".gz", ".h5", 
                 ".rar", ".safetensors", ".tar", ".tflite", ".tgz", ".wasm", ".xz", ".zip", ".zst", ".gguf", ".pdf")
 
 
-def _probed(entry: FileEntry) -> bool:
-    name = entry.path.rsplit("/", 1)[-1].lower()
-    return entry.kind in PROBED_KINDS or name.endswith(LFS_SUFFIXES) or "tfevents" in name
+def _probed_name(lower: str) -> bool:
+    """A lower-case path whose file name is one Git LFS usually stores (a suffix test needs no split of the path)."""
+    return lower.endswith(LFS_SUFFIXES) or ("tfevents" in lower and "tfevents" in lower.rpartition("/")[2])
 
 
 MAX_PROBES = 20_000
@@ -77,7 +77,10 @@ def find_lfs_pointers(entries: list[FileEntry], real_path: Callable[[str], str])
     found: dict[str, LfsPointer] = {}
     probes = 0
     for entry in entries:
-        if not _probed(entry) or not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES:  # by name first: no stat
+        # Kind and name first: a local file's size costs a stat (sources/local_walk.py), and this loop sees every file.
+        if entry.kind not in PROBED_KINDS and not _probed_name(entry.path.lower()):
+            continue
+        if not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES:
             continue
         probes += 1
         if probes > MAX_PROBES:

@@ -166,13 +166,15 @@ class _Code:
 
     def _index(self, files: list[FileEntry]) -> None:
         """One pass in path order: the code files, each role's code files and the library files."""
-        libraries = _NAME_PATTERNS["libraries"]
+        libraries, any_role, code_kind = _NAME_PATTERNS["libraries"], _ANY_ROLE_NAME.match, FileKind.CODE
         last_folder, folder_roles = "", _dir_roles("")
         for entry in sorted(files, key=attrgetter("path")):
             folder, _, name = entry.path.rpartition("/")
-            if entry.kind != FileKind.CHECKPOINT and libraries.search(name):
+            # One match rejects most names: the libraries pattern is one branch of any_role (both anchored at ^).
+            named = any_role(name)
+            if named and entry.kind != FileKind.CHECKPOINT and libraries.search(name):
                 self.library_files.append(entry)
-            if entry.kind != FileKind.CODE:
+            if entry.kind != code_kind:
                 continue
             self.code.append(entry)
             if folder != last_folder:  # a folder's roles are looked up once for all its files
@@ -180,7 +182,7 @@ class _Code:
             if folder_roles is None:  # vendored or test code: not the project's own training, eval ... code
                 continue
             roles = folder_roles
-            if _ANY_ROLE_NAME.match(name):
+            if named:
                 roles = roles.union(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
             for role in roles:
                 self.by_role[role].append(entry)
