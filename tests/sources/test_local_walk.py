@@ -353,3 +353,17 @@ def test_walked_entries_equal_and_hash_like_plain_file_entries(tmp_path: Path) -
     assert entry == plain and plain == entry and hash(entry) == hash(plain) and {entry, plain} == {plain}
     assert entry != FileEntry(path="config.json", size=1, kind=FileKind.CONFIG)
     assert pickle.loads(pickle.dumps(entry)) == plain and copy.deepcopy(entry) == plain
+
+
+def test_the_file_limit_stops_at_the_same_file_and_what_was_listed_is_in_path_order(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    (root / "sub").mkdir(parents=True)
+    for i in range(50):
+        (root / f"f{i:02d}.py").write_text("x = 1\n")
+        (root / "sub" / f"g{i:02d}.py").write_text("x = 1\n")
+    limited = collect_local(root, max_files=10)
+    # Names are taken last first (so a folder's subfolders are walked in name order): f40 ... f49 fit.
+    assert [f.path for f in limited.files] == [f"f{i}.py" for i in range(40, 50)]
+    assert _codes(limited)["too-many-files"] == ["f39.py"]
+    assert [f.path for f in collect_local(root, max_files=60).files] == sorted(
+        [f"f{i:02d}.py" for i in range(50)] + [f"sub/g{i}.py" for i in range(40, 50)])

@@ -15,6 +15,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import attrgetter
 
 from opencheck.evidence import FileEntry, FileKind, Problem, Provenance
@@ -30,7 +31,7 @@ class LocalFileEntry(FileEntry):
     """A FileEntry of the walk whose size is read by one `stat` when first asked for, not for every listed file."""
 
     def __init__(self, path: str, size: int | None = None, kind: FileKind = FileKind.OTHER,
-                 sha256: str | None = None, *, root: str = "") -> None:
+                 sha256: str | None = None, root: str = "") -> None:
         fields = self.__dict__  # FileEntry is frozen: its fields are set the way its own __init__ sets them
         fields["path"], fields["kind"], fields["sha256"] = path, kind, sha256
         if size is None:
@@ -110,13 +111,29 @@ def _follow_link(walk: Walk, entry: os.DirEntry[str], rel: str, root_real: str) 
     return info, target
 
 
-def _listing(walk: Walk, folder: str, rel_folder: str) -> list[os.DirEntry[str]]:
+def _listing(walk: Walk, folder: str, rel_folder: str, lazy: bool) -> tuple[list[os.DirEntry[str]],
+                                                                            list[os.DirEntry[str]]]:
+    """(plain files, the other entries by name, last first): plain files are the regular files the listing's type
+    says are (no stat) with ASCII names; only the other entries, a folder's few, are sorted and looked at one by one.
+    """
+    plain: list[os.DirEntry[str]] = []
+    others: list[os.DirEntry[str]] = []
     try:
         with os.scandir(folder) as iterator:
-            return sorted(iterator, key=attrgetter("name"), reverse=True)
+            for entry in iterator:
+                try:
+                    regular = lazy and entry.is_file(follow_symlinks=False)
+                except OSError:
+                    regular = False  # _stat_entry stats it and reports why it cannot
+                if regular and entry.name.isascii() and entry.name != ".git":
+                    plain.append(entry)
+                else:
+                    others.append(entry)
     except OSError as exc:
         problem(walk, "unreadable", f"folder cannot be listed: {exc.strerror or exc}", rel_folder or ".")
-        return []
+        return [], []
+    others.sort(key=attrgetter("name"), reverse=True)
+    return plain, others
 
 
 def walk_folder(root_real: str, max_files: int) -> Walk:
@@ -133,8 +150,17 @@ def walk_folder(root_real: str, max_files: int) -> Walk:
         dirs = folder_parts(rel_folder)  # the folder's part of every classification, split once
         # A folder that can be listed but not searched (r without x) fails every stat: stat its files now, so that
         # each is reported as before, rather than listed with a size that cannot be read.
-        lazy = os.access(folder, os.X_OK)
-        for entry in _listing(walk, folder, rel_folder):
+        plain, others = _listing(walk, folder, rel_folder, os.access(folder, os.X_OK))
+        if len(entries) + len(plain) + len(others) >= max_files:  # near the limit: one by one, in name order
+            plain, others = [], sorted(plain + others, key=attrgetter("name"), reverse=True)
+        if plain:  # the bulk of a big tree: one record each, sized only when a reader asks (LocalFileEntry)
+            # In name order, so that the records lie in memory in the order of the sorted list: every later pass
+            # over 100,000 files reads them in that order (scandir order scatters them and costs each pass twice).
+            names = sorted([entry.name for entry in plain])
+            entries.extend(map(LocalFileEntry, [prefix + name for name in names] if prefix else names,
+                               repeat(None), [classify_name(name, dirs) for name in names], repeat(None),
+                               repeat(root_real)))
+        for entry in others:
             name = entry.name
             if name == ".git":
                 continue  # a repository folder, or the `gitdir:` file of a worktree/submodule
@@ -144,30 +170,20 @@ def walk_folder(root_real: str, max_files: int) -> Walk:
                 reported_names += 1
                 problem(walk, "name-not-utf8", "file name is not valid UTF-8; shown with replacement characters",
                         rel, "info")
-            size: int | None = None  # the usual case: a regular file by its listed type, sized when asked
-            real = None  # root/shown, unless a link or a shown name says otherwise
-            if not (lazy and shown is rel and _listed_regular(entry)):
-                if (found := _stat_entry(walk, entry, rel, root_real, visited, stack)) is None:
-                    continue  # a folder (queued), a special file, a link not followed or an unreadable entry
-                size, real = found
+            if (found := _stat_entry(walk, entry, rel, root_real, visited, stack)) is None:
+                continue  # a folder (queued), a special file, a link not followed or an unreadable entry
+            size, real = found
             if len(entries) >= max_files:
                 problem(walk, "too-many-files", f"more than {max_files} files; the rest were not listed", rel,
                         "error")
-                return walk
+                stack.clear()  # stop the walk; what was listed is still sorted below
+                break
             kind = classify_name(name, dirs) if shown is rel else classify_path(shown)  # odd names: as shown
-            entries.append(LocalFileEntry(shown, size, kind, root=root_real))
+            entries.append(LocalFileEntry(shown, size, kind))
             if real is not None or shown is not rel:
                 elsewhere[shown] = real or entry.path
     entries.sort(key=attrgetter("path"))  # folders were walked depth first; nearly sorted, so this is cheap
     return walk
-
-
-def _listed_regular(entry: os.DirEntry[str]) -> bool:
-    """True when the listing's file type says `entry` is a regular file (no stat where the file system gives it)."""
-    try:
-        return entry.is_file(follow_symlinks=False)
-    except OSError:
-        return False  # _stat_entry stats it and reports why it cannot
 
 
 def _stat_entry(walk: Walk, entry: os.DirEntry[str], rel: str, root_real: str, visited: set[tuple[int, int]],
