@@ -367,3 +367,32 @@ def test_the_file_limit_stops_at_the_same_file_and_what_was_listed_is_in_path_or
     assert _codes(limited)["too-many-files"] == ["f39.py"]
     assert [f.path for f in collect_local(root, max_files=60).files] == sorted(
         [f"f{i:02d}.py" for i in range(50)] + [f"sub/g{i}.py" for i in range(40, 50)])
+
+
+def test_the_walk_runs_no_cyclic_collection_and_leaves_the_collector_as_it_was(tmp_path: Path) -> None:
+    import gc
+
+    from opencheck.sources.local_walk import walk_folder
+
+    root = tmp_path / "m"
+    for i in range(20):
+        (root / f"d{i}").mkdir(parents=True)
+        for j in range(250):
+            (root / f"d{i}" / f"f{j}.py").touch()
+    runs: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            runs.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        walk = walk_folder(str(root.resolve()), 1_000_000)
+        assert gc.isenabled()
+        gc.disable()
+        walk_folder(str(root.resolve()), 1_000_000)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+        gc.callbacks.remove(count)
+    assert len(walk.entries) == 5_000 and runs == []

@@ -211,6 +211,20 @@ def classify_name(name: str, dirs: tuple[str, ...]) -> FileKind:
     return _by_rules(name, lower, dirs, suffix)
 
 
+def classify_names(names: list[str], dirs: tuple[str, ...]) -> list[FileKind]:
+    """classify_name of each of one folder's `names`, its fast path inline: a big tree's folders hold 100,000."""
+    if dirs and dirs[-1] in _LICENCE_DIRS:
+        return [classify_name(name, dirs) for name in names]
+    by_suffix, special, shaped = _BY_SUFFIX.get, _SPECIAL_NAMES, _SPECIAL_SHAPES.match
+    kinds = []
+    for name in names:
+        lower = name.lower()
+        dot = lower.rfind(".")
+        kind = by_suffix(lower[dot:]) if dot > 0 else None  # a trailing dot is no suffix: "." is not in the table
+        kinds.append(classify_name(name, dirs) if kind is None or lower in special or shaped(name) else kind)
+    return kinds
+
+
 def _by_rules(name: str, lower: str, dirs: tuple[str, ...], suffix: str) -> FileKind:
     """The rules in order: the first that applies gives the kind."""
     at_root = not dirs
