@@ -18,6 +18,7 @@ import stat
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import attrgetter
+from typing import Any
 
 from opencheck.evidence import FileEntry, FileKind, Problem, Provenance
 from opencheck.sources.file_kinds import classify_name, classify_names, classify_path, folder_parts
@@ -28,8 +29,29 @@ SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "__pycache__", ".venv",
                           ".vscode"})
 
 
+class _SizeWhenAsked:
+    """A LocalFileEntry's `size`: one `stat` when first read, then the entry's own value (it is in its __dict__).
+
+    A non-data descriptor, not `__getattr__`: a class with `__getattr__` makes every attribute read slower, and the
+    passes over 100,000 entries read `path` and `kind` of each.
+    """
+
+    def __get__(self, entry: FileEntry | None, owner: type | None = None) -> Any:
+        if entry is None:
+            return self
+        fields = entry.__dict__
+        try:
+            size = os.stat(os.path.join(fields["_root"], fields["path"]), follow_symlinks=False).st_size
+        except OSError:
+            size = 0  # removed or replaced since the walk listed it; the reader that opens it says so
+        fields["size"] = size
+        return size
+
+
 class LocalFileEntry(FileEntry):
     """A FileEntry of the walk whose size is read by one `stat` when first asked for, not for every listed file."""
+
+    size = _SizeWhenAsked()  # type: ignore[assignment]
 
     def __init__(self, path: str, size: int | None = None, kind: FileKind = FileKind.OTHER,
                  sha256: str | None = None, root: str = "") -> None:
@@ -39,16 +61,6 @@ class LocalFileEntry(FileEntry):
             fields["_root"] = root  # it is root/path: the walk stats links and odd names itself
         else:
             fields["size"] = size
-
-    def __getattr__(self, name: str) -> int:
-        if name != "size" or "_root" not in self.__dict__:
-            raise AttributeError(name)
-        try:
-            size = os.stat(os.path.join(self.__dict__["_root"], self.path), follow_symlinks=False).st_size
-        except OSError:
-            size = 0  # removed or replaced since the walk listed it; the reader that opens it says so
-        self.__dict__["size"] = size
-        return size
 
     def __eq__(self, other: object) -> bool:
         # Equal to a FileEntry with the same fields, as one made by the Hub source or a test would be.
