@@ -388,6 +388,8 @@ def test_the_walk_runs_no_cyclic_collection_and_leaves_the_collector_as_it_was(t
     gc.callbacks.append(count)
     try:
         walk = walk_folder(str(root.resolve()), 1_000_000)
+        young = {id(o) for o in gc.get_objects(generation=0)} | {id(o) for o in gc.get_objects(generation=1)}
+        assert not any(id(entry) in young for entry in walk.entries)  # promoted without a scan, not left young
         assert gc.isenabled()
         gc.disable()
         walk_folder(str(root.resolve()), 1_000_000)

@@ -155,12 +155,16 @@ def _listing(walk: Walk, folder: str, rel_folder: str, lazy: bool) -> tuple[list
 def walk_folder(root_real: str, max_files: int) -> Walk:
     """Walk the folder iteratively, classifying regular files by name."""
     # The walk makes one record per file and no reference cycles: the cyclic collector, run every few hundred new
-    # objects, would only rescan the growing list (two full collections at 100,000 files), so it waits.
+    # objects, would only rescan the growing list (two full collections at 100,000 files), so it waits. The records
+    # then go straight to the oldest generation (freeze, then unfreeze: no scan), as two young-generation
+    # collections would move them after scanning each of them twice.
     paused = gc.isenabled()
     gc.disable()
     try:
         return _walk(root_real, max_files)
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if paused:
             gc.enable()
 
