@@ -398,3 +398,23 @@ def test_the_walk_runs_no_cyclic_collection_and_leaves_the_collector_as_it_was(t
         gc.enable()
         gc.callbacks.remove(count)
     assert len(walk.entries) == 5_000 and runs == []
+
+
+def test_a_folder_that_cannot_be_searched_has_its_files_stat_ed_during_the_walk(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without x on a folder its names list but every stat fails: such files must be reported by the walk as before
+    # ("cannot stat"), not listed with a size that cannot be read. Tests run as root, where chmod does not stop a
+    # stat, so os.access answers as it would for another user; the stat path itself is the one every link takes.
+    from opencheck.sources import local_walk
+
+    root = _model(tmp_path / "m")
+    (root / "private").mkdir()
+    (root / "private" / "train.py").write_text("x = 1\n")
+    (root / "open.py").write_text("y = 2\n")
+    real_access = os.access
+    monkeypatch.setattr(local_walk.os, "access",
+                        lambda path, mode: not str(path).endswith("private") and real_access(path, mode))
+    evidence = collect_local(root)
+    by_path = {f.path: f for f in evidence.files}
+    assert "size" in vars(by_path["private/train.py"]) and by_path["private/train.py"].size == 6
+    assert "size" not in vars(by_path["open.py"])

@@ -2,11 +2,12 @@
 
 Safety rules: the walk is iterative (any nesting depth), symlinks are never followed out of the folder, special
 files (FIFOs, devices, sockets) are never opened, and a folder reached twice (a bind mount loop) is walked once.
-Speed: a folder of 100,000 files costs one `scandir` per folder, one classification by name and one record per
+Speed: a tree of 100,000 files costs one `scandir` per folder, one classification by name and one record per
 file. A regular file is not even `stat`-ed: the listing's file type (d_type) says it is one, and its size is read
-(one `stat`) only if something asks for it, which only the readers of a few kinds do (cards, configs, weights,
-possible LFS pointers). Folders, symlinks and special files are `stat`-ed as before. Nothing else touches every
-file (benchmarks/local_scan.py compares it with `find`).
+(one `lstat`) only if something asks for it, which only the readers of a few kinds do (cards, configs, weights,
+possible LFS pointers). A folder's plain files (regular, ASCII names) are classified and recorded in one batch;
+folders, symlinks, special files and odd names are looked at one by one and `stat`-ed as before.
+(benchmarks/local_scan.py compares the check with `find`; docs/performance.md says where the time goes.)
 """
 
 from __future__ import annotations
