@@ -68,3 +68,26 @@ def test_short_lists_and_nested_records_take_the_usual_path() -> None:
     assert scrub_data(nested, redactor.scrub, redactor.clean)[0]["token"] == REDACTED
     short = ["hf_abcdefghijklmnopqrstuvwxyz0123"]
     assert scrub_data(short, redactor.scrub, redactor.clean) == [REDACTED]
+
+
+def test_the_bulk_check_never_reads_fields_declared_as_numbers() -> None:
+    # A local file's size costs a stat to read (sources/local_walk.py): checking paths for secrets must not ask.
+    from dataclasses import dataclass
+
+    reads: list[int] = []
+
+    @dataclass(frozen=True)
+    class Counted:
+        path: str
+        size: int
+
+        def __getattribute__(self, name: str) -> object:
+            if name == "size":
+                reads.append(1)
+            return object.__getattribute__(self, name)
+
+    items = [Counted(f"data/part{i:06d}.py", i) for i in range(100)]
+    redactor = Redactor()
+    assert scrub_data(items, redactor.scrub, redactor.clean) is items and reads == []
+    secret = [*items[:50], Counted("hf_abcdefghijklmnopqrstuvwxyz0123", 1), *items[50:]]
+    assert REDACTED in repr(scrub_data(secret, redactor.scrub, redactor.clean))  # text fields are still checked

@@ -110,11 +110,13 @@ def test_the_suffix_fast_path_agrees_with_the_rules_in_order() -> None:
                        ".bin", ".pt", ".tiktoken", ".jinja", ".lock", ".cfg", ".PY", ".Md", ""})
     names = [stem + suffix for stem in stems for suffix in suffixes] + sorted(fk._SPECIAL_NAMES)
     folders = ["", "docs/", "LICENSES/", "sub/licences/", ".eval_results/", "configs/", ".opencheck/", "a/b/"]
+    names += [name + "." for name in names[:50]] + ["a.b.", "..py", ".py.", "x.PY"]  # trailing and leading dots
     checked = 0
     for folder in folders:
-        for name in names:
-            path = folder + name
-            parts = fk.folder_parts(folder.rstrip("/"))
-            assert fk.classify_path(path) == fk._by_rules(name, name.lower(), parts, fk._suffix(name)), path
+        parts = fk.folder_parts(folder.rstrip("/"))
+        by_rules = [fk._by_rules(name, name.lower(), parts, fk._suffix(name)) for name in names]
+        assert fk.classify_names(names, parts) == by_rules, folder  # the walk's batch of one folder's names
+        for name, kind in zip(names, by_rules, strict=True):
+            assert fk.classify_path(folder + name) == kind, folder + name
             checked += 1
     assert checked > 10_000

@@ -142,3 +142,19 @@ def test_data_files_in_lfs_are_named_as_pointers_too(tmp_path: Path) -> None:
     assert [p.note for p in datasets.evidence if p.file == "data/train.parquet"] == [
         f"data file in the repository; published through Git LFS; content not in this checkout "
         f"(oid sha256:{oid}, 7,000 bytes)"]
+
+
+def test_the_probe_name_test_is_the_suffix_and_tfevents_rule() -> None:
+    # find_lfs_pointers sees every file, so it tests the last dot's suffix in a set: it must say what the rule says.
+    from opencheck.sources.lfs import LFS_SUFFIXES, _probed_name
+
+    assert all(suffix.startswith(".") and suffix.count(".") == 1 for suffix in LFS_SUFFIXES)
+    stems = ["model", "a.b", "x.tar", "events.out.tfevents.123", "tfevents", "noext", ".hidden", "weights.", ""]
+    folders = ["", "sub/", "data.zip/", "tfevents/", "a.b/c/", "runs/tfevents.1/"]
+    suffixes = [*LFS_SUFFIXES, ".py", ".tar.gz", ".json", ".bin.index.json", "", "."]
+    for folder in folders:
+        for stem in stems:
+            for suffix in suffixes:
+                lower = (folder + stem + suffix).lower()
+                name = lower.rpartition("/")[2]
+                assert _probed_name(lower) == (name.endswith(LFS_SUFFIXES) or "tfevents" in name), lower

@@ -320,3 +320,101 @@ def test_files_shown_under_another_name_or_reached_by_a_link_are_read_from_where
     assert evidence.licence_texts["LICENSE-\ufffd"].startswith("Apache License")
     assert evidence.licence_texts["LICENSE"].startswith("MIT License")
     assert evidence.licence_texts["docs/COPYING.txt"] == evidence.licence_texts["LICENSE"]
+
+
+def test_files_no_reader_sizes_are_never_stat_ed_and_every_size_is_right_when_asked(tmp_path: Path) -> None:
+    # Issue 22: a regular file's type comes from the listing; only the readers that use a size (the card, configs,
+    # weights, possible LFS pointers) stat a file. Any size asked for later is still the file's real size.
+    root = _model(tmp_path / "m")
+    (root / "src").mkdir()
+    for i in range(50):
+        (root / "src" / f"mod{i}.py").write_text("x = 1\n" * i)
+    (root / "weights.bin").write_bytes(b"\0" * 300)
+    os.symlink("src/mod3.py", root / "linked.py")
+    evidence = collect_local(root)
+    code = [f for f in evidence.files if f.path.startswith("src/")]
+    assert len(code) == 50 and not any("size" in vars(f) for f in code)  # nobody asked: no stat
+    assert "size" in vars(next(f for f in evidence.files if f.path == "README.md"))  # the card reader asked
+    for entry in evidence.files:
+        assert entry.size == os.stat(root / entry.path).st_size, entry.path
+    (root / "src" / "mod7.py").write_text("grown\n" * 1000)  # sized on first ask, then kept
+    assert next(f for f in evidence.files if f.path == "src/mod7.py").size == 6 * 7
+
+
+def test_walked_entries_equal_and_hash_like_plain_file_entries(tmp_path: Path) -> None:
+    import copy
+    import pickle
+
+    from opencheck.evidence import FileEntry
+
+    root = _model(tmp_path / "m")
+    entry = next(f for f in collect_local(root).files if f.path == "config.json")
+    plain = FileEntry(path="config.json", size=os.stat(root / "config.json").st_size, kind=FileKind.CONFIG)
+    assert entry == plain and plain == entry and hash(entry) == hash(plain) and {entry, plain} == {plain}
+    assert entry != FileEntry(path="config.json", size=1, kind=FileKind.CONFIG)
+    assert pickle.loads(pickle.dumps(entry)) == plain and copy.deepcopy(entry) == plain
+
+
+def test_the_file_limit_stops_at_the_same_file_and_what_was_listed_is_in_path_order(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    (root / "sub").mkdir(parents=True)
+    for i in range(50):
+        (root / f"f{i:02d}.py").write_text("x = 1\n")
+        (root / "sub" / f"g{i:02d}.py").write_text("x = 1\n")
+    limited = collect_local(root, max_files=10)
+    # Names are taken last first (so a folder's subfolders are walked in name order): f40 ... f49 fit.
+    assert [f.path for f in limited.files] == [f"f{i}.py" for i in range(40, 50)]
+    assert _codes(limited)["too-many-files"] == ["f39.py"]
+    assert [f.path for f in collect_local(root, max_files=60).files] == sorted(
+        [f"f{i:02d}.py" for i in range(50)] + [f"sub/g{i}.py" for i in range(40, 50)])
+
+
+def test_the_walk_runs_no_cyclic_collection_and_leaves_the_collector_as_it_was(tmp_path: Path) -> None:
+    import gc
+
+    from opencheck.sources.local_walk import walk_folder
+
+    root = tmp_path / "m"
+    for i in range(20):
+        (root / f"d{i}").mkdir(parents=True)
+        for j in range(250):
+            (root / f"d{i}" / f"f{j}.py").touch()
+    runs: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            runs.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        walk = walk_folder(str(root.resolve()), 1_000_000)
+        young = {id(o) for o in gc.get_objects(generation=0)} | {id(o) for o in gc.get_objects(generation=1)}
+        assert not any(id(entry) in young for entry in walk.entries)  # promoted without a scan, not left young
+        assert gc.isenabled()
+        gc.disable()
+        walk_folder(str(root.resolve()), 1_000_000)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+        gc.callbacks.remove(count)
+    assert len(walk.entries) == 5_000 and runs == []
+
+
+def test_a_folder_that_cannot_be_searched_has_its_files_stat_ed_during_the_walk(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without x on a folder its names list but every stat fails: such files must be reported by the walk as before
+    # ("cannot stat"), not listed with a size that cannot be read. Tests run as root, where chmod does not stop a
+    # stat, so os.access answers as it would for another user; the stat path itself is the one every link takes.
+    from opencheck.sources import local_walk
+
+    root = _model(tmp_path / "m")
+    (root / "private").mkdir()
+    (root / "private" / "train.py").write_text("x = 1\n")
+    (root / "open.py").write_text("y = 2\n")
+    real_access = os.access
+    monkeypatch.setattr(local_walk.os, "access",
+                        lambda path, mode: not str(path).endswith("private") and real_access(path, mode))
+    evidence = collect_local(root)
+    by_path = {f.path: f for f in evidence.files}
+    assert "size" in vars(by_path["private/train.py"]) and by_path["private/train.py"].size == 6
+    assert "size" not in vars(by_path["open.py"])

@@ -37,15 +37,16 @@ def mark_checkpoint_files(files: list[FileEntry]) -> list[FileEntry]:
     (through collect.py) before it reads anything, so that no checkpoint is read as the final model.
     """
     marked: list[FileEntry] | None = None
-    last_folder, named, contained = "", False, False
+    last_folder, named, contained = "", False, False  # files at the root are never in a checkpoint
+    weights = FileKind.WEIGHTS
     for index, entry in enumerate(files):
         folder = entry.path.rpartition("/")[0]
-        if not folder:
-            continue  # files at the root are never in a checkpoint
         if folder != last_folder:  # files come in path order, so a folder is judged once for all its files
             last_folder = folder
-            named, contained = _folder_holds_checkpoints(folder)
-        if (named or (contained and entry.kind == FileKind.WEIGHTS)) and entry.kind not in _KEPT:
+            named, contained = _folder_holds_checkpoints(folder) if folder else (False, False)
+        if not (named or contained):
+            continue  # the usual file: one comparison
+        if (named or entry.kind == weights) and entry.kind not in _KEPT:
             if marked is None:
                 marked = list(files)
             marked[index] = replace(entry, kind=FileKind.CHECKPOINT)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, is_dataclass, replace
 from enum import Enum
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -152,6 +153,12 @@ _BULK_CHECK_MIN = 32
 _KEPT_TYPES = (type(None), bool, int, float)  # never scrubbed, like Enum members
 
 
+@lru_cache(maxsize=64)
+def _number_fields(kind: type) -> frozenset[str]:
+    """The fields of a dataclass declared as plain numbers (`size: int`), which no text can be in."""
+    return frozenset(f.name for f in fields(kind) if f.type in ("int", "float", "bool", int, float, bool))
+
+
 def _flat_strings(items: list[Any] | tuple[Any, ...], names_of: Callable[[type], tuple[str, ...]]) -> list[str] | None:
     """The strings of `items` when all are strings, or all dataclasses of one type whose fields hold strings,
     numbers, enums and None; else None (the list is then walked the usual way). Column by column, in C loops."""
@@ -164,7 +171,10 @@ def _flat_strings(items: list[Any] | tuple[Any, ...], names_of: Callable[[type],
     if not is_dataclass(kind):
         return None
     found: list[str] = []
+    numbers = _number_fields(kind)
     for name in names_of(kind):
+        if name in numbers:
+            continue  # declared a number: never text, and a local file's size costs a stat to read
         column = list(map(attrgetter(name), items))
         types = set(map(type, column))
         if not all(t is str or issubclass(t, (Enum, *_KEPT_TYPES)) for t in types):

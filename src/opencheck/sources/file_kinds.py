@@ -169,6 +169,9 @@ _SPECIAL_NAMES = (_MANIFESTS | _FOLDER_MANIFESTS | _TRAINING_CONFIG_NAMES | _TOK
                   | _README_NAMES | _MODEL_CARD_NAMES | _CODE_NAMES)
 _SPECIAL_SHAPES = re.compile("|".join(f"(?:{p.pattern})" for p in (_LICENCE_NAME, _EVAL_RESULTS, _DATA_CARD, _PAPER,
                                                                      _REQUIREMENTS)), re.IGNORECASE)
+# The same test for a lower-cased ASCII name, case-sensitive: twice as fast as IGNORECASE (no pattern here has an
+# upper-case letter; tests/sources/test_file_kinds.py checks both agree).
+_SPECIAL_SHAPES_LOWER = re.compile(_SPECIAL_SHAPES.pattern)
 
 
 def is_weight_name(name: str) -> bool:
@@ -209,6 +212,23 @@ def classify_name(name: str, dirs: tuple[str, ...]) -> FileKind:
             and not _SPECIAL_SHAPES.match(name)):
         return kind
     return _by_rules(name, lower, dirs, suffix)
+
+
+def classify_names(names: list[str], dirs: tuple[str, ...]) -> list[FileKind]:
+    """classify_name of each of one folder's `names`, its fast path inline: a big tree's folders hold 100,000."""
+    if dirs and dirs[-1] in _LICENCE_DIRS:
+        return [classify_name(name, dirs) for name in names]
+    by_suffix, special, shaped, shaped_lower = (_BY_SUFFIX.get, _SPECIAL_NAMES, _SPECIAL_SHAPES.match,
+                                                _SPECIAL_SHAPES_LOWER.match)
+    kinds = []
+    for name in names:
+        lower = name.lower()
+        dot = lower.rfind(".")
+        kind = by_suffix(lower[dot:]) if dot > 0 else None  # a trailing dot is no suffix: "." is not in the table
+        if kind is None or lower in special or (shaped_lower(lower) if name.isascii() else shaped(name)):
+            kind = classify_name(name, dirs)
+        kinds.append(kind)
+    return kinds
 
 
 def _by_rules(name: str, lower: str, dirs: tuple[str, ...], suffix: str) -> FileKind:

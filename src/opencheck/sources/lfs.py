@@ -64,9 +64,13 @@ LFS_SUFFIXES = (".7z", ".arrow", ".bin", ".bz2", ".ckpt", ".ftz", ".gz", ".h5", 
                 ".rar", ".safetensors", ".tar", ".tflite", ".tgz", ".wasm", ".xz", ".zip", ".zst", ".gguf", ".pdf")
 
 
-def _probed(entry: FileEntry) -> bool:
-    name = entry.path.rsplit("/", 1)[-1].lower()
-    return entry.kind in PROBED_KINDS or name.endswith(LFS_SUFFIXES) or "tfevents" in name
+_LFS_SUFFIX_SET = frozenset(LFS_SUFFIXES)  # each one dot and what follows it: the last dot's suffix is tested
+
+
+def _probed_name(lower: str) -> bool:
+    """A lower-case path whose file name is one Git LFS usually stores (no split of the path in the usual case)."""
+    return lower[lower.rfind("."):] in _LFS_SUFFIX_SET or (
+        "tfevents" in lower and "tfevents" in lower.rpartition("/")[2])
 
 
 MAX_PROBES = 20_000
@@ -76,8 +80,16 @@ def find_lfs_pointers(entries: list[FileEntry], real_path: Callable[[str], str])
     """The files among `entries` that are LFS pointers (by content, small files of the usual LFS kinds only)."""
     found: dict[str, LfsPointer] = {}
     probes = 0
+    probed_kinds, suffixes = PROBED_KINDS, _LFS_SUFFIX_SET
     for entry in entries:
-        if not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES or not _probed(entry):
+        # Kind and name first: a local file's size costs a stat (sources/local_walk.py), and this loop sees every file.
+        if entry.kind not in probed_kinds:
+            lower = entry.path.lower()
+            if lower[lower.rfind("."):] not in suffixes and "tfevents" not in lower:
+                continue  # the usual file, decided inline; _probed_name is the rule in full
+            if not _probed_name(lower):
+                continue
+        if not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES:
             continue
         probes += 1
         if probes > MAX_PROBES:

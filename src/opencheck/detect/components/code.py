@@ -7,6 +7,7 @@ for them), and by the `library_name` a card or the Hub names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
@@ -66,6 +67,8 @@ _ROLE_COMPONENT = {
 }
 # One alternation rejects most names in a single match; repositories with 100,000 code files are real.
 _ANY_ROLE_NAME = re.compile("|".join(f"(?:{p.pattern})" for p in _NAME_PATTERNS.values()), re.IGNORECASE)
+# The same test for a lower-cased ASCII name, case-sensitive: twice as fast (the patterns have no upper-case letter).
+_ANY_ROLE_LOWER = re.compile(_ANY_ROLE_NAME.pattern)
 _REPO_URL = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com)/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:[/#?]|$)",
                        re.IGNORECASE)
 
@@ -166,24 +169,33 @@ class _Code:
 
     def _index(self, files: list[FileEntry]) -> None:
         """One pass in path order: the code files, each role's code files and the library files."""
-        libraries = _NAME_PATTERNS["libraries"]
-        last_folder, folder_roles = "", _dir_roles("")
+        libraries, code_kind = _NAME_PATTERNS["libraries"], FileKind.CODE
+        any_role, any_role_lower = _ANY_ROLE_NAME.match, _ANY_ROLE_LOWER.match
+        add_code, add_library, by_role = self.code.append, self.library_files.append, self.by_role
+        last_folder: str | None = None
+        folder_roles: frozenset[str] | None = None
+        adders: list[Callable[[FileEntry], None]] = []  # the appends of the folder's roles' lists
         for entry in sorted(files, key=attrgetter("path")):
             folder, _, name = entry.path.rpartition("/")
-            if entry.kind != FileKind.CHECKPOINT and libraries.search(name):
-                self.library_files.append(entry)
-            if entry.kind != FileKind.CODE:
+            # One match rejects most names: the libraries pattern is one branch of any_role (both anchored at ^).
+            named = any_role_lower(name.lower()) if name.isascii() else any_role(name)
+            if named and entry.kind != FileKind.CHECKPOINT and libraries.search(name):
+                add_library(entry)
+            if entry.kind != code_kind:
                 continue
-            self.code.append(entry)
+            add_code(entry)
             if folder != last_folder:  # a folder's roles are looked up once for all its files
                 last_folder, folder_roles = folder, _dir_roles(folder)
+                adders = [by_role[role].append for role in sorted(folder_roles or ())]
             if folder_roles is None:  # vendored or test code: not the project's own training, eval ... code
                 continue
-            roles = folder_roles
-            if _ANY_ROLE_NAME.match(name):
-                roles = roles.union(role for role, pattern in _NAME_PATTERNS.items() if pattern.search(name))
-            for role in roles:
-                self.by_role[role].append(entry)
+            if named:
+                for role in folder_roles.union(role for role, pattern in _NAME_PATTERNS.items()
+                                               if pattern.search(name)):
+                    by_role[role].append(entry)
+                continue
+            for add in adders:
+                add(entry)
 
     def library_provenance(self, note: str) -> Provenance:
         """Where the library is named: the card's `library_name` key, else the Hub's."""

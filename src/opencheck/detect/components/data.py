@@ -10,11 +10,12 @@ from opencheck.evidence import Evidence, FileKind, Provenance
 _DATA_SUFFIXES = (".jsonl", ".json", ".parquet", ".arrow", ".csv", ".tsv", ".jsonl.gz", ".jsonl.zst", ".json.gz",
                   ".txt.gz", ".zst")
 _DATA_DIRS = frozenset({"data", "dataset", "datasets", "training_data", "corpus"})
+# A constant: spelt inside the test over every file, the tuple and its three enum look-ups are made once per file.
+_DATA_KINDS = (FileKind.OTHER, FileKind.DOCUMENT, FileKind.TRAINING_CONFIG)
 
 
 def _datasets(evidence: Evidence, built: ComponentBuilder) -> None:
-    data_files = sorted((f for f in evidence.files if f.kind in (FileKind.OTHER, FileKind.DOCUMENT,
-                                                                 FileKind.TRAINING_CONFIG)
+    data_files = sorted((f for f in evidence.files if f.kind in _DATA_KINDS
                          and f.path.lower().endswith(_DATA_SUFFIXES) and any(d in _DATA_DIRS for d in folders(f.path))),
                         key=attrgetter("path"))  # the few matches sorted, not every file
     if data_files:
