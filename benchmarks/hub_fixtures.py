@@ -42,7 +42,8 @@ def check(model: str, url: str, cache: Path, extra: list[str]) -> tuple[int, flo
     from opencheck.environment import Environment
 
     out = io.StringIO()
-    env = {"HF_ENDPOINT": url, "OPENCHECK_GITHUB_API": url, "HF_HUB_DISABLE_TELEMETRY": "1"}
+    env = {"HF_ENDPOINT": url, "OPENCHECK_GITHUB_API": url, "OPENCHECK_ARXIV_API": f"{url}/oai2",
+           "HF_HUB_DISABLE_TELEMETRY": "1"}
     t0 = time.perf_counter()
     code = main(["check", model, "-f", "json", "--cache-dir", str(cache), *extra],
                 Environment(stdout=out, stderr=io.StringIO(), env=env))

@@ -212,7 +212,7 @@ def hub_rows(opts: argparse.Namespace, work: Path) -> list[Row]:
     server, url = start_server(opts.latency)
     try:
         env = {"HF_ENDPOINT": url, "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HOME": str(work / "hf"),
-               "OPENCHECK_GITHUB_API": url}
+               "OPENCHECK_GITHUB_API": url, "OPENCHECK_ARXIV_API": f"{url}/oai2"}
         figures: dict[str, list[tuple[float, int]]] = {"cold": [], "warm": []}
         for i in range(opts.repeat):
             cache = work / f"hub-cache-{i}"
