@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import typer
@@ -47,95 +49,57 @@ def root(
     """Tell whether an AI model is really open."""
 
 
+@dataclass(frozen=True)
+class _Sub:
+    """One sub-command: the module that holds it, and the words the command list and its help show."""
+
+    module: str
+    short_help: str
+    function: str | None = None  # a command's function; None for a group (the module's `app`)
+    help: str | None = None  # a group's help (a command's is its module's HELP)
+    epilog: str | None = None
+    optional: bool = False  # a module that may be absent from an installation: mounted when present
+
+
 # Each command is added by name, importing its module only then: a run of one command (`opencheck check ...`,
 # `opencheck rules show -h`) imports and builds that command alone, which is most of a help page's start-up.
 # Only the commands with gates (an exit status 1 that means "a check failed") carry the exit-code epilogue.
-def _add_check(app: typer.Typer) -> None:
-    from opencheck.cli import check_cmd
-
-    app.command("check", help=check_cmd.HELP, epilog=EXIT_CODES_HELP, cls=Command,
-                short_help="Check one model and print a graded report with evidence.")(check_cmd.check)
-
-
-def _add_rules(app: typer.Typer) -> None:
-    from opencheck.cli import rules_cmd
-
-    app.add_typer(rules_cmd.app, name="rules", help="List, show, validate and document rule packs.")
-
-
-def _add_diff(app: typer.Typer) -> None:
-    from opencheck.cli import diff_cmd
-
-    app.command("diff", help=diff_cmd.HELP, cls=Command,
-                short_help="Compare two JSON reports; exit 1 on a regression.")(diff_cmd.diff)
-
-
-def _add_init(app: typer.Typer) -> None:
-    from opencheck.cli import init_cmd
-
-    app.command("init", help=init_cmd.HELP, cls=Command,
-                short_help="Write a starting opencheck.yaml from what opencheck detects.")(init_cmd.init)
-
-
-def _add_export(app: typer.Typer) -> None:
-    from opencheck.cli import export_cmd
-
-    app.add_typer(export_cmd.app, name="export", help="Export results in other tools' formats (mot: a MOT manifest; "
-                  "--db: a batch store as csv, jsonl, parquet or html).",
-                  short_help="Export a MOT manifest, or a batch store as csv, jsonl, parquet or html.")
-
-
-def _add_bom(app: typer.Typer) -> None:
-    from opencheck.cli import bom_cmd
-
-    app.command("bom", help=bom_cmd.HELP, cls=Command,
-                short_help="Write an AI bill of materials (CycloneDX 1.6 or SPDX 3.0.1).")(bom_cmd.bom)
-
-
-def _add_eu_summary(app: typer.Typer) -> None:
-    from opencheck.cli import eu_summary_cmd
-
-    app.command("eu-summary", help=eu_summary_cmd.HELP, cls=Command,
-                short_help="Draft the EU AI Act training-content summary from public metadata.")(
-        eu_summary_cmd.eu_summary)
-
-
-def _add_batch(app: typer.Typer) -> None:
-    from opencheck.cli import batch_cmd
-
-    app.command("batch", help=batch_cmd.HELP, epilog=BATCH_EXIT_CODES_HELP, cls=Command,
-                short_help="Check many models into a resumable SQLite store.")(batch_cmd.batch)
-
-
-def _add_history(app: typer.Typer) -> None:
-    from opencheck.cli import history_cmd
-
-    app.command("history", help=history_cmd.HELP, cls=Command,
-                short_help="Grades and key facts across revisions, checkpoints and releases.")(history_cmd.history)
-
-
-def _add_references(app: typer.Typer) -> None:
-    from opencheck.cli import references_cmd
-
-    app.add_typer(references_cmd.app, name="references", help="List, show and refresh the curated records (MOT's "
-                  "manifests, the Opening up ChatGPT index) shown beside live findings.",
-                  short_help="List, show and refresh the curated references shown beside live findings.")
-
-
-def _add_license(app: typer.Typer) -> None:
-    """A sub-command whose module arrives with a later feature; mounted when present."""
-    try:
-        from opencheck.cli import license_cmd
-    except ImportError:
-        return
-    app.add_typer(license_cmd.app, name="license", help="Normalise, identify and classify licences.")
-
-
-COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
-    "check": _add_check, "rules": _add_rules, "diff": _add_diff, "init": _add_init, "export": _add_export,
-    "bom": _add_bom, "eu-summary": _add_eu_summary, "batch": _add_batch, "history": _add_history,
-    "references": _add_references, "license": _add_license,
+SUBCOMMANDS: dict[str, _Sub] = {
+    "check": _Sub("check_cmd", "Check one model and print a graded report with evidence.", "check",
+                  epilog=EXIT_CODES_HELP),
+    "rules": _Sub("rules_cmd", "List, show, validate and document rule packs.",
+                  help="List, show, validate and document rule packs."),
+    "diff": _Sub("diff_cmd", "Compare two JSON reports; exit 1 on a regression.", "diff"),
+    "init": _Sub("init_cmd", "Write a starting opencheck.yaml from what opencheck detects.", "init"),
+    "export": _Sub("export_cmd", "Export a MOT manifest, or a batch store as csv, jsonl, parquet or html.",
+                   help="Export results in other tools' formats (mot: a MOT manifest; --db: a batch store as csv, "
+                   "jsonl, parquet or html)."),
+    "bom": _Sub("bom_cmd", "Write an AI bill of materials (CycloneDX 1.6 or SPDX 3.0.1).", "bom"),
+    "eu-summary": _Sub("eu_summary_cmd", "Draft the EU AI Act training-content summary from public metadata.",
+                       "eu_summary"),
+    "batch": _Sub("batch_cmd", "Check many models into a resumable SQLite store.", "batch",
+                  epilog=BATCH_EXIT_CODES_HELP),
+    "history": _Sub("history_cmd", "Grades and key facts across revisions, checkpoints and releases.", "history"),
+    "references": _Sub("references_cmd", "List, show and refresh the curated references shown beside live findings.",
+                       help="List, show and refresh the curated records (MOT's manifests, the Opening up ChatGPT "
+                       "index) shown beside live findings."),
+    "license": _Sub("license_cmd", "Normalise, identify and classify licences.",
+                    help="Normalise, identify and classify licences.", optional=True),
 }
+
+
+def _add(app: typer.Typer, name: str, sub: _Sub) -> None:
+    try:
+        module = importlib.import_module(f"opencheck.cli.{sub.module}")
+    except ImportError:
+        if sub.optional:
+            return
+        raise
+    if sub.function is None:
+        app.add_typer(module.app, name=name, help=sub.help, short_help=sub.short_help)
+    else:
+        app.command(name, help=module.HELP, epilog=sub.epilog, cls=Command,
+                    short_help=sub.short_help)(getattr(module, sub.function))
 
 
 def build_app(only: str | None = None) -> typer.Typer:
@@ -144,9 +108,9 @@ def build_app(only: str | None = None) -> typer.Typer:
                       rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]},
                       pretty_exceptions_enable=False, cls=Group)
     app.callback()(root)
-    for name, add in COMMANDS.items():
+    for name, sub in SUBCOMMANDS.items():
         if only is None or name == only:
-            add(app)
+            _add(app, name, sub)
     return app
 
 
@@ -191,7 +155,7 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
 
 
 def _run(args: list[str], env: Environment) -> int:
-    only = args[0] if args and args[0] in COMMANDS else None
+    only = args[0] if args and args[0] in SUBCOMMANDS else None
     command = typer.main.get_command(app_for(only))
     try:
         # Without standalone mode, click returns the code of a `typer.Exit` instead of exiting.
