@@ -151,6 +151,7 @@ _BULK_CHECK_MIN = 32
 
 
 _KEPT_TYPES = (type(None), bool, int, float)  # never scrubbed, like Enum members
+_UNSEEN: Any = object()  # a text not scrubbed yet in this `scrub_data` call
 
 
 @lru_cache(maxsize=64)
@@ -192,6 +193,9 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
     and kept as it is when nothing in it needs scrubbing.
     """
     memo: dict[int, Any] = {}
+    # Equal strings are scrubbed once: a batch outcome repeats its 30 row keys and most values once per pack, and
+    # each scrub is a dozen substring passes. None marks a text that needs no change (its own object is kept).
+    texts: dict[str, str | None] = {}
     field_names: dict[type, tuple[str, ...]] = {}
 
     def names_of(kind: type) -> tuple[str, ...]:
@@ -210,7 +214,11 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
         if value is None or isinstance(value, (Enum, bool, int, float)):
             return value
         if isinstance(value, str):
-            return scrub(value)
+            done = texts.get(value, _UNSEEN)
+            if done is _UNSEEN:
+                now = scrub(value)
+                done = texts[value] = None if now == value else now
+            return value if done is None else done
         key = id(value)
         if key in memo:
             return memo[key]
