@@ -84,6 +84,19 @@ def _gate(triggers: tuple[str, ...]) -> str:
 _SCANS = tuple((_gate(triggers), triggers, pattern, replacement, bool(pattern.flags & re.IGNORECASE))
                for triggers, pattern, replacement in _RULES)
 
+
+
+def _finder(triggers: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One search for triggers that start alike (ghp_, gho_, ..., github_pat_): the regex engine looks for their
+    common start and tries the rest only there, one pass instead of one per trigger (six over a 40 KB report)."""
+    if len(triggers) < 2 or len({t[0] for t in triggers}) != 1:
+        return None
+    return re.compile("|".join(re.escape(t) for t in sorted(triggers, key=lambda t: (-len(t), t))))
+
+
+# Per rule, the search that says whether any of its triggers is in a text (None: a substring test per trigger).
+_FINDERS = tuple(_finder(triggers) for triggers, _pattern, _replacement in _RULES)
+
 T = TypeVar("T")
 
 
@@ -124,14 +137,12 @@ class Redactor:
             if value in text:
                 text = text.replace(value, REDACTED)
         lower = text.lower()
-        for gate, triggers, pattern, replacement, folded in _SCANS:
+        for (gate, triggers, pattern, replacement, folded), finder in zip(_SCANS, _FINDERS, strict=True):
             haystack = lower if folded else text
             if gate and gate not in haystack:
                 continue
-            for trigger in triggers:
-                if trigger in haystack:
-                    text = pattern.sub(replacement, text)
-                    break
+            if finder.search(haystack) is not None if finder else any(t in haystack for t in triggers):
+                text = pattern.sub(replacement, text)
         return text
 
     def clean(self, texts: list[str]) -> bool:
