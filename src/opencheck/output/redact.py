@@ -196,6 +196,21 @@ def _flat_strings(items: list[Any] | tuple[Any, ...], names_of: Callable[[type],
     return found
 
 
+def _once_per_text(scrub: Callable[[str], str]) -> Callable[[str], str]:
+    """`scrub` that scrubs equal texts once: a batch outcome repeats its 30 row keys and most values once per pack,
+    and each scrub is a dozen substring passes. A text that needs no change is returned as its own object."""
+    texts: dict[str, str | None] = {}  # None: the text needs no change
+
+    def scrub_text(value: str) -> str:
+        done = texts.get(value, _UNSEEN)
+        if done is _UNSEEN:
+            now = scrub(value)
+            done = texts[value] = None if now == value else now
+        return value if done is None else done
+
+    return scrub_text
+
+
 def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]], bool] | None = None) -> T:
     """A copy of `obj` (dataclasses, lists, tuples, dicts, strings) with `scrub` applied to every string.
 
@@ -204,9 +219,7 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
     and kept as it is when nothing in it needs scrubbing.
     """
     memo: dict[int, Any] = {}
-    # Equal strings are scrubbed once: a batch outcome repeats its 30 row keys and most values once per pack, and
-    # each scrub is a dozen substring passes. None marks a text that needs no change (its own object is kept).
-    texts: dict[str, str | None] = {}
+    scrub_text = _once_per_text(scrub)
     field_names: dict[type, tuple[str, ...]] = {}
 
     def names_of(kind: type) -> tuple[str, ...]:
@@ -225,11 +238,7 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
         if value is None or isinstance(value, (Enum, bool, int, float)):
             return value
         if isinstance(value, str):
-            done = texts.get(value, _UNSEEN)
-            if done is _UNSEEN:
-                now = scrub(value)
-                done = texts[value] = None if now == value else now
-            return value if done is None else done
+            return scrub_text(value)
         key = id(value)
         if key in memo:
             return memo[key]
