@@ -91,3 +91,28 @@ def test_the_bulk_check_never_reads_fields_declared_as_numbers() -> None:
     assert scrub_data(items, redactor.scrub, redactor.clean) is items and reads == []
     secret = [*items[:50], Counted("hf_abcdefghijklmnopqrstuvwxyz0123", 1), *items[50:]]
     assert REDACTED in repr(scrub_data(secret, redactor.scrub, redactor.clean))  # text fields are still checked
+
+
+def test_equal_texts_are_scrubbed_once_per_call_with_the_same_result_and_unchanged_objects_kept() -> None:
+    """A batch outcome repeats its row keys and values once per pack: each distinct text costs one scrub."""
+    redactor = Redactor(["s3cr3t-v4lue-from-env"])
+    seen: list[str] = []
+
+    def counting(text: str) -> str:
+        seen.append(text)
+        return redactor.scrub(text)
+
+    secret = "token s3cr3t-v4lue-from-env"
+    # Equal texts built at run time, so they are distinct objects (constants would be one interned object).
+    rows = [{"weights_licence_class": "".join(["open", "-licence"]), "note": "".join(["token ", secret[6:]]),
+             "target": "".join(["org/", "model-name"])} for _ in range(3)]
+    outcome = {"rows": rows, "report": secret}
+    scrubbed = scrub_data(outcome, counting)
+    assert sorted(seen) == sorted({"rows", "report", "weights_licence_class", "note", "target", "open-licence",
+                                   secret, "org/model-name"})
+    assert scrubbed == {"rows": [{"weights_licence_class": "open-licence", "note": f"token {REDACTED}",
+                                  "target": "org/model-name"}] * 3, "report": f"token {REDACTED}"}
+    # A text that needed no change is its own object in the copy, not the first equal one met.
+    assert all(new["target"] is old["target"] for new, old in zip(scrubbed["rows"], rows, strict=True))
+    clean = [{"target": "".join(["org/", "model-name"])} for _ in range(3)]
+    assert scrub_data(clean, counting) is clean

@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opencheck.output.redact import _RULES, _SCANS, REDACTED, Redactor
+from opencheck.output.redact import _FINDERS, _RULES, _SCANS, REDACTED, Redactor
 
 _URL_STOP = r"\s/?#@\"'<>"
 # The rules as they were written before the triggers were made exact, run unconditionally: the reference.
@@ -76,3 +76,14 @@ def test_report_prose_with_the_words_token_key_and_urls_runs_only_the_url_scan()
              "and https://github.com/org/code. The licence key facts, secret sauce and password-free download.\n")
     assert Redactor().scrub(prose * 200) == prose * 200
     assert _rules_run(prose) == [rf"://([^{_URL_STOP}:]*):[^{_URL_STOP}]+@"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from((*_PIECES, "gh", "github_", "_pat_", "AS", "IA", "g")), max_size=30).map("".join))
+def test_one_search_for_triggers_that_start_alike_finds_what_a_test_per_trigger_finds(text: str) -> None:
+    """The gh*_ tokens' six triggers cost one regex search over a long report instead of six substring passes."""
+    assert [f.pattern for f in _FINDERS if f] == ["github_pat_|gho_|ghp_|ghr_|ghs_|ghu_", "AKIA|ASIA"]
+    for (_gate, triggers, _pattern, _replacement, folded), finder in zip(_SCANS, _FINDERS, strict=True):
+        haystack = text.lower() if folded else text
+        if finder is not None:
+            assert (finder.search(haystack) is not None) == any(t in haystack for t in triggers)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from opencheck.evidence import Evidence, ModelCard, Target, TargetKind
 from opencheck.references.section import find_matches
@@ -46,3 +49,29 @@ def test_fine_tune_gets_its_base_models_record_only_as_the_base(tmp_path: Path) 
     hub_relation = Evidence(target=Target(kind=TargetKind.HUB, id="someone/x"),
                             hub={"base_models": {"relation": "finetune", "models": [{"id": "LLM360/Amber"}]}})
     assert _found(hub_relation, tmp_path)[0] == ("mot:Amber", "base model", "base_model LLM360/Amber")
+
+
+def test_the_index_folder_is_resolved_once_per_process_while_the_active_folder_is_still_chosen_each_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch loads the index once per model: the shipped folder is not resolved again (a system call per path
+    part), yet a user folder that `references update` fills later is the one used from then on."""
+    import os.path
+
+    env = {"OPENCHECK_REFERENCES_DIR": str(tmp_path / "user")}
+    shipped = load_index(env)
+    calls: list[str] = []
+    real = os.path.realpath
+
+    def counting(path: str, *args: object, **kwargs: object) -> str:
+        calls.append(str(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os.path, "realpath", counting)
+    for _ in range(5):
+        assert load_index(env) is shipped
+    assert calls == []
+    (tmp_path / "user").mkdir()
+    (tmp_path / "user" / "index.json").write_text(json.dumps({"format": 1, "sources": {}, "records": []}))
+    refreshed = load_index(env)
+    assert refreshed is not shipped and refreshed.entries == []
+    assert refreshed.root == (tmp_path / "user").resolve()

@@ -84,6 +84,19 @@ def _gate(triggers: tuple[str, ...]) -> str:
 _SCANS = tuple((_gate(triggers), triggers, pattern, replacement, bool(pattern.flags & re.IGNORECASE))
                for triggers, pattern, replacement in _RULES)
 
+
+
+def _finder(triggers: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One search for triggers that start alike (ghp_, gho_, ..., github_pat_): the regex engine looks for their
+    common start and tries the rest only there, one pass instead of one per trigger (six over a 40 KB report)."""
+    if len(triggers) < 2 or len({t[0] for t in triggers}) != 1:
+        return None
+    return re.compile("|".join(re.escape(t) for t in sorted(triggers, key=lambda t: (-len(t), t))))
+
+
+# Per rule, the search that says whether any of its triggers is in a text (None: a substring test per trigger).
+_FINDERS = tuple(_finder(triggers) for triggers, _pattern, _replacement in _RULES)
+
 T = TypeVar("T")
 
 
@@ -124,14 +137,12 @@ class Redactor:
             if value in text:
                 text = text.replace(value, REDACTED)
         lower = text.lower()
-        for gate, triggers, pattern, replacement, folded in _SCANS:
+        for (gate, triggers, pattern, replacement, folded), finder in zip(_SCANS, _FINDERS, strict=True):
             haystack = lower if folded else text
             if gate and gate not in haystack:
                 continue
-            for trigger in triggers:
-                if trigger in haystack:
-                    text = pattern.sub(replacement, text)
-                    break
+            if finder.search(haystack) is not None if finder else any(t in haystack for t in triggers):
+                text = pattern.sub(replacement, text)
         return text
 
     def clean(self, texts: list[str]) -> bool:
@@ -151,6 +162,7 @@ _BULK_CHECK_MIN = 32
 
 
 _KEPT_TYPES = (type(None), bool, int, float)  # never scrubbed, like Enum members
+_UNSEEN: Any = object()  # a text not scrubbed yet in this `scrub_data` call
 
 
 @lru_cache(maxsize=64)
@@ -184,6 +196,21 @@ def _flat_strings(items: list[Any] | tuple[Any, ...], names_of: Callable[[type],
     return found
 
 
+def _once_per_text(scrub: Callable[[str], str]) -> Callable[[str], str]:
+    """`scrub` that scrubs equal texts once: a batch outcome repeats its 30 row keys and most values once per pack,
+    and each scrub is a dozen substring passes. A text that needs no change is returned as its own object."""
+    texts: dict[str, str | None] = {}  # None: the text needs no change
+
+    def scrub_text(value: str) -> str:
+        done = texts.get(value, _UNSEEN)
+        if done is _UNSEEN:
+            now = scrub(value)
+            done = texts[value] = None if now == value else now
+        return value if done is None else done
+
+    return scrub_text
+
+
 def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]], bool] | None = None) -> T:
     """A copy of `obj` (dataclasses, lists, tuples, dicts, strings) with `scrub` applied to every string.
 
@@ -192,6 +219,7 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
     and kept as it is when nothing in it needs scrubbing.
     """
     memo: dict[int, Any] = {}
+    scrub_text = _once_per_text(scrub)
     field_names: dict[type, tuple[str, ...]] = {}
 
     def names_of(kind: type) -> tuple[str, ...]:
@@ -210,7 +238,7 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
         if value is None or isinstance(value, (Enum, bool, int, float)):
             return value
         if isinstance(value, str):
-            return scrub(value)
+            return scrub_text(value)
         key = id(value)
         if key in memo:
             return memo[key]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -133,4 +133,11 @@ def _load(root: Path) -> ReferenceIndex:
 
 def load_index(env: Mapping[str, str]) -> ReferenceIndex:
     """The active reference index (read once per process and folder)."""
-    return _load(active_root(env).resolve())
+    return _load(_resolved(active_root(env)))
+
+
+@lru_cache(maxsize=16)
+def _resolved(root: Path) -> Path:
+    # A batch asks for the index once per model: resolving the folder (a system call per path part) each time
+    # cost as much as the look-up itself. Which folder is active is still decided at every call.
+    return root.resolve()
