@@ -57,8 +57,10 @@ def _plain_ranges(help_text: str) -> str:
     return help_text
 
 
-class Command(TyperCommand):
-    """A command whose usage line and Arguments section name arguments as users type them."""
+class _ReadableParams:
+    """What commands and groups share: readable metavars, and options converted without pydantic."""
+
+    params: list[Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,9 +69,13 @@ class Command(TyperCommand):
 
     def get_help_option(self, ctx: Any) -> Any:
         """typer's help option, converted without pydantic like the rest."""
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         install([option] if option is not None else [])
         return option
+
+
+class Command(_ReadableParams, TyperCommand):
+    """A command whose usage line and Arguments section name arguments as users type them."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         """`[OPTIONS] TARGET` rather than `[OPTIONS] {target}`."""
@@ -103,16 +109,5 @@ class Command(TyperCommand):
                 formatter.write_dl(opts)
 
 
-class Group(TyperGroup):
+class Group(_ReadableParams, TyperGroup):
     """A command group whose own options (such as `export --db`) get readable metavars too."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        readable_metavars(self.params)
-        install(self.params)
-
-    def get_help_option(self, ctx: Any) -> Any:
-        """typer's help option, converted without pydantic like the rest."""
-        option = super().get_help_option(ctx)
-        install([option] if option is not None else [])
-        return option
