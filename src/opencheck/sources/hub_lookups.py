@@ -42,14 +42,14 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
                 arxiv_api: str = "", arxiv_papers: ArxivPapers | None = None,
                 synthetic: SyntheticData | None = None) -> None:
     """Run the look-ups in `needs`, storing each answer raw in `evidence.hub` and each failure as unknown."""
-    repo, cache = hub.target.repo_id, hub.cache
+    repo = hub.target.repo_id
     evidence.lookups_ran = [n for n in LOOKUP_NAMES if n in needs and not (n == "github" and no_github)]
     if "refs" in needs:
         refs = cached_extra(hub, "refs", offline)
         if refs is None and not offline:
             refs = soft_lookup(hub, evidence, "refs", repo, "hub-refs-unavailable", f"branches of {repo}", hub.refs)
-            if refs is not None and cache is not None:
-                cache.put_extra(repo, "refs", refs)
+            if refs is not None:
+                store_extra(hub, "refs", refs)
         if isinstance(refs, dict):
             evidence.hub["branches"] = [
                 {"name": b.get("name"), "target_commit": b.get("targetCommit")}
@@ -180,8 +180,7 @@ def _documents(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, off
                      lambda p=path: hub.text_file(hub.target.repo_id, sha, siblings[p], MAX_DOCUMENT_BYTES))
         if isinstance(text, str):
             texts[path] = text
-            if hub.cache is not None:
-                hub.cache.put_extra(hub.target.repo_id, key, text)
+            store_extra(hub, key, text)
     evidence.hub["documents"] = texts
 
 
