@@ -30,6 +30,7 @@ from opencheck.output.inert import (
     csv_cell,
     inert_commands,
     inert_json,
+    inert_shown_json,
     inert_terminal,
     inert_xml,
     markdown_code,
@@ -178,9 +179,29 @@ def test_junit_html_sarif_stay_well_formed_with_hostile_values(model: Path, tmp_
     assert "]]>" not in junit.replace("]]&gt;", "")
     page = (out_dir / "report.html").read_text(encoding="utf-8")
     assert "<script" not in page and "<b>bold" not in page and "&lt;script&gt;alert(1)" in page
-    assert "&#x202e;" in page  # the override is kept as data, written as a reference
-    sarif = json.loads((out_dir / "report.sarif").read_text(encoding="utf-8"))
+    sarif_text = (out_dir / "report.sarif").read_text(encoding="utf-8")
+    sarif = json.loads(sarif_text)
     assert any("<script>" in r["message"]["text"] for run in sarif["runs"] for r in run["results"])
+    # A browser or a CI page applies a bidi override even when it arrives as a reference or an escape: these
+    # formats are shown to people, so the override is replaced (the JSON report keeps it as data).
+    # (A licence quoted in a message shows it as the visible text "\\u202e", which is inert.)
+    sarif_strings = json.dumps(sarif, ensure_ascii=False)
+    for name, text in (("html", page), ("junit", junit), ("sarif", sarif_strings)):
+        assert "&#x202e;" not in text.lower() and "\u202e" not in text, name
+        assert name == "sarif" or "\ufffd" in text, name  # shown as a replacement character
+
+
+def test_the_html_report_shows_no_bidi_override_in_a_browser(model: Path, tmp_path: Path) -> None:
+    from tests.formats.browser import measure
+
+    out = tmp_path / "report.html"
+    result = _run(["check", str(model), "-p", "mof", "-v", "-f", "html", "-o", str(out)], tmp_path)
+    assert result.code == 0, result.err
+    script = ("const t = document.body.textContent; document.body.dataset.measure = JSON.stringify("
+              "{bidi: /[\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]/.test(t), "
+              "shown: t.includes('evil.example'), replaced: t.includes('\\ufffd')});")
+    seen = measure(out.read_text(encoding="utf-8"), script, 1200)
+    assert seen == {"bidi": False, "shown": True, "replaced": True}
 
 
 def test_json_keeps_hostile_values_as_data(model: Path, tmp_path: Path) -> None:
@@ -357,12 +378,15 @@ def test_terminal_text_replaces_every_control_but_tab_and_newline() -> None:
     assert inert_terminal("\x1b]8;;http://x\x07l\x9b\u202e", tty=True) == "\ufffd]8;;http://x\ufffdl\ufffd\ufffd"
 
 
-def test_json_and_xml_keep_the_data_but_escape_what_a_terminal_would_run() -> None:
+def test_json_keeps_the_data_and_what_people_see_has_no_bidi_override() -> None:
     data = {"v": "a\x9bb\u202ec\u2028"}
     text = inert_json(json.dumps(data, ensure_ascii=False))
     assert json.loads(text) == data and LIVE_CHARACTERS.search(text) is None
-    xml = inert_xml("<r a='\x9b'>\u202e\r\x1b</r>")
-    assert ET.fromstring(xml).text == "\u202e\r\ufffd" and LIVE_CHARACTERS.search(xml) is None
+    xml = inert_xml("<r a='\x9b'>\u202e\r\x1b\u2028</r>")
+    # XML and HTML are shown in browsers and CI pages, which apply a bidi control even as a reference.
+    assert ET.fromstring(xml).text == "\ufffd\r\ufffd\u2028" and LIVE_CHARACTERS.search(xml) is None
+    shown = inert_shown_json(json.dumps(data, ensure_ascii=False))
+    assert json.loads(shown) == {"v": "a\x9bb\ufffdc\u2028"} and LIVE_CHARACTERS.search(shown) is None
     page = "<style>\n::selection{color:red}\n</style>\n::error::x\n<script>\n::a\n</script>\n::b<STYLE>\n::c"
     assert inert_xml(page) == ("<style>\n::selection{color:red}\n</style>\n&#58;:error::x\n<script>\n::a\n"
                                "</script>\n&#58;:b<STYLE>\n::c")

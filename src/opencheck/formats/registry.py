@@ -43,7 +43,8 @@ FILENAMES = {
 # How each format's text is made inert after rendering (see opencheck.output.guard).
 OUTPUT_KINDS = {
     ReportFormat.TEXT: "text", ReportFormat.JSON: "json", ReportFormat.MARKDOWN: "markdown",
-    ReportFormat.HTML: "xml", ReportFormat.SARIF: "json", ReportFormat.JUNIT: "xml", ReportFormat.BADGE: "json",
+    ReportFormat.HTML: "xml", ReportFormat.SARIF: "shown-json", ReportFormat.JUNIT: "xml",
+    ReportFormat.BADGE: "shown-json",
 }
 
 # Module and function of each renderer, imported on first use so `opencheck check -f json` never pays for rich

@@ -14,7 +14,14 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 
-from opencheck.output.inert import inert_commands, inert_json, inert_terminal, inert_xml, terminal_text
+from opencheck.output.inert import (
+    inert_commands,
+    inert_json,
+    inert_shown_json,
+    inert_terminal,
+    inert_xml,
+    terminal_text,
+)
 from opencheck.output.redact import Redactor, scrub_data
 
 if TYPE_CHECKING:
@@ -28,7 +35,8 @@ class OutputKind(str, Enum):
 
     TEXT = "text"  # terminal text: controls and escape sequences replaced
     JSON = "json"  # JSON: risky characters escaped, data unchanged
-    XML = "xml"  # XML and HTML: risky characters as character references
+    XML = "xml"  # XML and HTML: risky characters as character references, bidi controls replaced
+    SHOWN_JSON = "shown-json"  # JSON whose messages a viewer shows people (SARIF, badge): bidi controls replaced
     MARKDOWN = "markdown"  # rendered with escaped values; controls replaced like text
     DATA = "data"  # YAML, CSV and other data files: only redaction and workflow commands
 
@@ -68,6 +76,8 @@ def finish(text: str, kind: OutputKind, scrubber: Redactor) -> str:
         return inert_terminal(text)
     if kind == OutputKind.JSON:
         return inert_json(text)
+    if kind == OutputKind.SHOWN_JSON:
+        return inert_shown_json(text)
     if kind == OutputKind.XML:
         return inert_xml(text)
     return inert_commands(text)

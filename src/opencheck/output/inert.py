@@ -3,7 +3,9 @@
 - terminal text (text report, stderr, diff): no control characters, escape sequences or bidirectional overrides;
 - every output: no line a CI runner takes as a workflow command (`::error::`, `::add-mask::`, `##[...]`,
   Azure's `##vso[...]`);
-- JSON and XML/HTML: the same characters written as escapes, so the data is kept but `cat` shows them inert;
+- JSON: the same characters written as escapes, so the data is kept but `cat` shows them inert;
+- what a viewer shows to a person (HTML, JUnit, SARIF and badge messages): as JSON or XML, but bidirectional
+  controls shown as U+FFFD, because a browser or a CI page applies them even when they arrive escaped;
 - Markdown: no links, images, HTML, autolinks or @mentions made from untrusted text;
 - CSV: no cell a spreadsheet runs as a formula.
 Every function is a pure, linear-time text transform.
@@ -30,7 +32,8 @@ _TTY_SEQUENCE = re.compile(f"(\x1b\\[[0-9;]{{0,32}}[mA-HK]|\x1b\\[\\?25[hl]|\r)"
 # Characters JSON and XML may carry raw inside strings that a terminal or a viewer would act on.
 _ESCAPABLE = re.compile(f"[\x7f-\x9f{BIDI}\u2028\u2029]")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_XML_ESCAPABLE = re.compile(f"[\r\x7f-\x9f{BIDI}\u2028\u2029]")
+_XML_ESCAPABLE = re.compile("[\r\x7f-\x9f\u2028\u2029]")
+_BIDI_CONTROL = re.compile(f"[{BIDI}]")
 # GitHub's runner trims a line (any Unicode white space) and runs it as a command if it starts with "::" or, in
 # the old syntax, "##["; lines end at \n or \r. Azure Pipelines finds "##vso[" anywhere in a line. Colour codes
 # before the command count as nothing, for a log viewer that strips them first; so does a byte-order mark (older
@@ -79,13 +82,22 @@ def inert_json(text: str) -> str:
     return inert_commands(_ESCAPABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-def inert_xml(text: str) -> str:
-    """XML or HTML text with DEL, C1, bidi, CR and line separators as character references (same data), and a
-    workflow command at a line start broken by one.
+def inert_shown_json(text: str) -> str:
+    """As `inert_json`, for JSON whose strings a viewer shows to people (SARIF alerts, badges): bidi controls are
+    replaced by U+FFFD, since an escaped one is still applied when the string is displayed."""
+    return inert_json(_BIDI_CONTROL.sub(REPLACEMENT, text))
 
-    Other C0 controls cannot be written in XML 1.0 at all, not even as references: they become U+FFFD.
+
+def inert_xml(text: str) -> str:
+    """XML or HTML text with DEL, C1, CR and line separators as character references (same data), bidi controls as
+    U+FFFD, and a workflow command at a line start broken by a character reference.
+
+    XML and HTML files are read in browsers and CI pages, which apply a bidi control given as a reference just as
+    a raw one, reordering the text around it. Other C0 controls cannot be written in XML 1.0 at all, not even as
+    references: they become U+FFFD too.
     """
-    text = _XML_ESCAPABLE.sub(lambda m: f"&#x{ord(m.group()):x};", _XML_FORBIDDEN.sub(REPLACEMENT, text))
+    text = _XML_FORBIDDEN.sub(REPLACEMENT, _BIDI_CONTROL.sub(REPLACEMENT, text))
+    text = _XML_ESCAPABLE.sub(lambda m: f"&#x{ord(m.group()):x};", text)
     return _outside_raw_text(text, _xml_inert_commands)
 
 
