@@ -151,3 +151,17 @@ Terms are [here](https://example.com/model-terms) and in [the licence file](LICE
     tag_links = [link for link in links if link.provenance.key == "tags"]
     assert [link.url for link in tag_links] == ["https://arxiv.org/abs/2402.00838"]
     assert tag_links[0].provenance.line == 4
+
+
+def test_a_metadata_key_of_the_wrong_shape_is_a_warning_at_its_line() -> None:
+    text = ("---\nlicense: 12\ndatasets: {pile: 1}\nbase_model: [org/a, 3]\nmodel-index: text\nlibrary_name: [x]\n"
+            "language: [en, no, 2024]\ntags: [a, 5]\nthumbnail: null\npipeline_tag: text-generation\n---\n# x\n")
+    _card, problems = parse_card(text)
+    found = {p.provenance.key: (p.code, p.provenance.line, p.message) for p in problems}
+    assert set(found) == {"license", "datasets", "base_model", "model-index", "library_name"}
+    assert all(code == "front-matter-key-invalid" for code, _line, _message in found.values())
+    assert found["license"][1] == 2 and found["datasets"][1] == 3 and found["library_name"][1] == 6
+    assert "not a number" in found["license"][2] and "not a mapping" in found["datasets"][2]
+    assert "not a list holding a number" in found["base_model"][2] and "not a string" in found["model-index"][2]
+    # Well-shaped cards (every Hub key as the Hub writes it) give no warning.
+    assert parse_card(CARD)[1] == []

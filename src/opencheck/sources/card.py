@@ -6,6 +6,7 @@ import re
 
 from opencheck.errors import InputError
 from opencheck.evidence import ModelCard, Problem, Provenance, Section
+from opencheck.sources.card_keys import misshapen_keys
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")  # trailing blanks are stripped from the title
@@ -90,6 +91,7 @@ def _load_front_matter(
         line = document.line_of((key,))
         if line is not None:
             lines[key] = line + offset
+    problems.extend(misshapen_keys(data, lines, path))
     return data, lines
 
 
