@@ -59,8 +59,13 @@ _PAPER_HOSTS = (
     "www.biorxiv.org",
     "medrxiv.org",
 )
-# GitHub paths that are site pages, not repositories.
-_NOT_REPO_OWNERS = frozenset({"orgs", "topics", "sponsors", "features", "about", "marketplace", "settings", "login"})
+# GitHub paths that are site pages or uploaded files, not repositories.
+_NOT_REPO_OWNERS = frozenset({"orgs", "topics", "sponsors", "features", "about", "marketplace", "settings", "login",
+                              "user-attachments"})
+# A picture or video shows something; it is not the repository, paper or report its URL sits in.
+_MEDIA_SUFFIX = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?|avif|mp4|webm|mov|mp3|wav)$", re.IGNORECASE)
+# An HTML image tag's source: embedded like a Markdown image, so not a link to the thing it is stored in.
+_HTML_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\s\"'<>]+)", re.IGNORECASE)
 
 
 def _clean_url(url: str) -> str:
@@ -73,6 +78,19 @@ def _clean_url(url: str) -> str:
     return url
 
 
+def is_media_url(url: str) -> bool:
+    """Whether a URL is a picture, video or uploaded attachment (a figure, a badge), not a page."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    segments = [s for s in parts.path.split("/") if s]
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host == "github.com" and (segments[:1] == ["user-attachments"] or segments[2:3] == ["assets"]):
+        return True  # files uploaded to an issue or a card (`ORG/REPO/assets/ID/UUID`) have no suffix
+    return bool(segments and _MEDIA_SUFFIX.search(segments[-1]))
+
+
 def classify_url(url: str, text: str = "", context: str = "") -> str:
     """Kind of a link: paper, code-repository, dataset, technical-report, license or other."""
     words = f"{text} {context}"
@@ -80,6 +98,8 @@ def classify_url(url: str, text: str = "", context: str = "") -> str:
         parts = urlsplit(url)
     except ValueError:
         return "other"
+    if is_media_url(url):
+        return "other"  # a figure stored in a repository is not a link to its code (nor a paper or report)
     host = (parts.hostname or "").lower()
     host = host[4:] if host.startswith("www.") and host[4:] in (*_CODE_HOSTS, "huggingface.co", "arxiv.org") else host
     path = parts.path
@@ -124,6 +144,9 @@ def _found_on_line(card: ModelCard, line: str, line_no: int) -> list[tuple[int, 
         # An image (badge) shows a picture, not the thing; non-web schemes (ftp:, javascript:) are skipped.
         usable = not match.group(1) and (_BARE_URL.match(target) or "://" not in target)
         found.append((match.start(), match.end(), target if usable else None, text))
+    for match in _HTML_IMG_SRC.finditer(line):
+        if not _covered(found, match.start(1)):
+            found.append((match.start(1), match.end(1), None, ""))  # an embedded picture, like ![x](url)
     ref = _REF_DEF.match(line)
     if ref and line_no >= card.body_start_line:
         found.append((0, len(line), ref.group(2), ref.group(1)))
@@ -149,7 +172,8 @@ def extract_links(card: ModelCard) -> list[Link]:
             return
         seen.add((url, line_no))
         kind = "license" if key == "license_link" else classify_url(url, text, context)
-        if kind == "other" and line_no >= card.body_start_line and _in_licence_context(card, line_no):
+        if (kind == "other" and line_no >= card.body_start_line and _in_licence_context(card, line_no)
+                and not is_media_url(url)):
             kind = "license"  # a link inside a "License" section points at licence terms
         links.append(Link(url=url, kind=kind, provenance=Provenance(file=card.path, line=line_no, key=key, url=url),
                           text=text))
