@@ -161,6 +161,18 @@ def _found_on_line(card: ModelCard, line: str, line_no: int) -> list[tuple[int, 
     return sorted(found)
 
 
+def link_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text a reader sees) of each Markdown link, image and bare URL in a piece of prose, in order."""
+    found: list[tuple[int, int, str | None, str]] = []
+    for match in _MD_LINK.finditer(text):
+        shown = "" if match.group(1) else re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", match.group(2)).strip()
+        found.append((match.start(), match.end(), None, shown))
+    for match in _BARE_URL.finditer(text):
+        if not _covered(found, match.start()):
+            found.append((match.start(), match.end(), None, ""))
+    return [(start, end, shown) for start, end, _, shown in sorted(found)]
+
+
 def extract_links(card: ModelCard) -> list[Link]:
     """Markdown links, reference definitions and bare URLs with their line, plus `arxiv:` tags."""
     links: list[Link] = []

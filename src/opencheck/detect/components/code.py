@@ -160,12 +160,22 @@ class _Code:
         self.by_role: dict[str, list[FileEntry]] = {role: [] for role in _NAME_PATTERNS}
         self.library_files: list[FileEntry] = []
         self._index(evidence.files)
-        self.links = [link for link in evidence.links if link.kind == "code-repository"]
+        from opencheck.detect.repo_roles import linked_repositories, repo_key
         from opencheck.sources.github_tree import tree_files
 
-        # Files of the linked repositories' trees (the GitHub look-up), classified like the repository's own.
+        repos = linked_repositories(evidence)
+        # The publisher's own repositories are read whole (their links by name, their trees); another publisher's
+        # (an evaluation toolkit, a serving engine) count only for what the card says they were used for.
+        own = {key for key, repo in repos.items() if repo.own}
+        self.links = [link for link in evidence.links if link.kind == "code-repository"
+                      and (repo_key(link.url) or "") not in repos.keys() - own]
+        self.uses: dict[str, list[tuple[Link, Provenance]]] = {role: [] for role in _ROLE_COMPONENT}
+        for repo in repos.values():
+            for role, uses in repo.uses.items():
+                self.uses[role].extend(uses)
+        # Files of the publisher's linked repositories' trees (the GitHub look-up), classified like its own files.
         self.tree_roles = [(slug, path, _code_roles(FileEntry(path=path, size=0, kind=FileKind.CODE)))
-                           for slug, path in tree_files(evidence)]
+                           for slug, path in tree_files(evidence) if f"github.com/{slug}".lower() in own]
 
     def _index(self, files: list[FileEntry]) -> None:
         """One pass in path order: the code files, each role's code files and the library files."""
@@ -223,22 +233,23 @@ def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) 
     evidence = code.evidence
     role_files = code.by_role[role]
     role_links = [link for link in code.links if _LINK_ROLES[role].search(_link_context(code.card, link))]
+    used = code.uses[role]
     in_trees = [(slug, path) for slug, path, found in code.tree_roles if role in found]
     tree_where = [Provenance(file=path, url=f"https://github.com/{slug}/blob/HEAD/{path}",
                              note=f"{role} code in {slug}") for slug, path in in_trees[:5]]
     where = file_provenance(role_files)
     if role == "inference" and code.library and (evidence.config or evidence.files_of(FileKind.CONFIG)):
         where.append(code.library_provenance(f"runs with the {code.library} library"))
-    linked = _linked_licence(evidence, role_links)
+    linked = _linked_licence(evidence, role_links + [link for link, _ in used])
     if not linked and in_trees:
         linked = _repo_licence(evidence, in_trees[0][0])
     if role == "inference" and not role_files and not linked and where:
         linked = _library_licence(code.library)
+    linked_where = link_provenance(role_links, f"{role} code repository") + [why for _, why in used]
     if role_files:
-        built.present(component, where + link_provenance(role_links, f"{role} code repository"))
-    elif where or role_links or tree_where:
-        built.present(component, where + tree_where + link_provenance(role_links, f"{role} code repository"),
-                      shipped=False, licence=linked)
+        built.present(component, where + linked_where)
+    elif where or linked_where or tree_where:
+        built.present(component, where + tree_where + linked_where, shipped=False, licence=linked)
     else:
         built.missing(component, usually_elsewhere=True,
                       note=f"no {role} code in the repository and no {role} code repository link")

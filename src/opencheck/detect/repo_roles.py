@@ -1,0 +1,284 @@
+"""What a linked code repository is evidence of: the publisher's own code, or another project used for one role.
+
+A repository the model's publisher owns, or one the card presents as the model's own code ("our code", "training
+code is available at", "the official repository"), is read whole: its links and its file tree show training,
+evaluation, data and inference code. Another publisher's repository (an evaluation toolkit, a serving engine, a
+training framework) is evidence only of what the card says it was used for, in the sentence or section that links
+it: VLMEvalKit linked under "# Evaluation" is the evaluation code used, never the model's data-preprocessing code
+because its tree holds benchmark-preparation scripts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from opencheck.detect.links import link_spans
+from opencheck.evidence import Evidence, Link, ModelCard, Provenance, TargetKind
+from opencheck.sources.card import section_at
+
+ROLES = ("training", "preprocessing", "evaluation", "inference")
+_REPO = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+)/([\w.-]+?)"
+                   r"(?:\.git)?(?:[/#?]|$)", re.IGNORECASE)
+_REMOTE = re.compile(r"(?:huggingface\.co|github\.com|gitlab\.com)[/:](?:models/)?([\w.-]+)/[\w.-]+", re.IGNORECASE)
+_PROJECT_PAGE = re.compile(r"^([a-z0-9](?:[a-z0-9-]{0,38}))\.github\.io$", re.IGNORECASE)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\||>|<)")
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+# What the card says a linked project was used for: the cue nearest the link in its sentence decides.
+_CUES: dict[str, re.Pattern[str]] = {role: re.compile(pattern, re.IGNORECASE) for role, pattern in {
+    # "training data", "training tokens" name data, not the code that trained the model.
+    "training": r"\b(?:pre-?|post-?|re-?)?train(?:ed|ing|s)?\b(?!\s+(?:data|datasets?|sets?|corp(?:us|ora)|tokens|"
+                r"mix(?:ture)?s?|splits?|examples|samples)\b)|\bfine-?tun(?:e|ed|es|ing)\b|\bfinetun\w*|"
+                r"\binstruction[- ]tun\w*|\bsft\b|\brlhf\b",
+    "preprocessing": r"\bpre-?process\w*|\bprepar(?:e|ed|es|ing)\b|\bprocess(?:ed|ing)\b|\bfilter(?:ed|ing)\b|"
+                     r"\bdedup\w*|\bdeduplicat\w*|\bclean(?:ed|ing)\b|\btoke?ni[sz](?:ed|ing|ation)\b|"
+                     r"\bdata[- ]pipeline\b|\bcurat(?:ed|ion)\b",
+    "evaluation": r"\bevaluat\w*|\bevals?\b|\bbenchmark(?:ed|ing|s)?\b|\bharness\b|\bleaderboard\b|"
+                  r"\breproduc\w* (?:these|the|our|all) (?:results|numbers|scores|evaluations?)\b",
+    "inference": r"\bserv(?:e|ed|es|ing)\b|\bserver\b|\binference\b|\bdeploy\w*|\bquanti[sz]\w*|"
+                 r"\brun(?:s|ning)?\s+(?:the\s+|this\s+|our\s+)?model\b|\bload(?:s|ed|ing)?\s+(?:the|this)\s+model\b",
+}.items()}
+# Without a cue, the section the link is in says what it is for (a training section only for a named framework).
+_SECTION_ROLES: dict[str, re.Pattern[str]] = {role: re.compile(pattern, re.IGNORECASE) for role, pattern in {
+    "evaluation": r"eval|benchmark|result|performance|metric|leaderboard",
+    "inference": r"how to use|usage|\buse\b|inference|quick[- ]?start|getting started|deploy|serving|\brun",
+    "preprocessing": r"preprocess|data prep|data processing|data pipeline|data curation",
+    "training": r"train(?!ing\s+(?:data|sets?|corp))|fine-?tun",
+}.items()}
+_TOOL_WORDS = re.compile(r"\b(?:framework|code ?base|library|toolkit|trainer|recipes?|scripts?)\b", re.IGNORECASE)
+# How a card presents a repository as the model's own code (whoever owns it on GitHub).
+_OWN = re.compile(
+    r"\bour\s+(?:[\w-]+\s+){0,2}(?:code|code ?base|repo|repository|implementation|github|source)\b"
+    r"|\b(?:code|repository|implementation)\s+(?:for|of)\s+(?:this|the|our)\s+(?:model|paper|work)\b"
+    r"|\b(?:training|evaluation|inference|fine-?tuning|source|model|pre-?processing|data[- ]processing)\s+code"
+    r"\s*(?:\*\*)?\s*(?:is\s+|are\s+)?(?:available|released|published|open[- ]sourced|hosted|can be found|at\b|:|"
+    r"here\b)"
+    r"|\bofficial\s+(?:code|repo|repository|implementation|github|codebase)\b"
+    r"|^\s*(?:[-*+]\s*)?(?:\*\*)?(?:github\s+)?(?:repository|repo|code|source code)\s*(?:\*\*\s*)?:",
+    re.IGNORECASE)
+# Between such words and the link only these may stand ("our code is available at", "Training code: "), so "our code
+# builds on [vLLM]" does not make vLLM the model's own code.
+_OWN_TAIL = re.compile(r"^(?:[\s:*()\-\u2013\u2014]|\b(?:is|are|can|be|found|available|released|published|hosted|"
+                       r"open-sourced|at|here|in|on|from|via|github)\b)*$", re.IGNORECASE)
+_PURPOSE = {"training": "training the model", "preprocessing": "preparing the data",
+            "evaluation": "evaluating the model", "inference": "running the model"}
+
+
+@dataclass
+class LinkedRepository:
+    """One linked code repository: whose it is, and (another publisher's) the roles the card gives it."""
+
+    key: str  # host/owner/name, lower-case
+    own: bool
+    links: list[Link] = field(default_factory=list)
+    uses: dict[str, list[tuple[Link, Provenance]]] = field(default_factory=dict)  # role -> where the card says so
+
+
+def repo_key(url: str) -> str | None:
+    """`host/owner/name` (lower-case) of a code repository URL, None for another URL."""
+    match = _REPO.match(url or "")
+    return "/".join(g.lower() for g in match.groups()) if match else None
+
+
+def publisher(evidence: Evidence) -> str | None:
+    """Who publishes the model: the Hub repository's owner, else the owner in the clone's remote URL."""
+    if evidence.target.kind == TargetKind.HUB and "/" in evidence.target.id:
+        return evidence.target.id.split("/", 1)[0]
+    remotes = evidence.git.remotes if evidence.git is not None else {}
+    for name in sorted(remotes, key=lambda n: (n != "origin", n)):
+        match = _REMOTE.search(remotes[name] or "")
+        if match:
+            return match.group(1)
+    return None
+
+
+def _tokens(owner: str) -> list[str]:
+    return [t for t in re.split(r"[^a-z0-9]+", owner.lower()) if t]
+
+
+def same_owner(owner: str, publisher_name: str | None) -> bool:
+    """Whether a repository owner is the publisher: equal ignoring case and punctuation, or one is the other plus
+    a suffix (BAAI and BAAI-DCAI, bigscience and bigscience-workshop, ibm-granite and IBM)."""
+    if not publisher_name:
+        return False
+    mine, theirs = _tokens(owner), _tokens(publisher_name)
+    if not mine or not theirs:
+        return False
+    if "".join(mine) == "".join(theirs):
+        return True
+    shorter, longer = sorted((mine, theirs), key=len)
+    return longer[:len(shorter)] == shorter
+
+
+def _fenced_lines(card: ModelCard) -> frozenset[int]:
+    """1-based numbers of the lines inside fenced code blocks."""
+    fenced: set[int] = set()
+    fence: str | None = None
+    for number, line in enumerate(card.text.splitlines(), 1):
+        match = _FENCE.match(line)
+        if fence is not None:
+            fenced.add(number)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+        elif match:
+            fence = match.group(1)
+            fenced.add(number)
+    return frozenset(fenced)
+
+
+def _paragraph(lines: list[str], index: int, fenced: frozenset[int]) -> tuple[str, int]:
+    """The paragraph holding 0-based line `index` (a code line, list item or table row stands alone) and where that
+    line starts in it."""
+    line = lines[index]
+    if index + 1 in fenced or line.lstrip().startswith("|"):
+        return line, 0
+
+    def joins(number: int) -> bool:  # 0-based line that continues a paragraph
+        text = lines[number]
+        return bool(text.strip()) and number + 1 not in fenced and not _BLOCK_START.match(text)
+
+    start = index
+    while start > 0 and index - start < 10 and joins(start) and lines[start - 1].strip() and \
+            start not in fenced and not lines[start - 1].lstrip().startswith(("#", "|")):
+        start -= 1
+    end = index
+    while end + 1 < len(lines) and end - index < 10 and joins(end + 1):
+        end += 1
+    offset = sum(len(lines[i]) + 1 for i in range(start, index))
+    return " ".join(lines[start:end + 1]), offset
+
+
+def _visible(text: str) -> str:
+    """Prose as read: a Markdown link is its text, a bare URL nothing."""
+    out, last = [], 0
+    for start, end, shown in link_spans(text):
+        out.append(text[last:start])
+        out.append(shown)
+        last = end
+    out.append(text[last:])
+    return re.sub(r"\s+", " ", re.sub(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)", "", "".join(out))).strip()
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """(prose before the link, the link's text, prose after it) within the link's sentence."""
+    spans = link_spans(text)
+    inside = [(s, e) for s, e, _ in spans]
+    own = next(((s, e, shown) for s, e, shown in spans if s <= start < e), (start, end, ""))
+    stops = [m.end() for m in _SENTENCE_END.finditer(text) if not any(s <= m.start() < e for s, e in inside)]
+    first = max((stop for stop in stops if stop <= own[0]), default=0)
+    last = min((stop for stop in stops if stop > own[1]), default=len(text))
+    return _visible(text[first:own[0]]), own[2], _visible(text[own[1]:last])
+
+
+def _cue_role(before: str, shown: str, after: str) -> str | None:
+    """The role of the cue nearest the link: before it, else in its text, else after it."""
+    def nearest(text: str, from_end: bool) -> tuple[int, str] | None:
+        hits = [(len(text) - m.end() if from_end else m.start(), role)
+                for role, cue in _CUES.items() for m in cue.finditer(text)]
+        return min(hits) if hits else None
+
+    for text, from_end in ((before, True), (shown, False), (after, False)):
+        hit = nearest(text, from_end)
+        if hit:
+            return hit[1]
+    return None
+
+
+def _quote(before: str, shown: str, after: str) -> str:
+    """The words around a link, at most ten before and six after it."""
+    words_before, words_after = before.split(), after.split()
+    text = " ".join([*words_before[-10:], *shown.split(), *words_after[:6]])
+    return ("... " if len(words_before) > 10 else "") + text + (" ..." if len(words_after) > 6 else "")
+
+
+def card_use(card: ModelCard, link: Link, lines: list[str], fenced: frozenset[int]) -> tuple[str, str, bool] | None:
+    """(role, why, said in its sentence) the card gives a link: what its sentence says it was used for, else what its
+    section is for; None when the card says neither."""
+    number = link.provenance.line
+    if not number or link.provenance.file != card.path or number > len(lines) or number < card.body_start_line:
+        return None
+    paragraph, offset = _paragraph(lines, number - 1, fenced)
+    at = lines[number - 1].find(link.url)
+    start = offset + max(at, 0)
+    before, shown, after = _sentence(paragraph, start, start + len(link.url))
+    section = section_at(card, number)
+    where = f"linked in section '{section.title}'" if section else "linked"
+    role = _cue_role(before, shown, after) if number not in fenced else None
+    if role:
+        return role, f"{where} as the code used for {_PURPOSE[role]}: \"{_quote(before, shown, after)}\"", True
+    title = section.title if section else ""
+    for role, pattern in _SECTION_ROLES.items():
+        if title and pattern.search(title) and (role != "training" or _TOOL_WORDS.search(f"{before} {shown} {after}")):
+            return role, f"{where}, a section about {_PURPOSE[role]}", False
+    return None
+
+
+def presented_as_own(card: ModelCard, link: Link, lines: list[str], fenced: frozenset[int]) -> bool:
+    """Whether the card calls the linked repository the model's own code, in the link's text or just before it."""
+    number = link.provenance.line
+    if not number or link.provenance.file != card.path or number > len(lines) or number in fenced:
+        return False
+    paragraph, offset = _paragraph(lines, number - 1, fenced)
+    start = offset + max(lines[number - 1].find(link.url), 0)
+    before, shown, _ = _sentence(paragraph, start, start + len(link.url))
+    if _OWN.search(shown):
+        return True
+    return any(_OWN_TAIL.match(before[match.end():]) for match in _OWN.finditer(before))
+
+
+def _page_uses(card: ModelCard, links: list[Link], lines: list[str],
+               fenced: frozenset[int]) -> dict[str, list[tuple[str, Link, str]]]:
+    """Roles the card gives a project page `OWNER.github.io` (the LLaVA-OneVision framework's page), by owner: that
+    owner's linked repository is the code the card means."""
+    uses: dict[str, list[tuple[str, Link, str]]] = {}
+    for link in links:
+        if link.kind == "code-repository":
+            continue
+        try:
+            host = urlsplit(link.url).hostname or ""
+        except ValueError:
+            continue
+        page = _PROJECT_PAGE.match(host)
+        found = card_use(card, link, lines, fenced) if page else None
+        if page and found and found[2]:  # only what a sentence says, not the section alone
+            uses.setdefault(page.group(1).lower(), []).append((found[0], link, found[1]))
+    return uses
+
+
+def linked_repositories(evidence: Evidence) -> dict[str, LinkedRepository]:
+    """Every code repository the card links, by `repo_key`: the publisher's own (or presented as the model's own
+    code), or another publisher's with the roles the card gives it."""
+    card = evidence.card
+    links = [link for link in evidence.links if link.kind == "code-repository" and repo_key(link.url)]
+    if card is None or not links:
+        return {}
+    lines, fenced, owner = card.text.splitlines(), _fenced_lines(card), publisher(evidence)
+    repos: dict[str, LinkedRepository] = {}
+    for link in links:
+        key = repo_key(link.url) or ""
+        repo = repos.setdefault(key, LinkedRepository(key=key, own=same_owner(key.split("/")[1], owner)))
+        repo.links.append(link)
+        repo.own = repo.own or presented_as_own(card, link, lines, fenced)
+    pages = _page_uses(card, evidence.links, lines, fenced)
+    for key, repo in repos.items():
+        if repo.own:
+            continue
+        match = _REPO.match(repo.links[0].url)
+        slug = f"{match.group(2)}/{match.group(3)}" if match else key
+        whose = f"{slug}, not the publisher's ({owner}) repository" if owner else f"{slug}, another project's"
+        for link in repo.links:
+            found = card_use(card, link, lines, fenced)
+            if found:
+                repo.uses.setdefault(found[0], []).append((link, _where(link, f"{whose}: {found[1]}")))
+        for role, page, why in pages.get(key.split("/")[1], []):
+            note = f"{whose}: {match.group(2) if match else 'its owner'}'s project page {page.url}, {why}"
+            home = f"https://{match.group(1)}/{slug}" if match else repo.links[0].url
+            repo.uses.setdefault(role, []).append((repo.links[0], _where(page, note, home)))
+    return repos
+
+
+def _where(link: Link, note: str, url: str | None = None) -> Provenance:
+    return Provenance(file=link.provenance.file, line=link.provenance.line, key=link.provenance.key,
+                      url=url or link.url, note=note)
