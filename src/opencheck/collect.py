@@ -104,10 +104,12 @@ def collect_hub(target: HubTarget, *, detect: bool = True, **options: Any) -> Ev
     `detect=False` only read: `batch` runs the detectors in its evaluation process, away from the fetching)."""
     from opencheck.detect.links import github_repositories
     from opencheck.detect.papers import paper_ids
+    from opencheck.detect.repo_roles import tree_repositories
     from opencheck.detect.synthetic_data import looks_synthetic
     from opencheck.sources.hub import read_hub
 
     options.setdefault("github_repos", lambda evidence: github_repositories(evidence.card))
+    options.setdefault("github_trees", tree_repositories)  # another publisher's tree is never read: not asked for
     options.setdefault("arxiv_papers", paper_ids)
     options.setdefault("synthetic", looks_synthetic)
     evidence = read_hub(target, **options)

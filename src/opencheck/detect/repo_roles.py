@@ -247,6 +247,33 @@ def _page_uses(card: ModelCard, links: list[Link], lines: list[str],
     return uses
 
 
+def _owned(evidence: Evidence, card: ModelCard, links: list[Link], lines: list[str],
+           fenced: frozenset[int]) -> dict[str, LinkedRepository]:
+    """The linked repositories by `repo_key`, each marked the publisher's own or not."""
+    owner = publisher(evidence)
+    repos: dict[str, LinkedRepository] = {}
+    for link in links:
+        key = repo_key(link.url) or ""
+        repo = repos.setdefault(key, LinkedRepository(key=key, own=same_owner(key.split("/")[1], owner)))
+        repo.links.append(link)
+        repo.own = repo.own or presented_as_own(card, link, lines, fenced)
+    return repos
+
+
+def tree_repositories(evidence: Evidence) -> list[tuple[str, str]]:
+    """The linked GitHub repositories (owner, name) whose file trees can show the model's code: the publisher's own
+    (another publisher's tree is never read, so it is not asked for)."""
+    from opencheck.detect.links import extract_links, github_repositories
+
+    card = evidence.card
+    if card is None:
+        return []
+    links = [link for link in extract_links(card) if link.kind == "code-repository" and repo_key(link.url)]
+    repos = _owned(evidence, card, links, card.text.splitlines(), _fenced_lines(card))
+    return [(owner, name) for owner, name in github_repositories(card)
+            if (repo := repos.get(f"github.com/{owner}/{name}".lower())) is None or repo.own]
+
+
 def linked_repositories(evidence: Evidence) -> dict[str, LinkedRepository]:
     """Every code repository the card links, by `repo_key`: the publisher's own (or presented as the model's own
     code), or another publisher's with the roles the card gives it."""
@@ -255,12 +282,7 @@ def linked_repositories(evidence: Evidence) -> dict[str, LinkedRepository]:
     if card is None or not links:
         return {}
     lines, fenced, owner = card.text.splitlines(), _fenced_lines(card), publisher(evidence)
-    repos: dict[str, LinkedRepository] = {}
-    for link in links:
-        key = repo_key(link.url) or ""
-        repo = repos.setdefault(key, LinkedRepository(key=key, own=same_owner(key.split("/")[1], owner)))
-        repo.links.append(link)
-        repo.own = repo.own or presented_as_own(card, link, lines, fenced)
+    repos = _owned(evidence, card, links, lines, fenced)
     pages = _page_uses(card, evidence.links, lines, fenced)
     for key, repo in repos.items():
         if repo.own:
