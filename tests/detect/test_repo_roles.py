@@ -145,3 +145,20 @@ def test_a_local_clone_takes_its_publisher_from_the_remote() -> None:
     assert linked_repositories(local)["github.com/pub/model-code"].own
     unknown = _check(body, _trees("pub/model-code"), target="/tmp/model", kind=TargetKind.LOCAL)
     assert not linked_repositories(unknown)["github.com/pub/model-code"].own
+
+
+def test_a_line_of_thousands_of_repository_links_is_read_in_linear_time() -> None:
+    # Each link once rescanned the whole line (its context, the links already found, the repositories already
+    # listed): 5,000 links on one line took minutes. Now well under a second; the bound leaves room for a busy CI.
+    import time
+
+    from opencheck.detect.links import MAX_GITHUB_REPOS, github_repositories
+    from opencheck.detect.repo_roles import tree_repositories
+
+    line = " ".join(f"trained with [x{i}](https://github.com/{'pub' if i % 2 else 'other'}/r{i})" for i in range(5000))
+    start = time.perf_counter()
+    evidence = _check(line + "\n")
+    assert len(github_repositories(evidence.card)) == MAX_GITHUB_REPOS
+    assert tree_repositories(evidence) == [("pub", "r1"), ("pub", "r3")]
+    assert evidence.components["Training code"].status == PRESENT
+    assert time.perf_counter() - start < 20

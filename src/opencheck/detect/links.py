@@ -7,6 +7,9 @@ about raw card text, so it lives here and not in the card reader.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
+from itertools import accumulate
 from urllib.parse import urlsplit
 
 from opencheck.detect.unique import add_unique
@@ -126,8 +129,18 @@ def classify_url(url: str, text: str = "", context: str = "") -> str:
     return "other"
 
 
-def _covered(found: list[tuple[int, int, str | None, str]], position: int) -> bool:
-    return any(start <= position < end for start, end, _, _ in found)
+def _cover(found: list[tuple[int, int, str | None, str]]) -> Callable[[int], bool]:
+    """Whether a position lies inside one of the spans found so far: a search, not a scan, so a line of thousands of
+    links stays linear. (Matches of one pass never overlap each other, so each pass checks the passes before it.)"""
+    spans = sorted((start, end) for start, end, _, _ in found)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))
+
+    def covered(position: int) -> bool:
+        at = bisect_right(starts, position) - 1
+        return at >= 0 and reach[at] > position
+
+    return covered
 
 
 def _in_licence_context(card: ModelCard, line: int) -> bool:
@@ -144,19 +157,22 @@ def _found_on_line(card: ModelCard, line: str, line_no: int) -> list[tuple[int, 
         # An image (badge) shows a picture, not the thing; non-web schemes (ftp:, javascript:) are skipped.
         usable = not match.group(1) and (_BARE_URL.match(target) or "://" not in target)
         found.append((match.start(), match.end(), target if usable else None, text))
+    covered = _cover(found)
     for match in _HTML_IMG_SRC.finditer(line):
-        if not _covered(found, match.start(1)):
+        if not covered(match.start(1)):
             found.append((match.start(1), match.end(1), None, ""))  # an embedded picture, like ![x](url)
     ref = _REF_DEF.match(line)
     if ref and line_no >= card.body_start_line:
         found.append((0, len(line), ref.group(2), ref.group(1)))
+    covered = _cover(found)
     for match in _BARE_URL.finditer(line):
-        if not _covered(found, match.start()):
+        if not covered(match.start()):
             found.append((match.start(), match.end(), match.group(0), ""))
     if line_no >= card.body_start_line:
         # BibTeX and prose cite papers as `arXiv:2304.01373` without a URL.
+        covered = _cover(found)
         for match in _ARXIV_MENTION.finditer(line):
-            if not _covered(found, match.start()):
+            if not covered(match.start()):
                 found.append((match.start(), match.end(), f"https://arxiv.org/abs/{match.group(1)}", match.group(0)))
     return sorted(found)
 
@@ -167,8 +183,9 @@ def link_spans(text: str) -> list[tuple[int, int, str]]:
     for match in _MD_LINK.finditer(text):
         shown = "" if match.group(1) else re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", match.group(2)).strip()
         found.append((match.start(), match.end(), None, shown))
+    covered = _cover(found)
     for match in _BARE_URL.finditer(text):
-        if not _covered(found, match.start()):
+        if not covered(match.start()):
             found.append((match.start(), match.end(), None, ""))
     return [(start, end, shown) for start, end, _, shown in sorted(found)]
 
@@ -254,16 +271,18 @@ def github_repositories(card: ModelCard | None) -> list[tuple[str, str]]:
     if card is None:
         return []
     repos: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
     for link in extract_links(card):
-        if link.kind != "code-repository":
-            continue
-        match = _GITHUB_REPO.match(link.url)
+        match = _GITHUB_REPO.match(link.url) if link.kind == "code-repository" else None
         if match:
             owner, name = match.group(1), match.group(2)
             name = name[:-4] if name.lower().endswith(".git") else name
-            if (owner.lower(), name.lower()) not in {(o.lower(), n.lower()) for o, n in repos}:
+            if (owner.lower(), name.lower()) not in seen:
+                seen.add((owner.lower(), name.lower()))
                 repos.append((owner, name))
-    return repos[:MAX_GITHUB_REPOS]
+                if len(repos) == MAX_GITHUB_REPOS:
+                    break
+    return repos
 
 
 def hub_tag_links(evidence: Evidence) -> list[Link]:

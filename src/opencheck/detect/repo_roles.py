@@ -11,6 +11,7 @@ because its tree holds benchmark-preparation scripts.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from opencheck.evidence import Evidence, Link, ModelCard, Provenance, TargetKind
 from opencheck.sources.card import section_at
 
 ROLES = ("training", "preprocessing", "evaluation", "inference")
+MAX_READ_LINKS = 200  # links whose sentences are read: bounds the work on a card of thousands of links
 _REPO = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+)/([\w.-]+?)"
                    r"(?:\.git)?(?:[/#?]|$)", re.IGNORECASE)
 _REMOTE = re.compile(r"(?:huggingface\.co|github\.com|gitlab\.com)[/:](?:models/)?([\w.-]+)/[\w.-]+", re.IGNORECASE)
@@ -128,30 +130,28 @@ def _fenced_lines(card: ModelCard) -> frozenset[int]:
     return frozenset(fenced)
 
 
-def _paragraph(lines: list[str], index: int, fenced: frozenset[int]) -> tuple[str, int]:
-    """The paragraph holding 0-based line `index` (a code line, list item or table row stands alone) and where that
-    line starts in it."""
-    line = lines[index]
-    if index + 1 in fenced or line.lstrip().startswith("|"):
-        return line, 0
+def _paragraph(lines: list[str], index: int, fenced: frozenset[int]) -> tuple[int, int]:
+    """First and last 0-based lines of the paragraph holding line `index` (a code line, list item or table row
+    stands alone)."""
+    if index + 1 in fenced or lines[index].lstrip().startswith("|"):
+        return index, index
 
-    def joins(number: int) -> bool:  # 0-based line that continues a paragraph
+    def continues(number: int) -> bool:  # a 0-based line that carries on the paragraph above it
         text = lines[number]
         return bool(text.strip()) and number + 1 not in fenced and not _BLOCK_START.match(text)
 
-    start = index
-    while start > 0 and index - start < 10 and joins(start) and lines[start - 1].strip() and \
-            start not in fenced and not lines[start - 1].lstrip().startswith(("#", "|")):
-        start -= 1
-    end = index
-    while end + 1 < len(lines) and end - index < 10 and joins(end + 1):
-        end += 1
-    offset = sum(len(lines[i]) + 1 for i in range(start, index))
-    return " ".join(lines[start:end + 1]), offset
+    first = index
+    while first > 0 and index - first < 10 and continues(first) and first not in fenced and \
+            lines[first - 1].strip() and not lines[first - 1].lstrip().startswith(("#", "|")):
+        first -= 1
+    last = index
+    while last + 1 < len(lines) and last - index < 10 and continues(last + 1):
+        last += 1
+    return first, last
 
 
 def _visible(text: str) -> str:
-    """Prose as read: a Markdown link is its text, a bare URL nothing."""
+    """Prose as read: a Markdown link is its text, a bare URL nothing, emphasis marks dropped."""
     out, last = [], 0
     for start, end, shown in link_spans(text):
         out.append(text[last:start])
@@ -161,15 +161,48 @@ def _visible(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)", "", "".join(out))).strip()
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[str, str, str]:
-    """(prose before the link, the link's text, prose after it) within the link's sentence."""
-    spans = link_spans(text)
-    inside = [(s, e) for s, e, _ in spans]
-    own = next(((s, e, shown) for s, e, shown in spans if s <= start < e), (start, end, ""))
-    stops = [m.end() for m in _SENTENCE_END.finditer(text) if not any(s <= m.start() < e for s, e in inside)]
-    first = max((stop for stop in stops if stop <= own[0]), default=0)
-    last = min((stop for stop in stops if stop > own[1]), default=len(text))
-    return _visible(text[first:own[0]]), own[2], _visible(text[own[1]:last])
+class _Prose:
+    """A card's lines cut into paragraphs, links and sentences once, for every link read from it."""
+
+    def __init__(self, card: ModelCard) -> None:
+        self.card = card
+        self.lines = card.text.splitlines()
+        self.fenced = _fenced_lines(card)
+        self._cut: dict[tuple[int, int], tuple[str, list[tuple[int, int, str]], list[int], list[int]]] = {}
+
+    def _paragraph(self, bounds: tuple[int, int]) -> tuple[str, list[tuple[int, int, str]], list[int], list[int]]:
+        """The paragraph's text, its link spans, their starts and its sentence ends (outside links)."""
+        if bounds not in self._cut:
+            text = " ".join(self.lines[bounds[0]:bounds[1] + 1])
+            spans = link_spans(text)
+            starts = [s for s, _, _ in spans]
+            stops = []
+            for match in _SENTENCE_END.finditer(text):
+                at = bisect_right(starts, match.start()) - 1
+                if at < 0 or match.start() >= spans[at][1]:
+                    stops.append(match.end())
+            self._cut[bounds] = (text, spans, starts, stops)
+        return self._cut[bounds]
+
+    def around(self, link: Link) -> tuple[str, str, str] | None:
+        """(prose before the link, its text, prose after it) within its sentence; None for a link not in the body."""
+        number = link.provenance.line
+        card = self.card
+        if not number or link.provenance.file != card.path or number > len(self.lines) or \
+                number < card.body_start_line:
+            return None
+        bounds = _paragraph(self.lines, number - 1, self.fenced)
+        text, spans, starts, stops = self._paragraph(bounds)
+        start = sum(len(line) + 1 for line in self.lines[bounds[0]:number - 1])
+        start += max(self.lines[number - 1].find(link.url), 0)
+        at = bisect_right(starts, start) - 1
+        own = spans[at] if at >= 0 and start < spans[at][1] else (start, start + len(link.url), "")
+        first = stops[bisect_right(stops, own[0]) - 1] if bisect_right(stops, own[0]) else 0
+        after = bisect_right(stops, own[1])
+        last = stops[after] if after < len(stops) else len(text)
+        # A window each side bounds the work on a line of thousands of links.
+        return (_visible(text[max(first, own[0] - 400):own[0]]), own[2],
+                _visible(text[own[1]:min(last, own[1] + 300)]))
 
 
 def _cue_role(before: str, shown: str, after: str) -> str | None:
@@ -193,19 +226,17 @@ def _quote(before: str, shown: str, after: str) -> str:
     return ("... " if len(words_before) > 10 else "") + text + (" ..." if len(words_after) > 6 else "")
 
 
-def card_use(card: ModelCard, link: Link, lines: list[str], fenced: frozenset[int]) -> tuple[str, str, bool] | None:
+def card_use(prose: _Prose, link: Link) -> tuple[str, str, bool] | None:
     """(role, why, said in its sentence) the card gives a link: what its sentence says it was used for, else what its
     section is for; None when the card says neither."""
-    number = link.provenance.line
-    if not number or link.provenance.file != card.path or number > len(lines) or number < card.body_start_line:
+    found = prose.around(link)
+    if found is None:
         return None
-    paragraph, offset = _paragraph(lines, number - 1, fenced)
-    at = lines[number - 1].find(link.url)
-    start = offset + max(at, 0)
-    before, shown, after = _sentence(paragraph, start, start + len(link.url))
-    section = section_at(card, number)
+    before, shown, after = found
+    number = link.provenance.line or 0
+    section = section_at(prose.card, number)
     where = f"linked in section '{section.title}'" if section else "linked"
-    role = _cue_role(before, shown, after) if number not in fenced else None
+    role = _cue_role(before, shown, after) if number not in prose.fenced else None
     if role:
         return role, f"{where} as the code used for {_PURPOSE[role]}: \"{_quote(before, shown, after)}\"", True
     title = section.title if section else ""
@@ -215,40 +246,38 @@ def card_use(card: ModelCard, link: Link, lines: list[str], fenced: frozenset[in
     return None
 
 
-def presented_as_own(card: ModelCard, link: Link, lines: list[str], fenced: frozenset[int]) -> bool:
+def presented_as_own(prose: _Prose, link: Link) -> bool:
     """Whether the card calls the linked repository the model's own code, in the link's text or just before it."""
-    number = link.provenance.line
-    if not number or link.provenance.file != card.path or number > len(lines) or number in fenced:
+    found = prose.around(link) if (link.provenance.line or 0) not in prose.fenced else None
+    if found is None:
         return False
-    paragraph, offset = _paragraph(lines, number - 1, fenced)
-    start = offset + max(lines[number - 1].find(link.url), 0)
-    before, shown, _ = _sentence(paragraph, start, start + len(link.url))
+    before, shown, _ = found
     if _OWN.search(shown):
         return True
     return any(_OWN_TAIL.match(before[match.end():]) for match in _OWN.finditer(before))
 
 
-def _page_uses(card: ModelCard, links: list[Link], lines: list[str],
-               fenced: frozenset[int]) -> dict[str, list[tuple[str, Link, str]]]:
+def _page_uses(prose: _Prose, links: list[Link]) -> dict[str, list[tuple[str, Link, str]]]:
     """Roles the card gives a project page `OWNER.github.io` (the LLaVA-OneVision framework's page), by owner: that
     owner's linked repository is the code the card means."""
     uses: dict[str, list[tuple[str, Link, str]]] = {}
     for link in links:
-        if link.kind == "code-repository":
-            continue
         try:
-            host = urlsplit(link.url).hostname or ""
+            page = _PROJECT_PAGE.match(urlsplit(link.url).hostname or "") if link.kind != "code-repository" else None
         except ValueError:
             continue
-        page = _PROJECT_PAGE.match(host)
-        found = card_use(card, link, lines, fenced) if page else None
+        found = card_use(prose, link) if page else None
         if page and found and found[2]:  # only what a sentence says, not the section alone
             uses.setdefault(page.group(1).lower(), []).append((found[0], link, found[1]))
     return uses
 
 
-def _owned(evidence: Evidence, card: ModelCard, links: list[Link], lines: list[str],
-           fenced: frozenset[int]) -> dict[str, LinkedRepository]:
+def _code_links(links: list[Link]) -> list[Link]:
+    """The card's code repository links, at most MAX_READ_LINKS (bounds the work on a card of thousands of links)."""
+    return [link for link in links if link.kind == "code-repository" and repo_key(link.url)][:MAX_READ_LINKS]
+
+
+def _owned(evidence: Evidence, prose: _Prose, links: list[Link]) -> dict[str, LinkedRepository]:
     """The linked repositories by `repo_key`, each marked the publisher's own or not."""
     owner = publisher(evidence)
     repos: dict[str, LinkedRepository] = {}
@@ -256,7 +285,7 @@ def _owned(evidence: Evidence, card: ModelCard, links: list[Link], lines: list[s
         key = repo_key(link.url) or ""
         repo = repos.setdefault(key, LinkedRepository(key=key, own=same_owner(key.split("/")[1], owner)))
         repo.links.append(link)
-        repo.own = repo.own or presented_as_own(card, link, lines, fenced)
+        repo.own = repo.own or presented_as_own(prose, link)
     return repos
 
 
@@ -268,8 +297,7 @@ def tree_repositories(evidence: Evidence) -> list[tuple[str, str]]:
     card = evidence.card
     if card is None:
         return []
-    links = [link for link in extract_links(card) if link.kind == "code-repository" and repo_key(link.url)]
-    repos = _owned(evidence, card, links, card.text.splitlines(), _fenced_lines(card))
+    repos = _owned(evidence, _Prose(card), _code_links(extract_links(card)))
     return [(owner, name) for owner, name in github_repositories(card)
             if (repo := repos.get(f"github.com/{owner}/{name}".lower())) is None or repo.own]
 
@@ -278,12 +306,12 @@ def linked_repositories(evidence: Evidence) -> dict[str, LinkedRepository]:
     """Every code repository the card links, by `repo_key`: the publisher's own (or presented as the model's own
     code), or another publisher's with the roles the card gives it."""
     card = evidence.card
-    links = [link for link in evidence.links if link.kind == "code-repository" and repo_key(link.url)]
+    links = _code_links(evidence.links)
     if card is None or not links:
         return {}
-    lines, fenced, owner = card.text.splitlines(), _fenced_lines(card), publisher(evidence)
-    repos = _owned(evidence, card, links, lines, fenced)
-    pages = _page_uses(card, evidence.links, lines, fenced)
+    prose, owner = _Prose(card), publisher(evidence)
+    repos = _owned(evidence, prose, links)
+    pages = _page_uses(prose, evidence.links[:MAX_READ_LINKS])
     for key, repo in repos.items():
         if repo.own:
             continue
@@ -291,7 +319,7 @@ def linked_repositories(evidence: Evidence) -> dict[str, LinkedRepository]:
         slug = f"{match.group(2)}/{match.group(3)}" if match else key
         whose = f"{slug}, not the publisher's ({owner}) repository" if owner else f"{slug}, another project's"
         for link in repo.links:
-            found = card_use(card, link, lines, fenced)
+            found = card_use(prose, link)
             if found:
                 repo.uses.setdefault(found[0], []).append((link, _where(link, f"{whose}: {found[1]}")))
         for role, page, why in pages.get(key.split("/")[1], []):

@@ -138,12 +138,14 @@ def _library_licence(library: Any) -> LicenceStatement | None:
         url=entry["url"], key="library_name", note=f"the {library} library's licence"))
 
 
-def _link_context(card: ModelCard | None, link: Link) -> str:
+def _link_context(card: ModelCard | None, lines: list[str], link: Link) -> str:
+    """The link's URL and text and the line around it (a window, so a line of thousands of links stays cheap)."""
     line = ""
-    if card is not None and link.provenance.file == card.path and link.provenance.line:
-        lines = card.text.splitlines()
-        if 0 < link.provenance.line <= len(lines):
-            line = lines[link.provenance.line - 1]
+    number = link.provenance.line or 0
+    if card is not None and link.provenance.file == card.path and 0 < number <= len(lines):
+        line = lines[number - 1]
+        at = max(line.find(link.url), 0)
+        line = line[max(at - 300, 0):at + len(link.url) + 300]
     return f"{link.url} {link.text} {line}"
 
 
@@ -167,8 +169,9 @@ class _Code:
         # The publisher's own repositories are read whole (their links by name, their trees); another publisher's
         # (an evaluation toolkit, a serving engine) count only for what the card says they were used for.
         own = {key for key, repo in repos.items() if repo.own}
+        self.card_lines = evidence.card.text.splitlines() if evidence.card is not None else []
         self.links = [link for link in evidence.links if link.kind == "code-repository"
-                      and (repo_key(link.url) or "") not in repos.keys() - own]
+                      and ((key := repo_key(link.url)) is None or key in own)]
         self.uses: dict[str, list[tuple[Link, Provenance]]] = {role: [] for role in _ROLE_COMPONENT}
         for repo in repos.values():
             for role, uses in repo.uses.items():
@@ -232,7 +235,8 @@ def _architecture(built: ComponentBuilder, code: _Code) -> None:
 def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) -> None:
     evidence = code.evidence
     role_files = code.by_role[role]
-    role_links = [link for link in code.links if _LINK_ROLES[role].search(_link_context(code.card, link))]
+    role_links = [link for link in code.links
+                  if _LINK_ROLES[role].search(_link_context(code.card, code.card_lines, link))]
     used = code.uses[role]
     in_trees = [(slug, path) for slug, path, found in code.tree_roles if role in found]
     tree_where = [Provenance(file=path, url=f"https://github.com/{slug}/blob/HEAD/{path}",
