@@ -162,3 +162,27 @@ def test_a_line_of_thousands_of_repository_links_is_read_in_linear_time() -> Non
     assert tree_repositories(evidence) == [("pub", "r1"), ("pub", "r3")]
     assert evidence.components["Training code"].status == PRESENT
     assert time.perf_counter() - start < 20
+
+
+def _linked_for(evidence: Evidence, component: str) -> list[str]:
+    return [p.url or "" for p in evidence.components[component].evidence if p.file == "README.md"]
+
+
+def test_an_own_links_role_comes_from_its_sentence_not_from_another_links_on_the_line() -> None:
+    evidence = _check("Training code: https://github.com/pub/model-train. Analyses: https://github.com/pub/analyses.\n")
+    assert _linked_for(evidence, "Training code") == ["https://github.com/pub/model-train"]
+
+
+def test_a_sentence_ends_at_a_line_break_tag() -> None:
+    body = ("Results are in the [GitHub repository](https://github.com/pub/model/tree/main/results/).<br>\n"
+            "Plots compare the deduped models.\n")
+    evidence = _check(body)
+    assert evidence.components["Data preprocessing code"].status != PRESENT
+
+
+def test_olmo_eval_is_not_olmos_training_code() -> None:
+    body = ("- Core repo (training, inference): https://github.com/allenai/OLMo\n"
+            "- Evaluation code: https://github.com/allenai/OLMo-Eval\n")
+    evidence = _check(body, target="allenai/OLMo-7B")
+    assert _linked_for(evidence, "Training code") == ["https://github.com/allenai/OLMo"]
+    assert _linked_for(evidence, "Evaluation code") == ["https://github.com/allenai/OLMo-Eval"]

@@ -186,7 +186,8 @@ def link_spans(text: str) -> list[tuple[int, int, str]]:
     covered = _cover(found)
     for match in _BARE_URL.finditer(text):
         if not covered(match.start()):
-            found.append((match.start(), match.end(), None, ""))
+            # A full stop or bracket after a bare URL closes the sentence, not the URL.
+            found.append((match.start(), match.start() + len(_clean_url(match.group(0))), None, ""))
     return [(start, end, shown) for start, end, _, shown in sorted(found)]
 
 

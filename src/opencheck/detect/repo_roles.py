@@ -27,7 +27,7 @@ _REMOTE = re.compile(r"(?:huggingface\.co|github\.com|gitlab\.com)[/:](?:models/
 _PROJECT_PAGE = re.compile(r"^([a-z0-9](?:[a-z0-9-]{0,38}))\.github\.io$", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\||>|<)")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$|<)")  # `.<br>` ends a sentence too
 # What the card says a linked project was used for: the cue nearest the link in its sentence decides.
 _CUES: dict[str, re.Pattern[str]] = {role: re.compile(pattern, re.IGNORECASE) for role, pattern in {
     # "training data", "training tokens" name data, not the code that trained the model.
@@ -76,6 +76,7 @@ class LinkedRepository:
     own: bool
     links: list[Link] = field(default_factory=list)
     uses: dict[str, list[tuple[Link, Provenance]]] = field(default_factory=dict)  # role -> where the card says so
+    sentences: list[str] = field(default_factory=list)  # the sentence each link is in, as read (links' order)
 
 
 def repo_key(url: str) -> str | None:
@@ -285,6 +286,8 @@ def _owned(evidence: Evidence, prose: _Prose, links: list[Link]) -> dict[str, Li
         key = repo_key(link.url) or ""
         repo = repos.setdefault(key, LinkedRepository(key=key, own=same_owner(key.split("/")[1], owner)))
         repo.links.append(link)
+        around = prose.around(link)
+        repo.sentences.append(" ".join(around) if around else "")
         repo.own = repo.own or presented_as_own(prose, link)
     return repos
 

@@ -51,7 +51,7 @@ _LINK_ROLES: dict[str, re.Pattern[str]] = {
     role: re.compile(pattern, re.IGNORECASE)
     for role, pattern in {
         "training": r"train|gpt-neox|megatron|nanogpt|litgpt|torchtitan|levanter|maxtext|llm-foundry|axolotl|"
-        r"nanotron|t5x|metaseq|allenai/olmo\b",
+        r"nanotron|t5x|metaseq|allenai/olmo(?![\w-])",
         "preprocessing": r"preprocess|data[-_ ]?prep|data[-_ ]?process|dolma|datatrove|dedup|"
         r"data[-_ ]?pipeline|"
         r"tokeni[sz]",
@@ -138,8 +138,11 @@ def _library_licence(library: Any) -> LicenceStatement | None:
         url=entry["url"], key="library_name", note=f"the {library} library's licence"))
 
 
-def _link_context(card: ModelCard | None, lines: list[str], link: Link) -> str:
-    """The link's URL and text and the line around it (a window, so a line of thousands of links stays cheap)."""
+def _link_context(card: ModelCard | None, lines: list[str], link: Link, sentences: dict[tuple[str, int], str]) -> str:
+    """The link's URL and text and the sentence it is in (another link's sentence on the same line says nothing about
+    it), else a window of its line."""
+    if sentence := sentences.get((link.url, link.provenance.line or 0)):
+        return f"{link.url} {link.text} {sentence}"
     line = ""
     number = link.provenance.line or 0
     if card is not None and link.provenance.file == card.path and 0 < number <= len(lines):
@@ -170,6 +173,8 @@ class _Code:
         # (an evaluation toolkit, a serving engine) count only for what the card says they were used for.
         own = {key for key, repo in repos.items() if repo.own}
         self.card_lines = evidence.card.text.splitlines() if evidence.card is not None else []
+        self.sentences = {(link.url, link.provenance.line or 0): sentence for repo in repos.values()
+                          for link, sentence in zip(repo.links, repo.sentences, strict=True)}
         self.links = [link for link in evidence.links if link.kind == "code-repository"
                       and ((key := repo_key(link.url)) is None or key in own)]
         self.uses: dict[str, list[tuple[Link, Provenance]]] = {role: [] for role in _ROLE_COMPONENT}
@@ -236,7 +241,7 @@ def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) 
     evidence = code.evidence
     role_files = code.by_role[role]
     role_links = [link for link in code.links
-                  if _LINK_ROLES[role].search(_link_context(code.card, code.card_lines, link))]
+                  if _LINK_ROLES[role].search(_link_context(code.card, code.card_lines, link, code.sentences))]
     used = code.uses[role]
     in_trees = [(slug, path) for slug, path, found in code.tree_roles if role in found]
     tree_where = [Provenance(file=path, url=f"https://github.com/{slug}/blob/HEAD/{path}",
