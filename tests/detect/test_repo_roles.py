@@ -186,3 +186,14 @@ def test_olmo_eval_is_not_olmos_training_code() -> None:
     evidence = _check(body, target="allenai/OLMo-7B")
     assert _linked_for(evidence, "Training code") == ["https://github.com/allenai/OLMo"]
     assert _linked_for(evidence, "Evaluation code") == ["https://github.com/allenai/OLMo-Eval"]
+
+
+@pytest.mark.parametrize("body", [
+    "This model is a fine-tuned version of [Base](https://github.com/other/base).\n",
+    "## Evaluation\n\n| Model | MMBench |\n|---|---|\n| [Other-VL](https://github.com/other/vl) | 74.9 |\n",
+    "## Evaluation\n\n- [Other-VL](https://github.com/other/vl): 74.9\n",
+    "## Training data\n\nThe corpus and its build scripts live in [its repository](https://github.com/other/corpus).\n",
+])
+def test_base_models_compared_models_and_data_are_not_code_used(body: str) -> None:
+    evidence = _check(body, _trees("other/base", "other/vl", "other/corpus"))
+    assert _present(evidence) == set()

@@ -49,7 +49,13 @@ _SECTION_ROLES: dict[str, re.Pattern[str]] = {role: re.compile(pattern, re.IGNOR
     "preprocessing": r"preprocess|data prep|data processing|data pipeline|data curation",
     "training": r"train(?!ing\s+(?:data|sets?|corp))|fine-?tun",
 }.items()}
-_TOOL_WORDS = re.compile(r"\b(?:framework|code ?base|library|toolkit|trainer|recipes?|scripts?)\b", re.IGNORECASE)
+_TOOL_WORDS = re.compile(r"\b(?:framework|code ?base|code|library|tool(?:kit)?|harness|\w*kit|suite|trainer|recipes?|"
+                         r"scripts?|pipeline)\b", re.IGNORECASE)
+# A training or data cue names the linked project as a tool only through one of these ("fine-tuned with [X]"); "a
+# fine-tuned version of [X]" names the base model, "trained on [X]" its data.
+_CONNECTOR = re.compile(r"\b(?:with|using|via|by|based on|built on|on top of|in|through|used|uses|use|utili[sz]\w*|"
+                        r"framework|code ?base|library|toolkit|for)\b", re.IGNORECASE)
+_NEEDS_CONNECTOR = frozenset({"training", "preprocessing"})
 # How a card presents a repository as the model's own code (whoever owns it on GitHub).
 _OWN = re.compile(
     r"\bour\s+(?:[\w-]+\s+){0,2}(?:code|code ?base|repo|repository|implementation|github|source)\b"
@@ -208,13 +214,17 @@ class _Prose:
 
 def _cue_role(before: str, shown: str, after: str) -> str | None:
     """The role of the cue nearest the link: before it, else in its text, else after it."""
-    def nearest(text: str, from_end: bool) -> tuple[int, str] | None:
-        hits = [(len(text) - m.end() if from_end else m.start(), role)
-                for role, cue in _CUES.items() for m in cue.finditer(text)]
+    def nearest(text: str, side: str) -> tuple[int, str] | None:
+        hits = []
+        for role, cue in _CUES.items():
+            for match in cue.finditer(text):
+                gap = text[match.end():] if side == "before" else text[:match.start()]
+                if side == "text" or role not in _NEEDS_CONNECTOR or _CONNECTOR.search(gap):
+                    hits.append((len(gap), role))
         return min(hits) if hits else None
 
-    for text, from_end in ((before, True), (shown, False), (after, False)):
-        hit = nearest(text, from_end)
+    for text, side in ((before, "before"), (shown, "text"), (after, "after")):
+        hit = nearest(text, side)
         if hit:
             return hit[1]
     return None
@@ -240,9 +250,10 @@ def card_use(prose: _Prose, link: Link) -> tuple[str, str, bool] | None:
     role = _cue_role(before, shown, after) if number not in prose.fenced else None
     if role:
         return role, f"{where} as the code used for {_PURPOSE[role]}: \"{_quote(before, shown, after)}\"", True
-    title = section.title if section else ""
+    # A table cell is data (a compared model, a score's source), not a statement of what was used.
+    title = section.title if section and not prose.lines[number - 1].lstrip().startswith("|") else ""
     for role, pattern in _SECTION_ROLES.items():
-        if title and pattern.search(title) and (role != "training" or _TOOL_WORDS.search(f"{before} {shown} {after}")):
+        if title and pattern.search(title) and (role == "inference" or _TOOL_WORDS.search(f"{before} {shown} {after}")):
             return role, f"{where}, a section about {_PURPOSE[role]}", False
     return None
 
