@@ -131,7 +131,8 @@ def test_building_on_a_project_is_not_presenting_it_as_the_models_own() -> None:
 @pytest.mark.parametrize(("owner", "publisher", "same"), [
     ("EleutherAI", "EleutherAI", True), ("allenai", "AllenAI", True), ("ibm-granite", "ibm-granite", True),
     ("LLM-360", "LLM360", True), ("BAAI-DCAI", "BAAI", True), ("bigscience-workshop", "bigscience", True),
-    ("IBM", "ibm-granite", True), ("open-compass", "BAAI", False), ("meta", "metaformer", False),
+    ("IBM", "ibm-granite", True), ("QwenLM", "Qwen", True), ("Stability-AI", "stabilityai", True),
+    ("open-compass", "BAAI", False), ("meta", "metaformer", False), ("googleapis", "google", False),
     ("LLaVA-VL", "BAAI", False), ("x", None, False),
 ])
 def test_owner_matching(owner: str, publisher: str | None, same: bool) -> None:

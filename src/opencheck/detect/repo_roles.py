@@ -70,6 +70,10 @@ _OWN = re.compile(
 # builds on [vLLM]" does not make vLLM the model's own code.
 _OWN_TAIL = re.compile(r"^(?:[\s:*()\-\u2013\u2014]|\b(?:is|are|can|be|found|available|released|published|hosted|"
                        r"open-sourced|at|here|in|on|from|via|github)\b)*$", re.IGNORECASE)
+# What an organisation adds to its name on GitHub (Qwen -> QwenLM, Stability -> StabilityAI); "meta" and
+# "metaformer" stay different owners.
+_ORG_SUFFIXES = frozenset({"lm", "ai", "hq", "lab", "labs", "research", "team", "org", "inc", "official", "project",
+                           "community", "dev", "group", "io", "hf"})
 _PURPOSE = {"training": "training the model", "preprocessing": "preparing the data",
             "evaluation": "evaluating the model", "inference": "running the model"}
 
@@ -109,13 +113,15 @@ def _tokens(owner: str) -> list[str]:
 
 def same_owner(owner: str, publisher_name: str | None) -> bool:
     """Whether a repository owner is the publisher: equal ignoring case and punctuation, or one is the other plus
-    a suffix (BAAI and BAAI-DCAI, bigscience and bigscience-workshop, ibm-granite and IBM)."""
+    more words (BAAI and BAAI-DCAI, bigscience and bigscience-workshop, ibm-granite and IBM) or an organisation
+    suffix (Qwen and QwenLM)."""
     if not publisher_name:
         return False
     mine, theirs = _tokens(owner), _tokens(publisher_name)
     if not mine or not theirs:
         return False
-    if "".join(mine) == "".join(theirs):
+    joined = sorted(("".join(mine), "".join(theirs)), key=len)
+    if joined[0] == joined[1] or (joined[1].startswith(joined[0]) and joined[1][len(joined[0]):] in _ORG_SUFFIXES):
         return True
     shorter, longer = sorted((mine, theirs), key=len)
     return longer[:len(shorter)] == shorter
