@@ -352,3 +352,11 @@ def linked_repositories(evidence: Evidence) -> dict[str, LinkedRepository]:
 def _where(link: Link, note: str, url: str | None = None) -> Provenance:
     return Provenance(file=link.provenance.file, line=link.provenance.line, key=link.provenance.key,
                       url=url or link.url, note=note)
+
+
+def own_repository_links(evidence: Evidence) -> list[Link]:
+    """The card's links to the model's own code repositories (the publisher's, or presented as the model's), in card
+    order: what a manifest or a bill of materials may call the model's repository."""
+    repos = linked_repositories(evidence)
+    return [link for link in evidence.links if link.kind == "code-repository"
+            and (repo := repos.get(repo_key(link.url) or "")) is not None and repo.own]
