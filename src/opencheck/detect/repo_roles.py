@@ -19,11 +19,11 @@ from opencheck.detect.links import link_spans
 from opencheck.evidence import Evidence, Link, ModelCard, Provenance, TargetKind
 from opencheck.sources.card import section_at
 
-ROLES = ("training", "preprocessing", "evaluation", "inference")
 MAX_READ_LINKS = 200  # links whose sentences are read: bounds the work on a card of thousands of links
 _REPO = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+)/([\w.-]+?)"
                    r"(?:\.git)?(?:[/#?]|$)", re.IGNORECASE)
-_REMOTE = re.compile(r"(?:huggingface\.co|github\.com|gitlab\.com)[/:](?:models/)?([\w.-]+)/[\w.-]+", re.IGNORECASE)
+_REMOTE = re.compile(r"(?:huggingface\.co|github\.com|gitlab\.com)[/:](?:models/)?(?!datasets/|spaces/)"
+                     r"([\w.-]+)/[\w.-]+", re.IGNORECASE)
 _PROJECT_PAGE = re.compile(r"^([a-z0-9](?:[a-z0-9-]{0,38}))\.github\.io$", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\||>|<)")
@@ -42,7 +42,8 @@ _CUES: dict[str, re.Pattern[str]] = {role: re.compile(pattern, re.IGNORECASE) fo
     "inference": r"\bserv(?:e|ed|es|ing)\b|\bserver\b|\binference\b|\bdeploy\w*|\bquanti[sz]\w*|"
                  r"\brun(?:s|ning)?\s+(?:the\s+|this\s+|our\s+)?model\b|\bload(?:s|ed|ing)?\s+(?:the|this)\s+model\b",
 }.items()}
-# Without a cue, the section the link is in says what it is for (a training section only for a named framework).
+# Without a cue, the section the link is in says what it is for (a usage section; the others only for a link described
+# as a tool, _TOOL_WORDS).
 _SECTION_ROLES: dict[str, re.Pattern[str]] = {role: re.compile(pattern, re.IGNORECASE) for role, pattern in {
     "evaluation": r"eval|benchmark|result|performance|metric|leaderboard",
     "inference": r"how to use|usage|\buse\b|inference|quick[- ]?start|getting started|deploy|serving|\brun",
