@@ -160,7 +160,7 @@ def test_a_line_of_thousands_of_repository_links_is_read_in_linear_time() -> Non
     start = time.perf_counter()
     evidence = _check(line + "\n")
     assert len(github_repositories(evidence.card)) == MAX_GITHUB_REPOS
-    assert tree_repositories(evidence) == [("pub", "r1"), ("pub", "r3")]
+    assert tree_repositories(evidence) == [("pub", f"r{i}") for i in (1, 3, 5, 7, 9)]  # the own ones first
     assert evidence.components["Training code"].status == PRESENT
     assert time.perf_counter() - start < 20
 
@@ -198,3 +198,18 @@ def test_olmo_eval_is_not_olmos_training_code() -> None:
 def test_base_models_compared_models_and_data_are_not_code_used(body: str) -> None:
     evidence = _check(body, _trees("other/base", "other/vl", "other/corpus"))
     assert _present(evidence) == set()
+
+
+def test_the_look_up_asks_for_the_publishers_own_repositories_first() -> None:
+    # Six tools before the model's own code: the look-up's five repositories are the own one, then the tools the
+    # card says were used, in card order; only the own one's tree is asked for.
+    from opencheck.detect.repo_roles import lookup_repositories, tree_repositories
+
+    tools = "".join(f"- [tool{i}](https://github.com/vendor{i}/tool{i})\n" for i in range(4))
+    body = (f"## Acknowledgements\n\n{tools}\n## Evaluation\n\nWe evaluated it with [Kit](https://github.com/lab/kit)"
+            " and served it with [Engine](https://github.com/lab/engine).\n\nOur code: https://github.com/pub/code\n")
+    card, _ = parse_card("---\nlicense: apache-2.0\n---\n# Model\n\n" + body)
+    evidence = Evidence(target=Target(kind=TargetKind.HUB, id="pub/model"), card=card)
+    assert lookup_repositories(evidence) == [("pub", "code"), ("lab", "kit"), ("lab", "engine"),
+                                             ("vendor0", "tool0"), ("vendor1", "tool1")]
+    assert tree_repositories(evidence) == [("pub", "code")]

@@ -267,8 +267,8 @@ _GITHUB_REPO = re.compile(r"^https?://(?:www\.)?github\.com/([A-Za-z0-9-]{1,39})
                           re.IGNORECASE)
 
 
-def github_repositories(card: ModelCard | None) -> list[tuple[str, str]]:
-    """(owner, name) of the GitHub code repositories a card links, at most MAX_GITHUB_REPOS: the look-up's subjects."""
+def github_repositories(card: ModelCard | None, limit: int = MAX_GITHUB_REPOS) -> list[tuple[str, str]]:
+    """(owner, name) of the GitHub code repositories a card links, in card order, at most `limit`."""
     if card is None:
         return []
     repos: list[tuple[str, str]] = []
@@ -281,7 +281,7 @@ def github_repositories(card: ModelCard | None) -> list[tuple[str, str]]:
             if (owner.lower(), name.lower()) not in seen:
                 seen.add((owner.lower(), name.lower()))
                 repos.append((owner, name))
-                if len(repos) == MAX_GITHUB_REPOS:
+                if len(repos) == limit:
                     break
     return repos
 

@@ -310,29 +310,50 @@ def _owned(evidence: Evidence, prose: _Prose, links: list[Link]) -> dict[str, Li
     return repos
 
 
-def tree_repositories(evidence: Evidence) -> list[tuple[str, str]]:
-    """The linked GitHub repositories (owner, name) whose file trees can show the model's code: the publisher's own
-    (another publisher's tree is never read, so it is not asked for)."""
-    from opencheck.detect.links import extract_links, github_repositories
+def _ranked(evidence: Evidence) -> list[tuple[str, str, bool]]:
+    """(owner, name, the publisher's own) of the GitHub repositories the look-up asks about, at most
+    MAX_GITHUB_REPOS: the publisher's own first, then those the card gives a role, then the rest, each in card order,
+    so that a card listing tools before its own code still gets its own code looked up."""
+    from opencheck.detect.links import MAX_GITHUB_REPOS, extract_links, github_repositories
 
     card = evidence.card
     if card is None:
         return []
-    repos = _owned(evidence, _Prose(card), _code_links(extract_links(card)))
-    return [(owner, name) for owner, name in github_repositories(card)
-            if (repo := repos.get(f"github.com/{owner}/{name}".lower())) is None or repo.own]
+    repos = _read(evidence, card, extract_links(card))
+
+    def rank(slug: tuple[str, str]) -> int:
+        repo = repos.get(f"github.com/{slug[0]}/{slug[1]}".lower())
+        return 0 if repo is None or repo.own else 1 if repo.uses else 2
+
+    ranked = sorted(github_repositories(card, limit=MAX_READ_LINKS), key=rank)[:MAX_GITHUB_REPOS]
+    return [(owner, name, rank((owner, name)) == 0) for owner, name in ranked]
+
+
+def lookup_repositories(evidence: Evidence) -> list[tuple[str, str]]:
+    """The GitHub repositories (owner, name) whose licences the look-up asks for (see `_ranked`)."""
+    return [(owner, name) for owner, name, _ in _ranked(evidence)]
+
+
+def tree_repositories(evidence: Evidence) -> list[tuple[str, str]]:
+    """Those of them whose file trees can show the model's code: the publisher's own (another publisher's tree is
+    never read, so it is not asked for)."""
+    return [(owner, name) for owner, name, own in _ranked(evidence) if own]
 
 
 def linked_repositories(evidence: Evidence) -> dict[str, LinkedRepository]:
     """Every code repository the card links, by `repo_key`: the publisher's own (or presented as the model's own
     code), or another publisher's with the roles the card gives it."""
-    card = evidence.card
-    links = _code_links(evidence.links)
-    if card is None or not links:
+    return _read(evidence, evidence.card, evidence.links) if evidence.card is not None else {}
+
+
+def _read(evidence: Evidence, card: ModelCard, all_links: list[Link]) -> dict[str, LinkedRepository]:
+    """`linked_repositories` over the given links (the look-up reads them from the card before detection runs)."""
+    links = _code_links(all_links)
+    if not links:
         return {}
     prose, owner = _Prose(card), publisher(evidence)
     repos = _owned(evidence, prose, links)
-    pages = _page_uses(prose, evidence.links[:MAX_READ_LINKS])
+    pages = _page_uses(prose, all_links[:MAX_READ_LINKS])
     for key, repo in repos.items():
         if repo.own:
             continue
