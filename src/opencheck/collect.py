@@ -102,12 +102,13 @@ def collect_local(root: Path, **options: Any) -> Evidence:
 def collect_hub(target: HubTarget, *, detect: bool = True, **options: Any) -> Evidence:
     """Read a Hub model (sources/hub.py, look-ups included) and run the detectors over what it read (with
     `detect=False` only read: `batch` runs the detectors in its evaluation process, away from the fetching)."""
-    from opencheck.detect.links import github_repositories
     from opencheck.detect.papers import paper_ids
+    from opencheck.detect.repo_roles import lookup_repositories, tree_repositories
     from opencheck.detect.synthetic_data import looks_synthetic
     from opencheck.sources.hub import read_hub
 
-    options.setdefault("github_repos", lambda evidence: github_repositories(evidence.card))
+    options.setdefault("github_repos", lookup_repositories)  # the publisher's own first, then the tools it used
+    options.setdefault("github_trees", tree_repositories)  # another publisher's tree is never read: not asked for
     options.setdefault("arxiv_papers", paper_ids)
     options.setdefault("synthetic", looks_synthetic)
     evidence = read_hub(target, **options)

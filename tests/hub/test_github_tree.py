@@ -82,3 +82,31 @@ def test_parse_tree_keeps_code_and_config_blobs() -> None:
     for bad in ([], {"tree": "x"}, None):
         with pytest.raises(ValueError):
             parse_tree(bad)
+
+
+def test_another_publishers_repository_is_not_read_from_its_tree(hub_server: HubReplayServer,
+                                                                   tmp_path: Path) -> None:
+    # Aquila-VL-2B (BAAI) links VLMEvalKit (open-compass) in its Evaluation section and LLaVA-NeXT (LLaVA-VL) in its
+    # usage code: their licences are asked for, their trees (benchmark-preparation and other models' training
+    # scripts) are not, and neither lends the model a role the card does not give it.
+    result = run_cli(["check", "BAAI/Aquila-VL-2B-llava-qwen", "-p", "mof", "--cache-dir", str(tmp_path / "c"),
+                      "-f", "json", "--no-references"], cwd=tmp_path,
+                     env={"HF_ENDPOINT": hub_server.url, "OPENCHECK_GITHUB_API": hub_server.url})
+    assert result.code in (0, 1), result.err
+    report = json.loads(result.out)
+    assert _trees(hub_server) == []
+    assert sorted(r.path for r in hub_server.requests if r.path.endswith("/license")) == [
+        "/repos/LLaVA-VL/LLaVA-NeXT/license", "/repos/open-compass/VLMEvalKit/license"]
+    comps = {c["name"]: c for c in report["components"]}
+    assert comps["Data preprocessing code"]["status"] != "present"
+    evaluation = comps["Evaluation code"]
+    assert evaluation["status"] == "present" and evaluation["licence"] == "Apache-2.0"
+    assert evaluation["evidence"] == [
+        "README.md:33 <https://github.com/open-compass/VLMEvalKit>: open-compass/VLMEvalKit, not the publisher's "
+        "(BAAI) repository: linked in section 'Evaluation' as the code used for evaluating the model: \"We evaluated "
+        "the model using the VLMEvalKit tool.\""]
+    training = comps["Training code"]
+    assert training["status"] == "present" and training["licence"] == "Apache-2.0"
+    assert training["evidence"][0].startswith("README.md:21 <https://github.com/LLaVA-VL/LLaVA-NeXT>: ")
+    assert "trained based on the LLava-one-vision framework" in training["evidence"][0]
+    assert all("/blob/HEAD/" not in e for c in comps.values() for e in c["evidence"])

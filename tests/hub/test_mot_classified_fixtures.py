@@ -65,8 +65,11 @@ def test_vision_language_model_names_its_datasets_and_modality(hub_server: HubRe
     assert components["Model parameters (Final)"]["status"] == "present"
     # The technical report's arXiv record states no licence: arXiv's non-exclusive licence, not open.
     assert "nonexclusive" in components["Technical report"]["normalised"]
-    # The usage snippet installs LLaVA-NeXT (the framework it was trained with): its tree holds the training code.
-    assert hub_server.count("/repos/LLaVA-VL/LLaVA-NeXT/git/trees/HEAD") == 1
+    # LLaVA-NeXT (LLaVA-VL's, not BAAI's) is the framework the card says it was trained with (its project page
+    # llava-vl.github.io): training code under that repository's licence, from the card's words, not its tree.
+    assert hub_server.count("/repos/LLaVA-VL/LLaVA-NeXT/license") == 1
+    assert hub_server.count("/repos/LLaVA-VL/LLaVA-NeXT/git/trees/HEAD") == 0
+    assert components["Training code"]["evidence"][0].startswith("README.md:21 <https://github.com/LLaVA-VL/LLaVA-NeXT>")
     assert _status(report, "OC-OSAID-CODE-TRAINING") == "pass"
 
 

@@ -213,3 +213,20 @@ def test_base_model_of_any_shape(tmp_path: Path, value: str, ancestors: list[str
     assert result.code == 0, result.err
     pedigree = json.loads(result.out)["metadata"]["component"].get("pedigree", {})
     assert [a["name"] for a in pedigree.get("ancestors", [])] == ancestors
+
+
+def test_a_toolkit_the_card_links_is_not_the_models_vcs(hub_server: HubReplayServer) -> None:
+    # Aquila-VL-2B (BAAI) links VLMEvalKit (evaluated with) and LLaVA-NeXT (installed to run it): neither is the
+    # model's own repository. Pythia's EleutherAI repositories are.
+    from opencheck.interchange.init_manifest import init_manifest_text
+
+    aquila = collect_hub(hub_server, "BAAI/Aquila-VL-2B-llava-qwen", None)
+    doc = json.loads(build_bom(aquila, "cyclonedx", STAMP))
+    refs = doc["metadata"]["component"].get("externalReferences", [])
+    assert [r for r in refs if r["type"] == "vcs"] == []
+    assert "\n  repository:" not in init_manifest_text(aquila)
+    pythia = collect_hub(hub_server, "EleutherAI/pythia-160m", None)
+    doc = json.loads(build_bom(pythia, "cyclonedx", STAMP))
+    vcs = {r["url"] for r in doc["metadata"]["component"]["externalReferences"] if r["type"] == "vcs"}
+    assert "https://github.com/EleutherAI/pythia" in vcs and "https://github.com/EleutherAI/gpt-neox" in vcs
+    assert "\n  repository: \"https://github.com/EleutherAI/pythia\"\n" in init_manifest_text(pythia)

@@ -7,6 +7,9 @@ about raw card text, so it lives here and not in the card reader.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
+from itertools import accumulate
 from urllib.parse import urlsplit
 
 from opencheck.detect.unique import add_unique
@@ -59,8 +62,13 @@ _PAPER_HOSTS = (
     "www.biorxiv.org",
     "medrxiv.org",
 )
-# GitHub paths that are site pages, not repositories.
-_NOT_REPO_OWNERS = frozenset({"orgs", "topics", "sponsors", "features", "about", "marketplace", "settings", "login"})
+# GitHub paths that are site pages or uploaded files, not repositories.
+_NOT_REPO_OWNERS = frozenset({"orgs", "topics", "sponsors", "features", "about", "marketplace", "settings", "login",
+                              "user-attachments"})
+# A picture or video shows something; it is not the repository, paper or report its URL sits in.
+_MEDIA_SUFFIX = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?|avif|mp4|webm|mov|mp3|wav)$", re.IGNORECASE)
+# An HTML image tag's source: embedded like a Markdown image, so not a link to the thing it is stored in.
+_HTML_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\s\"'<>]+)", re.IGNORECASE)
 
 
 def _clean_url(url: str) -> str:
@@ -73,6 +81,19 @@ def _clean_url(url: str) -> str:
     return url
 
 
+def is_media_url(url: str) -> bool:
+    """Whether a URL is a picture, video or uploaded attachment (a figure, a badge), not a page."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    segments = [s for s in parts.path.split("/") if s]
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host == "github.com" and (segments[:1] == ["user-attachments"] or segments[2:3] == ["assets"]):
+        return True  # files uploaded to an issue or a card (`ORG/REPO/assets/ID/UUID`) have no suffix
+    return bool(segments and _MEDIA_SUFFIX.search(segments[-1]))
+
+
 def classify_url(url: str, text: str = "", context: str = "") -> str:
     """Kind of a link: paper, code-repository, dataset, technical-report, license or other."""
     words = f"{text} {context}"
@@ -80,6 +101,8 @@ def classify_url(url: str, text: str = "", context: str = "") -> str:
         parts = urlsplit(url)
     except ValueError:
         return "other"
+    if is_media_url(url):
+        return "other"  # a figure stored in a repository is not a link to its code (nor a paper or report)
     host = (parts.hostname or "").lower()
     host = host[4:] if host.startswith("www.") and host[4:] in (*_CODE_HOSTS, "huggingface.co", "arxiv.org") else host
     path = parts.path
@@ -106,8 +129,18 @@ def classify_url(url: str, text: str = "", context: str = "") -> str:
     return "other"
 
 
-def _covered(found: list[tuple[int, int, str | None, str]], position: int) -> bool:
-    return any(start <= position < end for start, end, _, _ in found)
+def _cover(found: list[tuple[int, int, str | None, str]]) -> Callable[[int], bool]:
+    """Whether a position lies inside one of the spans found so far: a search, not a scan, so a line of thousands of
+    links stays linear. (Matches of one pass never overlap each other, so each pass checks the passes before it.)"""
+    spans = sorted((start, end) for start, end, _, _ in found)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))
+
+    def covered(position: int) -> bool:
+        at = bisect_right(starts, position) - 1
+        return at >= 0 and reach[at] > position
+
+    return covered
 
 
 def _in_licence_context(card: ModelCard, line: int) -> bool:
@@ -124,18 +157,38 @@ def _found_on_line(card: ModelCard, line: str, line_no: int) -> list[tuple[int, 
         # An image (badge) shows a picture, not the thing; non-web schemes (ftp:, javascript:) are skipped.
         usable = not match.group(1) and (_BARE_URL.match(target) or "://" not in target)
         found.append((match.start(), match.end(), target if usable else None, text))
+    covered = _cover(found)
+    for match in _HTML_IMG_SRC.finditer(line):
+        if not covered(match.start(1)):
+            found.append((match.start(1), match.end(1), None, ""))  # an embedded picture, like ![x](url)
     ref = _REF_DEF.match(line)
     if ref and line_no >= card.body_start_line:
         found.append((0, len(line), ref.group(2), ref.group(1)))
+    covered = _cover(found)
     for match in _BARE_URL.finditer(line):
-        if not _covered(found, match.start()):
+        if not covered(match.start()):
             found.append((match.start(), match.end(), match.group(0), ""))
     if line_no >= card.body_start_line:
         # BibTeX and prose cite papers as `arXiv:2304.01373` without a URL.
+        covered = _cover(found)
         for match in _ARXIV_MENTION.finditer(line):
-            if not _covered(found, match.start()):
+            if not covered(match.start()):
                 found.append((match.start(), match.end(), f"https://arxiv.org/abs/{match.group(1)}", match.group(0)))
     return sorted(found)
+
+
+def link_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text a reader sees) of each Markdown link, image and bare URL in a piece of prose, in order."""
+    found: list[tuple[int, int, str | None, str]] = []
+    for match in _MD_LINK.finditer(text):
+        shown = "" if match.group(1) else re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", match.group(2)).strip()
+        found.append((match.start(), match.end(), None, shown))
+    covered = _cover(found)
+    for match in _BARE_URL.finditer(text):
+        if not covered(match.start()):
+            # A full stop or bracket after a bare URL closes the sentence, not the URL.
+            found.append((match.start(), match.start() + len(_clean_url(match.group(0))), None, ""))
+    return [(start, end, shown) for start, end, _, shown in sorted(found)]
 
 
 def extract_links(card: ModelCard) -> list[Link]:
@@ -149,7 +202,8 @@ def extract_links(card: ModelCard) -> list[Link]:
             return
         seen.add((url, line_no))
         kind = "license" if key == "license_link" else classify_url(url, text, context)
-        if kind == "other" and line_no >= card.body_start_line and _in_licence_context(card, line_no):
+        if (kind == "other" and line_no >= card.body_start_line and _in_licence_context(card, line_no)
+                and not is_media_url(url)):
             kind = "license"  # a link inside a "License" section points at licence terms
         links.append(Link(url=url, kind=kind, provenance=Provenance(file=card.path, line=line_no, key=key, url=url),
                           text=text))
@@ -213,21 +267,23 @@ _GITHUB_REPO = re.compile(r"^https?://(?:www\.)?github\.com/([A-Za-z0-9-]{1,39})
                           re.IGNORECASE)
 
 
-def github_repositories(card: ModelCard | None) -> list[tuple[str, str]]:
-    """(owner, name) of the GitHub code repositories a card links, at most MAX_GITHUB_REPOS: the look-up's subjects."""
+def github_repositories(card: ModelCard | None, limit: int = MAX_GITHUB_REPOS) -> list[tuple[str, str]]:
+    """(owner, name) of the GitHub code repositories a card links, in card order, at most `limit`."""
     if card is None:
         return []
     repos: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
     for link in extract_links(card):
-        if link.kind != "code-repository":
-            continue
-        match = _GITHUB_REPO.match(link.url)
+        match = _GITHUB_REPO.match(link.url) if link.kind == "code-repository" else None
         if match:
             owner, name = match.group(1), match.group(2)
             name = name[:-4] if name.lower().endswith(".git") else name
-            if (owner.lower(), name.lower()) not in {(o.lower(), n.lower()) for o, n in repos}:
+            if (owner.lower(), name.lower()) not in seen:
+                seen.add((owner.lower(), name.lower()))
                 repos.append((owner, name))
-    return repos[:MAX_GITHUB_REPOS]
+                if len(repos) == limit:
+                    break
+    return repos
 
 
 def hub_tag_links(evidence: Evidence) -> list[Link]:

@@ -99,7 +99,7 @@ DETECTORS: tuple[Detector, ...] = (
              _components("Model parameters (Final)", "Model parameters (Intermediate)"),
              _family(detect_weights_components), "the weights family of MOF components"),
     Detector("code-components", ("files", "config", "card", "links", "licences", "hub.library_name",
-                                 "hub.github_trees"),
+                                 "hub.github_trees", "target", "git"),
              _components(*CODE_COMPONENTS), _family(detect_code), "the code family of MOF components"),
     Detector("documentation-components", ("files", "card", "links", "datasets", "licences", "dataset_licences",
                                           "hub.datasets", "hub.arxiv"),

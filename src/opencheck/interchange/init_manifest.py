@@ -139,8 +139,11 @@ def _release_fields(evidence: Evidence) -> list[str]:
     archs = evidence.config.get("architectures")
     hint = f"; config.json says {', '.join(map(str, archs))}" if isinstance(archs, list) and archs else ""
     lines.append(f"  # architecture: ''  # TODO: e.g. transformer decoder, diffusion, other{hint}\n")
-    repo = next((link.url for link in evidence.links if link.kind == "code-repository"
-                 and link.url.startswith(("http://", "https://"))), None)
+    from opencheck.detect.repo_roles import own_repository_links
+
+    # The model's own repository, never a toolkit the card says it was evaluated or served with.
+    repo = next((link.url for link in own_repository_links(evidence) if link.url.startswith(("http://", "https://"))),
+                None)
     if repo:
         lines.append(f"  repository: {scalar(repo)}\n")
     if evidence.target.kind == TargetKind.HUB and evidence.hub.get("url"):

@@ -68,13 +68,15 @@ def read_hub(
     github_repos: GithubRepos | None = None,
     arxiv_papers: ArxivPapers | None = None,
     synthetic: SyntheticData | None = None,
+    github_trees: GithubRepos | None = None,
 ) -> Evidence:
     """Read raw evidence for a Hub model; raise SourceError (one line, no token) when that is impossible.
 
     `prefetched_info` (batch mode) is the model's entry from a `GET /api/models?expand=...` listing: for an
     unpinned target it replaces the model-info request, so the check costs one request (the README).
     `http_client` is a shared connection pool (batch mode); the request count stays per check.
-    `github_repos` names the GitHub repositories the `github` look-up asks about, `arxiv_papers` the arXiv ids the
+    `github_repos` names the GitHub repositories the `github` look-up asks about (`github_trees` those of them whose
+    file trees it fetches, all of them by default), `arxiv_papers` the arXiv ids the
     `arxiv` look-up asks about, `synthetic` which datasets' READMEs the datasets look-up reads (detect/ decides).
     """
     if unknown := set(needs) - KNOWN_NEEDS:
@@ -99,7 +101,7 @@ def read_hub(
         run_lookups(hub, evidence, info, needs=needs, offline=offline, github_api=github_api,
                     github_token=None if offline else (github_token or os.environ.get("GITHUB_TOKEN") or None),
                     no_github=no_github, github_repos=github_repos, arxiv_api=arxiv_api,
-                    arxiv_papers=arxiv_papers, synthetic=synthetic)
+                    arxiv_papers=arxiv_papers, synthetic=synthetic, github_trees=github_trees)
     finally:
         hub.close()
     evidence.requests = hub.requests

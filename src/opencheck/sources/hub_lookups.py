@@ -40,7 +40,7 @@ SyntheticData = Callable[[dict[str, Any]], bool]
 def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, needs: frozenset[str], offline: bool,
                 github_api: str, github_token: str | None, no_github: bool, github_repos: GithubRepos | None,
                 arxiv_api: str = "", arxiv_papers: ArxivPapers | None = None,
-                synthetic: SyntheticData | None = None) -> None:
+                synthetic: SyntheticData | None = None, github_trees: GithubRepos | None = None) -> None:
     """Run the look-ups in `needs`, storing each answer raw in `evidence.hub` and each failure as unknown."""
     repo = hub.target.repo_id
     evidence.lookups_ran = [n for n in LOOKUP_NAMES if n in needs and not (n == "github" and no_github)]
@@ -65,8 +65,10 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
         unreachable = _github_licences(hub, evidence, repos, offline=offline, api=github_api, token=github_token)
         from opencheck.sources.github_tree import add_trees
 
-        add_trees(hub, evidence, [f"{o}/{n}" for o, n in repos], offline=offline, api=github_api, token=github_token,
-                  unreachable=unreachable)
+        # Only the trees detect/ will read (the publisher's own repositories), when it says which.
+        trees = github_trees(evidence) if github_trees is not None else repos
+        add_trees(hub, evidence, [f"{o}/{n}" for o, n in repos if (o, n) in trees], offline=offline, api=github_api,
+                  token=github_token, unreachable=unreachable)
     if "arxiv" in needs:
         from opencheck.sources.arxiv import lookup_papers
 

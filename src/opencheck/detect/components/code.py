@@ -51,7 +51,7 @@ _LINK_ROLES: dict[str, re.Pattern[str]] = {
     role: re.compile(pattern, re.IGNORECASE)
     for role, pattern in {
         "training": r"train|gpt-neox|megatron|nanogpt|litgpt|torchtitan|levanter|maxtext|llm-foundry|axolotl|"
-        r"nanotron|t5x|metaseq|allenai/olmo\b",
+        r"nanotron|t5x|metaseq|allenai/olmo(?![\w-])",
         "preprocessing": r"preprocess|data[-_ ]?prep|data[-_ ]?process|dolma|datatrove|dedup|"
         r"data[-_ ]?pipeline|"
         r"tokeni[sz]",
@@ -138,12 +138,17 @@ def _library_licence(library: Any) -> LicenceStatement | None:
         url=entry["url"], key="library_name", note=f"the {library} library's licence"))
 
 
-def _link_context(card: ModelCard | None, link: Link) -> str:
+def _link_context(card: ModelCard | None, lines: list[str], link: Link, sentences: dict[tuple[str, int], str]) -> str:
+    """The link's URL and text and the sentence it is in (another link's sentence on the same line says nothing about
+    it), else a window of its line."""
+    if sentence := sentences.get((link.url, link.provenance.line or 0)):
+        return f"{link.url} {link.text} {sentence}"
     line = ""
-    if card is not None and link.provenance.file == card.path and link.provenance.line:
-        lines = card.text.splitlines()
-        if 0 < link.provenance.line <= len(lines):
-            line = lines[link.provenance.line - 1]
+    number = link.provenance.line or 0
+    if card is not None and link.provenance.file == card.path and 0 < number <= len(lines):
+        line = lines[number - 1]
+        at = max(line.find(link.url), 0)
+        line = line[max(at - 300, 0):at + len(link.url) + 300]
     return f"{link.url} {link.text} {line}"
 
 
@@ -160,12 +165,25 @@ class _Code:
         self.by_role: dict[str, list[FileEntry]] = {role: [] for role in _NAME_PATTERNS}
         self.library_files: list[FileEntry] = []
         self._index(evidence.files)
-        self.links = [link for link in evidence.links if link.kind == "code-repository"]
+        from opencheck.detect.repo_roles import linked_repositories, repo_key
         from opencheck.sources.github_tree import tree_files
 
-        # Files of the linked repositories' trees (the GitHub look-up), classified like the repository's own.
+        repos = linked_repositories(evidence)
+        # The publisher's own repositories are read whole (their links by name, their trees); another publisher's
+        # (an evaluation toolkit, a serving engine) count only for what the card says they were used for.
+        own = {key for key, repo in repos.items() if repo.own}
+        self.card_lines = evidence.card.text.splitlines() if evidence.card is not None else []
+        self.sentences = {(link.url, link.provenance.line or 0): sentence for repo in repos.values()
+                          for link, sentence in zip(repo.links, repo.sentences, strict=True)}
+        self.links = [link for link in evidence.links if link.kind == "code-repository"
+                      and ((key := repo_key(link.url)) is None or key in own)]
+        self.uses: dict[str, list[tuple[Link, Provenance]]] = {role: [] for role in _ROLE_COMPONENT}
+        for repo in repos.values():
+            for role, uses in repo.uses.items():
+                self.uses[role].extend(uses)
+        # Files of the publisher's linked repositories' trees (the GitHub look-up), classified like its own files.
         self.tree_roles = [(slug, path, _code_roles(FileEntry(path=path, size=0, kind=FileKind.CODE)))
-                           for slug, path in tree_files(evidence)]
+                           for slug, path in tree_files(evidence) if f"github.com/{slug}".lower() in own]
 
     def _index(self, files: list[FileEntry]) -> None:
         """One pass in path order: the code files, each role's code files and the library files."""
@@ -222,23 +240,25 @@ def _architecture(built: ComponentBuilder, code: _Code) -> None:
 def _role_code(built: ComponentBuilder, code: _Code, role: str, component: str) -> None:
     evidence = code.evidence
     role_files = code.by_role[role]
-    role_links = [link for link in code.links if _LINK_ROLES[role].search(_link_context(code.card, link))]
+    role_links = [link for link in code.links
+                  if _LINK_ROLES[role].search(_link_context(code.card, code.card_lines, link, code.sentences))]
+    used = code.uses[role]
     in_trees = [(slug, path) for slug, path, found in code.tree_roles if role in found]
     tree_where = [Provenance(file=path, url=f"https://github.com/{slug}/blob/HEAD/{path}",
                              note=f"{role} code in {slug}") for slug, path in in_trees[:5]]
     where = file_provenance(role_files)
     if role == "inference" and code.library and (evidence.config or evidence.files_of(FileKind.CONFIG)):
         where.append(code.library_provenance(f"runs with the {code.library} library"))
-    linked = _linked_licence(evidence, role_links)
+    linked = _linked_licence(evidence, role_links + [link for link, _ in used])
     if not linked and in_trees:
         linked = _repo_licence(evidence, in_trees[0][0])
     if role == "inference" and not role_files and not linked and where:
         linked = _library_licence(code.library)
+    linked_where = link_provenance(role_links, f"{role} code repository") + [why for _, why in used]
     if role_files:
-        built.present(component, where + link_provenance(role_links, f"{role} code repository"))
-    elif where or role_links or tree_where:
-        built.present(component, where + tree_where + link_provenance(role_links, f"{role} code repository"),
-                      shipped=False, licence=linked)
+        built.present(component, where + linked_where)
+    elif where or linked_where or tree_where:
+        built.present(component, where + tree_where + linked_where, shipped=False, licence=linked)
     else:
         built.missing(component, usually_elsewhere=True,
                       note=f"no {role} code in the repository and no {role} code repository link")

@@ -338,8 +338,10 @@ def _locations(evidence: Evidence, sha: str | None, endpoint: str) -> dict[str, 
         homepage = f"{endpoint}/{hub_id}"
         download = f"{endpoint}/{hub_id}/tree/{sha}" if sha else homepage
         purl = f"pkg:huggingface/{hub_id}" + (f"@{sha}" if sha else "")
-    vcs = sorted({link.url for link in evidence.links if link.kind == "code-repository"
-                  and link.url.startswith(("http://", "https://"))})
+    from opencheck.detect.repo_roles import own_repository_links
+
+    # The model's own code repositories: an evaluation toolkit or a serving engine the card links is not its VCS.
+    vcs = sorted({link.url for link in own_repository_links(evidence) if link.url.startswith(("http://", "https://"))})
     docs: list[tuple[str, str]] = []
     for link in evidence.links:
         if link.kind in ("paper", "technical-report") and (link.kind, link.url) not in docs:
