@@ -8,7 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
+from opencheck.file_index import in_path_order, index_by_kind
+
+_T = TypeVar("_T")
 
 
 class TargetKind(str, Enum):
@@ -339,7 +343,34 @@ class Evidence:
 
     def files_of(self, *kinds: FileKind) -> list[FileEntry]:
         """Files of the given kinds, in path order."""
-        return sorted((f for f in self.files if f.kind in kinds), key=lambda f: f.path)
+        return in_path_order(self.files_by_kind(), kinds, self.files)
+
+    def files_by_kind(self) -> dict[FileKind, list[FileEntry]]:
+        """The files of each kind present, in list order (`index_by_kind`), built once per file list."""
+        return self.from_files(index_by_kind)
+
+    def from_files(self, function: Callable[[list[FileEntry]], _T]) -> _T:
+        """`function(self.files)`, computed once per file list (another list, or this one resized, computes it again:
+        lists of files are replaced, not edited item by item), so the passes over 100,000 files share it."""
+        files = self.files
+        cache = self.__dict__.get("_from_files")
+        if cache is None or cache[0] is not files or cache[1] != len(files):
+            cache = self.__dict__["_from_files"] = (files, len(files), {})
+        found: dict[Any, Any] = cache[2]
+        if function not in found:
+            found[function] = function(files)
+        return found[function]  # type: ignore[no-any-return]
+
+    def knows_from_files(self, function: Callable[[list[FileEntry]], _T], value: _T) -> None:
+        """Record `value` as `function(self.files)`, when whoever built the list has it already (the local source)."""
+        self.from_files(lambda files: None)  # the cache is now this list's
+        self.__dict__["_from_files"][2][function] = value
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The cache is derived (and keyed by functions): a pickled or copied record computes it again.
+        state = dict(self.__dict__)
+        state.pop("_from_files", None)
+        return state
 
     def component(self, name: str) -> ComponentEvidence:
         """The merged view of a component: declared facts win, detected ones fill gaps."""
@@ -364,3 +395,4 @@ class Evidence:
 def _merged_origin(declared: str, detected: ComponentEvidence) -> str:
     """Origin of a component supplied by a curated reference (`reference`): `+detected` only when also found."""
     return f"{declared}+detected" if detected.status == ComponentStatus.PRESENT else declared
+

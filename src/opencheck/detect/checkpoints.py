@@ -105,7 +105,8 @@ def intermediate_checkpoints(evidence: Evidence) -> list[tuple[str, Provenance]]
 def detect_checkpoints(evidence: Evidence) -> None:
     """Mark checkpoint files and git branches, then add the intermediate checkpoints to `evidence.checkpoints`."""
     # Runs before every detector that reads file kinds (see the registry), so they all see CHECKPOINT.
-    evidence.files = mark_checkpoint_files(evidence.files)
+    # Once per file list: the local source has marked its list already (collect.py), Hub and hand-built lists not.
+    evidence.files = evidence.from_files(mark_checkpoint_files)
     if evidence.git is not None:
         evidence.git.checkpoint_branches = checkpoint_branches(evidence.git)
     add_unique(evidence.checkpoints, intermediate_checkpoints(evidence), lambda item: item[0])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from opencheck.errors import InputError, UsageError
 from opencheck.evidence import Evidence, FileEntry, FileKind, ParsedConfig, Problem, Provenance, Target, TargetKind
+from opencheck.file_index import index_by_kind
 from opencheck.sources.card import parse_card
 from opencheck.sources.git_info import read_git
 from opencheck.sources.local_walk import Walk, problem, walk_folder
@@ -280,8 +281,12 @@ def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 
         walk.entries = mark_files(walk.entries)
     _mark_lfs_pointers(evidence, walk)
     evidence.files = walk.entries
-    for entry in walk.entries:  # one pass: each reader below looks only at the kinds it reads
-        walk.by_kind.setdefault(entry.kind, []).append(entry)
+    # One pass: each reader below looks only at the kinds it reads, and so do the detectors (the same index).
+    walk.by_kind = index_by_kind(walk.entries)
+    evidence.knows_from_files(index_by_kind, walk.by_kind)
+    if mark_files is not None:
+        # Marking a marked list changes nothing (LFS entries keep their kind): the detector need not mark again.
+        evidence.knows_from_files(mark_files, walk.entries)
     _read_card(evidence, walk, max_card_bytes)
     _read_licences(evidence, walk)
     _read_config(evidence, walk)
