@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from itertools import pairwise
+import re
+from bisect import bisect_left
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from itertools import compress, count, pairwise
+from operator import le, ne
 from typing import Protocol, TypeVar
 
 
@@ -43,3 +47,103 @@ def in_path_order(by_kind: dict[FileKind, list[FileEntry]], kinds: tuple[FileKin
 
 def _path(entry: FileEntry) -> str:
     return entry.path
+
+
+@dataclass(frozen=True)
+class FileNames:
+    """A file list's paths looked at once: runs of files in one folder, every path in one lower-case text, and
+    every file name in lower case.
+
+    The passes over every file (checkpoint marking, LFS probing, the code and documentation detectors) judge a
+    folder once per run and test a name pattern in C over every name (`matching`), instead of splitting,
+    lower-casing and matching 100,000 paths each.
+    """
+
+    paths: list[str]
+    runs: list[tuple[str, int, int]]  # (folder, first, end): files[first:end] lie directly in folder ("" the root)
+    text: str  # "\n" + the lower-case paths joined by "\n" ("" when a path holds a newline: no text to search)
+    lower_names: list[str]  # each file's name (after the last slash), lower case
+    ordered: bool  # the paths are in sorted order (a local walk's and a Hub listing's are)
+
+    def candidates(self, pattern: re.Pattern[str]) -> list[int]:
+        """Indices of the files whose line of `text` `pattern` matches in (all of them when there is no text).
+
+        The caller tests each candidate exactly: this only rules out the rest. `pattern` must find a match in the
+        line of every file its exact test accepts and must not match across a newline; a path that is not ASCII is
+        always a candidate (lower-casing it may change its length).
+        """
+        if not self.text:
+            return list(range(len(self.paths)))
+        found: list[int] = []
+        line, at = -1, 0
+        for match in pattern.finditer(self.text):
+            line += self.text.count("\n", at, match.start() + 1)  # the newline before the match's line
+            at = match.start() + 1
+            if not found or found[-1] != line:
+                found.append(line)
+        return self._with_non_ascii(found)
+
+    def matching(self, lower_pattern: re.Pattern[str]) -> list[int]:
+        """Indices of the files whose lower-case name `lower_pattern` matches, and of every name not ASCII (the
+        caller tests those with its case-blind pattern: lower-casing is the same test for ASCII names only)."""
+        return self._with_non_ascii(list(compress(count(), map(lower_pattern.match, self.lower_names))))
+
+    def _with_non_ascii(self, found: list[int]) -> list[int]:
+        if self.text.isascii():
+            return found
+        return sorted({*found, *(i for i, path in enumerate(self.paths) if not path.isascii())})
+
+
+def file_names(files: Sequence[_Entry]) -> FileNames:
+    """The FileNames of a file list (Evidence.from_files keeps it per list)."""
+    paths = [entry.path for entry in files]
+    ordered = all(map(le, paths, paths[1:]))
+    joined = "\n".join(paths)
+    text = "" if joined.count("\n") != max(len(paths) - 1, 0) else "\n" + joined.lower()
+    runs = _runs_in_order(paths) if ordered else _runs(paths)
+    return FileNames(paths, runs, text, _lower_names(paths, runs, text), ordered)
+
+
+def _lower_names(paths: list[str], runs: list[tuple[str, int, int]], text: str) -> list[str]:
+    """Each path's name in lower case: cut from the text a run at a time (in C) when it is ASCII text."""
+    if not text.isascii() or not text:  # lower-casing may change a length: each path on its own
+        return [path[path.rfind("/") + 1:].lower() for path in paths]
+    names: list[str] = []
+    at = 0  # where the run's first line starts in the text (at its newline)
+    for folder, first, end in runs:
+        stop = at + sum(map(len, paths[first:end])) + end - first
+        lines = text[at:stop]
+        names += (lines.replace(f"\n{folder.lower()}/", "\n") if folder else lines).split("\n")[1:]
+        at = stop
+    return names
+
+
+def _runs(paths: list[str]) -> list[tuple[str, int, int]]:
+    """The runs of consecutive paths in one folder, whatever their order: each path split."""
+    folders = [path[: path.rfind("/") + 1] for path in paths]  # with the slash: "" at the root
+    starts = [0, *compress(count(1), map(ne, folders[1:], folders))] if paths else []
+    return [(folders[first][:-1], first, end) for first, end in zip(starts, [*starts[1:], len(paths)], strict=True)]
+
+
+def _runs_in_order(paths: list[str]) -> list[tuple[str, int, int]]:
+    """The runs of sorted paths, a folder's at a time: the paths under a folder are one slice of a sorted list,
+    and when none of them is in a subfolder (the usual folder of many files) that slice is the run, tested in C."""
+    runs: list[tuple[str, int, int]] = []
+    mixed: set[str] = set()  # folders whose files lie between their subfolders' (tested once, then path by path)
+    first, total = 0, len(paths)
+    while first < total:
+        path = paths[first]
+        cut = path.rfind("/") + 1
+        prefix, depth = path[:cut], path.count("/")
+        # "0" follows "/": every path under the folder sorts before prefix-without-slash + "0"
+        under = bisect_left(paths, prefix[:-1] + "0", first) if prefix else total
+        end = first + 1
+        if prefix not in mixed and "".join(paths[first:under]).count("/") == depth * (under - first):
+            end = under
+        else:
+            mixed.add(prefix)
+            while end < under and paths[end].count("/") == depth:
+                end += 1
+        runs.append((prefix[:-1], first, end))
+        first = end
+    return runs
