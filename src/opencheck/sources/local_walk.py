@@ -230,7 +230,7 @@ def _walk(root_real: str, max_files: int) -> Walk:
                 stack.clear()  # stop the walk; what was listed is still sorted below
                 break
             kind = classify_name(name, dirs) if shown is rel else classify_path(shown)  # odd names: as shown
-            entries.append(LocalFileEntry(shown, size, kind))
+            entries.append(sized_when_asked(shown, kind, size))  # one class for all: bulk checks see one type
             if real is not None or shown is not rel:
                 elsewhere[shown] = real or entry.path
     entries.sort(key=attrgetter("path"))  # folders were walked depth first; nearly sorted, so this is cheap
