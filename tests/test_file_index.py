@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from opencheck.detect.checkpoints import _KEPT, _folder_holds_checkpoints, mark_checkpoint_files
 from opencheck.detect.components import ComponentBuilder
-from opencheck.detect.components.code import _ANY_ROLE_LOWER, _ANY_ROLE_NAME, detect_code
+from opencheck.detect.components.code import _ANY_ROLE_LOWER, _ANY_ROLE_NAME, _any_role_start, detect_code
 from opencheck.detect.components.documentation import (
     _SAMPLE_FILE,
     _SAMPLE_FILE_LOWER,
@@ -61,7 +61,8 @@ def test_runs_names_and_candidates_are_what_each_path_says(paths: list[str], ord
     assert names.ordered == (paths == sorted(paths))
     assert names.lower_names == [p.rpartition("/")[2].lower() for p in paths]
     # Every name a case-blind pattern accepts is a candidate of its lower-case twin.
-    for case_blind, lower in ((_ANY_ROLE_NAME, _ANY_ROLE_LOWER), (_SAMPLE_FILE, _SAMPLE_FILE_LOWER)):
+    for case_blind, lower in ((_ANY_ROLE_NAME, _ANY_ROLE_LOWER), (_ANY_ROLE_NAME, _any_role_start()),
+                              (_SAMPLE_FILE, _SAMPLE_FILE_LOWER)):
         accepted = {i for i, p in enumerate(paths) if case_blind.match(p.rpartition("/")[2])}
         assert accepted <= set(names.matching(lower))
     # Every path the LFS name rule accepts is a candidate of one of its two searches.
@@ -136,3 +137,21 @@ def test_files_of_several_kinds_keep_the_list_order_of_equal_paths() -> None:
     assert evidence.files_of(FileKind.CODE, FileKind.DOCUMENT) == expected
     assert [f.size for f in evidence.files_of(FileKind.CODE, FileKind.DOCUMENT)] == [2, 3, 1]
     assert evidence.files_of(FileKind.CODE, FileKind.CODE) == [files[2], files[0]]
+
+
+def test_the_role_prefilter_accepts_every_name_a_role_pattern_accepts() -> None:
+    # The code detector tests only the names _any_role_start matches: it must take every one a role's pattern
+    # takes (it may take more: the exact patterns decide those).
+    from opencheck.detect.components.code import _NAME_PATTERNS, _alternatives
+
+    words = [alternative for pattern in _NAME_PATTERNS.values() for alternative in _alternatives(pattern.pattern)]
+    assert len(words) > 50 and "tokeni[sz]e" in words and r"requirements[\w.-]*\.(txt|in)" in words
+    names = ["train.py", "trainer_x.py", "tokenise.py", "tokenizer.py", "modeling_llama.py", "model.py",
+             "requirements-dev.txt", "requirements.in", "pyproject.toml", "setup.py", "setup.cfg", "environment.yml",
+             "environment.yaml", "uv.lock", "poetry.lock", "cargo.toml", "package.json", "pipfile", "run_eval.py",
+             "app.py", "sampling.py", "score.py", "dedup.py", "part000001.py", "x.py", "prep_data.py", "infer.py"]
+    for pattern in _NAME_PATTERNS.values():
+        for name in names:
+            if pattern.search(name):
+                assert _any_role_start().match(name), (pattern.pattern, name)
+    assert not _any_role_start().match("part000001.py") and not _any_role_start().match("x.py")

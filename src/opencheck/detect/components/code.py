@@ -71,6 +71,38 @@ _ANY_ROLE_NAME = re.compile("|".join(f"(?:{p.pattern})" for p in _NAME_PATTERNS.
 # The same test for a lower-cased ASCII name, case-sensitive: twice as fast (the patterns have no upper-case letter).
 _ANY_ROLE_LOWER = re.compile(_ANY_ROLE_NAME.pattern)
 
+
+def _alternatives(pattern: str) -> list[str]:
+    """The alternatives of a pattern shaped `^(a|b|...)tail`, split at the group's own bars."""
+    body, depth, parts, start = pattern.removeprefix("^("), 0, [], 0
+    for index, char in enumerate(body):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            if depth == 0:  # the group's end: what follows is the tail, left out
+                return [*parts, body[start:index]]
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(body[start:index])
+            start = index + 1
+    raise ValueError(f"not ^(a|b|...): {pattern}")
+
+
+@lru_cache(maxsize=1)
+def _any_role_start() -> re.Pattern[str]:
+    """A lower-case name that starts like one of a role's names: every name _ANY_ROLE_LOWER matches, and a few more.
+
+    The alternatives grouped by their first letter, so that a name fails after one test of a few letters rather
+    than entering each of the sixty alternatives that start like it (a quarter of the time over 100,000 names).
+    """
+    by_letter: dict[str, list[str]] = {}
+    for pattern in _NAME_PATTERNS.values():
+        for alternative in _alternatives(pattern.pattern):
+            by_letter.setdefault(alternative[0], []).append(alternative[1:])
+    if any(not letter.isalnum() for letter in by_letter):
+        raise ValueError("an alternative starts with a pattern, not a letter")
+    return re.compile("^(?:" + "|".join(f"{letter}(?:{'|'.join(rest)})" for letter, rest in by_letter.items()) + ")")
+
 _REPO_URL = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com)/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:[/#?]|$)",
                        re.IGNORECASE)
 
@@ -177,7 +209,7 @@ class _Code:
             self._index_each(sorted(evidence.files, key=attrgetter("path")))
             return
         files, code_kind, by_role = evidence.files, FileKind.CODE, self.by_role
-        candidates, taken = names.matching(_ANY_ROLE_LOWER), 0
+        candidates, taken = names.matching(_any_role_start()), 0
         for folder, first, end in names.runs:
             if taken < len(candidates) and candidates[taken] < end:  # a name here may match: each file looked at
                 while taken < len(candidates) and candidates[taken] < end:
