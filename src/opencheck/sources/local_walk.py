@@ -6,7 +6,8 @@ Speed: a tree of 100,000 files costs one `scandir` per folder, one classificatio
 file. A regular file is not even `stat`-ed: the listing's file type (d_type) says it is one, and its size is read
 (one `lstat`) only if something asks for it, which only the readers of a few kinds do (cards, configs, weights,
 possible LFS pointers). A folder's plain files (regular, ASCII names) are classified and recorded in one batch;
-folders, symlinks, special files and odd names are looked at one by one and `stat`-ed as before.
+folders, symlinks, special files and odd names are looked at one by one and `stat`-ed as before. Every entry is of
+one class made for the walk (`LocalFileEntry.under`): it holds the root, so an entry sets two attributes.
 (benchmarks/local_scan.py compares the check with `find`; docs/performance.md says where the time goes.)
 """
 
