@@ -59,7 +59,7 @@ def test_runs_names_and_candidates_are_what_each_path_says(paths: list[str], ord
     assert names.paths == paths
     assert names.runs == _reference_runs(paths)
     assert names.ordered == (paths == sorted(paths))
-    assert names.lower_names == [p.rpartition("/")[2].lower() for p in paths]
+    assert names.names_text == "".join(f"\n{p.rpartition('/')[2].lower()}" for p in paths)
     # Every name a case-blind pattern accepts is a candidate of its lower-case twin.
     for case_blind, lower in ((_ANY_ROLE_NAME, _ANY_ROLE_LOWER), (_ANY_ROLE_NAME, _any_role_start()),
                               (_SAMPLE_FILE, _SAMPLE_FILE_LOWER)):
@@ -108,8 +108,8 @@ def test_a_name_with_a_newline_leaves_no_text_and_every_file_a_candidate() -> No
     names = file_names(_entries(["a\nb.py", "train.py", "x/y.py"]))
     assert names.text == ""
     assert names.candidates(_probed_in_paths()[0]) == [0, 1, 2]
-    assert names.lower_names == ["a\nb.py", "train.py", "y.py"]
-    assert names.matching(_ANY_ROLE_LOWER) == [1]
+    assert names.names_text == ""
+    assert names.matching(_ANY_ROLE_LOWER) == [0, 1, 2]
 
 
 def test_derived_indexes_follow_the_file_list() -> None:

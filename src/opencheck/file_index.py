@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import compress, count, pairwise
 from operator import le, ne
 from typing import Protocol, TypeVar
@@ -51,18 +52,18 @@ def _path(entry: FileEntry) -> str:
 
 @dataclass(frozen=True)
 class FileNames:
-    """A file list's paths looked at once: runs of files in one folder, every path in one lower-case text, and
-    every file name in lower case.
+    """A file list's paths looked at once: runs of files in one folder, and every path and every file name in
+    one lower-case text each.
 
     The passes over every file (checkpoint marking, LFS probing, the code and documentation detectors) judge a
-    folder once per run and test a name pattern in C over every name (`matching`), instead of splitting,
-    lower-casing and matching 100,000 paths each.
+    folder once per run and search a text once for the few names their pattern can match (`candidates`,
+    `matching`), instead of splitting, lower-casing and matching 100,000 paths each.
     """
 
     paths: list[str]
     runs: list[tuple[str, int, int]]  # (folder, first, end): files[first:end] lie directly in folder ("" the root)
     text: str  # "\n" + the lower-case paths joined by "\n" ("" when a path holds a newline: no text to search)
-    lower_names: list[str]  # each file's name (after the last slash), lower case
+    names_text: str  # "\n" + each file's name (after the last slash) in lower case, joined by "\n" ("" as text)
     ordered: bool  # the paths are in sorted order (a local walk's and a Hub listing's are)
 
     def candidates(self, pattern: re.Pattern[str]) -> list[int]:
@@ -74,19 +75,26 @@ class FileNames:
         """
         if not self.text:
             return list(range(len(self.paths)))
+        return self._lines(pattern, self.text)
+
+    def matching(self, lower_pattern: re.Pattern[str]) -> list[int]:
+        """Indices of the files whose lower-case name `lower_pattern` matches (as `lower_pattern.match(name)`
+        would), and of every name not ASCII: the caller tests those with its case-blind pattern, since lower-casing
+        is the same test for ASCII names only. The pattern must not match a newline nor use \\A or \\Z."""
+        if not self.names_text:
+            return list(range(len(self.paths)))
+        return self._lines(_at_line_start(lower_pattern), self.names_text)
+
+    def _lines(self, pattern: re.Pattern[str], text: str) -> list[int]:
+        """The indices of the lines of `text` (each after a newline) in which `pattern` finds a match."""
         found: list[int] = []
         line, at = -1, 0
-        for match in pattern.finditer(self.text):
-            line += self.text.count("\n", at, match.start() + 1)  # the newline before the match's line
+        for match in pattern.finditer(text):
+            line += text.count("\n", at, match.start() + 1)  # the newline before the match's line
             at = match.start() + 1
             if not found or found[-1] != line:
                 found.append(line)
         return self._with_non_ascii(found)
-
-    def matching(self, lower_pattern: re.Pattern[str]) -> list[int]:
-        """Indices of the files whose lower-case name `lower_pattern` matches, and of every name not ASCII (the
-        caller tests those with its case-blind pattern: lower-casing is the same test for ASCII names only)."""
-        return self._with_non_ascii(list(compress(count(), map(lower_pattern.match, self.lower_names))))
 
     def _with_non_ascii(self, found: list[int]) -> list[int]:
         if self.text.isascii():
@@ -101,21 +109,29 @@ def file_names(files: Sequence[_Entry]) -> FileNames:
     joined = "\n".join(paths)
     text = "" if joined.count("\n") != max(len(paths) - 1, 0) else "\n" + joined.lower()
     runs = _runs_in_order(paths) if ordered else _runs(paths)
-    return FileNames(paths, runs, text, _lower_names(paths, runs, text), ordered)
+    return FileNames(paths, runs, text, _names_text(paths, runs, text), ordered)
 
 
-def _lower_names(paths: list[str], runs: list[tuple[str, int, int]], text: str) -> list[str]:
-    """Each path's name in lower case: cut from the text a run at a time (in C) when it is ASCII text."""
-    if not text.isascii() or not text:  # lower-casing may change a length: each path on its own
-        return [path[path.rfind("/") + 1:].lower() for path in paths]
-    names: list[str] = []
+@lru_cache(maxsize=16)
+def _at_line_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` as a search of a text of lines: a match of it right after a newline (where `^` also matches)."""
+    if pattern.flags & re.DOTALL or "\\A" in pattern.pattern or "\\Z" in pattern.pattern:
+        raise ValueError(f"a pattern for names must not cross lines: {pattern.pattern}")
+    # The literal newline first lets the search jump from line to line instead of trying every position.
+    return re.compile(f"\n(?:{pattern.pattern})", pattern.flags | re.MULTILINE)
+
+
+def _names_text(paths: list[str], runs: list[tuple[str, int, int]], text: str) -> str:
+    """The lower-case names as one text: cut from the paths' text a run at a time (in C) when it is ASCII."""
+    if not text or not text.isascii():  # lower-casing may change a length: each path on its own
+        return "\n" + "\n".join(path[path.rfind("/") + 1:].lower() for path in paths) if text else ""
+    parts: list[str] = []
     at = 0  # where the run's first line starts in the text (at its newline)
     for folder, first, end in runs:
         stop = at + sum(map(len, paths[first:end])) + end - first
-        lines = text[at:stop]
-        names += (lines.replace(f"\n{folder.lower()}/", "\n") if folder else lines).split("\n")[1:]
+        parts.append(text[at:stop].replace(f"\n{folder.lower()}/", "\n") if folder else text[at:stop])
         at = stop
-    return names
+    return "".join(parts)
 
 
 def _runs(paths: list[str]) -> list[tuple[str, int, int]]:
