@@ -141,4 +141,9 @@ def test_a_folder_classified_at_once_agrees_with_each_name_alone() -> None:
                 assert fk.classify_names(names, parts) == expected, (parts, names)
         assert fk.classify_names(ordinary, parts) == [fk.classify_name(n, parts) for n in ordinary]
     assert fk.classify_names([], ()) == []
+    # Folders whose names all end alike are decided by counting that ending: it must be each name's own suffix.
+    for names in (["a.b.py", "c.py", "train.py", "x.PY"], ["happy", "x.py", "toy"], ["x.tar.gz", "y.gz"],
+                  ["a.md", "b.md"], ["notes", "x.notes"], ["a.", "b."], ["x.py", "y.pyi"], ["y.pyi", "x.py"]):
+        for parts in ((), ("docs",), ("configs",)):
+            assert fk.classify_names(names, parts) == [fk.classify_name(n, parts) for n in names], (parts, names)
     assert all(p.pattern.startswith("^") and p.pattern.endswith("$") for p in fk._SHAPES)  # what the search needs

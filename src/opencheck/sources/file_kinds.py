@@ -226,7 +226,11 @@ def classify_names(names: list[str], dirs: tuple[str, ...]) -> list[FileKind]:
     if (len(lowers) == len(names) and joined.isascii() and not lowered.startswith(".") and "\n." not in lowered
             and _SPECIAL_NAMES.isdisjoint(lowers) and not _special_shape_in_lines().search("\n" + lowered)):
         by_suffix = _BY_SUFFIX.get
-        kinds = [by_suffix(lower[lower.rfind("."):]) for lower in lowers]  # no leading dot, so a dot is a suffix's
+        first = lowers[0][lowers[0].rfind("."):]  # no leading dot, so a dot is a suffix's
+        if "." not in first[1:] and f"{lowered}\n".count(f"{first}\n") == len(names):
+            kinds = [by_suffix(first)] * len(names)  # every name ends with the first one's suffix: counted, in C
+        else:
+            kinds = [by_suffix(lower[lower.rfind("."):]) for lower in lowers]
         if None not in kinds:
             return kinds  # type: ignore[return-value]
         return [classify_name(name, dirs) if kind is None else kind for name, kind in zip(names, kinds, strict=True)]
