@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, TypeVar
 
-from opencheck.file_index import in_path_order, index_by_kind
+from opencheck.file_index import FilesCache, in_path_order, index_by_kind
 
 _T = TypeVar("_T")
 
@@ -350,21 +350,18 @@ class Evidence:
         return self.from_files(index_by_kind)
 
     def from_files(self, function: Callable[[list[FileEntry]], _T]) -> _T:
-        """`function(self.files)`, computed once per file list (another list, or this one resized, computes it again:
-        lists of files are replaced, not edited item by item), so the passes over 100,000 files share it."""
-        files = self.files
-        cache = self.__dict__.get("_from_files")
-        if cache is None or cache[0] is not files or cache[1] != len(files):
-            cache = self.__dict__["_from_files"] = (files, len(files), {})
-        found: dict[Any, Any] = cache[2]
-        if function not in found:
-            found[function] = function(files)
-        return found[function]  # type: ignore[no-any-return]
+        """`function(self.files)`, computed once per file list (file_index.FilesCache) for the passes over it."""
+        return self._files_cache().get(self.files, function)
 
     def knows_from_files(self, function: Callable[[list[FileEntry]], _T], value: _T) -> None:
         """Record `value` as `function(self.files)`, when whoever built the list has it already (the local source)."""
-        self.from_files(lambda files: None)  # the cache is now this list's
-        self.__dict__["_from_files"][2][function] = value
+        self._files_cache().put(self.files, function, value)
+
+    def _files_cache(self) -> FilesCache:
+        cache = self.__dict__.get("_from_files")
+        if cache is None:
+            cache = self.__dict__["_from_files"] = FilesCache()
+        return cache  # type: ignore[no-any-return]
 
     def __getstate__(self) -> dict[str, Any]:
         # The cache is derived (and keyed by functions): a pickled or copied record computes it again.

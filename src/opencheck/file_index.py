@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count, pairwise
 from operator import le, ne
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 
 class _Entry(Protocol):
@@ -23,7 +23,34 @@ class _Entry(Protocol):
 
 
 FileEntry = TypeVar("FileEntry", bound=_Entry)
+_T = TypeVar("_T")
 FileKind = Hashable
+
+
+class FilesCache:
+    """Values computed from one file list, dropped once the list is another one or its length changed (lists of
+    files are replaced, not edited item by item: FileEntry is frozen, a changed kind is a new entry in a new list)."""
+
+    def __init__(self) -> None:
+        self._files: object = None
+        self._length = -1
+        self._values: dict[Any, Any] = {}
+
+    def get(self, files: Sequence[_Entry], function: Callable[[Any], _T]) -> _T:
+        """`function(files)`, computed once for this list."""
+        values = self._for(files)
+        if function not in values:
+            values[function] = function(files)
+        return values[function]  # type: ignore[no-any-return]
+
+    def put(self, files: Sequence[_Entry], function: Callable[[Any], _T], value: _T) -> None:
+        """Record `value` as `function(files)`."""
+        self._for(files)[function] = value
+
+    def _for(self, files: Sequence[_Entry]) -> dict[Any, Any]:
+        if self._files is not files or self._length != len(files):
+            self._files, self._length, self._values = files, len(files), {}
+        return self._values
 
 
 def index_by_kind(files: list[FileEntry]) -> dict[FileKind, list[FileEntry]]:
