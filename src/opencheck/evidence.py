@@ -8,7 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
+from opencheck.file_index import FilesCache, in_path_order, index_by_kind
+
+_T = TypeVar("_T")
 
 
 class TargetKind(str, Enum):
@@ -339,7 +343,31 @@ class Evidence:
 
     def files_of(self, *kinds: FileKind) -> list[FileEntry]:
         """Files of the given kinds, in path order."""
-        return sorted((f for f in self.files if f.kind in kinds), key=lambda f: f.path)
+        return in_path_order(self.files_by_kind(), kinds, self.files)
+
+    def files_by_kind(self) -> dict[FileKind, list[FileEntry]]:
+        """The files of each kind present, in list order (`index_by_kind`), built once per file list."""
+        return self.from_files(index_by_kind)
+
+    def from_files(self, function: Callable[[list[FileEntry]], _T]) -> _T:
+        """`function(self.files)`, computed once per file list (file_index.FilesCache) for the passes over it."""
+        return self._files_cache().get(self.files, function)
+
+    def knows_from_files(self, function: Callable[[list[FileEntry]], _T], value: _T) -> None:
+        """Record `value` as `function(self.files)`, when whoever built the list has it already (the local source)."""
+        self._files_cache().put(self.files, function, value)
+
+    def _files_cache(self) -> FilesCache:
+        cache = self.__dict__.get("_from_files")
+        if cache is None:
+            cache = self.__dict__["_from_files"] = FilesCache()
+        return cache  # type: ignore[no-any-return]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The cache is derived (and keyed by functions): a pickled or copied record computes it again.
+        state = dict(self.__dict__)
+        state.pop("_from_files", None)
+        return state
 
     def component(self, name: str) -> ComponentEvidence:
         """The merged view of a component: declared facts win, detected ones fill gaps."""
@@ -364,3 +392,4 @@ class Evidence:
 def _merged_origin(declared: str, detected: ComponentEvidence) -> str:
     """Origin of a component supplied by a curated reference (`reference`): `+detected` only when also found."""
     return f"{declared}+detected" if detected.status == ComponentStatus.PRESENT else declared
+

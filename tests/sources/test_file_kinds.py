@@ -120,3 +120,30 @@ def test_the_suffix_fast_path_agrees_with_the_rules_in_order() -> None:
             assert fk.classify_path(folder + name) == kind, folder + name
             checked += 1
     assert checked > 10_000
+
+
+def test_a_folder_classified_at_once_agrees_with_each_name_alone() -> None:
+    # classify_names decides an ordinary folder in one go (its names joined and searched once): every name that
+    # needs the rules, put among ordinary names, must still get the kind the rules give it, wherever it stands.
+    from opencheck.sources import file_kinds as fk
+
+    ordinary = ["a.py", "b.md", "part0001.py", "x.txt", "z.rst"]
+    tricky = ["LICENSE", "license.txt", "notice", "eval_results.json", "results_1.json", "data-card.md",
+              "paper.pdf", "tech_report.md", "requirements-dev.txt", "README.md", "config.json", "Makefile",
+              ".py", ".hidden.md", "x.", "noext", "a\nb.py", "na\u00efve.py", "M\u00c4KEFILE", "Train.PY",
+              "model.safetensors", "training_args.bin", "opencheck.yaml", "x.tiktoken", "REPORT.MD", "copying.md",
+              "my_license.txt", "not_results.json"]
+    for parts in ((), ("docs",), ("configs",), ("licenses",), (".eval_results",)):
+        for name in tricky:
+            for position in range(len(ordinary) + 1):
+                names = [*ordinary[:position], name, *ordinary[position:]]
+                expected = [fk.classify_name(n, parts) for n in names]
+                assert fk.classify_names(names, parts) == expected, (parts, names)
+        assert fk.classify_names(ordinary, parts) == [fk.classify_name(n, parts) for n in ordinary]
+    assert fk.classify_names([], ()) == []
+    # Folders whose names all end alike are decided by counting that ending: it must be each name's own suffix.
+    for names in (["a.b.py", "c.py", "train.py", "x.PY"], ["happy", "x.py", "toy"], ["x.tar.gz", "y.gz"],
+                  ["a.md", "b.md"], ["notes", "x.notes"], ["a.", "b."], ["x.py", "y.pyi"], ["y.pyi", "x.py"]):
+        for parts in ((), ("docs",), ("configs",)):
+            assert fk.classify_names(names, parts) == [fk.classify_name(n, parts) for n in names], (parts, names)
+    assert all(p.pattern.startswith("^") and p.pattern.endswith("$") for p in fk._SHAPES)  # what the search needs

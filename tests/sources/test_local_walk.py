@@ -418,3 +418,25 @@ def test_a_folder_that_cannot_be_searched_has_its_files_stat_ed_during_the_walk(
     by_path = {f.path: f for f in evidence.files}
     assert "size" in vars(by_path["private/train.py"]) and by_path["private/train.py"].size == 6
     assert "size" not in vars(by_path["open.py"])
+
+
+def test_every_walked_entry_is_of_one_type_so_the_bulk_redaction_check_takes_the_list_at_once(tmp_path: Path) -> None:
+    # Redaction checks a long list of records column by column, in C, only when all are of one type (else it walks
+    # 100,000 records one by one): plain files, links, odd names, LFS pointers and checkpoints alike.
+    from opencheck.output.redact import _flat_strings
+
+    root = _model(tmp_path / "m")
+    (root / "src").mkdir()
+    for i in range(40):
+        (root / "src" / f"mod{i}.py").write_text("x = 1\n")
+    os.symlink("src/mod3.py", root / "linked.py")
+    (root / "na\u00efve.py").write_text("x = 1\n")
+    (root / "checkpoint-5").mkdir()
+    (root / "checkpoint-5" / "model.safetensors").write_bytes(b"\0" * 8)
+    (root / "big.bin").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:" + "a" * 64
+                                  + "\nsize 12345\n")
+    evidence = collect_local(root)
+    assert {"linked.py", "na\u00efve.py", "big.bin"} <= {f.path for f in evidence.files}
+    assert evidence.lfs_pointers and any(f.kind == FileKind.CHECKPOINT for f in evidence.files)
+    assert len({type(f) for f in evidence.files}) == 1
+    assert _flat_strings(evidence.files, lambda kind: ("path", "kind", "sha256")) is not None

@@ -18,6 +18,7 @@ from opencheck.detect.checkpoint_names import (
 )
 from opencheck.detect.unique import add_unique
 from opencheck.evidence import Evidence, FileEntry, FileKind, GitInfo, Provenance
+from opencheck.file_index import FileNames, file_names
 
 _KEPT = (FileKind.CHECKPOINT, FileKind.MANIFEST)  # already a checkpoint, or never one
 
@@ -29,27 +30,28 @@ def _folder_holds_checkpoints(folder: str) -> tuple[bool, bool]:
     return any(is_checkpoint_name(p) for p in parts), any(p in CHECKPOINT_CONTAINERS for p in parts)
 
 
-def mark_checkpoint_files(files: list[FileEntry]) -> list[FileEntry]:
+def mark_checkpoint_files(files: list[FileEntry], names: FileNames | None = None) -> list[FileEntry]:
     """`files` with every checkpoint file's kind set to CHECKPOINT (the same list when there is none).
 
     A checkpoint file is any file under a folder named like a checkpoint (`checkpoint-500/config.json`), or a
     weight file under a checkpoint container (`checkpoints/model-epoch3.pt`). The local source calls this
-    (through collect.py) before it reads anything, so that no checkpoint is read as the final model.
+    (through collect.py) before it reads anything, so that no checkpoint is read as the final model; it passes the
+    list's `names` (file_index.file_names), which it has already.
     """
     marked: list[FileEntry] | None = None
-    last_folder, named, contained = "", False, False  # files at the root are never in a checkpoint
     weights = FileKind.WEIGHTS
-    for index, entry in enumerate(files):
-        folder = entry.path.rpartition("/")[0]
-        if folder != last_folder:  # files come in path order, so a folder is judged once for all its files
-            last_folder = folder
-            named, contained = _folder_holds_checkpoints(folder) if folder else (False, False)
+    for folder, first, end in (names or file_names(files)).runs:  # a folder is judged once for its run of files
+        if not folder:
+            continue  # files at the root are never in a checkpoint
+        named, contained = _folder_holds_checkpoints(folder)
         if not (named or contained):
-            continue  # the usual file: one comparison
-        if (named or entry.kind == weights) and entry.kind not in _KEPT:
-            if marked is None:
-                marked = list(files)
-            marked[index] = replace(entry, kind=FileKind.CHECKPOINT)
+            continue  # the usual folder: no look at its files
+        for index in range(first, end):
+            entry = files[index]
+            if (named or entry.kind == weights) and entry.kind not in _KEPT:
+                if marked is None:
+                    marked = list(files)
+                marked[index] = replace(entry, kind=FileKind.CHECKPOINT)
     return files if marked is None else marked
 
 
@@ -105,7 +107,8 @@ def intermediate_checkpoints(evidence: Evidence) -> list[tuple[str, Provenance]]
 def detect_checkpoints(evidence: Evidence) -> None:
     """Mark checkpoint files and git branches, then add the intermediate checkpoints to `evidence.checkpoints`."""
     # Runs before every detector that reads file kinds (see the registry), so they all see CHECKPOINT.
-    evidence.files = mark_checkpoint_files(evidence.files)
+    # Once per file list: the local source has marked its list already (collect.py), Hub and hand-built lists not.
+    evidence.files = evidence.from_files(mark_checkpoint_files)
     if evidence.git is not None:
         evidence.git.checkpoint_branches = checkpoint_branches(evidence.git)
     add_unique(evidence.checkpoints, intermediate_checkpoints(evidence), lambda item: item[0])

@@ -22,7 +22,7 @@ def nothing_model_like(evidence: Evidence) -> bool:
         or evidence.manifest
         or evidence.checkpoints
         or evidence.lfs_pointers
-        or any(f.kind in MODEL_KINDS for f in evidence.files)
+        or not MODEL_KINDS.isdisjoint(evidence.files_by_kind())
     )
 
 

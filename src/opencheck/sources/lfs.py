@@ -11,8 +11,10 @@ import os
 import re
 import stat
 from collections.abc import Callable
+from functools import lru_cache
 
 from opencheck.evidence import FileEntry, FileKind, LfsPointer
+from opencheck.file_index import FileNames, file_names
 
 LFS_SPEC = b"version https://git-lfs.github.com/spec/v1"
 MAX_POINTER_BYTES = 1024  # the spec caps pointer files at 1024 bytes
@@ -76,19 +78,35 @@ def _probed_name(lower: str) -> bool:
 MAX_PROBES = 20_000
 
 
-def find_lfs_pointers(entries: list[FileEntry], real_path: Callable[[str], str]) -> dict[str, LfsPointer]:
+@lru_cache(maxsize=1)
+def _probed_in_paths() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where a lower-case path of file_index's text may pass `_probed_name`: an LFS suffix at its end, tfevents."""
+    # Two searches, each starting at a literal, rather than one that tries at every "t"; the suffixes grouped by
+    # their first letter, so that the ".py" of every source file fails after one test of a few letters.
+    by_letter: dict[str, list[str]] = {}
+    for suffix in sorted(_LFS_SUFFIX_SET):
+        by_letter.setdefault(suffix[1], []).append(re.escape(suffix[2:]))
+    suffixes = "|".join(f"{re.escape(letter)}(?:{'|'.join(rest)})" for letter, rest in by_letter.items())
+    return re.compile(rf"\.(?:{suffixes})$", re.MULTILINE), re.compile("tfevents")
+
+
+def find_lfs_pointers(entries: list[FileEntry], real_path: Callable[[str], str],
+                      names: FileNames | None = None) -> dict[str, LfsPointer]:
     """The files among `entries` that are LFS pointers (by content, small files of the usual LFS kinds only)."""
     found: dict[str, LfsPointer] = {}
     probes = 0
-    probed_kinds, suffixes = PROBED_KINDS, _LFS_SUFFIX_SET
-    for entry in entries:
-        # Kind and name first: a local file's size costs a stat (sources/local_walk.py), and this loop sees every file.
-        if entry.kind not in probed_kinds:
-            lower = entry.path.lower()
-            if lower[lower.rfind("."):] not in suffixes and "tfevents" not in lower:
-                continue  # the usual file, decided inline; _probed_name is the rule in full
-            if not _probed_name(lower):
-                continue
+    names = names or file_names(entries)
+    # The files of the probed kinds and those whose path the name rule may accept (one search of every path),
+    # in list order: the rest, a big tree's source files, are not looked at one by one.
+    probed_kinds = PROBED_KINDS
+    by_suffix, by_tfevents = _probed_in_paths()
+    candidates = sorted({*names.candidates(by_suffix), *names.candidates(by_tfevents),
+                         *(i for i, entry in enumerate(entries) if entry.kind in probed_kinds)})
+    for index in candidates:
+        entry = entries[index]
+        # Kind and name first: a local file's size costs a stat (sources/local_walk.py).
+        if entry.kind not in probed_kinds and not _probed_name(entry.path.lower()):
+            continue
         if not len(LFS_SPEC) <= entry.size <= MAX_POINTER_BYTES:
             continue
         probes += 1

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from opencheck.errors import InputError, UsageError
 from opencheck.evidence import Evidence, FileEntry, FileKind, ParsedConfig, Problem, Provenance, Target, TargetKind
+from opencheck.file_index import FileNames, file_names, index_by_kind
 from opencheck.sources.card import parse_card
 from opencheck.sources.git_info import read_git
 from opencheck.sources.local_walk import Walk, problem, walk_folder
@@ -238,13 +239,13 @@ def _read_weights(evidence: Evidence, walk: Walk) -> None:
 MAX_LFS_PROBLEMS = 50
 
 
-def _mark_lfs_pointers(evidence: Evidence, walk: Walk) -> None:
+def _mark_lfs_pointers(evidence: Evidence, walk: Walk, names: FileNames) -> None:
     """Record LFS pointer files: their entry takes the published size and sha256; they are never parsed."""
     from dataclasses import replace
 
     from opencheck.sources.lfs import find_lfs_pointers
 
-    pointers = find_lfs_pointers(walk.entries, walk.real_path)
+    pointers = find_lfs_pointers(walk.entries, walk.real_path, names)
     if not pointers:
         return
     evidence.lfs_pointers = pointers
@@ -258,11 +259,12 @@ def _mark_lfs_pointers(evidence: Evidence, walk: Walk) -> None:
 
 
 def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 2_000_000,
-               mark_files: Callable[[list[FileEntry]], list[FileEntry]] | None = None) -> Evidence:
+               mark_files: Callable[[list[FileEntry], FileNames], list[FileEntry]] | None = None) -> Evidence:
     """Read raw evidence from a local folder (never executing or unpickling anything in it); detect/ interprets it.
 
     `mark_files` (collect.py passes detect/checkpoints.py's) may change the kinds of the listed files before any
-    is read: a file it marks as a checkpoint is then not read as a licence, a config or the final weights.
+    is read: a file it marks as a checkpoint is then not read as a licence, a config or the final weights. It is
+    given the files and their FileNames, returns the same paths in the same order, and marks a marked list no more.
     """
     try:
         root_real = os.path.realpath(root)
@@ -276,12 +278,18 @@ def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 
         walk = walk_folder(root_real, max_files)
     except OSError as exc:
         raise UsageError(f"{root}: cannot read folder: {exc.strerror or exc}") from None
+    names = file_names(walk.entries)  # paths split once for the passes below and the detectors'
     if mark_files is not None:
-        walk.entries = mark_files(walk.entries)
-    _mark_lfs_pointers(evidence, walk)
+        walk.entries = mark_files(walk.entries, names)
+    _mark_lfs_pointers(evidence, walk, names)
     evidence.files = walk.entries
-    for entry in walk.entries:  # one pass: each reader below looks only at the kinds it reads
-        walk.by_kind.setdefault(entry.kind, []).append(entry)
+    evidence.knows_from_files(file_names, names)  # marking and LFS sizes left every path where it was
+    # One pass: each reader below looks only at the kinds it reads, and so do the detectors (the same index).
+    walk.by_kind = index_by_kind(walk.entries)
+    evidence.knows_from_files(index_by_kind, walk.by_kind)
+    if mark_files is not None:
+        # Marking a marked list changes nothing (LFS entries keep their kind): the detector need not mark again.
+        evidence.knows_from_files(mark_files, walk.entries)
     _read_card(evidence, walk, max_card_bytes)
     _read_licences(evidence, walk)
     _read_config(evidence, walk)

@@ -18,6 +18,7 @@ from opencheck.evidence import (
     Section,
     TargetKind,
 )
+from opencheck.file_index import file_names
 
 # The 17 MOF components (names exactly as MOT spells them) and their content type.
 MOF_COMPONENTS: dict[str, str] = {
@@ -148,4 +149,4 @@ def folders(path: str) -> list[str]:
 
 def config_file(evidence: Evidence) -> str | None:
     """`config.json` when the repository has it (the model configuration may also come from the Hub API)."""
-    return "config.json" if any(f.path == "config.json" for f in evidence.files) else None
+    return "config.json" if "config.json" in evidence.from_files(file_names).paths else None  # one C scan

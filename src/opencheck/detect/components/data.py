@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from opencheck.detect.components.base import ComponentBuilder, config_file, file_provenance, folders
 from opencheck.evidence import Evidence, FileKind, Provenance
 
 _DATA_SUFFIXES = (".jsonl", ".json", ".parquet", ".arrow", ".csv", ".tsv", ".jsonl.gz", ".jsonl.zst", ".json.gz",
                   ".txt.gz", ".zst")
 _DATA_DIRS = frozenset({"data", "dataset", "datasets", "training_data", "corpus"})
-# A constant: spelt inside the test over every file, the tuple and its three enum look-ups are made once per file.
 _DATA_KINDS = (FileKind.OTHER, FileKind.DOCUMENT, FileKind.TRAINING_CONFIG)
 
 
 def _datasets(evidence: Evidence, built: ComponentBuilder) -> None:
-    data_files = sorted((f for f in evidence.files if f.kind in _DATA_KINDS
-                         and f.path.lower().endswith(_DATA_SUFFIXES) and any(d in _DATA_DIRS for d in folders(f.path))),
-                        key=attrgetter("path"))  # the few matches sorted, not every file
+    # Only the files of the kinds data can be (from the index of kinds), in path order, are looked at.
+    data_files = [f for f in evidence.files_of(*_DATA_KINDS)
+                  if f.path.lower().endswith(_DATA_SUFFIXES) and any(d in _DATA_DIRS for d in folders(f.path))]
     if data_files:
         built.present("Datasets", file_provenance(data_files, "data file in the repository")
                       + [p for _, p in evidence.datasets])

@@ -18,6 +18,7 @@ from opencheck.detect.components.base import (
 )
 from opencheck.detect.papers import cited_ids, paper_licence, report_ids
 from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Provenance
+from opencheck.file_index import file_names
 from opencheck.sources.card import is_placeholder_text
 
 _SECTION_DATA = re.compile(
@@ -130,18 +131,25 @@ def _in_sample_folder(folder: str) -> bool:
 
 
 def _sample_files(evidence: Evidence) -> list[FileEntry]:
-    """Sample output files and the files of sample folders, in one pass with each folder judged once."""
+    """Sample output files and the files of sample folders: each folder's run of files judged once, and only the
+    names the pattern matches over every lower-case name (and names not ASCII) tested one by one."""
     found: list[FileEntry] = []
-    last_folder, in_samples = "", False
+    names = evidence.from_files(file_names)
+    files, skipped = evidence.files, (FileKind.CHECKPOINT, FileKind.CONFIG)  # generation_config.json: settings
     sample, sample_lower = _SAMPLE_FILE.match, _SAMPLE_FILE_LOWER.match
-    for entry in evidence.files:
-        folder, _, name = entry.path.rpartition("/")
-        if folder != last_folder:
-            last_folder, in_samples = folder, _in_sample_folder(folder)
-        # generation_config.json is settings, not an output
-        if (in_samples or (sample_lower(name.lower()) if name.isascii() else sample(name))) and entry.kind not in (
-                FileKind.CHECKPOINT, FileKind.CONFIG):
-            found.append(entry)
+    candidates, taken = names.matching(_SAMPLE_FILE_LOWER), 0
+    for folder, first, end in names.runs:
+        in_samples = _in_sample_folder(folder)
+        if in_samples:
+            found += [entry for entry in files[first:end] if entry.kind not in skipped]
+        while taken < len(candidates) and candidates[taken] < end:
+            entry = files[candidates[taken]]
+            taken += 1
+            if in_samples or entry.kind in skipped:
+                continue
+            name = entry.path.rpartition("/")[2]
+            if sample_lower(name.lower()) if name.isascii() else sample(name):
+                found.append(entry)
     return found
 
 
