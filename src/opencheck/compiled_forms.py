@@ -1,0 +1,190 @@
+"""Regular-expression programs and dataclass methods compiled once and kept between runs, like Python's bytecode.
+
+On CPython 3.11 and 3.12 a check of a small folder spent about a third of its CPU re-deriving the same things at
+every start: `re` parses each pattern and compiles it to an `_sre` program (~240 patterns, ~35 ms), and
+`dataclasses` builds every generated method (`__init__`, `__eq__`, `__repr__`, `__hash__`, frozen `__setattr__`)
+from source text with `exec` (~350 methods, ~30 ms). Both results depend only on their input text and the
+interpreter, so `install()` (the command line calls it first) keeps them in one `marshal` file in the package's
+`__pycache__` (the trust Python already gives the `.pyc` files there), named for the interpreter and keyed by its
+exact version: a pattern is rebuilt by `_sre.compile` from its stored program (which `_sre` validates), a method by
+`exec` of its stored code object. Only forms compiled while a module is imported, or for a pattern written as a
+literal in the calling code, are kept, so the file holds the program's static patterns and classes, never one
+built from a user's input. A missing, damaged or foreign file is ignored and rewritten at exit (not when
+`sys.dont_write_bytecode` is set, as for `.pyc`); an unwritable folder only costs the time it saves. On an
+interpreter whose `re` or `dataclasses` internals differ from the ones below, `install()` leaves that part alone.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import marshal
+import os
+import sys
+import types
+from typing import Any
+
+FORMAT = "opencheck-compiled-forms-1"
+
+_regex: dict[tuple[str, int], tuple[Any, ...]] = {}  # (pattern, flags) -> _sre.compile's arguments after the pattern
+_methods: dict[str, types.CodeType] = {}  # the source text dataclasses would exec -> its code
+_stats = {"regex_hits": 0, "regex_misses": 0, "method_hits": 0, "method_misses": 0, "stored": 0}
+_state: dict[str, Any] = {"path": None, "changed": False}
+
+
+def default_path() -> str:
+    """Where the forms live: the package's `__pycache__`, one file per interpreter (like bytecode)."""
+    tag = sys.implementation.cache_tag or "python"
+    return os.path.join(os.path.dirname(__file__), "__pycache__", f"compiled-forms.{tag}.marshal")
+
+
+def _key() -> str:
+    import _sre
+
+    return f"{FORMAT}|{sys.version}|{getattr(_sre, 'MAGIC', '?')}"
+
+
+def stats() -> dict[str, int]:
+    """Hits and misses of this process (for tests and benchmarks)."""
+    return dict(_stats)
+
+
+def _load(path: str) -> None:
+    try:
+        with open(path, "rb") as handle:
+            stored = marshal.loads(handle.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return
+    if not (isinstance(stored, dict) and stored.get("key") == _key()):
+        return
+    regex, methods = stored.get("regex"), stored.get("methods")
+    if isinstance(regex, dict):
+        _regex.update(regex)
+    if isinstance(methods, dict):
+        _methods.update(methods)
+
+
+def save() -> None:
+    """Write the forms if this process compiled new static ones (atomically: a reader sees old or new)."""
+    path = _state["path"]
+    if not _state["changed"] or path is None or sys.dont_write_bytecode:
+        return
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temporary, "wb") as handle:
+            handle.write(marshal.dumps({"key": _key(), "regex": _regex, "methods": _methods}))
+        os.replace(temporary, path)
+        _state["changed"] = False
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _static(frame: types.FrameType | None, literal: str | None = None) -> bool:
+    """Whether the compile happening under `frame` is part of the program: at a module's import, or a literal."""
+    caller = frame
+    while caller is not None and caller.f_code.co_filename.endswith(("re/__init__.py", "re\\__init__.py")):
+        caller = caller.f_back
+    if literal is not None and caller is not None and literal in caller.f_code.co_consts:
+        return True
+    while frame is not None and frame.f_code.co_name != "<module>":
+        frame = frame.f_back
+    # A module body run by the import system (not the script's own top level).
+    return frame is not None and frame.f_back is not None and \
+        frame.f_back.f_code.co_filename.startswith("<frozen importlib")
+
+
+def _install_regex() -> bool:
+    import _sre
+    import re
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    original = getattr(_compiler, "compile", None)
+    if not (callable(original) and hasattr(_compiler, "_code") and hasattr(_parser, "parse")
+            and hasattr(_sre, "compile")):
+        return False
+
+    def compile_pattern(p: Any, flags: int = 0) -> Any:
+        # The same steps as re._compiler.compile, with the program looked up by (pattern, flags) first.
+        if not isinstance(p, str) or flags & re.DEBUG:
+            return original(p, flags)
+        stored = _regex.get((p, flags))
+        if stored is not None:
+            try:
+                compiled = _sre.compile(p, *stored)
+                _stats["regex_hits"] += 1
+                return compiled
+            except Exception:  # a damaged entry: compile afresh below, and replace it
+                del _regex[(p, flags)]
+        parsed = _parser.parse(p, flags)
+        code = _compiler._code(parsed, flags)
+        groupindex = parsed.state.groupdict
+        indexgroup = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        # The program's opcodes are int subclasses (named constants): plain ints marshal, and mean the same to _sre.
+        arguments = (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1,
+                     dict(groupindex), tuple(indexgroup))
+        _stats["regex_misses"] += 1
+        if _static(sys._getframe(1), p):
+            _regex[(p, flags)] = arguments
+            _state["changed"] = True
+            _stats["stored"] += 1
+        return _sre.compile(p, *arguments)
+
+    _compiler.compile = compile_pattern
+    return True
+
+
+def _install_methods() -> bool:
+    import dataclasses
+
+    code = getattr(getattr(dataclasses, "_create_fn", None), "__code__", None)
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount] if code is not None else ()
+    if names != ("name", "args", "body", "globals", "locals", "return_type") or code.co_kwonlyargcount != 3:
+        return False  # not the 3.11/3.12 helper whose text is rebuilt below (3.13 builds a class's methods at once)
+    missing = dataclasses.MISSING
+
+    def create_fn(name: str, args: list[str], body: list[str], *, globals: dict[str, Any] | None = None,
+                  locals: dict[str, Any] | None = None, return_type: Any = missing) -> Any:
+        # The text dataclasses._create_fn builds, character for character; only compile() is skipped when known.
+        if locals is None:
+            locals = {}
+        annotation = ""
+        if return_type is not missing:
+            locals["_return_type"] = return_type
+            annotation = "->_return_type"
+        lines = "\n".join(f"  {line}" for line in body)
+        text = f"def __create_fn__({', '.join(locals.keys())}):\n def {name}({','.join(args)}){annotation}:\n{lines}" \
+               f"\n return {name}"
+        code = _methods.get(text)
+        if isinstance(code, types.CodeType):
+            _stats["method_hits"] += 1
+        else:
+            code = compile(text, "<string>", "exec")
+            _stats["method_misses"] += 1
+            if _static(sys._getframe(1)):
+                _methods[text] = code
+                _state["changed"] = True
+                _stats["stored"] += 1
+        namespace: dict[str, Any] = {}
+        exec(code, globals, namespace)  # what dataclasses itself does with this text
+        return namespace["__create_fn__"](**locals)
+
+    dataclasses._create_fn = create_fn
+    return True
+
+
+def install(path: str | None = None) -> None:
+    """Serve compiled regexes and dataclass methods from the stored forms (`path`: the file; tests pass their own)."""
+    if _state["path"] is not None:
+        return
+    _state["path"] = path or default_path()
+    _load(_state["path"])
+    hooked = False
+    with contextlib.suppress(ImportError):  # an interpreter without re._compiler (3.10)
+        hooked = _install_regex()
+    hooked = _install_methods() or hooked
+    if hooked:
+        atexit.register(save)
