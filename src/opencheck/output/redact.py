@@ -215,8 +215,9 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
     """A copy of `obj` (dataclasses, lists, tuples, dicts, strings) with `scrub` applied to every string.
 
     Enum members, numbers and other objects are kept as they are; shared objects are copied once. With `clean`
-    (`Redactor.clean`), a long list of flat records (a report's 100,000 file entries) is checked in one pass
-    and kept as it is when nothing in it needs scrubbing.
+    (`Redactor.clean`), the whole tree is first checked in one pass over its distinct strings and returned as it
+    is when nothing in it needs scrubbing (the usual report); otherwise a long list of flat records (a report's
+    100,000 file entries) is checked the same way, and kept as it is when clean.
     """
     memo: dict[int, Any] = {}
     scrub_text = _once_per_text(scrub)
@@ -267,5 +268,37 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
         memo[key] = new
         return new
 
+    # A clean tree (the usual report) costs one scrub of its distinct strings joined, instead of one per string.
+    if clean is not None and clean(list(dict.fromkeys(_tree_strings(obj, names_of)))):
+        return obj
     result: T = walk(obj)
     return result
+
+
+def _tree_strings(obj: Any, names_of: Callable[[type], tuple[str, ...]]) -> list[str]:
+    """Every string `scrub_data` would scrub in `obj` (dict keys included), each shared object visited once."""
+    found: list[str] = []
+    seen: set[int] = set()
+    stack = [obj]
+    while stack:
+        value = stack.pop()
+        if value is None or isinstance(value, (Enum, bool, int, float)):
+            continue
+        if isinstance(value, str):
+            found.append(value)
+            continue
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if is_dataclass(value) and not isinstance(value, type):
+            stack.extend(getattr(value, name) for name in names_of(type(value)))
+        elif type(value) in (list, tuple):
+            flat = _flat_strings(value, names_of) if len(value) >= _BULK_CHECK_MIN else None
+            if flat is None:
+                stack.extend(value)
+            else:  # a long list of flat records (100,000 file entries), read column by column in C loops
+                found.extend(flat)
+        elif type(value) is dict:
+            stack.extend(value)
+            stack.extend(value.values())
+    return found
