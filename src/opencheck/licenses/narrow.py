@@ -35,10 +35,10 @@ def _by_first_token() -> dict[str, list[list[Any]]] | None:
     """First token of each key or alias -> (entry index, all its tokens); None without the packaged symbols.
 
     Read from its compiled form (opencheck/data_cache.py) when the packaged symbols and this code are unchanged."""
-    import hashlib
     from pathlib import Path
 
     from opencheck.data_cache import compiled
+    from opencheck.digests import sha256
     from opencheck.licenses.symbols import packaged_entries, symbols_path
 
     entries = packaged_entries()
@@ -46,7 +46,7 @@ def _by_first_token() -> dict[str, list[list[Any]]] | None:
         return None
     source = symbols_path()
     try:
-        key = hashlib.sha256(source.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+        key = sha256(source.read_bytes() + Path(__file__).read_bytes()).hexdigest()
     except OSError:
         return _first_tokens(entries)
     return compiled(source, "first-tokens", key, lambda: _first_tokens(entries))

@@ -13,12 +13,12 @@ current (`python -m opencheck.licenses.symbols` rewrites it).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+from opencheck.digests import sha256
 from opencheck.once import computed_once
 
 SYMBOLS_FILE = "spdx-symbols.json"
@@ -75,7 +75,7 @@ def packaged_entries() -> list[dict[str, Any]] | None:
     index = index_path()
     try:
         table = json.loads(symbols_path().read_text(encoding="utf-8"))
-        digest = hashlib.sha256(index.read_bytes()).hexdigest() if index is not None else None
+        digest = sha256(index.read_bytes()).hexdigest() if index is not None else None
     except (OSError, ValueError):
         return None  # a missing or damaged table only costs time
     if not isinstance(table, dict) or table.get("index_sha256") != digest or not isinstance(table.get("spdx"), list):
@@ -113,7 +113,7 @@ def write_table() -> Path:
     if index is None:
         raise SystemExit("license-expression is not installed")
     raw = index.read_bytes()
-    table = {"index_sha256": hashlib.sha256(raw).hexdigest(), "spdx": spdx_entries(json.loads(raw))}
+    table = {"index_sha256": sha256(raw).hexdigest(), "spdx": spdx_entries(json.loads(raw))}
     path = symbols_path()
     path.write_text(json.dumps(table, separators=(",", ":")).replace('},{', '},\n{') + "\n", encoding="utf-8")
     return path

@@ -215,9 +215,8 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
     """A copy of `obj` (dataclasses, lists, tuples, dicts, strings) with `scrub` applied to every string.
 
     Enum members, numbers and other objects are kept as they are; shared objects are copied once. With `clean`
-    (`Redactor.clean`), the whole tree is first checked in one pass over its distinct strings and returned as it
-    is when nothing in it needs scrubbing (the usual report); otherwise a long list of flat records (a report's
-    100,000 file entries) is checked the same way, and kept as it is when clean.
+    (`Redactor.clean`), a tree (the usual report), then each long list of flat records (100,000 file entries), is
+    checked in one pass over its strings and kept as it is when nothing in it needs scrubbing.
     """
     memo: dict[int, Any] = {}
     scrub_text = _once_per_text(scrub)
@@ -268,7 +267,6 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
         memo[key] = new
         return new
 
-    # A clean tree (the usual report) costs one scrub of its distinct strings joined, instead of one per string.
     if clean is not None and clean(list(dict.fromkeys(_tree_strings(obj, names_of)))):
         return obj
     result: T = walk(obj)
