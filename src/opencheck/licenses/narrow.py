@@ -37,8 +37,7 @@ def _by_first_token() -> dict[str, list[list[Any]]] | None:
     Read from its compiled form (opencheck/data_cache.py) when the packaged symbols and this code are unchanged."""
     from pathlib import Path
 
-    from opencheck.data_cache import compiled
-    from opencheck.digests import sha256
+    from opencheck.data_cache import compiled, file_digest
     from opencheck.licenses.symbols import packaged_entries, symbols_path
 
     entries = packaged_entries()
@@ -46,7 +45,7 @@ def _by_first_token() -> dict[str, list[list[Any]]] | None:
         return None
     source = symbols_path()
     try:
-        key = sha256(source.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+        key = f"{file_digest(source)}:{file_digest(Path(__file__))}"  # the packaged symbols and this code
     except OSError:
         return _first_tokens(entries)
     return compiled(source, "first-tokens", key, lambda: _first_tokens(entries))

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from opencheck.data_cache import file_digest
 from opencheck.digests import sha256
 from opencheck.once import computed_once
 
@@ -75,7 +76,7 @@ def packaged_entries() -> list[dict[str, Any]] | None:
     index = index_path()
     try:
         table = json.loads(symbols_path().read_text(encoding="utf-8"))
-        digest = sha256(index.read_bytes()).hexdigest() if index is not None else None
+        digest = file_digest(index) if index is not None else None
     except (OSError, ValueError):
         return None  # a missing or damaged table only costs time
     if not isinstance(table, dict) or table.get("index_sha256") != digest or not isinstance(table.get("spdx"), list):
