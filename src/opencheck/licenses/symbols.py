@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from opencheck.data_cache import file_digest
+from opencheck.data_cache import compiled, file_digest
 from opencheck.digests import sha256
 from opencheck.once import computed_once
 
@@ -70,18 +70,32 @@ def symbol_map(entries: list[dict[str, Any]]) -> dict[str, str]:
     return found
 
 
+def _compact_table(path: Path) -> Any:
+    """The packaged table as {"index_sha256", "spdx": [[key, aliases, is_deprecated, is_exception], ...]}, read
+    from its compiled form (half the JSON to parse: no field names) when the table is unchanged."""
+    def build() -> Any:
+        table = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(table, dict) or not isinstance(table.get("spdx"), list):
+            return None
+        return {"index_sha256": table.get("index_sha256"),
+                "spdx": [[e["key"], e["aliases"], e["is_deprecated"], e["is_exception"]] for e in table["spdx"]]}
+
+    return compiled(path, "compact", file_digest(path), build)
+
+
 @computed_once
 def packaged_entries() -> list[dict[str, Any]] | None:
     """The packaged symbols when they were made from the installed index (else None: use license-expression's)."""
     index = index_path()
     try:
-        table = json.loads(symbols_path().read_text(encoding="utf-8"))
+        table = _compact_table(symbols_path())
         digest = file_digest(index) if index is not None else None
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None  # a missing or damaged table only costs time
     if not isinstance(table, dict) or table.get("index_sha256") != digest or not isinstance(table.get("spdx"), list):
         return None
-    return table["spdx"]
+    return [{"key": key, "aliases": aliases, "is_deprecated": deprecated, "is_exception": exception}
+            for key, aliases, deprecated, exception in table["spdx"]]
 
 
 @computed_once
