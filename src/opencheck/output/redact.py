@@ -18,6 +18,9 @@ from typing import Any, TypeVar
 
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 8  # shorter values of secret-named variables ("1", "true") would redact ordinary words
+# The shortest text any rule below can change: "?key=x" and "://:x@" (a value of one character). A shorter text
+# cannot hold a secret value either (MIN_SECRET_LENGTH), so it is returned untouched.
+_SHORTEST_MATCH = 6
 # A variable whose name holds one of these words carries a secret (HF_TOKEN, GITHUB_TOKEN, ACTIONS_RUNTIME_TOKEN,
 # AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, PYPI_PASSWORD, ...); its exact value is redacted wherever it appears.
 # KEY and AUTH count only as the end of a name part, so KEYBOARD_LAYOUT and GIT_AUTHOR_NAME are not secrets.
@@ -130,7 +133,7 @@ class Redactor:
 
     def scrub(self, text: str) -> str:
         """`text` with every secret replaced by `[redacted]`."""
-        if len(text) < MIN_SECRET_LENGTH:
+        if len(text) < _SHORTEST_MATCH:
             return text
         # Substring tests run in C and most strings hold no secret: they keep the usual string to one pass each.
         for value in self.secrets:
