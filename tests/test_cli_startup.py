@@ -150,12 +150,14 @@ def test_a_check_of_the_example_runs_the_collector_rarely(tmp_path: Path) -> Non
     assert threshold >= 100_000 and collections <= 30
 
 
-def test_the_check_commands_annotations_need_no_evaluation() -> None:
+def test_the_check_and_root_annotations_need_no_evaluation() -> None:
     # typer evaluates a string annotation twice per option (inspect.signature and get_type_hints), compiling each.
     import inspect
 
+    from opencheck.cli.app import root
     from opencheck.cli.check_cmd import check
 
     annotations = inspect.get_annotations(check)
     assert len(annotations) > 20
     assert [name for name, value in annotations.items() if isinstance(value, str)] == []
+    assert [name for name, value in inspect.get_annotations(root).items() if isinstance(value, str)] == []
