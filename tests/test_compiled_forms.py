@@ -141,11 +141,12 @@ def test_a_damaged_foreign_or_wrong_file_is_ignored_and_rewritten(tmp_path: Path
     assert _stored(forms)["regex"]  # rewritten whole
     key = _stored(forms)["key"]
     bogus = (0, [999999, 1, 2], 0, {}, ())  # not a program _sre accepts
-    wrong = "(?P<word>\\w+)-(\\d{2,})(?<=\\d)"
-    forms.write_bytes(marshal.dumps({"key": key, "regex": {(wrong, 0): bogus}, "methods": {"x": 1}}))
+    torn = (0, b"\x01\x02\x03", 0, {}, ())  # not even whole code units
+    wrong, loud = "(?P<word>\\w+)-(\\d{2,})(?<=\\d)", "straße|ÉTÉ"
+    forms.write_bytes(marshal.dumps({"key": key, "regex": {(wrong, 0): bogus, (loud, 2): torn}, "methods": {"x": 1}}))
     answer = _probe(tmp_path, forms)
-    assert answer["same_programs"] == [True] * 7 and answer["groups"] == [1, 2, "ab"]
-    assert _stored(forms)["regex"][(wrong, 0)] != bogus
+    assert answer["same_programs"] == [True] * 7 and answer["groups"] == [1, 2, "ab"] and answer["loud"] is True
+    assert _stored(forms)["regex"][(wrong, 0)] != bogus and _stored(forms)["regex"][(loud, 2)] != torn
     forms.write_bytes(marshal.dumps({"key": "another interpreter", "regex": {(wrong, 0): bogus}, "methods": {}}))
     assert _probe(tmp_path, forms)["stats"]["regex_hits"] == 0  # a foreign file serves nothing
 

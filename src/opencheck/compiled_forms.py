@@ -25,7 +25,7 @@ import threading
 import types
 from typing import Any
 
-FORMAT = "opencheck-compiled-forms-1"
+FORMAT = "opencheck-compiled-forms-2"
 
 _regex: dict[tuple[str, int], tuple[Any, ...]] = {}  # (pattern, flags) -> _sre.compile's arguments after the pattern
 _methods: dict[str, types.CodeType] = {}  # the source text dataclasses would exec -> its code
@@ -119,6 +119,10 @@ def _install_regex() -> bool:
     if not (callable(original) and hasattr(_compiler, "_code") and hasattr(_parser, "parse")
             and hasattr(_sre, "compile")):
         return False
+    from array import array
+
+    # A program is stored as the bytes of an array of _sre's code units: unmarshalled 3x faster than a list of ints.
+    unit = next((t for t in "IL" if array(t).itemsize == getattr(_sre, "CODESIZE", 0)), None)
 
     def compile_pattern(p: Any, flags: int = 0) -> Any:
         # The same steps as re._compiler.compile, with the program looked up by (pattern, flags) first.
@@ -127,7 +131,8 @@ def _install_regex() -> bool:
         stored = _regex.get((p, flags))
         if stored is not None:
             try:
-                compiled = _sre.compile(p, *stored)
+                final, code, *rest = stored
+                compiled = _sre.compile(p, final, array(unit, code).tolist() if type(code) is bytes else code, *rest)
                 _stats["regex_hits"] += 1
                 return compiled
             except Exception:  # a damaged entry: compile afresh below, and replace it
@@ -143,7 +148,8 @@ def _install_regex() -> bool:
                      dict(groupindex), tuple(indexgroup))
         _stats["regex_misses"] += 1
         if getattr(_program, "depth", 0) or _static(sys._getframe(1), p):
-            _regex[(p, flags)] = arguments
+            final, program, *rest = arguments
+            _regex[(p, flags)] = (final, array(unit, program).tobytes() if unit else program, *rest)
             _state["changed"] = True
             _stats["stored"] += 1
         return _sre.compile(p, *arguments)
