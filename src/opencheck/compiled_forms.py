@@ -7,11 +7,12 @@ from source text with `exec` (~350 methods, ~30 ms). Both results depend only on
 interpreter, so `install()` (the command line calls it first) keeps them in one `marshal` file in the package's
 `__pycache__` (the trust Python already gives the `.pyc` files there), named for the interpreter and keyed by its
 exact version: a pattern is rebuilt by `_sre.compile` from its stored program (which `_sre` validates), a method by
-`exec` of its stored code object. Only forms compiled while a module is imported, or for a pattern written as a
-literal in the calling code, are kept, so the file holds the program's static patterns and classes, never one
-built from a user's input. A missing, damaged or foreign file is ignored and rewritten at exit (not when
-`sys.dont_write_bytecode` is set, as for `.pyc`); an unwritable folder only costs the time it saves. On an
-interpreter whose `re` or `dataclasses` internals differ from the ones below, `install()` leaves that part alone.
+`exec` of its stored code object. Only forms compiled while a module is imported, for a pattern written as a
+literal in the calling code, or for one built from opencheck's own tables (`program_regex`) are kept, so the file
+holds the program's static patterns and classes, never one built from a user's input. A missing, damaged or
+foreign file is ignored and rewritten at exit (not when `sys.dont_write_bytecode` is set, as for `.pyc`); an
+unwritable folder only costs the time it saves. On an interpreter whose `re` or `dataclasses` internals differ from
+the ones below, `install()` leaves that part alone.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def _install_regex() -> bool:
                 _stats["regex_hits"] += 1
                 return compiled
             except Exception:  # a damaged entry: compile afresh below, and replace it
-                del _regex[(p, flags)]
+                _regex.pop((p, flags), None)
         parsed = _parser.parse(p, flags)
         code = _compiler._code(parsed, flags)
         groupindex = parsed.state.groupdict
