@@ -116,14 +116,16 @@ class Figures:
         self.rate = statistics.median(r.rate for r in self.runs)
         per_model = statistics.median(r.per_model for r in self.runs)
         self.latency_bound = self.jobs / max(per_model * self.latency, 1e-9)
-        self.cpu_bound = self.n_cores / self.cpu_per_model
+        # A calibration too short to see any CPU per model (--quick, a busy machine) leaves only the latency bound.
+        self.cpu_bound = self.n_cores / self.cpu_per_model if self.cpu_per_model > 0 else float("inf")
         self.ceiling = min(self.latency_bound, self.cpu_bound)
         seen = [r.others for r in self.runs if r.others is not None]
         self.others = statistics.median(seen) if seen else None
         self.loaded_ceiling = None
         if self.others is not None:
             free = max(self.n_cores - self.others, 0.05)
-            self.loaded_ceiling = min(self.latency_bound, free / self.cpu_per_model)
+            self.loaded_ceiling = min(self.latency_bound, free / self.cpu_per_model if self.cpu_per_model > 0
+                                      else float("inf"))
 
     @property
     def spread(self) -> str:
