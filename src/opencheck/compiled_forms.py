@@ -124,10 +124,11 @@ def _install_regex() -> bool:
 
     # A program is stored as the bytes of an array of _sre's code units: unmarshalled 3x faster than a list of ints.
     unit = next((t for t in "IL" if array(t).itemsize == getattr(_sre, "CODESIZE", 0)), None)
+    debug = int(re.DEBUG)  # an int: `flags & re.DEBUG` would go through the enum's own (slow) operator
 
     def compile_pattern(p: Any, flags: int = 0) -> Any:
         # The same steps as re._compiler.compile, with the program looked up by (pattern, flags) first.
-        if not isinstance(p, str) or flags & re.DEBUG:
+        if not isinstance(p, str) or flags & debug:
             return original(p, flags)
         stored = _regex.get((p, flags))
         if stored is not None:
