@@ -283,7 +283,11 @@ def _tree_strings(obj: Any, names_of: Callable[[type], tuple[str, ...]]) -> list
     stack = [obj]
     while stack:
         value = stack.pop()
-        if value is None or isinstance(value, (Enum, bool, int, float)):
+        kind = type(value)
+        if kind is str:  # the usual case first: exact types are tested without isinstance's walk of the bases
+            found.append(value)
+            continue
+        if kind in _KEPT_TYPES or isinstance(value, (Enum, bool, int, float)):
             continue
         if isinstance(value, str):
             found.append(value)
@@ -291,8 +295,12 @@ def _tree_strings(obj: Any, names_of: Callable[[type], tuple[str, ...]]) -> list
         if id(value) in seen:
             continue
         seen.add(id(value))
-        if is_dataclass(value) and not isinstance(value, type):
-            stack.extend(getattr(value, name) for name in names_of(type(value)))
+        if hasattr(kind, "__dataclass_fields__"):  # is_dataclass(value), and not a class (its type is then `type`)
+            names = names_of(kind)
+            if len(names) > 1:
+                stack.extend(attrgetter(*names)(value))
+            elif names:
+                stack.append(getattr(value, names[0]))
         elif type(value) in (list, tuple):
             flat = _flat_strings(value, names_of) if len(value) >= _BULK_CHECK_MIN else None
             if flat is None:
