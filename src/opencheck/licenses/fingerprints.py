@@ -64,7 +64,8 @@ def tokens(text: str) -> list[str]:
 
 
 def _shingles(words: list[str], size: int) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
+    # zip of the shifted lists builds the same tuples as slicing at each position, in C.
+    return frozenset(zip(*(words[i:] for i in range(size)), strict=False)) if size > 0 else frozenset({()})
 
 
 def _phrase(words: list[str]) -> _Phrase:
