@@ -26,10 +26,12 @@ import threading
 import types
 from typing import Any
 
-FORMAT = "opencheck-compiled-forms-2"
+FORMAT = "opencheck-compiled-forms-3"
 
-_regex: dict[tuple[str, int], tuple[Any, ...]] = {}  # (pattern, flags) -> _sre.compile's arguments after the pattern
-_methods: dict[str, types.CodeType] = {}  # the source text dataclasses would exec -> its code
+# Per module that compiled them: its forms as stored (marshal bytes, read on its first compile) or read, as
+# {"regex": {(pattern, flags): _sre.compile's arguments after the pattern}, "methods": {source text: code}}. A
+# process reads only the forms of the modules it runs: a check does not pay for those of rich or pydantic.
+_modules: dict[str, Any] = {}
 _stats = {"regex_hits": 0, "regex_misses": 0, "method_hits": 0, "method_misses": 0, "stored": 0}
 _state: dict[str, Any] = {"path": None, "changed": False}
 _program = threading.local()  # depth of program_regex calls in this thread
@@ -58,13 +60,26 @@ def _load(path: str) -> None:
             stored = marshal.loads(handle.read())
     except (OSError, ValueError, EOFError, TypeError):
         return
-    if not (isinstance(stored, dict) and stored.get("key") == _key()):
+    if not (isinstance(stored, dict) and stored.get("key") == _key() and isinstance(stored.get("modules"), dict)):
         return
-    regex, methods = stored.get("regex"), stored.get("methods")
-    if isinstance(regex, dict):
-        _regex.update(regex)
-    if isinstance(methods, dict):
-        _methods.update(methods)
+    _modules.update((name, blob) for name, blob in stored["modules"].items() if type(blob) is bytes)
+
+
+def _forms(module: str) -> dict[str, dict[Any, Any]]:
+    """The forms `module` compiled, read from its stored bytes on first use (a damaged entry counts as none)."""
+    forms = _modules.get(module)
+    if type(forms) is bytes:
+        try:
+            forms = marshal.loads(forms)
+        except (ValueError, EOFError, TypeError):
+            forms = None
+        if not (isinstance(forms, dict) and isinstance(forms.get("regex"), dict)
+                and isinstance(forms.get("methods"), dict)):
+            forms = None
+    if forms is None:
+        forms = {"regex": {}, "methods": {}}
+    _modules[module] = forms
+    return forms  # type: ignore[no-any-return]
 
 
 def save() -> None:
@@ -76,7 +91,9 @@ def save() -> None:
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(temporary, "wb") as handle:
-            handle.write(marshal.dumps({"key": _key(), "regex": _regex, "methods": _methods}))
+            modules = {name: forms if type(forms) is bytes else marshal.dumps(forms)
+                       for name, forms in _modules.items()}
+            handle.write(marshal.dumps({"key": _key(), "modules": modules}))
         os.replace(temporary, path)
         _state["changed"] = False
     except (OSError, ValueError):
@@ -97,11 +114,17 @@ def program_regex(pattern: str, flags: int = 0) -> Any:
         _program.depth -= 1
 
 
+def _caller(frame: types.FrameType | None) -> types.FrameType | None:
+    """The first frame outside `re` and this module (`program_regex`): the code that asked for the pattern."""
+    while frame is not None and (frame.f_code.co_filename == __file__
+                                 or frame.f_code.co_filename.endswith(("re/__init__.py", "re\\__init__.py"))):
+        frame = frame.f_back
+    return frame
+
+
 def _static(frame: types.FrameType | None, literal: str | None = None) -> bool:
     """Whether the compile happening under `frame` is part of the program: at a module's import, or a literal."""
-    caller = frame
-    while caller is not None and caller.f_code.co_filename.endswith(("re/__init__.py", "re\\__init__.py")):
-        caller = caller.f_back
+    caller = _caller(frame)
     if literal is not None and caller is not None and literal in caller.f_code.co_consts:
         return True
     while frame is not None and frame.f_code.co_name != "<module>":
@@ -130,7 +153,9 @@ def _install_regex() -> bool:
         # The same steps as re._compiler.compile, with the program looked up by (pattern, flags) first.
         if not isinstance(p, str) or flags & debug:
             return original(p, flags)
-        stored = _regex.get((p, flags))
+        caller = _caller(sys._getframe(1))
+        regex = _forms(caller.f_globals.get("__name__", "") if caller is not None else "")["regex"]
+        stored = regex.get((p, flags))
         if stored is not None:
             try:
                 final, code, *rest = stored
@@ -138,7 +163,7 @@ def _install_regex() -> bool:
                 _stats["regex_hits"] += 1
                 return compiled
             except Exception:  # a damaged entry: compile afresh below, and replace it
-                _regex.pop((p, flags), None)
+                regex.pop((p, flags), None)
         parsed = _parser.parse(p, flags)
         code = _compiler._code(parsed, flags)
         groupindex = parsed.state.groupdict
@@ -151,7 +176,7 @@ def _install_regex() -> bool:
         _stats["regex_misses"] += 1
         if getattr(_program, "depth", 0) or _static(sys._getframe(1), p):
             final, program, *rest = arguments
-            _regex[(p, flags)] = (final, array(unit, program).tobytes() if unit else program, *rest)
+            regex[(p, flags)] = (final, array(unit, program).tobytes() if unit else program, *rest)
             _state["changed"] = True
             _stats["stored"] += 1
         return _sre.compile(p, *arguments)
@@ -181,14 +206,15 @@ def _install_methods() -> bool:
         lines = "\n".join(f"  {line}" for line in body)
         text = f"def __create_fn__({', '.join(locals.keys())}):\n def {name}({','.join(args)}){annotation}:\n{lines}" \
                f"\n return {name}"
-        code = _methods.get(text)
+        methods = _forms(globals.get("__name__", "") if globals else "")["methods"]  # the class's module
+        code = methods.get(text)
         if isinstance(code, types.CodeType):
             _stats["method_hits"] += 1
         else:
             code = compile(text, "<string>", "exec")
             _stats["method_misses"] += 1
             if _static(sys._getframe(1)):
-                _methods[text] = code
+                methods[text] = code
                 _state["changed"] = True
                 _stats["stored"] += 1
         namespace: dict[str, Any] = {}
