@@ -9,7 +9,9 @@ interpreter, so `install()` (the command line calls it first) keeps them in one 
 exact version: a pattern is rebuilt by `_sre.compile` from its stored program (which `_sre` validates), a method by
 `exec` of its stored code object. Only forms compiled while a module is imported, for a pattern written as a
 literal in the calling code, or for one built from opencheck's own tables (`program_regex`) are kept, so the file
-holds the program's static patterns and classes, never one built from a user's input. A missing, damaged or
+holds the program's static patterns and classes, never one built from a user's input. Forms are grouped by the
+module that compiled them and a group is unmarshalled on that module's first compile, so a process reads only the
+forms of what it runs (a check not those of rich or pydantic, stored by other commands). A missing, damaged or
 foreign file is ignored and rewritten at exit (not when `sys.dont_write_bytecode` is set, as for `.pyc`); an
 unwritable folder only costs the time it saves. On an interpreter whose `re` or `dataclasses` internals differ from
 the ones below, `install()` leaves that part alone.
