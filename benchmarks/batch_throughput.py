@@ -16,7 +16,6 @@ the ceiling that leaves (the CPU bound with only the cores not taken by others).
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import re
 import statistics
@@ -117,9 +116,8 @@ class Figures:
         self.rate = statistics.median(r.rate for r in self.runs)
         per_model = statistics.median(r.per_model for r in self.runs)
         self.latency_bound = self.jobs / max(per_model * self.latency, 1e-9)
-        # A tiny calibration (--quick: a handful of models) can measure no CPU per further model at all: the
-        # CPU bound is then unknown, not a division by zero, and the latency bound is the ceiling.
-        self.cpu_bound = self.n_cores / self.cpu_per_model if self.cpu_per_model > 0 else math.inf
+        # A calibration too short to see any CPU per model (--quick, a busy machine) leaves only the latency bound.
+        self.cpu_bound = self.n_cores / self.cpu_per_model if self.cpu_per_model > 0 else float("inf")
         self.ceiling = min(self.latency_bound, self.cpu_bound)
         seen = [r.others for r in self.runs if r.others is not None]
         self.others = statistics.median(seen) if seen else None
@@ -127,7 +125,7 @@ class Figures:
         if self.others is not None:
             free = max(self.n_cores - self.others, 0.05)
             self.loaded_ceiling = min(self.latency_bound, free / self.cpu_per_model if self.cpu_per_model > 0
-                                      else math.inf)
+                                      else float("inf"))
 
     @property
     def spread(self) -> str:

@@ -121,3 +121,58 @@ def test_shipped_data_files_load_the_same_through_their_compiled_forms() -> None
         parsed = yaml.load(path.read_bytes(), Loader=yaml.SafeLoader)
         assert load_packaged_yaml(path) == parsed
         assert load_packaged_yaml(path) == parsed
+
+
+def _fresh_digests(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    store = tmp_path / "pycache" / "file-digests.json"
+    monkeypatch.setattr(data_cache, "_digests_path", lambda: store)
+    monkeypatch.setattr(data_cache, "_digest_memo", {})
+    return store
+
+
+def test_a_file_digest_is_remembered_by_size_and_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import os
+
+    store = _fresh_digests(monkeypatch, tmp_path)
+    source = tmp_path / "index.json"
+    source.write_bytes(b'{"a": 1}')
+    os.utime(source, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    assert data_cache.file_digest(source) == hashlib.sha256(b'{"a": 1}').hexdigest()
+    assert store.is_file()
+    # A new process (memo empty) reads the stored digest instead of hashing: the same size and time are trusted,
+    # as Python trusts a source file's for its bytecode.
+    monkeypatch.setattr(data_cache, "_digest_memo", {})
+    source.write_bytes(b'{"b": 2}')
+    os.utime(source, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    assert data_cache.file_digest(source) == hashlib.sha256(b'{"a": 1}').hexdigest()
+    # Edited (a new time) or grown: hashed afresh.
+    os.utime(source, ns=(1_700_000_001_000_000_000, 1_700_000_001_000_000_000))
+    assert data_cache.file_digest(source) == hashlib.sha256(b'{"b": 2}').hexdigest()
+    source.write_bytes(b'{"b": 22}')
+    os.utime(source, ns=(1_700_000_001_000_000_000, 1_700_000_001_000_000_000))
+    assert data_cache.file_digest(source) == hashlib.sha256(b'{"b": 22}').hexdigest()
+
+
+def test_a_file_changed_just_now_is_not_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    store = _fresh_digests(monkeypatch, tmp_path)
+    source = tmp_path / "fresh.yaml"
+    source.write_bytes(b"x: 1\n")  # its time is now: a second write within the same time stamp could go unseen
+    assert data_cache.file_digest(source) == hashlib.sha256(b"x: 1\n").hexdigest()
+    assert not store.exists() and str(source) not in data_cache._digest_memo
+
+
+def test_a_damaged_digest_store_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import os
+
+    store = _fresh_digests(monkeypatch, tmp_path)
+    store.parent.mkdir()
+    store.write_text("{not json")
+    source = tmp_path / "t.json"
+    source.write_bytes(b"[]")
+    os.utime(source, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    assert data_cache.file_digest(source) == hashlib.sha256(b"[]").hexdigest()
+    assert json.loads(store.read_text())["data"][str(source)][2] == hashlib.sha256(b"[]").hexdigest()

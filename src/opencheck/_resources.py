@@ -43,9 +43,8 @@ def load_packaged_yaml(path: Path) -> Any:
 
 def parse_packaged_yaml(path: Path, raw: bytes) -> Any:
     """`raw` (the bytes of the packaged file `path`) parsed, through its compiled form when current."""
-    import hashlib
-
     from opencheck.data_cache import compiled
+    from opencheck.digests import sha256
 
     def parse() -> Any:
         import yaml
@@ -53,7 +52,7 @@ def parse_packaged_yaml(path: Path, raw: bytes) -> Any:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         return yaml.load(raw, Loader=loader)  # a safe loader, on our packaged data
 
-    return compiled(path, "yaml", hashlib.sha256(raw).hexdigest(), parse)
+    return compiled(path, "yaml", sha256(raw).hexdigest(), parse)
 
 
 def load_packaged_mapping(path: Path, key: str, what: str) -> dict[str, Any]:

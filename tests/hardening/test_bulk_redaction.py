@@ -116,3 +116,43 @@ def test_equal_texts_are_scrubbed_once_per_call_with_the_same_result_and_unchang
     assert all(new["target"] is old["target"] for new, old in zip(scrubbed["rows"], rows, strict=True))
     clean = [{"target": "".join(["org/", "model-name"])} for _ in range(3)]
     assert scrub_data(clean, counting) is clean
+
+
+def _report_like(odd: str, where: str) -> dict[str, object]:
+    """A nested tree shaped like a report: records, tuples, a dict, a long list of file entries."""
+    files = _entries(odd if where == "files" else "README.md", 3, 100)
+    return {
+        odd if where == "key" else "target": "examples/open-model",
+        "rules": [Provenance(file="README.md", line=i, note=odd if (where, i) == ("note", 7) else f"rule {i}")
+                  for i in range(12)],
+        "components": (("Model card", odd if where == "tuple" else "present"), ("Datasets", None)),
+        "files": files,
+        "counts": {"files": 100, "bytes": 1.5},
+    }
+
+
+@pytest.mark.parametrize("text", SECRET_TEXTS)
+@pytest.mark.parametrize("where", ["key", "note", "tuple", "files"])
+def test_a_secret_anywhere_in_a_tree_is_redacted_as_one_by_one(text: str, where: str) -> None:
+    redactor = Redactor(["s3cr3t-v4lue-from-env"])
+    tree = _report_like(text, where)
+    fast = scrub_data(tree, redactor.scrub, redactor.clean)
+    assert fast == scrub_data(tree, redactor.scrub) and fast is not tree
+    assert REDACTED in repr(fast)
+
+
+def test_a_clean_tree_costs_one_scrub_not_one_per_string() -> None:
+    calls: list[int] = []
+    redactor = Redactor(["s3cr3t-v4lue-from-env"])
+
+    def scrub(text: str) -> str:
+        calls.append(len(text))
+        return redactor.scrub(text)
+
+    def clean(texts: list[str]) -> bool:
+        joined = "\n".join(texts)
+        return scrub(joined) == joined
+
+    tree = _report_like("ordinary words", "note")
+    assert scrub_data(tree, scrub, clean) is tree
+    assert len(calls) == 1

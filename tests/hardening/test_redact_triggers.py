@@ -87,3 +87,11 @@ def test_one_search_for_triggers_that_start_alike_finds_what_a_test_per_trigger_
         haystack = text.lower() if folded else text
         if finder is not None:
             assert (finder.search(haystack) is not None) == any(t in haystack for t in triggers)
+
+
+def test_the_shortest_texts_a_rule_changes_are_scrubbed() -> None:
+    # Shorter than a secret value (8) but not than a query secret or URL password of one character.
+    for text in ("?key=:", "&sig=x", ";auth=x", "://:x@", "://a:b@"):
+        assert Redactor().scrub(text) == _reference(text) != text
+    for text in ("?key=", "://:@", "abcde"):
+        assert Redactor().scrub(text) == _reference(text) == text

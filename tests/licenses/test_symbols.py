@@ -89,3 +89,16 @@ def test_a_damaged_or_stale_table_is_not_used(damage: str, tmp_path: Path, monke
     licensing = spdx_licensing()  # license-expression's own index instead
     assert str(licensing.parse("mit and apache-2.0")) == "MIT AND Apache-2.0"
 
+
+
+def test_the_table_is_read_from_its_compact_compiled_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opencheck.data_cache import cache_path
+
+    path = tmp_path / "spdx-symbols.json"
+    path.write_bytes(symbols.symbols_path().read_bytes())
+    monkeypatch.setattr(symbols, "symbols_path", lambda: path)
+    first = packaged_entries.__wrapped__()  # type: ignore[attr-defined]
+    compact = json.loads(cache_path(path, "compact").read_text(encoding="utf-8"))["data"]
+    assert first is not None and len(compact["spdx"]) == len(first) and all(len(e) == 4 for e in compact["spdx"])
+    # Read back from the compiled form (the table itself unparsable now would not matter), the same entries.
+    assert packaged_entries.__wrapped__() == first == packaged_entries()  # type: ignore[attr-defined]

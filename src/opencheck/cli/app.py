@@ -1,7 +1,5 @@
 """The `opencheck` command: a thin layer that parses options and hands work to the library."""
 
-from __future__ import annotations
-
 import contextlib
 import importlib
 import sys

@@ -28,6 +28,7 @@ class Benchmark:
 def known_benchmarks() -> tuple[Benchmark, ...]:
     """The packaged benchmark table, in table order (an earlier entry wins a name it shares with a later one)."""
     from opencheck._resources import load_packaged_mapping, rules_dir
+    from opencheck.compiled_forms import program_regex
 
     table = load_packaged_mapping(rules_dir() / "licenses" / "benchmarks.yaml", "benchmarks",
                                   "the benchmark table")["benchmarks"]
@@ -38,7 +39,7 @@ def known_benchmarks() -> tuple[Benchmark, ...]:
         words = "|".join(r"[\s_-]+".join(re.escape(t) for t in re.split(r"[\s_-]+", n.strip()) if t)
                          for n in names)
         found.append(Benchmark(str(key), str(entry["dataset"]), entry.get("licence"),
-                               re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)))
+                               program_regex(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)))
     return tuple(found)
 
 

@@ -75,7 +75,9 @@ CHECKPOINT_CONTAINERS = frozenset({"checkpoints", "ckpts", "ckpt", "intermediate
 @lru_cache(maxsize=1)
 def _combined() -> re.Pattern[str]:
     # One alternation, anchored at both ends by fullmatch: a name is tried against each convention once.
-    return re.compile("|".join(f"(?:{c.pattern})" for c in CONVENTIONS), re.IGNORECASE)
+    from opencheck.compiled_forms import program_regex
+
+    return program_regex("|".join(f"(?:{c.pattern})" for c in CONVENTIONS), re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
+from opencheck.formats.json_text import pretty_json
 from opencheck.report import Report
 
 
 def format_json(report: Report) -> str:
     """Render the report as JSON with sorted keys and a trailing newline."""
-    return json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return pretty_json(report.to_dict()) + "\n"  # json.dumps(indent=2, sort_keys=True, ensure_ascii=False)

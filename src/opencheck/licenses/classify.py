@@ -83,6 +83,8 @@ def _leaf_class(leaf: Leaf) -> PartClass:
 
 @dataclass(frozen=True)
 class _Eval:
+    """The class of an expression and the branch choice that gives it."""
+
     cls: LicenceClass
     chosen: Tree  # the branch choice that gives this class
     reason: str

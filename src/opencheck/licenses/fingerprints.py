@@ -30,12 +30,16 @@ class TextMatch:
 
 @dataclass(frozen=True)
 class _Phrase:
+    """One fingerprint phrase as its word shingles (a docstring also spares dataclasses an inspect.signature)."""
+
     shingles: frozenset[tuple[str, ...]]
     size: int  # shingle length used for this phrase
 
 
 @dataclass(frozen=True)
 class _Variant:
+    """One licence text variant: the phrases it is scored by, what it requires and what rules it out."""
+
     licence_id: str
     name: str
     phrases: tuple[_Phrase, ...]
@@ -60,18 +64,18 @@ def tokens(text: str) -> list[str]:
 
 
 def _shingles(words: list[str], size: int) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
+    # zip of the shifted lists builds the same tuples as slicing at each position, in C.
+    return frozenset(zip(*(words[i:] for i in range(size)), strict=False)) if size > 0 else frozenset({()})
 
 
-def _phrase(text: str) -> _Phrase:
-    words = tokens(text)
+def _phrase(words: list[str]) -> _Phrase:
     size = min(3, len(words)) or 1
     return _Phrase(_shingles(words, size), size)
 
 
-def _sequence(text: str) -> str:
+def _sequence(words: list[str]) -> str:
     """Space-delimited token sequence, for verbatim (order-aware) containment tests."""
-    return f" {' '.join(tokens(text))} "
+    return f" {' '.join(words)} "
 
 
 def fingerprints_path() -> Path:
@@ -86,15 +90,15 @@ def load_fingerprints() -> Fingerprints:
     variants: list[_Variant] = []
     for lid, spec in raw["licences"].items():
         for var in spec.get("variants", ()):
+            # Each phrase tokenised once; a phrase with no words counts nowhere.
+            required = [w for w in map(tokens, var.get("required", ())) if w]
             variants.append(
                 _Variant(
                     licence_id=str(var.get("id", lid)),
                     name=str(spec.get("name", lid)),
-                    phrases=tuple(
-                        _phrase(p) for p in (*var.get("required", ()), *var.get("phrases", ())) if tokens(p)
-                    ),
-                    required=tuple(_sequence(p) for p in var.get("required", ()) if tokens(p)),
-                    absent=tuple(_sequence(p) for p in var.get("absent", ()) if tokens(p)),
+                    phrases=tuple(_phrase(w) for w in (*required, *map(tokens, var.get("phrases", ()))) if w),
+                    required=tuple(_sequence(w) for w in required),
+                    absent=tuple(_sequence(w) for w in map(tokens, var.get("absent", ())) if w),
                 )
             )
     return Fingerprints(version=str(raw.get("version", "unversioned")), variants=tuple(variants))

@@ -31,14 +31,13 @@ def _tokens(text: str) -> list[str]:
 
 
 @computed_once
-def _by_first_token() -> dict[str, list[list[Any]]] | None:
+def _by_first_token() -> dict[str, list[Any]] | None:
     """First token of each key or alias -> (entry index, all its tokens); None without the packaged symbols.
 
     Read from its compiled form (opencheck/data_cache.py) when the packaged symbols and this code are unchanged."""
-    import hashlib
     from pathlib import Path
 
-    from opencheck.data_cache import compiled
+    from opencheck.data_cache import compiled, file_digest
     from opencheck.licenses.symbols import packaged_entries, symbols_path
 
     entries = packaged_entries()
@@ -46,20 +45,22 @@ def _by_first_token() -> dict[str, list[list[Any]]] | None:
         return None
     source = symbols_path()
     try:
-        key = hashlib.sha256(source.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+        key = f"{file_digest(source)}:{file_digest(Path(__file__))}"  # the packaged symbols and this code
     except OSError:
         return _first_tokens(entries)
     return compiled(source, "first-tokens", key, lambda: _first_tokens(entries))
 
 
-def _first_tokens(entries: list[dict[str, Any]]) -> dict[str, list[list[Any]]]:
-    index: dict[str, list[list[Any]]] = {}
+def _first_tokens(entries: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """First token -> the entries with a spelling starting with it: the entry's number for a one-token spelling
+    (most of them), [number, all its tokens] otherwise (lists: JSON holds them exactly)."""
+    index: dict[str, list[Any]] = {}
     for number, entry in enumerate(entries):
         for spelling in (entry["key"], *(entry["aliases"] or ())):
             # license-expression adds aliases with their spaces normalised; an empty alias is skipped.
             tokens = _tokens(" ".join(str(spelling).split())) if spelling else []
             if tokens:
-                index.setdefault(tokens[0], []).append([number, tokens])  # lists: JSON holds them exactly
+                index.setdefault(tokens[0], []).append(number if len(tokens) == 1 else [number, tokens])
     return index
 
 
@@ -83,8 +84,8 @@ def narrow_licensing(text: str) -> Any | None:
     if index is None or entries is None:
         return None
     present = set(_tokens(text))
-    wanted = sorted({number for token in present for number, needs in index.get(token, ())
-                     if all(need in present for need in needs)})
+    wanted = sorted({item if type(item) is int else item[0] for token in present for item in index.get(token, ())
+                     if type(item) is int or all(need in present for need in item[1])})
     import license_expression
 
     # Licensing() rebinds these class attributes of LicenseWithExceptionSymbol to the new algebra: keep them as the

@@ -13,12 +13,13 @@ current (`python -m opencheck.licenses.symbols` rewrites it).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+from opencheck.data_cache import compiled, file_digest
+from opencheck.digests import sha256
 from opencheck.once import computed_once
 
 SYMBOLS_FILE = "spdx-symbols.json"
@@ -69,18 +70,32 @@ def symbol_map(entries: list[dict[str, Any]]) -> dict[str, str]:
     return found
 
 
+def _compact_table(path: Path) -> Any:
+    """The packaged table as {"index_sha256", "spdx": [[key, aliases, is_deprecated, is_exception], ...]}, read
+    from its compiled form (half the JSON to parse: no field names) when the table is unchanged."""
+    def build() -> Any:
+        table = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(table, dict) or not isinstance(table.get("spdx"), list):
+            return None
+        return {"index_sha256": table.get("index_sha256"),
+                "spdx": [[e["key"], e["aliases"], e["is_deprecated"], e["is_exception"]] for e in table["spdx"]]}
+
+    return compiled(path, "compact", file_digest(path), build)
+
+
 @computed_once
 def packaged_entries() -> list[dict[str, Any]] | None:
     """The packaged symbols when they were made from the installed index (else None: use license-expression's)."""
     index = index_path()
     try:
-        table = json.loads(symbols_path().read_text(encoding="utf-8"))
-        digest = hashlib.sha256(index.read_bytes()).hexdigest() if index is not None else None
-    except (OSError, ValueError):
+        table = _compact_table(symbols_path())
+        digest = file_digest(index) if index is not None else None
+    except (OSError, ValueError, KeyError, TypeError):
         return None  # a missing or damaged table only costs time
     if not isinstance(table, dict) or table.get("index_sha256") != digest or not isinstance(table.get("spdx"), list):
         return None
-    return table["spdx"]
+    return [{"key": key, "aliases": aliases, "is_deprecated": deprecated, "is_exception": exception}
+            for key, aliases, deprecated, exception in table["spdx"]]
 
 
 @computed_once
@@ -113,7 +128,7 @@ def write_table() -> Path:
     if index is None:
         raise SystemExit("license-expression is not installed")
     raw = index.read_bytes()
-    table = {"index_sha256": hashlib.sha256(raw).hexdigest(), "spdx": spdx_entries(json.loads(raw))}
+    table = {"index_sha256": sha256(raw).hexdigest(), "spdx": spdx_entries(json.loads(raw))}
     path = symbols_path()
     path.write_text(json.dumps(table, separators=(",", ":")).replace('},{', '},\n{') + "\n", encoding="utf-8")
     return path

@@ -18,6 +18,9 @@ from typing import Any, TypeVar
 
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 8  # shorter values of secret-named variables ("1", "true") would redact ordinary words
+# The shortest text any rule below can change: "?key=x" and "://:x@" (a value of one character). A shorter text
+# cannot hold a secret value either (MIN_SECRET_LENGTH), so it is returned untouched.
+_SHORTEST_MATCH = 6
 # A variable whose name holds one of these words carries a secret (HF_TOKEN, GITHUB_TOKEN, ACTIONS_RUNTIME_TOKEN,
 # AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, PYPI_PASSWORD, ...); its exact value is redacted wherever it appears.
 # KEY and AUTH count only as the end of a name part, so KEYBOARD_LAYOUT and GIT_AUTHOR_NAME are not secrets.
@@ -130,7 +133,7 @@ class Redactor:
 
     def scrub(self, text: str) -> str:
         """`text` with every secret replaced by `[redacted]`."""
-        if len(text) < MIN_SECRET_LENGTH:
+        if len(text) < _SHORTEST_MATCH:
             return text
         # Substring tests run in C and most strings hold no secret: they keep the usual string to one pass each.
         for value in self.secrets:
@@ -215,8 +218,8 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
     """A copy of `obj` (dataclasses, lists, tuples, dicts, strings) with `scrub` applied to every string.
 
     Enum members, numbers and other objects are kept as they are; shared objects are copied once. With `clean`
-    (`Redactor.clean`), a long list of flat records (a report's 100,000 file entries) is checked in one pass
-    and kept as it is when nothing in it needs scrubbing.
+    (`Redactor.clean`), a tree (the usual report), then each long list of flat records (100,000 file entries), is
+    checked in one pass over its strings and kept as it is when nothing in it needs scrubbing.
     """
     memo: dict[int, Any] = {}
     scrub_text = _once_per_text(scrub)
@@ -267,5 +270,44 @@ def scrub_data(obj: T, scrub: Callable[[str], str], clean: Callable[[list[str]],
         memo[key] = new
         return new
 
+    if clean is not None and clean(list(dict.fromkeys(_tree_strings(obj, names_of)))):
+        return obj
     result: T = walk(obj)
     return result
+
+
+def _tree_strings(obj: Any, names_of: Callable[[type], tuple[str, ...]]) -> list[str]:
+    """Every string `scrub_data` would scrub in `obj` (dict keys included), each shared object visited once."""
+    found: list[str] = []
+    seen: set[int] = set()
+    stack = [obj]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str:  # the usual case first: exact types are tested without isinstance's walk of the bases
+            found.append(value)
+            continue
+        if kind in _KEPT_TYPES or isinstance(value, (Enum, bool, int, float)):
+            continue
+        if isinstance(value, str):
+            found.append(value)
+            continue
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if hasattr(kind, "__dataclass_fields__"):  # is_dataclass(value), and not a class (its type is then `type`)
+            names = names_of(kind)
+            if len(names) > 1:
+                stack.extend(attrgetter(*names)(value))
+            elif names:
+                stack.append(getattr(value, names[0]))
+        elif type(value) in (list, tuple):
+            flat = _flat_strings(value, names_of) if len(value) >= _BULK_CHECK_MIN else None
+            if flat is None:
+                stack.extend(value)
+            else:  # a long list of flat records (100,000 file entries), read column by column in C loops
+                found.extend(flat)
+        elif type(value) is dict:
+            stack.extend(value)
+            stack.extend(value.values())
+    return found

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from opencheck._resources import rules_dir
+from opencheck.digests import sha256
 from opencheck.engine.pack_model import Pack
 from opencheck.engine.packs import build_pack, check_pack, check_rule_ids_unique, merge_packs, pattern_errors
 from opencheck.errors import ConfigError
@@ -57,7 +57,7 @@ def load_pack(spec: str, *, base_dir: Path | None = None, folder: Path | None = 
             raise ConfigError(f"unknown rule pack {spec!r}; built-in packs: {names} (or give a path to a .yaml pack)")
     display = spec if builtin else str(path)
     data, raw = _read_builtin(path, display) if builtin else _read_and_validate(path, display, folder)
-    pack = build_pack(data, display=display, sha256=hashlib.sha256(raw).hexdigest(), builtin=builtin)
+    pack = build_pack(data, display=display, sha256=sha256(raw).hexdigest(), builtin=builtin)
     if pack.extends:
         parent = load_pack(pack.extends, base_dir=path.parent, folder=None if builtin else folder,
                            _depth=_depth + 1)

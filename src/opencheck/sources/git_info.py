@@ -15,7 +15,6 @@ only regular files of bounded size are opened, and problem messages name the fil
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -48,6 +47,8 @@ def strip_credentials(url: str) -> str:
 
 
 def _blob_sha(data: bytes) -> bytes:
+    import hashlib  # only for a repository with staged files: its OpenSSL binding is slow to load
+
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).digest()
 
 

@@ -26,8 +26,11 @@ _S = RuleStatus
 
 @lru_cache(maxsize=1024)
 def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
-    # Built-in patterns only (reviewed for linear time); a pack's patterns run on RE2, see _pack_pattern.
-    return re.compile(pattern, flags)
+    # Built-in patterns only (reviewed for linear time); a pack's patterns run on RE2, see _pack_pattern. Being the
+    # program's own, their compiled forms are kept between runs.
+    from opencheck.compiled_forms import program_regex
+
+    return program_regex(pattern, flags)  # type: ignore[no-any-return]
 
 
 def _pack_pattern(pattern: str, *, multiline: bool = False) -> PackPattern:
