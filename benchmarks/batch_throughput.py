@@ -197,7 +197,8 @@ def table(cal: Calibration, figures: list[Figures], models: int, latency: float,
     lines = [f"{models} synthetic models, {latency * 1000:.0f} ms latency per response, {cores()} cores, "
              f"medians of {repeat}",
              f"CPU per model (serial, no latency): {cal.client * 1000:.2f} ms opencheck + {cal.server * 1000:.2f} ms "
-             f"replay server = {cal.per_model * 1000:.2f} ms -> CPU bound {cores() / cal.per_model:.0f} models/s",
+             f"replay server = {cal.per_model * 1000:.2f} ms -> CPU bound "
+             f"{f'{cores() / cal.per_model:.0f} models/s' if cal.per_model > 0 else 'not measurable (too few models)'}",
              f"{'jobs':>4} {'models/s':>9} {'spread':>9} {'latency bound':>13} {'ceiling':>12} {'share':>6} "
              f"{'others busy':>11} {'ceiling left':>12} {'share':>6} {'req/model':>9} {'RSS MB':>7}"]
     for f in figures:

@@ -32,9 +32,13 @@ def test_run_py_quick_prints_every_section_beside_its_floor(tmp_path: Path) -> N
 
 def test_a_calibration_that_saw_no_cpu_per_model_leaves_the_latency_bound() -> None:
     # With --quick's few models on a busy machine, the run of N models can cost no more CPU than the run of one.
-    from benchmarks.batch_throughput import Figures, Run
+    from benchmarks.batch_throughput import Calibration, Figures, Run, table
 
     run = Run(jobs=4, rate=50.0, per_model=1.0, cpu=0.1, server_cpu=0.01, others=0.5, rss_mb=50.0)
     figures = Figures(4, [run], 0.0, 0.05, 2)
     assert figures.cpu_bound == float("inf") and figures.ceiling == figures.latency_bound == 80.0
     assert figures.loaded_ceiling == 80.0
+    # The report says so rather than dividing by zero: the calibration's N-model run cost what the 1-model run did.
+    calibration = Calibration(runs=[run], single=[run], models=4)
+    lines = table(calibration, [figures], models=4, latency=0.05, repeat=1)
+    assert "CPU bound not measurable (too few models)" in lines[1]
