@@ -44,12 +44,17 @@ Row = tuple[str, str, str, str, str]  # measure, figure, floor or ceiling, ratio
 
 # -- timing ---------------------------------------------------------------------------------------------------------
 
+# The caller's environment as an installed package runs in: allowed to keep bytecode and opencheck's compiled forms
+# (opencheck/compiled_forms.py) in __pycache__. With PYTHONDONTWRITEBYTECODE set, every run would recompile what
+# changed since the last write, and the figures would measure that instead (benchmarks/startup.py does the same).
+_INSTALLED = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
 def timed(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path = REPO,
           ok: Callable[[int], bool] = lambda code: code == 0) -> tuple[float, float]:
     """(wall seconds, peak RSS MB) of one run of `cmd` as a new process; its output is discarded."""
     started = time.perf_counter()
     proc = subprocess.Popen(list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd,
-                            env={**os.environ, **(env or {})})
+                            env={**_INSTALLED, **(env or {})})
     err = proc.stderr.read() if proc.stderr else b""
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started

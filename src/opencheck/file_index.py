@@ -145,7 +145,10 @@ def _at_line_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if pattern.flags & re.DOTALL or "\\A" in pattern.pattern or "\\Z" in pattern.pattern:
         raise ValueError(f"a pattern for names must not cross lines: {pattern.pattern}")
     # The literal newline first lets the search jump from line to line instead of trying every position.
-    return re.compile(f"\n(?:{pattern.pattern})", pattern.flags | re.MULTILINE)
+    from opencheck.compiled_forms import program_regex
+
+    # Callers pass their own module's constant patterns, so the program is kept between runs like theirs.
+    return program_regex(f"\n(?:{pattern.pattern})", pattern.flags | re.MULTILINE)
 
 
 def _names_text(paths: list[str], runs: list[tuple[str, int, int]], text: str) -> str:

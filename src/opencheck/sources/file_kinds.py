@@ -243,7 +243,9 @@ def _special_shape_in_lines() -> re.Pattern[str]:
     # Each shape is anchored by ^ and $; a literal newline before the alternation lets the search jump from line to
     # line instead of trying every position, and $ (MULTILINE) ends a line. No shape's pattern crosses a newline.
     shapes = [p.pattern.removeprefix("^") for p in _SHAPES]
-    return re.compile("\n(?:" + "|".join(f"(?:{shape})" for shape in shapes) + ")", re.MULTILINE)
+    from opencheck.compiled_forms import program_regex
+
+    return program_regex("\n(?:" + "|".join(f"(?:{shape})" for shape in shapes) + ")", re.MULTILINE)
 
 
 def _classify_each(names: list[str], dirs: tuple[str, ...]) -> list[FileKind]:

@@ -87,7 +87,9 @@ def _probed_in_paths() -> tuple[re.Pattern[str], re.Pattern[str]]:
     for suffix in sorted(_LFS_SUFFIX_SET):
         by_letter.setdefault(suffix[1], []).append(re.escape(suffix[2:]))
     suffixes = "|".join(f"{re.escape(letter)}(?:{'|'.join(rest)})" for letter, rest in by_letter.items())
-    return re.compile(rf"\.(?:{suffixes})$", re.MULTILINE), re.compile("tfevents")
+    from opencheck.compiled_forms import program_regex
+
+    return program_regex(rf"\.(?:{suffixes})$", re.MULTILINE), re.compile("tfevents")
 
 
 def find_lfs_pointers(entries: list[FileEntry], real_path: Callable[[str], str],

@@ -101,7 +101,9 @@ def _any_role_start() -> re.Pattern[str]:
             by_letter.setdefault(alternative[0], []).append(alternative[1:])
     if any(not letter.isalnum() for letter in by_letter):
         raise ValueError("an alternative starts with a pattern, not a letter")
-    return re.compile("^(?:" + "|".join(f"{letter}(?:{'|'.join(rest)})" for letter, rest in by_letter.items()) + ")")
+    from opencheck.compiled_forms import program_regex
+
+    return program_regex("^(?:" + "|".join(f"{letter}(?:{'|'.join(rest)})" for letter, rest in by_letter.items()) + ")")
 
 _REPO_URL = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com)/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:[/#?]|$)",
                        re.IGNORECASE)
