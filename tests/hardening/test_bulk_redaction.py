@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from opencheck.evidence import FileEntry, FileKind, Provenance
@@ -37,7 +39,8 @@ def test_a_secret_anywhere_in_a_long_list_is_redacted_as_one_by_one(text: str, a
         assert REDACTED in repr(fast)
 
 
-def test_a_clean_long_list_costs_one_scrub_not_one_per_entry() -> None:
+def _counting_scrubber() -> tuple[list[int], Callable[[str], str], Callable[[list[str]], bool]]:
+    """A scrub and a bulk clean-check that record the length of every text they are asked to scrub."""
     calls: list[int] = []
     redactor = Redactor(["s3cr3t-v4lue-from-env"])
 
@@ -49,6 +52,11 @@ def test_a_clean_long_list_costs_one_scrub_not_one_per_entry() -> None:
         joined = "\n".join(texts)
         return scrub(joined) == joined
 
+    return calls, scrub, clean
+
+
+def test_a_clean_long_list_costs_one_scrub_not_one_per_entry() -> None:
+    calls, scrub, clean = _counting_scrubber()
     items = _entries("README.md", 0, 10_000)
     assert scrub_data(items, scrub, clean) is items
     assert len(calls) == 1
@@ -142,17 +150,7 @@ def test_a_secret_anywhere_in_a_tree_is_redacted_as_one_by_one(text: str, where:
 
 
 def test_a_clean_tree_costs_one_scrub_not_one_per_string() -> None:
-    calls: list[int] = []
-    redactor = Redactor(["s3cr3t-v4lue-from-env"])
-
-    def scrub(text: str) -> str:
-        calls.append(len(text))
-        return redactor.scrub(text)
-
-    def clean(texts: list[str]) -> bool:
-        joined = "\n".join(texts)
-        return scrub(joined) == joined
-
+    calls, scrub, clean = _counting_scrubber()
     tree = _report_like("ordinary words", "note")
     assert scrub_data(tree, scrub, clean) is tree
     assert len(calls) == 1
