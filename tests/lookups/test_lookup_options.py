@@ -128,3 +128,16 @@ def test_warm_recheck_of_a_card_naming_a_missing_dataset_is_one_request(hub_serv
     assert hub_server.total == 1  # only the sha probe: the 404 is remembered like a found card
     assert json.loads(warm.out)["packs"] == json.loads(cold.out)["packs"]
     assert any(p["code"] == "dataset-not-found" for p in json.loads(warm.out)["problems"])
+
+
+def test_code_whose_repository_licence_was_not_looked_up_says_so(hub_server: HubReplayServer, tmp_path: Path) -> None:
+    # Look-ups off read facts from the card and files alone, so the finding still fails; but "no licence is stated"
+    # must not send the maintainer to state a licence their linked repository already has.
+    off = opencheck(["check", PYTHIA, "-p", "mof", "-f", "json", "--no-lookup", "github"], hub_server, tmp_path)
+    assert off.code == 0, off.err
+    finding = next(f for p in off.json()["packs"] for f in p["results"] if f["rule_id"] == "OC-MOF-TRAINING-CODE")
+    assert finding["status"] == "fail", finding
+    assert "present but no licence is stated: the licence of eleutherai/gpt-neox, eleutherai/pythia was not " \
+        "looked up" in finding["message"] and "GitHub look-up off" in finding["message"]
+    on = opencheck(["check", PYTHIA, "-p", "mof", "-f", "json"], hub_server, tmp_path)
+    assert not any("not looked up" in f["message"] for p in on.json()["packs"] for f in p["results"])

@@ -68,3 +68,21 @@ def unknown_datasets(evidence: Evidence) -> list[str]:
     failed = evidence.failed_subjects(DATASETS)
     names = dict.fromkeys(n for n, _ in evidence.datasets)
     return [n for n in names if n in failed and not evidence.dataset_licences.get(n)]
+
+
+def not_looked_up(evidence: Evidence, name: str) -> str | None:
+    """Why a present component has no licence when the GitHub look-up, which would read its linked repositories'
+    licences, was not run (`--lookup none`, `--offline`, `--no-lookup github`); None otherwise.
+
+    The verdict stays what the card and files show (look-ups off read facts from those alone), but "no licence is
+    stated" would send the maintainer to state one, where the licence is in the repository opencheck did not ask.
+    """
+    if GITHUB in evidence.lookups_ran or GITHUB not in COMPONENT_NEEDS.get(name, ()):
+        return None
+    comp = evidence.component(name)
+    if comp.status != ComponentStatus.PRESENT or comp.licence is not None:
+        return None
+    linked = sorted({s for p in comp.evidence if (s := _slug(p.url))})
+    if not linked:
+        return None
+    return f"the licence of {', '.join(linked)} was not looked up"

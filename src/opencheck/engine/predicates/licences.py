@@ -17,6 +17,14 @@ from opencheck.results import Outcome
 from opencheck.wording import count
 
 
+def _not_looked_up(ctx: Context, name: str) -> str:
+    """': the licence of ORG/REPO was not looked up (...)' when that is why no licence is stated, else ''."""
+    from opencheck.engine.unknowns import not_looked_up
+
+    why = not_looked_up(ctx.evidence, name)
+    return f": {why} (GitHub look-up off; run with it, or declare the licence in opencheck.yaml)" if why else ""
+
+
 @predicate("component_open")
 def component_open(ctx: Context, args: dict[str, Any]) -> Outcome:
     """The component is present and its licence is open under the chosen policy."""
@@ -30,7 +38,7 @@ def component_open(ctx: Context, args: dict[str, Any]) -> Outcome:
     if statement is None:
         if why := ctx.unknown(name):
             return _unknown(name, why, evidence)
-        return Outcome(_S.FAIL, f"{name}: present but no licence is stated", evidence)
+        return Outcome(_S.FAIL, f"{name}: present but no licence is stated{_not_looked_up(ctx, name)}", evidence)
     evidence = (statement.provenance, *evidence)
     policy = args.get("policy", "opencheck")
     if policy == "mot":
@@ -89,7 +97,7 @@ def mof_component(ctx: Context, args: dict[str, Any]) -> Outcome:
                            f"for {verdict.content_type}", evidence, fix=_type_fit_fix(name, verdict))
         return Outcome(_S.PASS, f"{name}: included under {verdict.licence}", evidence)
     if verdict.status == "unlicensed":
-        return Outcome(_S.FAIL, f"{name}: present but no licence is stated", evidence,
+        return Outcome(_S.FAIL, f"{name}: present but no licence is stated{_not_looked_up(ctx, name)}", evidence,
                        fix=f"State the licence of {name} (in the card's `license:` key or in opencheck.yaml), "
                        "using an SPDX id that MOT counts as open.")
     hint = ""
