@@ -213,3 +213,12 @@ def test_the_look_up_asks_for_the_publishers_own_repositories_first() -> None:
     assert lookup_repositories(evidence) == [("pub", "code"), ("lab", "kit"), ("lab", "engine"),
                                              ("vendor0", "tool0"), ("vendor1", "tool1")]
     assert tree_repositories(evidence) == [("pub", "code")]
+
+
+@pytest.mark.parametrize("name", ["evaluation-results", "eval_logs", "benchmark-outputs", "model.predictions"])
+def test_a_repository_of_results_is_not_code_whatever_its_name_begins_with(name: str) -> None:
+    # BLOOM's card links bigscience-workshop/evaluation-results for its scores: results, not evaluation code.
+    evidence = _check(f"## Evaluation\n\nSee [the results](https://github.com/pub/{name}) of our evaluation.\n")
+    assert evidence.components["Evaluation code"].status != PRESENT
+    code = _check("## Evaluation\n\nOur evaluation code: [harness](https://github.com/pub/eval-harness).\n")
+    assert code.components["Evaluation code"].status == PRESENT  # a code repository of the same card keeps its role

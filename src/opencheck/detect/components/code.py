@@ -60,6 +60,10 @@ _LINK_ROLES: dict[str, re.Pattern[str]] = {
         "inference": r"inference|vllm|llama\.cpp|text-generation-inference|serving|ollama|mlc-llm|generate",
     }.items()
 }
+# A repository named for the results it holds (bigscience-workshop/evaluation-results, eval-logs, model-outputs)
+# is not code, whatever its name's first words say ("evaluation").
+_RESULTS_REPOSITORY = re.compile(r"[/_.-](?:results?|outputs?|logs?|predictions?|generations?|scores?|"
+                                 r"leaderboards?)$", re.IGNORECASE)
 _ROLE_COMPONENT = {
     "training": "Training code",
     "preprocessing": "Data preprocessing code",
@@ -212,7 +216,8 @@ class _Code:
         self.sentences = {(link.url, link.provenance.line or 0): sentence for repo in repos.values()
                           for link, sentence in zip(repo.links, repo.sentences, strict=True)}
         self.links = [link for link in evidence.links if link.kind == "code-repository"
-                      and ((key := repo_key(link.url)) is None or key in own)]
+                      and ((key := repo_key(link.url)) is None or key in own)
+                      and not (key and _RESULTS_REPOSITORY.search(key))]
         self.uses: dict[str, list[tuple[Link, Provenance]]] = {role: [] for role in _ROLE_COMPONENT}
         for repo in repos.values():
             for role, uses in repo.uses.items():
