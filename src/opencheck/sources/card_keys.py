@@ -8,14 +8,29 @@ meant to state, so a check would report them missing without saying why. The sha
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from opencheck.evidence import Problem, Provenance
 
-_TEXT = "a string"
-_TEXTS = "a string or a list of strings"
-# key -> (what is expected, said in the warning)
-EXPECTED: dict[str, str] = {
-    "license": "a licence id or a list of licence ids (strings)",
+_SCALAR = (str, int, float, bool)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a key's value may be: one item (when `alone`), a list of items (when `many`), items of the `item` types."""
+
+    item: tuple[type, ...]
+    alone: bool
+    many: bool
+    said: str  # in the warning: "should be {said}"
+
+
+_TEXT = _Shape((str,), True, False, "a string")
+# Free-form lists (language, tags, metrics) may hold YAML 1.1 scalars a card writer meant as words: `no`
+# (Norwegian) loads as a boolean, a year as a number.
+_TEXTS = _Shape(_SCALAR, True, True, "a string or a list of strings")
+EXPECTED: dict[str, _Shape] = {
+    "license": _Shape((str,), True, True, "a licence id or a list of licence ids (strings)"),
     "license_name": _TEXT,
     "license_link": _TEXT,
     "library_name": _TEXT,
@@ -23,16 +38,13 @@ EXPECTED: dict[str, str] = {
     "base_model_relation": _TEXT,
     "new_version": _TEXT,
     "thumbnail": _TEXT,
-    "datasets": "a Hub dataset id or a list of them (strings)",
-    "base_model": "a Hub model id or a list of them (strings)",
+    "datasets": _Shape((str,), True, True, "a Hub dataset id or a list of them (strings)"),
+    "base_model": _Shape((str,), True, True, "a Hub model id or a list of them (strings)"),
     "language": _TEXTS,
     "tags": _TEXTS,
     "metrics": _TEXTS,
-    "model-index": "a list of mappings (name, results)",
+    "model-index": _Shape((Mapping,), False, True, "a list of mappings (name, results)"),
 }
-
-
-_SCALAR = (str, int, float, bool)
 
 
 def _shape(value: object) -> str:
@@ -49,23 +61,14 @@ def _shape(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
-def _fits(key: str, value: object) -> bool:
-    expected = EXPECTED[key]
-    if expected == EXPECTED["model-index"]:
-        return isinstance(value, list) and all(isinstance(item, Mapping) for item in value)
-    # Free-form lists (language, tags, metrics) may hold YAML 1.1 scalars a card writer meant as words: `no`
-    # (Norwegian) loads as a boolean, a year as a number.
-    item = _SCALAR if expected == _TEXTS else str
-    if isinstance(value, item):
-        return True
-    return expected != _TEXT and isinstance(value, list) and all(isinstance(entry, item) for entry in value)
-
-
-def _what(key: str, value: object) -> str:
-    if isinstance(value, list) and EXPECTED[key] != _TEXT:
-        odd = next((entry for entry in value if not isinstance(entry, str)), None)
-        return f"a list holding {_shape(odd)}" if odd is not None else "a list"
-    return _shape(value)
+def _misfit(shape: _Shape, value: object) -> str | None:
+    """How `value` departs from `shape` ("a mapping", "a list holding a number"), or None when it fits."""
+    if shape.alone and isinstance(value, shape.item):
+        return None
+    if not (shape.many and isinstance(value, list)):
+        return _shape(value)
+    odd = next((entry for entry in value if not isinstance(entry, shape.item)), None)
+    return None if odd is None else f"a list holding {_shape(odd)}"
 
 
 def misshapen_keys(metadata: Mapping[str, object], lines: Mapping[str, int], path: str) -> list[Problem]:
@@ -73,12 +76,12 @@ def misshapen_keys(metadata: Mapping[str, object], lines: Mapping[str, int], pat
     problems: list[Problem] = []
     for key in sorted(EXPECTED.keys() & metadata.keys()):
         value = metadata[key]
-        if value is None or _fits(key, value):
+        if value is None or (misfit := _misfit(EXPECTED[key], value)) is None:
             continue
         problems.append(Problem(
             "front-matter-key-invalid",
-            f"front matter key `{key}` should be {EXPECTED[key]} in the Hub's card metadata, not "
-            f"{_what(key, value)}: what it states may not be read",
+            f"front matter key `{key}` should be {EXPECTED[key].said} in the Hub's card metadata, not {misfit}: "
+            "what it states may not be read",
             Provenance(file=path, line=lines.get(key), key=key),
         ))
     return problems
