@@ -18,6 +18,7 @@ from opencheck.detect.components.base import (
     file_provenance,
     link_provenance,
 )
+from opencheck.detect.repo_roles import repo_key
 from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Link, ModelCard, Provenance
 from opencheck.file_index import file_names
 
@@ -109,8 +110,6 @@ def _any_role_start() -> re.Pattern[str]:
 
     return program_regex("^(?:" + "|".join(f"{letter}(?:{'|'.join(rest)})" for letter, rest in by_letter.items()) + ")")
 
-_REPO_URL = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com)/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:[/#?]|$)",
-                       re.IGNORECASE)
 
 
 # Code under these folders is someone else's (vendored) or tests of the project's code, not the project's training,
@@ -140,23 +139,18 @@ def _code_roles(entry: FileEntry) -> frozenset[str]:
     return roles
 
 
-def _repo_key(url: str | None) -> str | None:
-    match = _REPO_URL.match(url or "")
-    return "/".join(g.lower() for g in match.groups()) if match else None
-
-
 def _repo_licence(evidence: Evidence, slug: str) -> LicenceStatement | None:
     """The licence fetched for github.com/`slug`, if any."""
     key = f"github.com/{slug}".lower()
     return next((s for s in evidence.licences
-                 if s.scope == "code-repository" and _repo_key(s.provenance.url) == key), None)
+                 if s.scope == "code-repository" and repo_key(s.provenance.url or "") == key), None)
 
 
 def _linked_licence(evidence: Evidence, links: list[Link]) -> LicenceStatement | None:
     """The licence fetched for a linked code repository (the Hub source asks GitHub), if any."""
-    keys = {_repo_key(link.url) for link in links} - {None}
+    keys = {repo_key(link.url) for link in links} - {None}
     for statement in evidence.licences:
-        if statement.scope == "code-repository" and _repo_key(statement.provenance.url) in keys:
+        if statement.scope == "code-repository" and repo_key(statement.provenance.url or "") in keys:
             return statement
     return None
 
@@ -205,7 +199,7 @@ class _Code:
         self.by_role: dict[str, list[FileEntry]] = {role: [] for role in _NAME_PATTERNS}
         self.library_files: list[FileEntry] = []
         self._index(evidence)
-        from opencheck.detect.repo_roles import linked_repositories, repo_key
+        from opencheck.detect.repo_roles import linked_repositories
         from opencheck.sources.github_tree import tree_files
 
         repos = linked_repositories(evidence)
