@@ -392,4 +392,3 @@ class Evidence:
 def _merged_origin(declared: str, detected: ComponentEvidence) -> str:
     """Origin of a component supplied by a curated reference (`reference`): `+detected` only when also found."""
     return f"{declared}+detected" if detected.status == ComponentStatus.PRESENT else declared
-

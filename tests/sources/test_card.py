@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from opencheck.detect.links import extract_links
-from opencheck.sources.card import is_placeholder_text, parse_card
+from opencheck.sources.card import fenced_lines, is_placeholder_text, parse_card
 
 CARD = """---
 license: apache-2.0
@@ -165,3 +165,11 @@ def test_a_metadata_key_of_the_wrong_shape_is_a_warning_at_its_line() -> None:
     assert "not a list holding a number" in found["base_model"][2] and "not a string" in found["model-index"][2]
     # Well-shaped cards (every Hub key as the Hub writes it) give no warning.
     assert parse_card(CARD)[1] == []
+
+
+def test_fenced_lines_follow_the_fence_rules_the_sections_use() -> None:
+    lines = ["text", "```python", "# not a heading", "``` still open", "````", "~~~", "x", "~~~", "```a`b", "y"]
+    # A fence closes on the same character, at least as long, with nothing after; ```a`b (a backtick in the info
+    # string) opens none.
+    assert fenced_lines(lines) == frozenset({2, 3, 4, 5, 6, 7, 8})
+    assert fenced_lines(lines, start=5) == frozenset({6, 7, 8})

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from opencheck.detect.links import link_spans
 from opencheck.evidence import Evidence, Link, ModelCard, Provenance, TargetKind
-from opencheck.sources.card import section_at
+from opencheck.sources.card import fenced_lines, section_at
 
 MAX_READ_LINKS = 200  # links whose sentences are read: bounds the work on a card of thousands of links
 _REPO = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+)/([\w.-]+?)"
@@ -25,7 +25,6 @@ _REPO = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org
 _REMOTE = re.compile(r"(?:huggingface\.co|github\.com|gitlab\.com)[/:](?:models/)?(?!datasets/|spaces/)"
                      r"([\w.-]+)/[\w.-]+", re.IGNORECASE)
 _PROJECT_PAGE = re.compile(r"^([a-z0-9](?:[a-z0-9-]{0,38}))\.github\.io$", re.IGNORECASE)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\||>|<)")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$|<)")  # `.<br>` ends a sentence too
 # What the card says a linked project was used for: the cue nearest the link in its sentence decides.
@@ -128,22 +127,6 @@ def same_owner(owner: str, publisher_name: str | None) -> bool:
     return longer[:len(shorter)] == shorter
 
 
-def _fenced_lines(card: ModelCard) -> frozenset[int]:
-    """1-based numbers of the lines inside fenced code blocks."""
-    fenced: set[int] = set()
-    fence: str | None = None
-    for number, line in enumerate(card.text.splitlines(), 1):
-        match = _FENCE.match(line)
-        if fence is not None:
-            fenced.add(number)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-        elif match:
-            fence = match.group(1)
-            fenced.add(number)
-    return frozenset(fenced)
-
-
 def _paragraph(lines: list[str], index: int, fenced: frozenset[int]) -> tuple[int, int]:
     """First and last 0-based lines of the paragraph holding line `index` (a code line, list item or table row
     stands alone)."""
@@ -181,7 +164,7 @@ class _Prose:
     def __init__(self, card: ModelCard) -> None:
         self.card = card
         self.lines = card.text.splitlines()
-        self.fenced = _fenced_lines(card)
+        self.fenced = fenced_lines(self.lines)
         self._cut: dict[tuple[int, int], tuple[str, list[tuple[int, int, str]], list[int], list[int]]] = {}
 
     def _paragraph(self, bounds: tuple[int, int]) -> tuple[str, list[tuple[int, int, str]], list[int], list[int]]:

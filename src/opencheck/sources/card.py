@@ -137,14 +137,14 @@ def is_placeholder_text(text: str) -> bool:
     return True
 
 
-def _sections(lines: list[str], start: int) -> list[Section]:
-    """Sections from the body lines; `start` is the 0-based index of the first body line."""
-    headings: list[tuple[int, int, str]] = []  # (index, level, title)
+def fenced_lines(lines: list[str], start: int = 0) -> frozenset[int]:
+    """1-based numbers of the lines from 0-based `start` on that are in a fenced code block, its fences included."""
+    fenced: set[int] = set()
     fence: str | None = None
     for index in range(start, len(lines)):
-        line = lines[index]
-        match = _FENCE.match(line)
+        match = _FENCE.match(lines[index])
         if fence is not None:
+            fenced.add(index + 1)
             # A fence closes on the same character, at least as long, with nothing after it.
             if (
                 match
@@ -153,11 +153,20 @@ def _sections(lines: list[str], start: int) -> list[Section]:
                 and not match.group(2).strip()
             ):
                 fence = None
-            continue
-        if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+        elif match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
             fence = match.group(1)
-            continue
-        heading = _heading(line)
+            fenced.add(index + 1)
+    return frozenset(fenced)
+
+
+def _sections(lines: list[str], start: int) -> list[Section]:
+    """Sections from the body lines; `start` is the 0-based index of the first body line."""
+    headings: list[tuple[int, int, str]] = []  # (index, level, title)
+    fenced = fenced_lines(lines, start)
+    for index in range(start, len(lines)):
+        if index + 1 in fenced:
+            continue  # a heading inside a code block is code
+        heading = _heading(lines[index])
         if heading:
             headings.append((index, *heading))
     sections: list[Section] = []
