@@ -269,11 +269,14 @@ _GITHUB_REPO = re.compile(r"^https?://(?:www\.)?github\.com/([A-Za-z0-9-]{1,39})
 
 def github_repositories(card: ModelCard | None, limit: int = MAX_GITHUB_REPOS) -> list[tuple[str, str]]:
     """(owner, name) of the GitHub code repositories a card links, in card order, at most `limit`."""
-    if card is None:
-        return []
+    return [] if card is None else github_slugs(extract_links(card), limit)
+
+
+def github_slugs(links: list[Link], limit: int = MAX_GITHUB_REPOS) -> list[tuple[str, str]]:
+    """(owner, name) of the GitHub code repositories among `links`, in their order, each once, at most `limit`."""
     repos: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
-    for link in extract_links(card):
+    for link in links:
         match = _GITHUB_REPO.match(link.url) if link.kind == "code-repository" else None
         if match:
             owner, name = match.group(1), match.group(2)

@@ -293,23 +293,36 @@ def _owned(evidence: Evidence, prose: _Prose, links: list[Link]) -> dict[str, Li
     return repos
 
 
+# The last ranking, by the evidence and card it was made for: the Hub source asks for the repositories to look up
+# and then for those whose trees to read, one after the other, from the same evidence (threads may interleave: a
+# ranking is only reused for the very same objects).
+_last_ranked: tuple[Evidence, ModelCard, list[tuple[str, str, bool]]] | None = None
+
+
 def _ranked(evidence: Evidence) -> list[tuple[str, str, bool]]:
     """(owner, name, the publisher's own) of the GitHub repositories the look-up asks about, at most
     MAX_GITHUB_REPOS: the publisher's own first, then those the card gives a role, then the rest, each in card order,
     so that a card listing tools before its own code still gets its own code looked up."""
-    from opencheck.detect.links import MAX_GITHUB_REPOS, extract_links, github_repositories
+    global _last_ranked
+    from opencheck.detect.links import MAX_GITHUB_REPOS, extract_links, github_slugs
 
     card = evidence.card
     if card is None:
         return []
-    repos = _read(evidence, card, extract_links(card))
+    last = _last_ranked
+    if last is not None and last[0] is evidence and last[1] is card:
+        return last[2]
+    links = extract_links(card)
+    repos = _read(evidence, card, links)
 
     def rank(slug: tuple[str, str]) -> int:
         repo = repos.get(f"github.com/{slug[0]}/{slug[1]}".lower())
         return 0 if repo is None or repo.own else 1 if repo.uses else 2
 
-    ranked = sorted(github_repositories(card, limit=MAX_READ_LINKS), key=rank)[:MAX_GITHUB_REPOS]
-    return [(owner, name, rank((owner, name)) == 0) for owner, name in ranked]
+    ranked = sorted(github_slugs(links, limit=MAX_READ_LINKS), key=rank)[:MAX_GITHUB_REPOS]
+    result = [(owner, name, rank((owner, name)) == 0) for owner, name in ranked]
+    _last_ranked = (evidence, card, result)
+    return result
 
 
 def lookup_repositories(evidence: Evidence) -> list[tuple[str, str]]:
