@@ -14,6 +14,7 @@ Offline and deterministic: the same fixtures give the same figures.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import io
 import json
 import sys
@@ -28,6 +29,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # `tests.hubreplay` is the replay server
 
 HUB_FIXTURES = REPO / "tests" / "fixtures" / "hub"
+UNPUBLISHED = Path(__file__).resolve().with_name("unpublished_components.yaml")
 ROMAN = {1: "I", 2: "II", 3: "III"}
 
 
@@ -42,6 +44,7 @@ class ModelRow:
     osaid: str
     explained: str | None = None  # why a live class above the curated one is expected, as the report says
     components: dict[str, str] = field(default_factory=dict)  # component -> comparison result
+    unpublished: list[str] = field(default_factory=list)  # curated components not public (unpublished_components)
 
     @property
     def relation(self) -> str:
@@ -61,6 +64,43 @@ def fixture_models(root: Path = HUB_FIXTURES) -> list[str]:
 def class_name(value: int) -> str:
     """`I`, `II`, `III` or `Unclassified`."""
     return ROMAN.get(value, "Unclassified")
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    """A component curated records list that no public source shows, for the models a pattern names."""
+
+    models: tuple[str, ...]
+    component: str
+    fact: str
+    source: str
+
+
+def unpublished_components(path: Path = UNPUBLISHED) -> list[Unpublished]:
+    """The entries of unpublished_components.yaml, each with its fact and source."""
+    import yaml
+
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    out = []
+    for entry in entries:
+        if not (entry.get("models") and entry.get("component") and entry.get("fact") and entry.get("source")):
+            raise ValueError(f"{path.name}: every entry needs models, component, fact and source: {entry!r}")
+        out.append(Unpublished(tuple(entry["models"]), entry["component"], " ".join(entry["fact"].split()),
+                               entry["source"]))
+    return out
+
+
+def mark_unpublished(rows: list[ModelRow], entries: list[Unpublished]) -> None:
+    """Set each row's `unpublished` from the entries, refusing one that would hide a public component."""
+    for entry in entries:
+        matched = [r for r in rows if any(fnmatch.fnmatchcase(r.model, p) for p in entry.models)]
+        if not matched:
+            raise ValueError(f"unpublished component {entry.component!r}: {entry.models} match no covered model")
+        for row in matched:
+            if row.components.get(entry.component) != "only curated":
+                raise ValueError(f"{row.model}: {entry.component!r} is listed as unpublished, but the comparison "
+                                 f"says {row.components.get(entry.component, 'not in the record')!r}")
+            row.unpublished.append(entry.component)
 
 
 def check_model(model: str, url: str, cache: Path) -> dict[str, Any] | None:
@@ -108,6 +148,7 @@ def collect(models: list[str] | None = None) -> tuple[list[ModelRow], dict[str, 
             row = row_of(model, report) if report else None
             if row is not None:
                 rows.append(row)
+    mark_unpublished(rows, unpublished_components())
     return rows, osaid
 
 
@@ -128,7 +169,10 @@ def totals(rows: list[ModelRow]) -> dict[str, Any]:
     components = {name: {**c, "recall": _ratio(c["both"], c["curated"]), "precision": _ratio(c["both"], c["live"]),
                          "licence_agrees": sum(1 for r in rows if r.components.get(name) == "agrees")}
                   for name, c in sorted(per.items())}
+    public = [r for r in rows if not r.unpublished]
+    public_same = sum(1 for r in public if r.relation == "same")
     return {"models": len(rows), **relations, "same_share": _ratio(relations["same"], len(rows)),
+            "public": {"models": len(public), "same": public_same, "same_share": _ratio(public_same, len(public))},
             "unexplained_higher": sum(1 for r in rows if r.relation == "live higher" and not r.explained),
             "osaid": {key: sum(1 for r in rows if r.osaid == key) for key in ("pass", "inconclusive", "fail")},
             "components": components}
@@ -141,11 +185,16 @@ def render(rows: list[ModelRow], summary: dict[str, Any]) -> Iterator[str]:
     yield f"{'model':<{wide}}{'MOT record':<{record}}{'curated':>12}{'live':>14}  {'relation':<13}OSAID"
     for r in rows:
         yield (f"{r.model:<{wide}}{r.record:<{record}}{class_name(r.curated):>12}{class_name(r.live):>14}  "
-               f"{r.relation:<13}{r.osaid}" + (f"  ({r.explained})" if r.explained else ""))
+               f"{r.relation:<13}{r.osaid}" + (f"  ({r.explained})" if r.explained else "")
+               + (f"  [not public: {', '.join(r.unpublished)}]" if r.unpublished else ""))
     yield ""
     yield (f"{summary['models']} covered models: same class {summary['same']} ({summary['same_share']} %), "
            f"live higher {summary['live higher']} ({summary['unexplained_higher']} unexplained), "
            f"live lower {summary['live lower']}")
+    public = summary["public"]
+    yield (f"{public['models']} covered models whose curated components are public: same class {public['same']} "
+           f"({public['same_share']} %); the others list a component no public source shows "
+           f"({UNPUBLISHED.name})")
     osaid = summary["osaid"]
     yield f"OSAID: pass {osaid['pass']}, inconclusive {osaid['inconclusive']}, fail {osaid['fail']}"
     yield ""
@@ -167,10 +216,15 @@ def main(argv: list[str] | None = None) -> None:
     summary = totals(rows)
     if opts.json:
         print(json.dumps({"rows": [{**r.__dict__, "relation": r.relation} for r in rows], "totals": summary,
-                          "osaid_all": osaid}, indent=1, sort_keys=True))
+                          "osaid_all": osaid, "unpublished": [{**e.__dict__, "models": list(e.models)}
+                                                              for e in unpublished_components()]},
+                         indent=1, sort_keys=True))
         return
     for line in render(rows, summary):
         print(line)
+    print("\nCurated components no public source shows (left out of the 'components public' figure):")
+    for entry in unpublished_components():
+        print(f"  {', '.join(entry.models)}: {entry.component}: {entry.fact} ({entry.source})")
     print("\nOSAID outcome of every checked fixture model (covered or not):")
     for model, outcome in osaid.items():
         print(f"  {model:<46}{outcome}")
