@@ -5,10 +5,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from opencheck.detect.benchmarks import SECTION_EVAL
+from opencheck.detect.results_names import RESULTS_NAME
 from opencheck.detect.unique import add_unique
-from opencheck.evidence import Evidence, Provenance
+from opencheck.evidence import Evidence, Link, ModelCard, Provenance
+from opencheck.sources.card import section_at
 
 _DATASET_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+(?:/[\w.-]+)?)", re.IGNORECASE)
+_TRAINING_TITLE = re.compile(r"train|fine-?tun|data\s*mix|corpus|pre-?train", re.IGNORECASE)
+
+
+def _not_training_data(card: ModelCard | None, link: Link, dataset_id: str) -> bool:
+    """A dataset link that names results (bigscience/evaluation-results) or sits in an evaluation section: it is
+    what the model was scored on or with, not what it was trained on."""
+    if RESULTS_NAME.search(dataset_id):
+        return True
+    if card is None or link.provenance.file != card.path or not link.provenance.line:
+        return False
+    section = section_at(card, link.provenance.line)
+    return bool(section and SECTION_EVAL.search(section.title) and not _TRAINING_TITLE.search(section.title))
 
 
 def named_datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
@@ -23,7 +38,7 @@ def named_datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
                 found.append((item.strip(), card.key_provenance("datasets")))
     for link in evidence.links:
         match = _DATASET_URL.match(link.url)
-        if link.kind == "dataset" and match:
+        if link.kind == "dataset" and match and not _not_training_data(card, link, match.group(1)):
             found.append((match.group(1), link.provenance))
     tags = evidence.hub.get("tags")
     for tag in tags if isinstance(tags, list) else []:

@@ -102,12 +102,28 @@ def _front_matter_licences(card: ModelCard) -> list[LicenceStatement]:
         provenance = base = card.key_provenance("license")
         if raw.lower() == "other" and extra:
             provenance = Provenance(file=base.file, line=base.line, key="license", url=url, note=extra)
+            # `license: other` with a `license_name` the licence table knows (llama3.1, gemma-terms-of-use,
+            # deepseek, apache-2.0) is that licence, not an unknown one.
+            raw = _named_other(raw, name, link)
         statements.append(LicenceStatement(raw=raw, provenance=provenance, scope="repository"))
     if not values and (name or link):
         base = card.key_provenance("license_name" if name else "license_link")
-        statements.append(LicenceStatement(raw="other", scope="repository", provenance=Provenance(
-            file=base.file, line=base.line, key=base.key, url=url, note=extra)))
+        statements.append(LicenceStatement(raw=_named_other("other", name, link), scope="repository",
+                                           provenance=Provenance(file=base.file, line=base.line, key=base.key,
+                                                                 url=url, note=extra)))
     return statements
+
+
+def _named_other(raw: str, name: Any, link: Any) -> str:
+    """The licence id `license: other` stands for when its `license_name` names a known licence, else `raw`."""
+    if not isinstance(name, str) or not name.strip():
+        return raw
+    try:
+        from opencheck.licenses import normalise
+    except ImportError:
+        return raw
+    resolved = normalise(raw, license_name=name, license_link=link if isinstance(link, str) else None)
+    return resolved.expression or raw
 
 
 def _section_licences(card: ModelCard, lines: list[str], seen_lines: set[int]) -> list[LicenceStatement]:

@@ -19,6 +19,7 @@ from opencheck.detect.components.base import (
     link_provenance,
 )
 from opencheck.detect.repo_roles import repo_key
+from opencheck.detect.results_names import RESULTS_NAME
 from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Link, ModelCard, Provenance
 from opencheck.file_index import file_names
 
@@ -61,10 +62,8 @@ _LINK_ROLES: dict[str, re.Pattern[str]] = {
         "inference": r"inference|vllm|llama\.cpp|text-generation-inference|serving|ollama|mlc-llm|generate",
     }.items()
 }
-# A repository named for the results it holds (bigscience-workshop/evaluation-results, eval-logs, model-outputs)
-# is not code, whatever its name's first words say ("evaluation").
-_RESULTS_REPOSITORY = re.compile(r"[/_.-](?:results?|outputs?|logs?|predictions?|generations?|scores?|"
-                                 r"leaderboards?)$", re.IGNORECASE)
+# A repository named for the results it holds (bigscience-workshop/evaluation-results) is not code.
+_RESULTS_REPOSITORY = RESULTS_NAME
 _ROLE_COMPONENT = {
     "training": "Training code",
     "preprocessing": "Data preprocessing code",
