@@ -137,3 +137,14 @@ def test_a_gated_card_fails_the_ungated_rule_with_its_key(tmp_path: Path) -> Non
     ungated = _result(report, "OC-OPEN-TRAINING-WEIGHTS-UNGATED")
     assert ungated["status"] == "fail"
     assert any(e.get("key") == "extra_gated_prompt" for e in ungated["evidence"])
+
+
+def test_the_paper_the_card_cites_comes_before_related_work_and_a_prompt_dataset_is_not_training_data(
+        tmp_path: Path) -> None:
+    report = _report(tmp_path, "bigcode--starcoder")
+    paper = _component(report, "Research paper")
+    # The card links the Multi-Query Attention paper first; its BibTeX cites its own (2305.06161).
+    assert "arxiv.org/abs/2305.06161" in paper["evidence"][0]
+    named = _result(report, "OC-OPEN-TRAINING-DATA-NAMED")
+    assert "bigcode/the-stack-dedup" in named["message"]
+    assert "ta-prompt" not in named["message"]  # linked in "Intended use": a prompt to use the model with

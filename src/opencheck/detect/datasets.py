@@ -13,17 +13,22 @@ from opencheck.sources.card import section_at
 
 _DATASET_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+(?:/[\w.-]+)?)", re.IGNORECASE)
 _TRAINING_TITLE = re.compile(r"train|fine-?tun|data\s*mix|corpus|pre-?train", re.IGNORECASE)
+# Sections about using the model: a dataset linked there is a prompt set or an example input (StarCoder's "Tech
+# Assistant prompt"), not what the model was trained on.
+_USE_TITLE = re.compile(r"\b(?:uses?|usage|how\s+to\s+use|quick\s*start|getting\s+started|inference|"
+                        r"prompt(?:ing|s)?)\b", re.IGNORECASE)
 
 
 def _not_training_data(card: ModelCard | None, link: Link, dataset_id: str) -> bool:
-    """A dataset link that names results (bigscience/evaluation-results) or sits in an evaluation section: it is
-    what the model was scored on or with, not what it was trained on."""
+    """A dataset link that names results (bigscience/evaluation-results) or sits in an evaluation or usage section:
+    it is what the model was scored on or used with, not what it was trained on."""
     if RESULTS_NAME.search(dataset_id):
         return True
     if card is None or link.provenance.file != card.path or not link.provenance.line:
         return False
     section = section_at(card, link.provenance.line)
-    return bool(section and SECTION_EVAL.search(section.title) and not _TRAINING_TITLE.search(section.title))
+    return bool(section and (SECTION_EVAL.search(section.title) or _USE_TITLE.search(section.title))
+                and not _TRAINING_TITLE.search(section.title))
 
 
 def named_datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
