@@ -148,3 +148,27 @@ def test_the_paper_the_card_cites_comes_before_related_work_and_a_prompt_dataset
     named = _result(report, "OC-OPEN-TRAINING-DATA-NAMED")
     assert "bigcode/the-stack-dedup" in named["message"]
     assert "ta-prompt" not in named["message"]  # linked in "Intended use": a prompt to use the model with
+
+
+def test_a_licence_line_with_a_clause_after_it_is_the_licence_it_names(tmp_path: Path) -> None:
+    report = _report(tmp_path, "CohereForAI--aya-23-8B")
+    weights = _component(report, "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("CC-BY-NC-4.0", "non-commercial")
+    assert "is non-commercial" in _result(report, "OC-OSAID-PARAMETERS-TERMS")["message"]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Apache 2.0, see LICENSE for details", "Apache-2.0"),
+    ("A custom commercial license, the Llama 3.1 Community License, is available at: https://example.org/LICENSE",
+     "LicenseRef-scancode-llama-3.1-license-2024"),
+    ("Apache 2.0, with an acceptable use policy", None),  # open terms plus use restrictions: not the open licence
+    ("[Apache 2.0](LICENSE) for the code; [CC-BY-NC-4.0](https://example.org) for the weights", None),
+])
+def test_a_licence_line_is_shortened_only_to_a_licence_it_alone_names(tmp_path: Path, line: str,
+                                                                      expected: str | None) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"# Model\n\n- **License:** {line}\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == expected

@@ -126,6 +126,36 @@ def _named_other(raw: str, name: Any, link: Any) -> str:
     return resolved.expression or raw
 
 
+_CLAUSE_BREAK = re.compile(r"[,;(]|\s[-\u2013\u2014]\s|\.\s")
+# Words after a licence name that add terms to it: an open licence "with an acceptable use policy" is not open.
+_ADDED_TERMS = re.compile(r"acceptable[\s-]+use|use[\s-]+polic|restrict|addendum|additional\s+terms|rail\b|"
+                          r"non-?commercial|research\s+(?:use\s+)?only|prohibit", re.IGNORECASE)
+
+
+def _label_licence(value: str) -> str:
+    """What a "License:" line names: the whole value, or its first clause when that alone is a known licence and
+    no clause names another ("License: [CC-BY-NC](...), requires also adhering to C4AI's Acceptable Use Policy")."""
+    text = _plain(value)
+    try:
+        from opencheck.licenses import normalise
+    except ImportError:
+        return text
+    if normalise(text).expression:
+        return text
+    clauses = [re.sub(r"^(?:the|a|an)\s+", "", c.strip(), flags=re.IGNORECASE) for c in _CLAUSE_BREAK.split(text)]
+    known = [(clause, expression) for clause in clauses if clause and (expression := normalise(clause).expression)]
+    if len({expression for _, expression in known}) != 1:
+        return text  # none, or two licences (code under one, weights under another): the line as written
+    from opencheck.licenses import classify
+
+    clause = known[0][0]
+    if not classify(clause).is_open:
+        return clause  # terms that are not open: any clause around them can only restrict further
+    if clause != clauses[0] or _ADDED_TERMS.search(text):
+        return text  # an open licence is the line's whole statement only when it leads and nothing is added
+    return clause
+
+
 def _section_licences(card: ModelCard, lines: list[str], seen_lines: set[int]) -> list[LicenceStatement]:
     """The first stated line of each licence section with content."""
     statements: list[LicenceStatement] = []
@@ -153,7 +183,8 @@ def _card_licences(card: ModelCard) -> list[LicenceStatement]:
         match = _LICENCE_LABEL.match(lines[index])
         if match and index + 1 not in seen_lines and not is_placeholder_text(match.group(1)):
             where = Provenance(file=card.path, line=index + 1, note="'License:' line in the card")
-            statements.append(LicenceStatement(raw=_plain(match.group(1))[:300], scope="repository", provenance=where))
+            statements.append(LicenceStatement(raw=_label_licence(match.group(1))[:300], scope="repository",
+                                               provenance=where))
     return statements
 
 
