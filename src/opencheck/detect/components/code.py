@@ -20,6 +20,7 @@ from opencheck.detect.components.base import (
 )
 from opencheck.detect.repo_roles import repo_key
 from opencheck.detect.results_names import RESULTS_NAME
+from opencheck.detect.tree_scope import model_name_keys, scoped_roles
 from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Link, ModelCard, Provenance
 from opencheck.file_index import file_names
 
@@ -216,7 +217,10 @@ class _Code:
             for role, uses in repo.uses.items():
                 self.uses[role].extend(uses)
         # Files of the publisher's linked repositories' trees (the GitHub look-up), classified like its own files.
-        self.tree_roles = [(slug, path, _code_roles(FileEntry(path=path, size=0, kind=FileKind.CODE)))
+        # Only the parts that speak for this model: not a derived model's folder, not an analysis repository's demos.
+        names = model_name_keys(evidence.target.id)
+        self.tree_roles = [(slug, path, scoped_roles(slug, path, _code_roles(FileEntry(path=path, size=0,
+                                                                                      kind=FileKind.CODE)), names))
                            for slug, path in tree_files(evidence) if f"github.com/{slug}".lower() in own]
 
     def _index(self, evidence: Evidence) -> None:
