@@ -172,3 +172,12 @@ def test_a_licence_line_is_shortened_only_to_a_licence_it_alone_names(tmp_path: 
     write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
     result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
     assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == expected
+
+
+def test_a_score_table_under_a_sibling_heading_of_the_evaluation_names_the_benchmarks(tmp_path: Path) -> None:
+    report = _report(tmp_path, "HuggingFaceTB--SmolLM2-135M")
+    data = _component(report, "Evaluation data")
+    assert data["status"] == "present"
+    # The table's own section, not the H1 that encloses the whole card.
+    assert all("named in section 'Base pre-trained model'" in e for e in data["evidence"])
+    assert any("cais/mmlu" in e for e in data["evidence"])
