@@ -181,3 +181,40 @@ def test_a_score_table_under_a_sibling_heading_of_the_evaluation_names_the_bench
     # The table's own section, not the H1 that encloses the whole card.
     assert all("named in section 'Base pre-trained model'" in e for e in data["evidence"])
     assert any("cais/mmlu" in e for e in data["evidence"])
+
+
+def test_a_licence_section_that_licenses_code_and_checkpoints_apart_gives_each_its_licence(tmp_path: Path) -> None:
+    report = _report(tmp_path, "NVIDIA--audio-flamingo")
+    weights = _component(report, "Model parameters (Final)")
+    # "The checkpoints are for non-commercial use only [...]. They are also subject to the [Qwen Research license]":
+    # not the MIT licence of the line before, which is the code's.
+    assert (weights["normalised"], weights["licence_class"]) == ("LicenseRef-opencheck-qwen-research", "non-commercial")
+    terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
+    assert terms["status"] == "fail" and "is non-commercial" in terms["message"]
+
+
+def test_code_under_one_licence_and_models_under_another_in_one_paragraph(tmp_path: Path) -> None:
+    target = tmp_path / "deepseek"
+    shutil.copytree(CARDS / "deepseek-ai--DeepSeek-V2.5-1210", target)
+    write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
+    (target / "config.json").write_text('{"architectures": ["DeepseekV2ForCausalLM"], "model_type": "deepseek_v2"}',
+                                        encoding="utf-8")
+    (target / "modeling_deepseek.py").write_text("class DeepseekV2ForCausalLM:\n    pass\n", encoding="utf-8")
+    result = run_cli(["check", str(target), "-p", "osaid", "-f", "json", "--no-lookups"])
+    report = json.loads(result.out)
+    # "This code repository is licensed under the MIT License. The use of DeepSeek-V2 Base/Chat models is subject to
+    # the Model License.": the modelling code is MIT, the weights keep the DeepSeek licence of the front matter.
+    assert _component(report, "Model architecture")["normalised"] == "MIT"
+    assert _component(report, "Model parameters (Final)")["normalised"] == "LicenseRef-scancode-deepseek-la-1.0"
+
+
+def test_the_base_models_licence_wins_over_an_open_licence_the_card_gives_its_weights(tmp_path: Path) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.3-70B-Instruct\n---\n# Tuned\n\n## License\n\n"
+        "The model weights are released under the Apache 2.0 license.\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    weights = _component(json.loads(result.out), "Model parameters (Final)")
+    assert weights["normalised"] == "LicenseRef-scancode-llama-3.3-license-2024"

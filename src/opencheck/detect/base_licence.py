@@ -111,6 +111,7 @@ def detect_base_licences(evidence: Evidence) -> None:
                None)
     if own is not None and not classify(own.raw).is_open:
         return  # the card already states terms that are not open: those are the ones it must be judged by
-    # The first base model named decides (a merge lists its main base first). Appended: the repository's own
-    # statement stays first, and a weights-scoped statement is what the weights components take.
-    evidence.licences.append(statements[0])
+    # The first base model named decides (a merge lists its main base first). It goes before the card's own
+    # weights statements (the weights components take the first one) but after the repository's first statement.
+    at = next((i for i, s in enumerate(evidence.licences) if s.scope == "weights"), len(evidence.licences))
+    evidence.licences.insert(max(at, 1), statements[0])

@@ -157,20 +157,25 @@ def _label_licence(value: str) -> str:
 
 
 def _section_licences(card: ModelCard, lines: list[str], seen_lines: set[int]) -> list[LicenceStatement]:
-    """The first stated line of each licence section with content."""
+    """The first stated line of each licence section with content (the repository's, as written), and each sentence
+    of the section that licenses one part (`licence_scopes`)."""
+    from opencheck.detect.licence_scopes import scoped_statements
+
     statements: list[LicenceStatement] = []
     for section in card.sections:
         if not _LICENCE_TITLE.search(section.title) or section.placeholder:
             continue
-        for index in range(section.line, len(lines)):
-            text = lines[index].strip()
-            if _HEADING_LINE.match(lines[index]):
-                break
-            if text and not is_placeholder_text(text):
-                seen_lines.add(index + 1)
-                statements.append(LicenceStatement(raw=_plain(text)[:300], scope="repository", provenance=Provenance(
-                    file=card.path, line=index + 1, note=f"licence section '{section.title}'")))
-                break
+        end = next((i for i in range(section.line, len(lines)) if _HEADING_LINE.match(lines[i])), len(lines))
+        scoped = scoped_statements(lines, section.line, end, card.path, section.title)
+        first = next((i for i in range(section.line, end)
+                      if lines[i].strip() and not is_placeholder_text(lines[i].strip())), None)
+        if first is None:
+            continue
+        seen_lines.add(first + 1)
+        statements.append(LicenceStatement(raw=_plain(lines[first].strip())[:300], scope="repository",
+                                           provenance=Provenance(file=card.path, line=first + 1,
+                                                                 note=f"licence section '{section.title}'")))
+        statements += scoped
     return statements
 
 
