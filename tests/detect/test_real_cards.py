@@ -64,6 +64,8 @@ def test_a_base_model_key_naming_a_restricted_family_binds_an_open_card_licence(
 
 
 def test_an_open_base_model_or_an_unlisted_one_changes_nothing(tmp_path: Path) -> None:
+    quantised = _component(_report(tmp_path, "RedHatAI--Qwen2.5-7B-quantized.w4a16"), "Model parameters (Final)")
+    assert (quantised["normalised"], quantised["licence_class"]) == ("Apache-2.0", "osi")  # Qwen2.5-7B is Apache-2.0
     assert family_licence("meta-llama/Llama-2-7b-hf") == "llama2"
     assert family_licence("meta-llama/Meta-Llama-3.1-8B-Instruct") == "llama3.1"
     assert family_licence("EleutherAI/pythia-160m") is None
