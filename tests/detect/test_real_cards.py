@@ -220,3 +220,15 @@ def test_the_base_models_licence_wins_over_an_open_licence_the_card_gives_its_we
     result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
     weights = _component(json.loads(result.out), "Model parameters (Final)")
     assert weights["normalised"] == "LicenseRef-scancode-llama-3.3-license-2024"
+
+
+def test_the_base_model_table_lists_only_known_licences_that_are_not_open() -> None:
+    from opencheck._resources import load_packaged_mapping, rules_dir
+    from opencheck.licenses import classify
+
+    families = load_packaged_mapping(rules_dir() / "licenses" / "base_models.yaml", "families", "")["families"]
+    assert families
+    for name, entry in families.items():
+        verdict = classify(str(entry["licence"]))
+        assert verdict.expression and not verdict.is_open, name  # an open base model's licence decides nothing
+        assert entry["source"] and entry["match"], name
