@@ -144,16 +144,16 @@ def test_engine_evaluation_never_opens_a_file_or_the_network(name: str) -> None:
 def test_rule_show_and_docs_name_the_detectors_feeding_a_rule() -> None:
     result = run_cli(["rules", "show", "OC-MOF-TRAINING-CODE"])
     assert result.code == 0, result.err
-    assert "detectors: links, licences, code-components, declared\n" in result.out
+    assert "detectors: links, licences, base-licences, code-components, declared\n" in result.out
     raw_only = run_cli(["rules", "show", "OC-MOF-MODEL-CARD"])
     assert "detectors: " in raw_only.out
     mof = (REPO / "docs" / "rules" / "mof.md").read_text(encoding="utf-8")
-    assert "- detectors: links, licences, code-components, declared" in mof
+    assert "- detectors: links, licences, base-licences, code-components, declared" in mof
 
 
 def test_feeding_detectors_follow_the_chain_to_the_raw_evidence() -> None:
     # A rule on the Datasets component is fed by the data family, which reads datasets, which read links.
     names = [d.name for d in feeding_detectors({"component_present": {"component": "Datasets"}})]
-    assert names == ["links", "licences", "datasets", "data-components"]
+    assert names == ["links", "licences", "base-licences", "datasets", "data-components"]
     assert detectors_text({"file_present": {"patterns": ["LICENSE"]}}) == "none (raw evidence only)"
     assert detectors_text({"fact_present": {"keys": ["footprint.energy", "card.license"]}}) == "footprint"

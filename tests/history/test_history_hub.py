@@ -47,7 +47,9 @@ def test_each_commit_graded_with_licence_dataset_and_card_changes(hub_server: Hu
     # Releases are named: the tags and branch heads that point at a listed commit.
     assert [r["names"] for r in revs] == [["v0.1"], [], ["v1.0"], [], ["main"]]
     # The licence swap: the weights licence fact, the grade and the rule, each with evidence at both revisions.
-    assert revs[1]["facts"]["weights_licence"] == "other" and revs[2]["facts"]["weights_licence"] == "Apache-2.0"
+    # (`license: other` + `license_name: research-only` is the licence table's research-only licence.)
+    assert revs[1]["facts"]["weights_licence"] == "LicenseRef-opencheck-research-only"
+    assert revs[2]["facts"]["weights_licence"] == "Apache-2.0"
     licence = _change(revs[2], "licence-more-open", "Model parameters (Final)")
     assert any("research-only" in line for line in licence["evidence"]["old"])
     assert any("README.md:2" in line for line in licence["evidence"]["new"])

@@ -143,7 +143,8 @@ Terms are [here](https://example.com/model-terms) and in [the licence file](LICE
     assert ("https://aclanthology.org/2022.acl-long.1/", "paper", 9) in got
     assert ("https://huggingface.co/datasets/allenai/dolma", "dataset", 10) in got
     assert ("https://openreview.net/forum?id=abc", "paper", 10) in got
-    assert ("https://example.org/slides.pdf", "paper", 11) in got
+    # A PDF is a paper unless it says it is another document: slides are not the research paper.
+    assert ("https://example.org/slides.pdf", "other", 11) in got
     assert ("https://github.com/EleutherAI", "other", 11) in got
     assert ("https://arxiv.org/abs/2304.01373", "paper", 12) in got
     assert ("https://example.com/model-terms", "license", 16) in got

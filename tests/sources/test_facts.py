@@ -119,7 +119,8 @@ def test_enrich_without_filesystem_hub_like() -> None:
     }
     enrich(evidence)
     licence = evidence.licences[0]
-    assert licence.raw == "other"
+    # `license: other` with a license_name the licence table knows is that licence (tii-falcon: the Falcon licence)
+    assert licence.raw == "LicenseRef-opencheck-falcon-llm-license"
     assert licence.provenance.note == "license_name: tii-falcon; license_link: LICENSE.txt"
     assert [link.kind for link in evidence.links if link.provenance.key == "license_link"] == ["license"]
     assert "tiiuae/falcon-refinedweb" in [name for name, _ in evidence.datasets]

@@ -14,6 +14,22 @@ from opencheck.evidence import Evidence, LicenceStatement, Provenance
 SECTION_EVAL = re.compile(r"\b(evaluations?|results?|benchmarks?|performance|metrics)\b", re.IGNORECASE)
 
 
+# A table whose first header cell is "Metric(s)", "Benchmark(s)" or "Task(s)" is a table of scores whatever its
+# section is called (SmolLM2's "## Base pre-trained model", a sibling of its "## Evaluation").
+_SCORE_TABLE = re.compile(r"^\s*\|\s*[*_]*\s*(?:metrics?|benchmarks?|tasks?)\s*[*_]*\s*\|",
+                          re.IGNORECASE | re.MULTILINE)
+_SUBHEADING = re.compile(r"^ {0,3}#{1,6}\s", re.MULTILINE)
+
+
+def _scores_section(title: str, text: str) -> bool:
+    """An evaluation section by its title, or a section whose own text (before any sub-heading) holds a score
+    table."""
+    if SECTION_EVAL.search(title):
+        return True
+    heading = _SUBHEADING.search(text)
+    return bool(_SCORE_TABLE.search(text[:heading.start()] if heading else text))
+
+
 @dataclass(frozen=True)
 class Benchmark:
     """One known benchmark: its key in the table, its Hub dataset and the licence that dataset's card states."""
@@ -63,7 +79,7 @@ def named_benchmarks(evidence: Evidence, index_names: list[str]) -> list[tuple[B
             found[bench.key] = (bench, where)
     if card is not None:
         for section in card.sections:
-            if section.placeholder or not SECTION_EVAL.search(section.title):
+            if section.placeholder or not _scores_section(section.title, section.text):
                 continue
             text = section.text
             for bench in known_benchmarks():

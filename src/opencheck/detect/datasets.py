@@ -5,10 +5,30 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from opencheck.detect.benchmarks import SECTION_EVAL
+from opencheck.detect.results_names import RESULTS_NAME
 from opencheck.detect.unique import add_unique
-from opencheck.evidence import Evidence, Provenance
+from opencheck.evidence import Evidence, Link, ModelCard, Provenance
+from opencheck.sources.card import section_at
 
 _DATASET_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+(?:/[\w.-]+)?)", re.IGNORECASE)
+_TRAINING_TITLE = re.compile(r"train|fine-?tun|data\s*mix|corpus|pre-?train", re.IGNORECASE)
+# Sections about using the model: a dataset linked there is a prompt set or an example input (StarCoder's "Tech
+# Assistant prompt"), not what the model was trained on.
+_USE_TITLE = re.compile(r"\b(?:uses?|usage|how\s+to\s+use|quick\s*start|getting\s+started|inference|"
+                        r"prompt(?:ing|s)?)\b", re.IGNORECASE)
+
+
+def _not_training_data(card: ModelCard | None, link: Link, dataset_id: str) -> bool:
+    """A dataset link that names results (bigscience/evaluation-results) or sits in an evaluation or usage section:
+    it is what the model was scored on or used with, not what it was trained on."""
+    if RESULTS_NAME.search(dataset_id):
+        return True
+    if card is None or link.provenance.file != card.path or not link.provenance.line:
+        return False
+    section = section_at(card, link.provenance.line)
+    return bool(section and (SECTION_EVAL.search(section.title) or _USE_TITLE.search(section.title))
+                and not _TRAINING_TITLE.search(section.title))
 
 
 def named_datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
@@ -23,7 +43,7 @@ def named_datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
                 found.append((item.strip(), card.key_provenance("datasets")))
     for link in evidence.links:
         match = _DATASET_URL.match(link.url)
-        if link.kind == "dataset" and match:
+        if link.kind == "dataset" and match and not _not_training_data(card, link, match.group(1)):
             found.append((match.group(1), link.provenance))
     tags = evidence.hub.get("tags")
     for tag in tags if isinstance(tags, list) else []:

@@ -92,6 +92,7 @@ _TEXT_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
 _NUMBER = re.compile(r"\d")
 _PLACEHOLDER_IN_LINE = re.compile(r"more\s+info(?:rmation)?\s+needed|\bTBD\b|\bTODO\b|\{\{", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+_BIBTEX_ENTRY = re.compile(r"^\s*@[A-Za-z]+\s*\{")
 
 
 def _normalise_key(key: str) -> str:
@@ -139,11 +140,37 @@ def hyperparameters_from_data(
     return found
 
 
+def _citation_lines(lines: list[str]) -> set[int]:
+    """Offsets of the lines of BibTeX entries: from `@article{` to the brace that closes it."""
+    inside: set[int] = set()
+    depth = 0
+    for offset, line in enumerate(lines):
+        if depth == 0 and not _BIBTEX_ENTRY.match(line):
+            continue
+        inside.add(offset)
+        depth += line.count("{") - line.count("}")
+        depth = max(depth, 0)
+    return inside
+
+
+def without_citations(text: str) -> str:
+    """The text with each BibTeX entry's lines emptied (line numbers kept), for searches meant for prose."""
+    lines = text.splitlines()
+    citations = _citation_lines(lines)
+    if not citations:
+        return text
+    return "\n".join("" if offset in citations else line for offset, line in enumerate(lines))
+
+
 def hyperparameters_from_text(text: str, path: str, first_line: int = 1) -> dict[str, Provenance]:
     """Hyperparameters mentioned in card text (sentences or table rows), each with its line."""
     found: dict[str, Provenance] = {}
-    for offset, line in enumerate(text.splitlines()):
-        if not line.strip() or _HEADING_LINE.match(line) or _PLACEHOLDER_IN_LINE.search(line):
+    lines = text.splitlines()
+    # A citation names people and papers, not settings: "Roberts, Adam" is an author, not the optimiser.
+    citations = _citation_lines(lines)
+    for offset, line in enumerate(lines):
+        if (not line.strip() or offset in citations or _HEADING_LINE.match(line)
+                or _PLACEHOLDER_IN_LINE.search(line)):
             continue
         for name, pattern, needs_number in _TEXT_PATTERNS:
             if name in found or not pattern.search(line):

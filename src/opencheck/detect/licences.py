@@ -102,29 +102,80 @@ def _front_matter_licences(card: ModelCard) -> list[LicenceStatement]:
         provenance = base = card.key_provenance("license")
         if raw.lower() == "other" and extra:
             provenance = Provenance(file=base.file, line=base.line, key="license", url=url, note=extra)
+            # `license: other` with a `license_name` the licence table knows (llama3.1, gemma-terms-of-use,
+            # deepseek, apache-2.0) is that licence, not an unknown one.
+            raw = _named_other(raw, name, link)
         statements.append(LicenceStatement(raw=raw, provenance=provenance, scope="repository"))
     if not values and (name or link):
         base = card.key_provenance("license_name" if name else "license_link")
-        statements.append(LicenceStatement(raw="other", scope="repository", provenance=Provenance(
-            file=base.file, line=base.line, key=base.key, url=url, note=extra)))
+        statements.append(LicenceStatement(raw=_named_other("other", name, link), scope="repository",
+                                           provenance=Provenance(file=base.file, line=base.line, key=base.key,
+                                                                 url=url, note=extra)))
     return statements
 
 
+def _named_other(raw: str, name: Any, link: Any) -> str:
+    """The licence id `license: other` stands for when its `license_name` names a known licence, else `raw`."""
+    if not isinstance(name, str) or not name.strip():
+        return raw
+    try:
+        from opencheck.licenses import normalise
+    except ImportError:
+        return raw
+    resolved = normalise(raw, license_name=name, license_link=link if isinstance(link, str) else None)
+    return resolved.expression or raw
+
+
+_CLAUSE_BREAK = re.compile(r"[,;(]|\s[-\u2013\u2014]\s|\.\s")
+# Words after a licence name that add terms to it: an open licence "with an acceptable use policy" is not open.
+_ADDED_TERMS = re.compile(r"acceptable[\s-]+use|use[\s-]+polic|restrict|addendum|additional\s+terms|rail\b|"
+                          r"non-?commercial|research\s+(?:use\s+)?only|prohibit", re.IGNORECASE)
+
+
+def _label_licence(value: str) -> str:
+    """What a "License:" line names: the whole value, or its first clause when that alone is a known licence and
+    no clause names another ("License: [CC-BY-NC](...), requires also adhering to C4AI's Acceptable Use Policy")."""
+    text = _plain(value)
+    try:
+        from opencheck.licenses import normalise
+    except ImportError:
+        return text
+    if normalise(text).expression:
+        return text
+    clauses = [re.sub(r"^(?:the|a|an)\s+", "", c.strip(), flags=re.IGNORECASE) for c in _CLAUSE_BREAK.split(text)]
+    known = [(clause, expression) for clause in clauses if clause and (expression := normalise(clause).expression)]
+    if len({expression for _, expression in known}) != 1:
+        return text  # none, or two licences (code under one, weights under another): the line as written
+    from opencheck.licenses import classify
+
+    clause = known[0][0]
+    if not classify(clause).is_open:
+        return clause  # terms that are not open: any clause around them can only restrict further
+    if clause != clauses[0] or _ADDED_TERMS.search(text):
+        return text  # an open licence is the line's whole statement only when it leads and nothing is added
+    return clause
+
+
 def _section_licences(card: ModelCard, lines: list[str], seen_lines: set[int]) -> list[LicenceStatement]:
-    """The first stated line of each licence section with content."""
+    """The first stated line of each licence section with content (the repository's, as written), and each sentence
+    of the section that licenses one part (`licence_scopes`)."""
+    from opencheck.detect.licence_scopes import scoped_statements
+
     statements: list[LicenceStatement] = []
     for section in card.sections:
         if not _LICENCE_TITLE.search(section.title) or section.placeholder:
             continue
-        for index in range(section.line, len(lines)):
-            text = lines[index].strip()
-            if _HEADING_LINE.match(lines[index]):
-                break
-            if text and not is_placeholder_text(text):
-                seen_lines.add(index + 1)
-                statements.append(LicenceStatement(raw=_plain(text)[:300], scope="repository", provenance=Provenance(
-                    file=card.path, line=index + 1, note=f"licence section '{section.title}'")))
-                break
+        end = next((i for i in range(section.line, len(lines)) if _HEADING_LINE.match(lines[i])), len(lines))
+        scoped = scoped_statements(lines, section.line, end, card.path, section.title)
+        first = next((i for i in range(section.line, end)
+                      if lines[i].strip() and not is_placeholder_text(lines[i].strip())), None)
+        if first is None:
+            continue
+        seen_lines.add(first + 1)
+        statements.append(LicenceStatement(raw=_plain(lines[first].strip())[:300], scope="repository",
+                                           provenance=Provenance(file=card.path, line=first + 1,
+                                                                 note=f"licence section '{section.title}'")))
+        statements += scoped
     return statements
 
 
@@ -137,7 +188,8 @@ def _card_licences(card: ModelCard) -> list[LicenceStatement]:
         match = _LICENCE_LABEL.match(lines[index])
         if match and index + 1 not in seen_lines and not is_placeholder_text(match.group(1)):
             where = Provenance(file=card.path, line=index + 1, note="'License:' line in the card")
-            statements.append(LicenceStatement(raw=_plain(match.group(1))[:300], scope="repository", provenance=where))
+            statements.append(LicenceStatement(raw=_label_licence(match.group(1))[:300], scope="repository",
+                                               provenance=where))
     return statements
 
 

@@ -94,6 +94,13 @@ def is_media_url(url: str) -> bool:
     return bool(segments and _MEDIA_SUFFIX.search(segments[-1]))
 
 
+# A PDF elsewhere than a paper host is a paper unless its link text or file name says it is another document:
+# Google's cards link "[our policies](.../2023_Google_AI_Principles_Progress_Update.pdf)".
+_NOT_A_PAPER = re.compile(r"\b(?:polic(?:y|ies)|principles|terms|guidelines?|progress\s+update|slides?|poster|"
+                          r"brochure|datasheet|spec\s*sheet|manual|handbook|faq|acceptable\s+use|code\s+of\s+conduct)\b",
+                          re.IGNORECASE)
+
+
 def classify_url(url: str, text: str = "", context: str = "") -> str:
     """Kind of a link: paper, code-repository, dataset, technical-report, license or other."""
     words = f"{text} {context}"
@@ -118,7 +125,8 @@ def classify_url(url: str, text: str = "", context: str = "") -> str:
         return "dataset"
     if host.endswith("arxiv.org") and segments[:1] in (["abs"], ["pdf"], ["html"]):
         return "paper"
-    if host in _PAPER_HOSTS or path.lower().endswith(".pdf"):
+    if host in _PAPER_HOSTS or (path.lower().endswith(".pdf") and not _NOT_A_PAPER.search(
+            f"{text} {basename.replace('_', ' ').replace('-', ' ')}")):
         return "paper"
     if host in _CODE_HOSTS and len(segments) >= 2 and segments[0].lower() not in _NOT_REPO_OWNERS:
         return "code-repository"

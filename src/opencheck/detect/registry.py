@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from opencheck.detect.approach import stated_approach
+from opencheck.detect.base_licence import detect_base_licences
 from opencheck.detect.base_model import base_model_ids, base_model_source, model_names
 from opencheck.detect.checkpoints import detect_checkpoints
 from opencheck.detect.components import MOF_COMPONENTS, ComponentBuilder
@@ -81,6 +82,10 @@ DETECTORS: tuple[Detector, ...] = (
              ("licences", "dataset_licences"), detect_licences,
              "licence keys, sections and 'License:' lines, licence files, the look-ups' licences, and a licence the "
              "card states for a dataset the Hub gives none for"),
+    # After `licences`: it reads the card's own licence, and adds the base model's when that one binds the weights.
+    Detector("base-licences", ("card", "links", "hub.base_models", "licences"), ("licences",), detect_base_licences,
+             "the licence of a named base model whose terms bind the models made from it "
+             "(rules/licenses/base_models.yaml)"),
     Detector("datasets", ("card", "links", "hub.tags"), ("datasets",), detect_datasets,
              "training datasets the card, its dataset links or the Hub's dataset tags name"),
     Detector("hyperparameters", ("training_configs", "card"), ("hyperparameters",), detect_hyperparameters,

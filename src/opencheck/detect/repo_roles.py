@@ -89,6 +89,13 @@ class LinkedRepository:
     sentences: list[str] = field(default_factory=list)  # the sentence each link is in, as read (links' order)
 
 
+# General-purpose array and neural-network libraries: "training was done using JAX" names what every model of
+# the kind runs on (a supporting library), not code used to train this model.
+_NUMERICAL_LIBRARIES = frozenset({"google/jax", "jax-ml/jax", "google/flax", "pytorch/pytorch",
+                                  "tensorflow/tensorflow", "keras-team/keras", "numpy/numpy", "ml-explore/mlx",
+                                  "paddlepaddle/paddle", "apache/mxnet", "nvidia/apex"})
+
+
 def repo_key(url: str) -> str | None:
     """`host/owner/name` (lower-case) of a code repository URL, None for another URL."""
     match = _REPO.match(url or "")
@@ -351,7 +358,7 @@ def _read(evidence: Evidence, card: ModelCard, all_links: list[Link]) -> dict[st
     repos = _owned(evidence, prose, links)
     pages = _page_uses(prose, all_links[:MAX_READ_LINKS])
     for key, repo in repos.items():
-        if repo.own:
+        if repo.own or key.split("/", 1)[-1] in _NUMERICAL_LIBRARIES:
             continue
         match = _REPO.match(repo.links[0].url)
         slug = f"{match.group(2)}/{match.group(3)}" if match else key

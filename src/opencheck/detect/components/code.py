@@ -19,6 +19,8 @@ from opencheck.detect.components.base import (
     link_provenance,
 )
 from opencheck.detect.repo_roles import repo_key
+from opencheck.detect.results_names import RESULTS_NAME
+from opencheck.detect.tree_scope import model_name_keys, scoped_roles
 from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Link, ModelCard, Provenance
 from opencheck.file_index import file_names
 
@@ -61,10 +63,8 @@ _LINK_ROLES: dict[str, re.Pattern[str]] = {
         "inference": r"inference|vllm|llama\.cpp|text-generation-inference|serving|ollama|mlc-llm|generate",
     }.items()
 }
-# A repository named for the results it holds (bigscience-workshop/evaluation-results, eval-logs, model-outputs)
-# is not code, whatever its name's first words say ("evaluation").
-_RESULTS_REPOSITORY = re.compile(r"[/_.-](?:results?|outputs?|logs?|predictions?|generations?|scores?|"
-                                 r"leaderboards?)$", re.IGNORECASE)
+# A repository named for the results it holds (bigscience-workshop/evaluation-results) is not code.
+_RESULTS_REPOSITORY = RESULTS_NAME
 _ROLE_COMPONENT = {
     "training": "Training code",
     "preprocessing": "Data preprocessing code",
@@ -217,7 +217,10 @@ class _Code:
             for role, uses in repo.uses.items():
                 self.uses[role].extend(uses)
         # Files of the publisher's linked repositories' trees (the GitHub look-up), classified like its own files.
-        self.tree_roles = [(slug, path, _code_roles(FileEntry(path=path, size=0, kind=FileKind.CODE)))
+        # Only the parts that speak for this model: not a derived model's folder, not an analysis repository's demos.
+        names = model_name_keys(evidence.target.id)
+        self.tree_roles = [(slug, path, scoped_roles(slug, path, _code_roles(FileEntry(path=path, size=0,
+                                                                                      kind=FileKind.CODE)), names))
                            for slug, path in tree_files(evidence) if f"github.com/{slug}".lower() in own]
 
     def _index(self, evidence: Evidence) -> None:

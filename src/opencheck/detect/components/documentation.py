@@ -16,8 +16,8 @@ from opencheck.detect.components.base import (
     link_provenance,
     section_provenance,
 )
-from opencheck.detect.papers import cited_ids, paper_licence, report_ids
-from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Provenance
+from opencheck.detect.papers import arxiv_id, cited_ids, paper_licence, report_ids
+from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Link, Provenance
 from opencheck.file_index import file_names
 from opencheck.sources.card import is_placeholder_text
 
@@ -72,7 +72,9 @@ def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
     else:
         built.missing("Technical report", usually_elsewhere=True, note="no technical report file or link")
     # The paper the card's citation names is the model's own; other arXiv links are often related work (RoPE...).
-    cited = [f"https://arxiv.org/abs/{ident}" for ident in cited_ids(evidence)]
+    own_ids = cited_ids(evidence)
+    cited = [f"https://arxiv.org/abs/{ident}" for ident in own_ids]
+    paper_links = _own_first(paper_links, own_ids)
     if paper_files:
         built.present("Research paper", file_provenance(paper_files) + link_provenance(paper_links, "paper link"))
     elif paper_links:
@@ -80,6 +82,12 @@ def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
                       licence=paper_licence(evidence, cited + [link.url for link in paper_links]))
     else:
         built.missing("Research paper", usually_elsewhere=True, note="no paper file, link or arXiv tag")
+
+
+def _own_first(links: list[Link], own_ids: list[str]) -> list[Link]:
+    """Paper links with the ones the card's citation names first: StarCoder's card links the Multi-Query Attention
+    paper before its own, which its BibTeX cites."""
+    return sorted(links, key=lambda link: arxiv_id(link.url) not in own_ids)  # stable: card order otherwise
 
 
 def _model_card(evidence: Evidence, built: ComponentBuilder) -> None:

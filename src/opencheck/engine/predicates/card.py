@@ -6,6 +6,7 @@ import fnmatch
 import re
 from typing import Any
 
+from opencheck.detect.hyperparameters import without_citations
 from opencheck.engine.context import Context
 from opencheck.engine.predicates.registry import (
     _S,
@@ -131,6 +132,8 @@ def _hyperparameter_categories(ctx: Context, categories: list[str], minimum: int
     found: dict[str, Provenance] = {}
     names = ctx.evidence.hyperparameters
     card = ctx.evidence.card
+    # A citation's authors and titles are not settings ("Roberts, Adam" names no optimiser).
+    text = without_citations(card.text) if card is not None else ""
     for cat in categories:
         name_re, text_re = HYPERPARAMETER_CATEGORIES[cat]
         hit = next((n for n in sorted(names) if _compiled(name_re, 0).search(n.lower())), None)
@@ -138,9 +141,9 @@ def _hyperparameter_categories(ctx: Context, categories: list[str], minimum: int
             found[cat] = names[hit]
             continue
         if card is not None:
-            match = _compiled(text_re, re.IGNORECASE).search(card.text)
+            match = _compiled(text_re, re.IGNORECASE).search(text)
             if match:
-                line = card.text.count("\n", 0, match.start()) + 1
+                line = text.count("\n", 0, match.start()) + 1
                 found[cat] = Provenance(file=card.path, line=line, note=f"{cat}: {match.group(0).strip()!r}")
     need = len(categories) if minimum is None else min(int(minimum), len(categories))
     missing = [c for c in categories if c not in found]

@@ -1,0 +1,117 @@
+"""A model made from a base model whose terms bind its derivatives keeps the base's licence for its weights.
+
+A community fine-tune of Llama 2 whose card says `license: apache-2.0` is still under the Llama 2 licence: its
+weights are Llama Materials, which no licensee may relicense. The base models come from the card's `base_model`
+key (or the Hub's base models) and from a card sentence that says the model was fine-tuned from, based on or
+quantised from a linked Hub model; their licences from `rules/licenses/base_models.yaml`, which lists the families
+whose terms are not open.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from opencheck.detect.base_model import base_model_ids, base_model_source
+from opencheck.evidence import Evidence, LicenceStatement, Provenance
+
+_HUB_MODEL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/)"
+                        r"([\w.-]+/[\w.-]+)/?$", re.IGNORECASE)
+# Words that say the model was made from the model linked after them in the same sentence.
+_MADE_FROM = re.compile(r"\b(?:fine[\s-]?tun\w*|finetun\w*|based\s+on|derived\s+from|built\s+(?:on|upon)|"
+                        r"quanti[sz]\w*|distill\w*|merge[sd]?\s+(?:of|from)|initiali[sz]ed\s+from|"
+                        r"continued?\s+pre-?train\w*\s+(?:of|from)|adapter\s+(?:for|of)|original\s+model)\b",
+                        re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+@lru_cache(maxsize=1)
+def _families() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(id pattern, licence, source) for each family of the packaged table, in table order."""
+    from opencheck._resources import load_packaged_mapping, rules_dir
+
+    table = load_packaged_mapping(rules_dir() / "licenses" / "base_models.yaml", "families", "the base model table")
+    return tuple((re.compile(str(entry["match"]), re.IGNORECASE), str(entry["licence"]), str(entry["source"]))
+                 for entry in table["families"].values() if isinstance(entry, dict))
+
+
+def family_licence(model_id: str) -> str | None:
+    """The licence the packaged table gives a base model's family, or None when it lists none for it."""
+    for pattern, licence, _source in _families():
+        if pattern.match(model_id):
+            return licence
+    return None
+
+
+def _linked_bases(evidence: Evidence) -> list[tuple[str, Provenance]]:
+    """Hub models a card sentence says this model was made from: the first model link after a cue word."""
+    card = evidence.card
+    if card is None:
+        return []
+    lines = card.text.splitlines()
+    found: list[tuple[str, Provenance]] = []
+    for link in evidence.links:
+        match = _HUB_MODEL.match(link.url)
+        line = link.provenance.line
+        if not match or link.provenance.file != card.path or not line or line > len(lines):
+            continue
+        text = lines[line - 1]
+        at = text.find(link.url)
+        before = text[:at] if at >= 0 else text
+        # Only the sentence the link is in, and only a cue before it ("fine-tuned from [X]"), with no other model
+        # link between the cue and this one ("fine-tuned from [A], compared with [B]" names A only).
+        sentence = _SENTENCE_END.split(before)[-1]
+        cues = list(_MADE_FROM.finditer(sentence))
+        if not cues or "huggingface.co/" in sentence[cues[-1].end():]:
+            continue
+        found.append((match.group(1), Provenance(file=card.path, line=line, url=link.url,
+                                                 note=f"the card says the model was made from {match.group(1)}")))
+    return found
+
+
+def named_base_models(evidence: Evidence) -> list[tuple[str, Provenance]]:
+    """(Hub id, where) for each base model the card's `base_model`, the Hub or a card sentence names."""
+    card = evidence.card
+    if evidence.hub.get("base_models") is not None:
+        where = Provenance(key="baseModels", note="the Hub's base models")
+    else:
+        where = card.key_provenance("base_model") if card is not None else Provenance(key="base_model")
+    found = [(model_id, where) for model_id in base_model_ids(base_model_source(evidence))]
+    seen = {model_id.lower() for model_id, _ in found}
+    for model_id, provenance in _linked_bases(evidence):
+        if model_id.lower() not in seen and model_id.lower() != evidence.target.id.lower():
+            seen.add(model_id.lower())
+            found.append((model_id, provenance))
+    return found
+
+
+def base_model_licences(evidence: Evidence) -> list[LicenceStatement]:
+    """A weights licence statement for each named base model whose family's terms the table lists."""
+    statements: list[LicenceStatement] = []
+    for model_id, where in named_base_models(evidence):
+        licence = family_licence(model_id)
+        if licence is None:
+            continue
+        note = (f"base model {model_id} is published under {licence}; weights made from it stay under those "
+                "terms, whatever licence this card states")
+        statements.append(LicenceStatement(raw=licence, scope="weights", provenance=Provenance(
+            file=where.file, line=where.line, key=where.key, url=where.url or f"https://huggingface.co/{model_id}",
+            note=note)))
+    return statements
+
+
+def detect_base_licences(evidence: Evidence) -> None:
+    """Give the weights their base model's licence when the model's own stated licence would be open."""
+    statements = base_model_licences(evidence)
+    if not statements:
+        return
+    from opencheck.licenses import classify
+
+    own = next((s for scope in ("weights", "data", "repository") for s in evidence.licences if s.scope == scope),
+               None)
+    if own is not None and not classify(own.raw).is_open:
+        return  # the card already states terms that are not open: those are the ones it must be judged by
+    # The first base model named decides (a merge lists its main base first). It goes before the card's own
+    # weights statements (the weights components take the first one) but after the repository's first statement.
+    at = next((i for i, s in enumerate(evidence.licences) if s.scope == "weights"), len(evidence.licences))
+    evidence.licences.insert(max(at, 1), statements[0])

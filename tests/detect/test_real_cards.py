@@ -1,0 +1,234 @@
+"""Real model cards opencheck was not tuned on (tests/fixtures/cards): each finding for a reason a curator accepts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.clirunner import REPO, run_cli
+from tests.sources.helpers import write_safetensors
+
+from opencheck.detect.base_licence import family_licence
+from opencheck.detect.hyperparameters import hyperparameters_from_text, without_citations
+from opencheck.detect.links import classify_url
+
+CARDS = REPO / "tests" / "fixtures" / "cards"
+
+
+def _report(tmp_path: Path, folder: str) -> dict[str, Any]:
+    """The JSON report (default packs, no look-ups) of a copy of a card folder with two parameters of weights."""
+    target = tmp_path / folder
+    shutil.copytree(CARDS / folder, target)
+    write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(target), "-f", "json", "--no-lookups"])
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def _component(report: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(c for c in report["components"] if c["name"] == name)
+
+
+def _result(report: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    return next(r for p in report["packs"] for r in p["results"] if r["rule_id"] == rule_id)
+
+
+def test_a_fine_tune_of_llama_2_stays_under_the_llama_2_licence_whatever_its_card_says(tmp_path: Path) -> None:
+    # The card says `license: apache-2.0` and "License: Apache 2.0", but the model "is a fine-tuning of [Llama2 70B]":
+    # its weights are Llama Materials, which no licensee may relicense.
+    report = _report(tmp_path, "jordiclive--Llama-2-70b-oasst-1-200")
+    weights = _component(report, "Model parameters (Final)")
+    assert weights["normalised"] == "LicenseRef-scancode-llama-2-license-2023"
+    assert weights["licence_class"] == "restricted"
+    terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
+    assert terms["status"] == "fail"
+    assert any(e.get("url") == "https://huggingface.co/meta-llama/Llama-2-70b-hf"
+               and "base model meta-llama/Llama-2-70b-hf" in e.get("note", "") for e in terms["evidence"])
+    assert _result(report, "OC-OPEN-TRAINING-WEIGHTS-OPEN")["status"] == "fail"
+
+
+def test_a_base_model_key_naming_a_restricted_family_binds_an_open_card_licence(tmp_path: Path) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: mit\nbase_model: google/gemma-7b\n---\n# A Gemma merge\n\n"
+                                      "Compared with [Llama 2](https://huggingface.co/meta-llama/Llama-2-7b-hf).\n",
+                                      encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    weights = _component(json.loads(result.out), "Model parameters (Final)")
+    # The key decides, not a model the card only compares with (no "fine-tuned from" before that link).
+    assert weights["normalised"] == "LicenseRef-scancode-gemma-tou-2024-04-01"
+
+
+def test_an_open_base_model_or_an_unlisted_one_changes_nothing(tmp_path: Path) -> None:
+    quantised = _component(_report(tmp_path, "RedHatAI--Qwen2.5-7B-quantized.w4a16"), "Model parameters (Final)")
+    assert (quantised["normalised"], quantised["licence_class"]) == ("Apache-2.0", "osi")  # Qwen2.5-7B is Apache-2.0
+    assert family_licence("meta-llama/Llama-2-7b-hf") == "llama2"
+    assert family_licence("meta-llama/Meta-Llama-3.1-8B-Instruct") == "llama3.1"
+    assert family_licence("EleutherAI/pythia-160m") is None
+    assert family_licence("deepseek-ai/DeepSeek-R1") is None  # MIT, unlike DeepSeek-V2 and V3
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\nbase_model: EleutherAI/pythia-160m\n---\n# Tuned\n",
+                                      encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == "Apache-2.0"
+
+
+@pytest.mark.parametrize(("folder", "expected"), [
+    ("amd--Meta-Llama-3.1-8B-Instruct-FP8-KV", "LicenseRef-scancode-llama-3.1-license-2024"),
+    ("HuggingFaceH4--zephyr-7b-gemma-sft", "LicenseRef-scancode-gemma-tou-2024-04-01"),
+    ("google--gemma-2b", "LicenseRef-scancode-gemma-tou-2024-04-01"),
+    ("deepseek-ai--DeepSeek-V2.5-1210", "LicenseRef-scancode-deepseek-la-1.0"),
+])
+def test_license_other_with_a_known_license_name_is_that_licence(tmp_path: Path, folder: str, expected: str) -> None:
+    report = _report(tmp_path, folder)
+    weights = _component(report, "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == (expected, "restricted")
+    assert "is restricted" in _result(report, "OC-OSAID-PARAMETERS-TERMS")["message"]
+
+
+def test_license_other_naming_an_open_licence_is_open(tmp_path: Path) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: other\nlicense_name: apache-2.0\n---\n# Model\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    report = json.loads(result.out)
+    assert _component(report, "Model parameters (Final)")["normalised"] == "Apache-2.0"
+    assert _result(report, "OC-OSAID-PARAMETERS-TERMS")["status"] == "pass"
+
+
+def test_a_citation_author_is_not_an_optimiser(tmp_path: Path) -> None:
+    report = _report(tmp_path, "bigscience--bloomz-3b1")
+    core = _result(report, "OC-OPEN-TRAINING-HYPERPARAMETERS-CORE")
+    bibtex = (CARDS / "bigscience--bloomz-3b1" / "README.md").read_text(encoding="utf-8").splitlines()
+    author_line = next(n for n, line in enumerate(bibtex, 1) if "Roberts, Adam" in line)
+    assert all(e.get("line") != author_line for e in core["evidence"])
+    text = "@article{x,\n  author={Roberts, Adam},\n  title={A paper}\n}\nWe trained it."
+    assert "optimizer" not in hyperparameters_from_text(text, "README.md")
+    assert without_citations(text).splitlines() == ["", "", "", "", "We trained it."]
+    assert "optimizer" in hyperparameters_from_text("Optimised with AdamW.", "README.md")
+
+
+def test_a_results_dataset_linked_in_the_evaluation_section_is_not_training_data(tmp_path: Path) -> None:
+    report = _report(tmp_path, "bigscience--bloomz-3b1")
+    licensed = _result(report, "OC-OPEN-TRAINING-DATA-LICENSED")
+    assert "bigscience/xP3" in licensed["message"]
+    assert "evaluation-results" not in licensed["message"]
+    datasets = _component(report, "Datasets")
+    assert not any("evaluation-results" in e for e in datasets["evidence"])
+
+
+def test_a_policy_pdf_is_not_a_paper_and_a_numerical_library_is_not_training_code(tmp_path: Path) -> None:
+    report = _report(tmp_path, "google--gemma-2b")
+    paper = _component(report, "Research paper")
+    assert not any("Principles_Progress_Update" in e for e in paper["evidence"])
+    # "Training was done using [JAX]": JAX is what the model runs on, not code that trains this model.
+    assert _component(report, "Training code")["status"] != "present"
+    assert classify_url("https://example.org/docs/AI_Principles_Progress_Update.pdf", "our policies") == "other"
+    assert classify_url("https://example.org/papers/olmo.pdf", "OLMo: Accelerating the Science") == "paper"
+
+
+def test_a_gated_card_fails_the_ungated_rule_with_its_key(tmp_path: Path) -> None:
+    report = _report(tmp_path, "google--gemma-2b")
+    ungated = _result(report, "OC-OPEN-TRAINING-WEIGHTS-UNGATED")
+    assert ungated["status"] == "fail"
+    assert any(e.get("key") == "extra_gated_prompt" for e in ungated["evidence"])
+
+
+def test_the_paper_the_card_cites_comes_before_related_work_and_a_prompt_dataset_is_not_training_data(
+        tmp_path: Path) -> None:
+    report = _report(tmp_path, "bigcode--starcoder")
+    paper = _component(report, "Research paper")
+    # The card links the Multi-Query Attention paper first; its BibTeX cites its own (2305.06161).
+    assert "arxiv.org/abs/2305.06161" in paper["evidence"][0]
+    named = _result(report, "OC-OPEN-TRAINING-DATA-NAMED")
+    assert "bigcode/the-stack-dedup" in named["message"]
+    assert "ta-prompt" not in named["message"]  # linked in "Intended use": a prompt to use the model with
+
+
+def test_a_licence_line_with_a_clause_after_it_is_the_licence_it_names(tmp_path: Path) -> None:
+    report = _report(tmp_path, "CohereForAI--aya-23-8B")
+    weights = _component(report, "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("CC-BY-NC-4.0", "non-commercial")
+    assert "is non-commercial" in _result(report, "OC-OSAID-PARAMETERS-TERMS")["message"]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Apache 2.0, see LICENSE for details", "Apache-2.0"),
+    ("A custom commercial license, the Llama 3.1 Community License, is available at: https://example.org/LICENSE",
+     "LicenseRef-scancode-llama-3.1-license-2024"),
+    ("Apache 2.0, with an acceptable use policy", None),  # open terms plus use restrictions: not the open licence
+    ("[Apache 2.0](LICENSE) for the code; [CC-BY-NC-4.0](https://example.org) for the weights", None),
+])
+def test_a_licence_line_is_shortened_only_to_a_licence_it_alone_names(tmp_path: Path, line: str,
+                                                                      expected: str | None) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"# Model\n\n- **License:** {line}\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == expected
+
+
+def test_a_score_table_under_a_sibling_heading_of_the_evaluation_names_the_benchmarks(tmp_path: Path) -> None:
+    report = _report(tmp_path, "HuggingFaceTB--SmolLM2-135M")
+    data = _component(report, "Evaluation data")
+    assert data["status"] == "present"
+    # The table's own section, not the H1 that encloses the whole card.
+    assert all("named in section 'Base pre-trained model'" in e for e in data["evidence"])
+    assert any("cais/mmlu" in e for e in data["evidence"])
+
+
+def test_a_licence_section_that_licenses_code_and_checkpoints_apart_gives_each_its_licence(tmp_path: Path) -> None:
+    report = _report(tmp_path, "NVIDIA--audio-flamingo")
+    weights = _component(report, "Model parameters (Final)")
+    # "The checkpoints are for non-commercial use only [...]. They are also subject to the [Qwen Research license]":
+    # not the MIT licence of the line before, which is the code's.
+    assert (weights["normalised"], weights["licence_class"]) == ("LicenseRef-opencheck-qwen-research", "non-commercial")
+    terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
+    assert terms["status"] == "fail" and "is non-commercial" in terms["message"]
+
+
+def test_code_under_one_licence_and_models_under_another_in_one_paragraph(tmp_path: Path) -> None:
+    target = tmp_path / "deepseek"
+    shutil.copytree(CARDS / "deepseek-ai--DeepSeek-V2.5-1210", target)
+    write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
+    (target / "config.json").write_text('{"architectures": ["DeepseekV2ForCausalLM"], "model_type": "deepseek_v2"}',
+                                        encoding="utf-8")
+    (target / "modeling_deepseek.py").write_text("class DeepseekV2ForCausalLM:\n    pass\n", encoding="utf-8")
+    result = run_cli(["check", str(target), "-p", "osaid", "-f", "json", "--no-lookups"])
+    report = json.loads(result.out)
+    # "This code repository is licensed under the MIT License. The use of DeepSeek-V2 Base/Chat models is subject to
+    # the Model License.": the modelling code is MIT, the weights keep the DeepSeek licence of the front matter.
+    assert _component(report, "Model architecture")["normalised"] == "MIT"
+    assert _component(report, "Model parameters (Final)")["normalised"] == "LicenseRef-scancode-deepseek-la-1.0"
+
+
+def test_the_base_models_licence_wins_over_an_open_licence_the_card_gives_its_weights(tmp_path: Path) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.3-70B-Instruct\n---\n# Tuned\n\n## License\n\n"
+        "The model weights are released under the Apache 2.0 license.\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    weights = _component(json.loads(result.out), "Model parameters (Final)")
+    assert weights["normalised"] == "LicenseRef-scancode-llama-3.3-license-2024"
+
+
+def test_the_base_model_table_lists_only_known_licences_that_are_not_open() -> None:
+    from opencheck._resources import load_packaged_mapping, rules_dir
+    from opencheck.licenses import classify
+
+    families = load_packaged_mapping(rules_dir() / "licenses" / "base_models.yaml", "families", "")["families"]
+    assert families
+    for name, entry in families.items():
+        verdict = classify(str(entry["licence"]))
+        assert verdict.expression and not verdict.is_open, name  # an open base model's licence decides nothing
+        assert entry["source"] and entry["match"], name
