@@ -138,3 +138,7 @@ def test_a_related_paper_titled_a_technical_report_is_not_the_models_report(line
     built = ComponentBuilder(evidence)
     detect_documentation(evidence, built)
     assert (built.result["Technical report"].status.value == "present") is present
+
+
+def test_its_paper_may_be_a_techniques() -> None:
+    assert _own("# M\n\nIt uses FlashAttention (see [its paper](https://arxiv.org/abs/2205.14135)).\n") == set()

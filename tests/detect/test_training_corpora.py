@@ -173,3 +173,7 @@ def test_a_long_hostile_line_stays_linear(filler: str) -> None:
     start = time.perf_counter()
     prose_corpora(card)
     assert time.perf_counter() - start < 2.0
+
+
+def test_a_sentence_about_held_out_data_is_not_training_data() -> None:
+    assert _named("## Training data\n\nWe decontaminated our mix against the test set of The Pile.\n") == []

@@ -1,7 +1,8 @@
 """Whose paper a card's paper link is: the model's own, or related work it builds on.
 
 A curator takes a paper as the model's research paper when the card cites it (BibTeX / Citation), names it as its
-paper ("- **Paper:** ...", "Link to paper:", "Research Paper", "our paper", "the accompanying paper"), puts it in its
+paper ("- **Paper:** ...", "Link to paper:", "Research Paper", "our paper", "the accompanying paper"; not "its
+paper", which may be a technique's), puts it in its
 metadata (an `arxiv:` tag of its front matter), or when the paper's title
 names the model (not for a model made from a base model, whose names echo the base's). A paper linked in a sentence
 about a technique the model uses (Multi-Query Attention, FlashAttention, GPTQ, LoRA, the Gemini report for Gemma) or
@@ -25,7 +26,7 @@ _LABEL = re.compile(r"(?:(?:research|technical|tech)\s+)?(?:paper|report|preprin
                     r"(?:\s+link\b|[*_`]{0,3}\s*(?:[:\-\u2013\u2014(\[\"\u201c]|$))"
                     r"|link\s+to\s+(?:the\s+|our\s+)?(?:paper|report|preprint)\b", re.IGNORECASE)
 # A sentence that calls the paper the model's own.
-_OWN = re.compile(r"\b(?:our|accompanying|its|this\s+model'?s|the\s+model'?s)\s+(?:[\w-]+\s+){0,2}?"
+_OWN = re.compile(r"\b(?:our|accompanying|this\s+model'?s|the\s+model'?s)\s+(?:[\w-]+\s+){0,2}?"
                   r"(?:paper|(?:technical\s+|tech\s+)?report|preprint|publication)\b", re.IGNORECASE)
 _RELATED_TITLE = re.compile(r"\b(?:related|acknowledg\w*|references?|credits?)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[*(])")

@@ -21,10 +21,12 @@ _TRAINING_CUE = re.compile(
     r"|(?:pre-?)?training\s+(?:data(?:sets?)?|corpus|corpora|mix(?:ture)?|set|tokens)\b"
     r"|data\s*(?:set\s+)?mix(?:ture)?\b|dataset\s+(?:combination|mixture|mix)\b|trained\s+for\s+[\d.,]+)",
     re.IGNORECASE)
-# A sentence that compares with other models or data, or says what was not used: not this model's training data.
+# A sentence that compares with other models or data, says what was not used, or speaks of held-out or test data
+# ("decontaminated against The Pile's test set"): not this model's training data.
 _COMPARISON = re.compile(
     r"\b(?:unlike|compar\w*|in\s+contrast|versus|vs\.?|outperform\w*|better\s+than|worse\s+than|rather\s+than"
-    r"|instead\s+of|other\s+models|previous\s+models|similar\s+to|such\s+as\s+models|no|not|never|without)\b"
+    r"|instead\s+of|other\s+models|previous\s+models|similar\s+to|such\s+as\s+models|no|not|never|without"
+    r"|decontaminat\w*|test\s+sets?|validation\s+sets?|held[\s-]?out)\b"
     r"|n't\b", re.IGNORECASE)
 # Sections whose every sentence is about the training data.
 _DATA_TITLE = re.compile(r"\b(?:training[\s-]+data\w*|pre-?training[\s-]+data\w*|data(?:sets?)?|data\s*mix\w*"
