@@ -5,7 +5,7 @@ Each card (also written as the folder's LICENSE) is a keyword some pattern looks
 closing character. Every pattern opencheck applies to card and licence text must get through each card in time
 linear in its length.
 
-    python benchmarks/hostile_text.py [--length 20000] [-p my-pack.yaml]   # the sweep: 33 x 20 x 2 cards
+    python benchmarks/hostile_text.py [--length 20000] [-p my-pack.yaml]   # the sweep: 35 x 20 x 2 cards
     python benchmarks/hostile_text.py --regressions --length 200000 [--shape N]
 
 The sweep prints the slowest cards; compare two lengths to see the growth (linear: 10x the length, about 10x
@@ -25,7 +25,7 @@ from pathlib import Path
 PREFIXES = ("", "# x", "## x ", "| x ", "- ", "1. ", "> ", "**License**:", "License: ", "carbon emitted",
             "trained for 1", "train on 1", "8", "1,", "1.", "@article", "http://x", "[x](", "<!--", "```",
             "insert ", "your ", "more info", "Energy ", "emissions ", "lr ", "tokens ", "RLHF", "self",
-            "**", "__", "{{", "arxiv.org/abs/")
+            "**", "__", "{{", "arxiv.org/abs/", "trained on ", "- **Paper:** ")
 FILLERS = (" ", "\t", "1", "#", "*", "_", "`", "|", "-", "[", "(", "<", ".", ",", ":", "a", " 1", "1,", "* ",
            "x ")
 ENDS = ("q", "")

@@ -27,6 +27,7 @@ def test_damaged_data_file_is_one_config_error(tmp_path: Path, text: str | None,
 
 @pytest.mark.parametrize(("name", "key"), [("licenses.yaml", "licenses"), ("fingerprints.yaml", "licences"),
                                            ("libraries.yaml", "libraries"), ("benchmarks.yaml", "benchmarks"),
+                                           ("training_datasets.yaml", "corpora"),
                                            ("base_models.yaml", "families")])
 def test_shipped_data_files_load(name: str, key: str) -> None:
     assert load_packaged_mapping(rules_dir() / "licenses" / name, key, name)[key]

@@ -102,6 +102,7 @@ def collect_local(root: Path, **options: Any) -> Evidence:
 def collect_hub(target: HubTarget, *, detect: bool = True, **options: Any) -> Evidence:
     """Read a Hub model (sources/hub.py, look-ups included) and run the detectors over what it read (with
     `detect=False` only read: `batch` runs the detectors in its evaluation process, away from the fetching)."""
+    from opencheck.detect.datasets import prose_lookup_ids
     from opencheck.detect.papers import paper_ids
     from opencheck.detect.repo_roles import lookup_repositories, tree_repositories
     from opencheck.detect.synthetic_data import looks_synthetic
@@ -111,6 +112,7 @@ def collect_hub(target: HubTarget, *, detect: bool = True, **options: Any) -> Ev
     options.setdefault("github_trees", tree_repositories)  # another publisher's tree is never read: not asked for
     options.setdefault("arxiv_papers", paper_ids)
     options.setdefault("synthetic", looks_synthetic)
+    options.setdefault("dataset_ids", prose_lookup_ids)  # corpora the card names only in prose
     evidence = read_hub(target, **options)
     if detect:
         from opencheck.detect import enrich

@@ -185,6 +185,19 @@ def test_a_score_table_under_a_sibling_heading_of_the_evaluation_names_the_bench
     assert any("cais/mmlu" in e for e in data["evidence"])
 
 
+def test_pretraining_corpora_named_only_in_prose_are_its_training_data(tmp_path: Path) -> None:
+    # "The 135M model was trained on 2 trillion tokens using a diverse dataset combination: FineWeb-Edu, DCLM, The
+    # Stack": no `datasets` key, no link; the instruct version's linked sets come first, then these three.
+    report = _report(tmp_path, "HuggingFaceTB--SmolLM2-135M")
+    named = _result(report, "OC-OPEN-TRAINING-DATA-NAMED")
+    for dataset in ("HuggingFaceFW/fineweb-edu", "mlfoundations/dclm-baseline-1.0", "bigcode/the-stack"):
+        assert dataset in named["message"]
+        assert any(e.get("line") == 17 and dataset in e.get("note", "") for e in named["evidence"])
+    licensed = _result(report, "OC-OPEN-TRAINING-DATA-LICENSED")
+    assert any("training_datasets.yaml" in e.get("note", "") and "fineweb-edu" in e.get("url", "")
+               for e in licensed["evidence"])
+
+
 def test_a_licence_section_that_licenses_code_and_checkpoints_apart_gives_each_its_licence(tmp_path: Path) -> None:
     report = _report(tmp_path, "NVIDIA--audio-flamingo")
     weights = _component(report, "Model parameters (Final)")

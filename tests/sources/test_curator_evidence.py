@@ -154,7 +154,11 @@ def test_without_a_citation_or_report_title_nothing_changes() -> None:
     evidence = hub_evidence("---\nlicense: mit\n---\n# M\n\nUses [RoPE](https://arxiv.org/abs/2104.09864).\n",
                             {"tags": ["arxiv:2104.09864"], "arxiv": arxiv})
     assert evidence.components["Technical report"].status != PRESENT
-    assert evidence.components["Research paper"].licence.raw == "LicenseRef-arXiv-nonexclusive-distrib-1.0"
+    # RoPE is a technique the model uses, not its paper (detect/paper_roles.py): no research paper, said why.
+    paper = evidence.components["Research paper"]
+    assert paper.status != PRESENT and paper.licence is None
+    assert paper.evidence[0].note == ("only related work linked (papers of techniques or benchmarks it uses): "
+                                      "https://arxiv.org/abs/2104.09864")
 
 
 def test_a_bold_labelled_training_data_paragraph_is_a_data_card() -> None:

@@ -1,4 +1,5 @@
-"""Datasets a model names (card `datasets`, dataset links, Hub `dataset:` tags) and the ones it is evaluated on."""
+"""Datasets a model names (card `datasets`, dataset links, Hub `dataset:` tags, well-known corpora named in its
+prose about training data) and the ones it is evaluated on."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from opencheck.detect.benchmarks import SECTION_EVAL
 from opencheck.detect.results_names import RESULTS_NAME
+from opencheck.detect.training_corpora import Corpus, prose_corpora
 from opencheck.detect.unique import add_unique
 from opencheck.evidence import Evidence, Link, ModelCard, Provenance
 from opencheck.sources.card import section_at
@@ -32,7 +34,24 @@ def _not_training_data(card: ModelCard | None, link: Link, dataset_id: str) -> b
 
 
 def named_datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
-    """(dataset id or name, where) for each training dataset the card, its links or the Hub's tags name."""
+    """(dataset id or name, where) for each training dataset the card, its links or the Hub's tags name, then each
+    well-known corpus its prose about training data names."""
+    found = _declared_datasets(evidence, evidence.links)
+    return found + _prose_datasets(evidence.card, [name for name, _ in found])
+
+
+def prose_lookup_ids(evidence: Evidence) -> list[str]:
+    """The Hub ids of the corpora only the card's prose names, for the datasets look-up (which reads the `datasets`
+    key and tags itself); run on the raw evidence, before detection, so the card's links are extracted here."""
+    from opencheck.detect.links import extract_links
+
+    links = extract_links(evidence.card) if evidence.card is not None else []
+    declared = [name for name, _ in _declared_datasets(evidence, links)]
+    return [name for name, _ in _prose_datasets(evidence.card, declared)]
+
+
+def _declared_datasets(evidence: Evidence, links: list[Link]) -> list[tuple[str, Provenance]]:
+    """What the card's `datasets` key, its dataset links and the Hub's `dataset:` tags name."""
     found: list[tuple[str, Provenance]] = []
     card = evidence.card
     if card is not None:
@@ -41,7 +60,7 @@ def named_datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
         for item in items:
             if isinstance(item, str) and item.strip():
                 found.append((item.strip(), card.key_provenance("datasets")))
-    for link in evidence.links:
+    for link in links:
         match = _DATASET_URL.match(link.url)
         if link.kind == "dataset" and match and not _not_training_data(card, link, match.group(1)):
             found.append((match.group(1), link.provenance))
@@ -50,6 +69,22 @@ def named_datasets(evidence: Evidence) -> list[tuple[str, Provenance]]:
         if isinstance(tag, str) and tag.startswith("dataset:"):
             found.append((tag.split(":", 1)[1], Provenance(key="tags", note="Hub dataset tag")))
     return found
+
+
+def _prose_datasets(card: ModelCard | None, declared: list[str]) -> list[tuple[str, Provenance]]:
+    """The corpora the prose names that no declared dataset already stands for. The `datasets` key and the prose are
+    read together (a key often lists only the fine-tuning sets, the prose the pre-training ones); when the card
+    declares datasets, a data-mix table lists their parts (Amber's C4 share of AmberDatasets), so only its sentences
+    count."""
+    return [(corpus.dataset, where) for corpus, where in prose_corpora(card, tables=not declared)
+            if not any(_stands_for(name, corpus) for name in declared)]
+
+
+def _stands_for(name: str, corpus: Corpus) -> bool:
+    """Whether a declared dataset id or legacy name is this corpus or a version of it (`the_pile` is EleutherAI/pile,
+    `bigcode/the-stack-dedup` is The Stack)."""
+    base, own = name.rsplit("/", 1)[-1].lower(), corpus.dataset.rsplit("/", 1)[-1].lower()
+    return base == own or base.startswith(own + "-") or bool(corpus.pattern.fullmatch(base))
 
 
 def model_index_results(model_index: Any) -> list[dict[str, Any]]:

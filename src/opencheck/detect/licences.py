@@ -235,8 +235,25 @@ def detect_licences(evidence: Evidence) -> None:
     from opencheck.detect.datasets import named_datasets
 
     # A dataset the Hub gives no licence for (gone, gated, none on its card): the model card may state one.
-    for dataset_id, statements in licences_stated_elsewhere(evidence, [n for n, _ in named_datasets(evidence)]).items():
+    named = [n for n, _ in named_datasets(evidence)]
+    for dataset_id, statements in licences_stated_elsewhere(evidence, named).items():
         if not evidence.dataset_licences.get(dataset_id):
             evidence.dataset_licences[dataset_id] = statements
+    _corpus_table_licences(evidence, named)
     add_unique(evidence.licences, licence_statements(evidence),
                lambda s: (s.raw, s.provenance.file, s.provenance.line, s.provenance.key))
+
+
+def _corpus_table_licences(evidence: Evidence, named: list[str]) -> None:
+    """A well-known corpus the datasets look-up did not ask about (no look-up, or past its bound) and for which the
+    model card states no licence takes the licence its dataset card states, as the corpus table recorded it with its
+    source. What the look-up answered decides alone: a card it found, even one stating no licence; a dataset it
+    found gated or gone stays unknown, said why."""
+    from opencheck.detect.training_corpora import table_licence
+
+    results = evidence.hub.get("datasets")
+    for dataset_id in named:
+        if evidence.dataset_licences.get(dataset_id) or (isinstance(results, dict) and dataset_id in results):
+            continue
+        if (statement := table_licence(dataset_id)) is not None:
+            evidence.dataset_licences[dataset_id] = [statement]

@@ -81,13 +81,14 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("licences", ("card", "links", "hub.tags", "licence_texts", "hub.github", "hub.datasets", "hub.arxiv"),
              ("licences", "dataset_licences"), detect_licences,
              "licence keys, sections and 'License:' lines, licence files, the look-ups' licences, and a licence the "
-             "card states for a dataset the Hub gives none for"),
+             "card states for a dataset the Hub gives none for, else the corpus table's (training_datasets.yaml)"),
     # After `licences`: it reads the card's own licence, and adds the base model's when that one binds the weights.
     Detector("base-licences", ("card", "links", "hub.base_models", "licences"), ("licences",), detect_base_licences,
              "the licence of a named base model whose terms bind the models made from it "
              "(rules/licenses/base_models.yaml)"),
     Detector("datasets", ("card", "links", "hub.tags"), ("datasets",), detect_datasets,
-             "training datasets the card, its dataset links or the Hub's dataset tags name"),
+             "training datasets the card, its dataset links or the Hub's dataset tags name, and well-known corpora "
+             "its prose about training data names (rules/licenses/training_datasets.yaml)"),
     Detector("hyperparameters", ("training_configs", "card"), ("hyperparameters",), detect_hyperparameters,
              "training hyperparameters in training configs and the card's text"),
     # Before every detector that reads file kinds: it turns checkpoint files' kind to CHECKPOINT.

@@ -38,7 +38,7 @@ from opencheck.sources.hub_client import (
     siblings,
 )
 from opencheck.sources.hub_http import RetryPolicy
-from opencheck.sources.hub_lookups import ArxivPapers, GithubRepos, SyntheticData, run_lookups
+from opencheck.sources.hub_lookups import ArxivPapers, DatasetIds, GithubRepos, SyntheticData, run_lookups
 from opencheck.sources.hub_target import HubTarget, is_commit_sha
 
 __all__ = ["KNOWN_NEEDS", "RetryPolicy", "read_hub"]
@@ -69,15 +69,16 @@ def read_hub(
     arxiv_papers: ArxivPapers | None = None,
     synthetic: SyntheticData | None = None,
     github_trees: GithubRepos | None = None,
+    dataset_ids: DatasetIds | None = None,
 ) -> Evidence:
     """Read raw evidence for a Hub model; raise SourceError (one line, no token) when that is impossible.
 
     `prefetched_info` (batch mode) is the model's entry from a `GET /api/models?expand=...` listing: for an
     unpinned target it replaces the model-info request, so the check costs one request (the README).
     `http_client` is a shared connection pool (batch mode); the request count stays per check.
-    `github_repos` names the GitHub repositories the `github` look-up asks about (`github_trees` those of them whose
-    file trees it fetches, all of them by default), `arxiv_papers` the arXiv ids the
-    `arxiv` look-up asks about, `synthetic` which datasets' READMEs the datasets look-up reads (detect/ decides).
+    detect/ decides what the look-ups ask about: `github_repos` the GitHub repositories (`github_trees` those whose
+    trees are fetched, all by default), `arxiv_papers` the arXiv ids, `synthetic` which datasets' READMEs are read,
+    `dataset_ids` the datasets asked about beyond the card data's `datasets` and tags.
     """
     if unknown := set(needs) - KNOWN_NEEDS:
         raise UsageError(f"unknown Hub lookups requested: {', '.join(sorted(unknown))}")
@@ -101,7 +102,8 @@ def read_hub(
         run_lookups(hub, evidence, info, needs=needs, offline=offline, github_api=github_api,
                     github_token=None if offline else (github_token or os.environ.get("GITHUB_TOKEN") or None),
                     no_github=no_github, github_repos=github_repos, arxiv_api=arxiv_api,
-                    arxiv_papers=arxiv_papers, synthetic=synthetic, github_trees=github_trees)
+                    arxiv_papers=arxiv_papers, synthetic=synthetic, github_trees=github_trees,
+                    dataset_ids=dataset_ids)
     finally:
         hub.close()
     evidence.requests = hub.requests

@@ -16,6 +16,7 @@ from opencheck.detect.components.base import (
     link_provenance,
     section_provenance,
 )
+from opencheck.detect.paper_roles import split_papers
 from opencheck.detect.papers import arxiv_id, cited_ids, paper_licence, report_ids
 from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, Link, Provenance
 from opencheck.file_index import file_names
@@ -56,7 +57,7 @@ def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
     report_files = [f for f in papers if _REPORT_NAME.search(basename(f.path))]
     paper_files = [f for f in papers if f not in report_files]
     report_links = [link for link in evidence.links if link.kind == "technical-report"]
-    paper_links = [link for link in evidence.links if link.kind == "paper"]
+    paper_links, related = split_papers(evidence, [link for link in evidence.links if link.kind == "paper"])
     if report_files:
         built.present("Technical report",
                       file_provenance(report_files) + link_provenance(report_links, "technical report link"))
@@ -64,14 +65,17 @@ def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
         # A report on arXiv (the card calls the paper its technical report) has the licence arXiv records for it.
         built.present("Technical report", link_provenance(report_links, "technical report link"), shipped=False,
                       licence=paper_licence(evidence, [link.url for link in report_links]))
-    elif reports := [f"https://arxiv.org/abs/{ident}" for ident in report_ids(evidence)]:
-        # A linked arXiv paper whose own title says it is the technical report ("A Technical Report for ...").
+    elif reports := [f"https://arxiv.org/abs/{ident}" for ident in report_ids(evidence)
+                     if ident in {arxiv_id(link.url) for link in paper_links}]:
+        # A linked arXiv paper of the model's own whose title says it is the technical report ("A Technical Report
+        # for Polyglot-Ko"); a base model's report linked as related work is not this model's.
         built.present("Technical report", [Provenance(url=url, key="title", note="arXiv paper titled a technical "
                                                       "report") for url in reports], shipped=False,
                       licence=paper_licence(evidence, reports))
     else:
         built.missing("Technical report", usually_elsewhere=True, note="no technical report file or link")
-    # The paper the card's citation names is the model's own; other arXiv links are often related work (RoPE...).
+    # The papers the card cites, names as its own or whose title names the model are its research paper; a paper
+    # linked for a technique it uses or a benchmark (MQA, GPTQ, the Gemini report for Gemma) is related work.
     own_ids = cited_ids(evidence)
     cited = [f"https://arxiv.org/abs/{ident}" for ident in own_ids]
     paper_links = _own_first(paper_links, own_ids)
@@ -80,6 +84,12 @@ def _reports_and_papers(evidence: Evidence, built: ComponentBuilder) -> None:
     elif paper_links:
         built.present("Research paper", link_provenance(paper_links, "paper link"), shipped=False,
                       licence=paper_licence(evidence, cited + [link.url for link in paper_links]))
+    elif related:
+        urls = list(dict.fromkeys(link.url for link in related))
+        more = f" and {len(urls) - 3} more" if len(urls) > 3 else ""
+        built.missing("Research paper", usually_elsewhere=True,
+                      note=f"only related work linked (papers of techniques or benchmarks it uses): "
+                           f"{', '.join(urls[:3])}{more}")
     else:
         built.missing("Research paper", usually_elsewhere=True, note="no paper file, link or arXiv tag")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from opencheck.detect.dataset_licence_text import STATED_ELSEWHERE
+from opencheck.detect.training_corpora import FROM_TABLE
 from opencheck.engine.context import Context
 from opencheck.engine.predicates.registry import (
     _S,
@@ -164,6 +165,7 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
     names = list(dict.fromkeys(n for n, _ in ev.datasets))
     evidence.extend(prov for _, prov in ev.datasets)
     elsewhere: list[str] = []  # licences the model card or a linked repository states, not the dataset's Hub card
+    tabled: list[str] = []  # licences of well-known corpora not looked up: what their cards stated when recorded
     for name in names:
         statements = ev.dataset_licences.get(name) or ([fallback] if fallback else [])
         if not statements:
@@ -175,10 +177,13 @@ def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
             marked = STATED_ELSEWHERE in (st.provenance.note or "")
             if marked and name not in elsewhere:
                 elsewhere.append(name)
+            if FROM_TABLE in (st.provenance.note or "") and name not in tabled:
+                tabled.append(name)
             if cls.licence_class.value not in classes:
                 bad.append(f"{name} ({cls.expression or st.raw}: {cls.licence_class.value}"
                            + (f", {STATED_ELSEWHERE}" if marked else "") + ")")
-    tail = (f" (licence {STATED_ELSEWHERE} for: {', '.join(elsewhere)})" if elsewhere else "") + _gated_tail(ev, names)
+    tail = (f" (licence {STATED_ELSEWHERE} for: {', '.join(elsewhere)})" if elsewhere else "") + (
+        f" (licence from {FROM_TABLE} for: {', '.join(tabled)})" if tabled else "") + _gated_tail(ev, names)
     if bad:
         return Outcome(_S.FAIL, "datasets not openly licensed: " + ", ".join(bad) + tail, tuple(evidence))
     if unknown:
