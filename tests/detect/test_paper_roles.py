@@ -35,6 +35,10 @@ def _own(text: str, target: str = "org/Zephyrine-7B", **hub: Any) -> set[str]:
     "# M\n\nFor full details of this model please read our [paper](https://arxiv.org/abs/2401.00001).\n",
     "# M\n\nMore details in our paper: https://arxiv.org/abs/2401.00001\n",
     "# M\n\nSee the [accompanying paper](https://arxiv.org/abs/2401.00001) for details.\n",
+    # "the paper" / "this paper" in a sentence about no technique: the card's own
+    "# M\n\nZephyrine-7B is described in [this paper](https://arxiv.org/abs/2401.00001).\n",
+    "# M\n\nSee the paper for details: https://arxiv.org/abs/2401.00001\n",
+    "# M\n\nFor more information, read the [full paper](https://arxiv.org/abs/2401.00001).\n",
     "# M\n\nIt uses [RoPE](https://arxiv.org/abs/2401.00001).\n\n```bibtex\n@article{m,\n  eprint={2401.00001},"
     "\n}\n```\n",  # cited
     "# M\n\nThe implementation of [Zephyrine: open models](https://arxiv.org/abs/2401.00001).\n",  # titled by name
@@ -54,6 +58,10 @@ def test_a_paper_the_card_cites_names_as_its_own_or_titles_with_its_name_is_its_
     "# M\n\nIt is built from the research used to create Gemini ([paper about the Gemini family of models]"
     "(https://arxiv.org/abs/2312.11805)).\n",
     "# M\n\n| [MMLU](https://arxiv.org/abs/2009.03300) | 5-shot | 42.3 |\n",
+    # "the paper" in a sentence about what the model uses or follows
+    "# M\n\nWe use the rotary embeddings of [the paper](https://arxiv.org/abs/2104.09864).\n",
+    "# M\n\nThe recipe follows the paper by [Smith et al.](https://arxiv.org/abs/2401.00002).\n",
+    "# M\n\nRead the paper on [RoPE](https://arxiv.org/abs/2104.09864).\n",
     # a related-work section's label
     "# M\n\n## Related work\n\n- Paper: [LoRA](https://arxiv.org/abs/2106.09685)\n",
 ])

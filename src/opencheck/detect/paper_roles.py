@@ -1,8 +1,9 @@
 """Whose paper a card's paper link is: the model's own, or related work it builds on.
 
 A curator takes a paper as the model's research paper when the card cites it (BibTeX / Citation), names it as its
-paper ("- **Paper:** ...", "Link to paper:", "Research Paper", "our paper", "the accompanying paper"; not "its
-paper", which may be a technique's), puts it in its
+paper ("- **Paper:** ...", "Link to paper:", "Research Paper", "our paper", "the accompanying paper", or "the
+paper" / "this report" in a sentence about no technique it uses; not "its paper", which may be a technique's), puts
+it in its
 metadata (an `arxiv:` tag of its front matter), or when the paper's title
 names the model (not for a model made from a base model, whose names echo the base's). A paper linked in a sentence
 about a technique the model uses (Multi-Query Attention, FlashAttention, GPTQ, LoRA, the Gemini report for Gemma) or
@@ -28,6 +29,13 @@ _LABEL = re.compile(r"(?:(?:research|technical|tech)\s+)?(?:paper|report|preprin
 # A sentence that calls the paper the model's own.
 _OWN = re.compile(r"\b(?:our|accompanying|this\s+model'?s|the\s+model'?s)\s+(?:[\w-]+\s+){0,2}?"
                   r"(?:paper|(?:technical\s+|tech\s+)?report|preprint|publication)\b", re.IGNORECASE)
+# A sentence that points to "the paper" / "this report" without saying whose: in a card, the model's own, unless the
+# sentence is about something the model uses or follows (the related-work cues below).
+_GENERIC = re.compile(r"\b(?:the|this)\s+(?:full\s+)?(?:paper|(?:technical\s+|tech\s+)?report|preprint|article)\b"
+                      r"(?!\s+(?:on|about|of|by|that|which|introducing|describing|proposing)\b)", re.IGNORECASE)
+_RELATED_CUE = re.compile(r"\bet\s+al\b|\b(?:us(?:e|es|ed|ing)|based\s+on|follow\w*|propos\w*|introduc\w*|inspired"
+                          r"|adopt\w*|appl(?:y|ies|ied)|leverag\w*|similar|borrow\w*|implement\w*|modif\w*|than)\b",
+                          re.IGNORECASE)
 _RELATED_TITLE = re.compile(r"\b(?:related|acknowledg\w*|references?|credits?)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[*(])")
 # Name tokens that end a model's family name: sizes, versions, variants ("SmolLM2-135M" is SmolLM2).
@@ -101,7 +109,8 @@ def _own_link(evidence: Evidence, link: Link, lines: list[str], names: list[str]
     section = section_at(card, line)
     if not (section and _RELATED_TITLE.search(section.title)) and _LABEL.match(_LEAD.sub("", _plain(text))):
         return True
-    if _OWN.search(_plain(_sentence(text, link.url))):
+    sentence = _plain(_sentence(text, link.url))
+    if _OWN.search(sentence) or (_GENERIC.search(sentence) and not _RELATED_CUE.search(sentence)):
         return True
     return bool(names) and _title_names_model(link.text, names)
 
