@@ -100,6 +100,20 @@ def test_without_a_look_up_the_tables_licence_is_the_fact_with_its_source(tmp_pa
     assert not evidence.dataset_licences.get("cerebras/SlimPajama-627B")
 
 
+def test_the_datasets_are_only_as_open_as_their_least_open_part(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# M\n\n"
+                                      "The model was trained on FineWeb-Edu and The Stack v2.\n")
+    report = json.loads(run_cli(["check", str(folder), "-f", "json"]).out)
+    datasets = next(c for c in report["components"] if c["name"] == "Datasets")
+    # FineWeb-Edu is ODC-By, The Stack v2's card says `other` (its terms of use): the component is not open.
+    assert (datasets["status"], datasets["licence"], datasets["open"]) == ("present", "other", False)
+    mof = next(p for p in report["packs"] if p["name"] == "mof")
+    rule = next(r for r in mof["results"] if r["rule_id"] == "OC-MOF-DATASETS")
+    assert rule["status"] == "fail"
+
+
 @pytest.mark.parametrize("status", ["found", "gated", "not-found", "error"])
 def test_what_the_look_up_answered_decides_over_the_table(status: str) -> None:
     # A card found stating no licence states none; one gated or gone stays unknown, and the finding says why.

@@ -23,7 +23,12 @@ def _datasets(evidence: Evidence, built: ComponentBuilder) -> None:
                                    for name, p in evidence.datasets], shipped=False)
         licences = [s for name, _ in evidence.datasets for s in evidence.dataset_licences.get(name, [])]
         if licences:
-            built.result["Datasets"].licence = licences[0]
+            from opencheck.licenses.classify import classify
+
+            # The data is only as open as its least open known part: FineWeb-Edu's ODC-By beside The Stack's terms
+            # of use does not make the training data open.
+            closed = [s for s in licences if not classify(s.raw).is_open]
+            built.result["Datasets"].licence = (closed or licences)[0]
     else:
         built.missing("Datasets", usually_elsewhere=True, note="no named datasets and no data files")
 
