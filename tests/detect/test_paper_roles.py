@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.clirunner import REPO, run_cli
-from tests.sources.helpers import write_safetensors
+from tests.detect.card_reports import card_report as _report
 
 from opencheck.detect.links import extract_links
 from opencheck.detect.paper_roles import own_paper_keys
 from opencheck.evidence import Evidence, Link, Provenance, Target, TargetKind
 from opencheck.sources.card import parse_card
-
-CARDS = REPO / "tests" / "fixtures" / "cards"
 
 
 def _own(text: str, target: str = "org/Zephyrine-7B", **hub: Any) -> set[str]:
@@ -89,14 +84,6 @@ def test_a_hub_tag_the_text_does_not_link_is_judged_by_its_looked_up_title() -> 
     evidence.hub["arxiv"] = {"2201.07311": {"status": "found", "title": "Pythia: A Suite for Analyzing LLMs"}}
     assert own_paper_keys(evidence, [tag]) == {"2201.07311"}
 
-
-def _report(tmp_path: Path, folder: str) -> dict[str, Any]:
-    target = tmp_path / folder
-    shutil.copytree(CARDS / folder, target)
-    write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
-    result = run_cli(["check", str(target), "-f", "json", "--no-lookups"])
-    assert result.code == 0, result.err
-    return json.loads(result.out)
 
 
 def _paper(report: dict[str, Any]) -> dict[str, Any]:

@@ -8,24 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.clirunner import REPO, run_cli
+from tests.clirunner import run_cli
+from tests.detect.card_reports import CARDS
+from tests.detect.card_reports import card_report as _report
 from tests.sources.helpers import write_safetensors
 
 from opencheck.detect.base_licence import family_licence
 from opencheck.detect.hyperparameters import hyperparameters_from_text, without_citations
 from opencheck.detect.links import classify_url
-
-CARDS = REPO / "tests" / "fixtures" / "cards"
-
-
-def _report(tmp_path: Path, folder: str) -> dict[str, Any]:
-    """The JSON report (default packs, no look-ups) of a copy of a card folder with two parameters of weights."""
-    target = tmp_path / folder
-    shutil.copytree(CARDS / folder, target)
-    write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
-    result = run_cli(["check", str(target), "-f", "json", "--no-lookups"])
-    assert result.code == 0, result.err
-    return json.loads(result.out)
 
 
 def _component(report: dict[str, Any], name: str) -> dict[str, Any]:

@@ -57,18 +57,14 @@ def known_corpora() -> tuple[Corpus, ...]:
     """The packaged training-corpus table, in table order (an earlier entry wins a name it shares with a later
     one)."""
     from opencheck._resources import load_packaged_mapping, rules_dir
-    from opencheck.compiled_forms import program_regex
+    from opencheck.detect.name_patterns import names_pattern
 
     table = load_packaged_mapping(rules_dir() / "licenses" / "training_datasets.yaml", "corpora",
                                   "the training corpus table")["corpora"]
     found = []
     for key, entry in table.items():
-        names = sorted((str(n) for n in entry.get("names") or []), key=len, reverse=True)
-        # Spaces, underscores and hyphens between the words of a name are interchangeable.
-        words = "|".join(r"[\s_-]+".join(re.escape(t) for t in re.split(r"[\s_-]+", n.strip()) if t)
-                         for n in names)
         found.append(Corpus(str(key), str(entry["dataset"]), entry.get("licence"),
-                            program_regex(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)))
+                            names_pattern(entry.get("names"))))
     return tuple(found)
 
 
