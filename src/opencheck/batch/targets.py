@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from opencheck.errors import SourceError, UsageError
 from opencheck.sources.http_limits import MAX_LISTING_PAGES, link_next
+from opencheck.url_parts import same_origin, url_host
 
 # Everything `collect_hub` reads from a model-info answer, so a listing entry can stand in for model_info.
 LISTING_EXPAND = (
@@ -131,11 +131,6 @@ def count_targets(path: Path) -> int:
     return sum(1 for _ in read_targets(path))
 
 
-def _same_origin(url: str, endpoint: str) -> bool:
-    a, b = urlsplit(url), urlsplit(endpoint)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
-
-
 def _digest(url: str) -> bytes:
     return hashlib.blake2b(url.encode("utf-8", "replace"), digest_size=16).digest()
 
@@ -168,11 +163,11 @@ def list_hub_models(client: Any, endpoint: str, query: HubQuery, token: str | No
             result = client.fetch(url, what=what, params=params, headers=headers)
             seen.add(_digest(str(result.request.url)))  # the first page's URL carries its query string only here
             if result.status != 200:
-                raise SourceError(f"{what}: HTTP {result.status} from {urlsplit(endpoint).hostname}")
+                raise SourceError(f"{what}: HTTP {result.status} from {url_host(endpoint)}")
             try:
                 items = json.loads(result.body)
             except ValueError:
-                raise SourceError(f"{what}: invalid JSON from {urlsplit(endpoint).hostname}") from None
+                raise SourceError(f"{what}: invalid JSON from {url_host(endpoint)}") from None
             if not isinstance(items, list):
                 raise SourceError(f"{what}: unexpected response (not a list)")
             for item in items:
@@ -185,7 +180,7 @@ def list_hub_models(client: Any, endpoint: str, query: HubQuery, token: str | No
                 break
             url, params = link_next(result.headers.get("link")), None
             # The next-page URL comes from the server: never send the token to another origin.
-            if url and not _same_origin(url, endpoint):
+            if url and not same_origin(url, endpoint):
                 raise SourceError(f"{what}: next page is on another host; not following")
             if url and _digest(url) in seen:
                 raise SourceError(f"{what}: the next-page link points back to a page already listed; stopping")
