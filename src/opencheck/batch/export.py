@@ -16,6 +16,7 @@ from opencheck.engine.packs import MOF_COMPONENT_NAMES
 from opencheck.errors import SourceError, UsageError
 from opencheck.output.inert import csv_cell, inert_commands, inert_json, inert_xml, terminal_text
 from opencheck.output.redact import Redactor
+from opencheck.untrusted_json import loads_untrusted
 
 Scrub = Callable[[str], str]
 FORMATS = ("csv", "jsonl", "parquet", "html")
@@ -53,7 +54,7 @@ def _rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
         out = {c: row[c] if c in keys else None for c in BASE_COLUMNS}
         out["gate_passed"] = bool(out["gate_passed"])
         try:
-            components = json.loads(row["components"])
+            components = loads_untrusted(row["components"])
         except ValueError:
             components = {}
         for name in MOF_COMPONENT_NAMES:

@@ -9,7 +9,6 @@ import csv
 import hashlib
 import io
 import itertools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from opencheck.errors import SourceError, UsageError
 from opencheck.sources.http_limits import MAX_LISTING_PAGES, link_next
+from opencheck.untrusted_json import loads_untrusted
 from opencheck.url_parts import same_origin, url_host
 
 # Everything `collect_hub` reads from a model-info answer, so a listing entry can stand in for model_info.
@@ -107,7 +107,7 @@ def read_targets(path: Path) -> Iterator[BatchTarget]:
                     if not text or text.startswith("#"):
                         continue
                     try:
-                        record = json.loads(text)
+                        record = loads_untrusted(text)
                     except ValueError:
                         raise UsageError(f"{path}:{number}: not a JSON object") from None
                     value = next((record.get(c) for c in _TARGET_COLUMNS if isinstance(record, dict)
@@ -165,7 +165,7 @@ def list_hub_models(client: Any, endpoint: str, query: HubQuery, token: str | No
             if result.status != 200:
                 raise SourceError(f"{what}: HTTP {result.status} from {url_host(endpoint)}")
             try:
-                items = json.loads(result.body)
+                items = loads_untrusted(result.body)
             except ValueError:
                 raise SourceError(f"{what}: invalid JSON from {url_host(endpoint)}") from None
             if not isinstance(items, list):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from opencheck.errors import SourceError, UsageError
 from opencheck.sources.hub_cache import HubCache
 from opencheck.sources.hub_http import CountingClient, FetchResult, RetryPolicy, server_wait
 from opencheck.sources.hub_target import HubTarget, is_commit_sha
+from opencheck.untrusted_json import loads_untrusted
 
 _README_MAX_BYTES = 2 * 1024 * 1024
 _TRUE = ("1", "true", "yes", "on")
@@ -151,7 +151,7 @@ class HubSession:
         except (HfHubHTTPError, BadRequestError) as exc:
             raise SourceError(self.describe_hub_error(exc, what)) from None
         try:
-            return json.loads(result.body), result
+            return loads_untrusted(result.body), result
         except ValueError:
             raise SourceError(f"{what}: invalid JSON from {self.host} (truncated or corrupt response)") from None
 
@@ -222,7 +222,7 @@ class HubSession:
         result = self.client.fetch(f"{self.endpoint}/api/datasets/{dataset_id}", what=what, headers=self._headers())
         self._raise_for(result)  # huggingface_hub errors propagate: the caller turns them into problems
         try:
-            data = json.loads(result.body)
+            data = loads_untrusted(result.body)
         except ValueError:
             raise SourceError(f"{what}: invalid JSON from {self.host}") from None
         if not isinstance(data, dict):

@@ -7,7 +7,6 @@ failure: its facts are unknown, not false.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,6 +24,7 @@ from opencheck.sources.dataset_cards import (
 from opencheck.sources.hub_client import HubSession, card_data
 from opencheck.sources.hub_http import FetchResult
 from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup, store_extra
+from opencheck.untrusted_json import loads_untrusted
 
 MAX_DATASETS = 10  # dataset cards looked up per model: bounds the request count of a check
 _DATASET_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?$")
@@ -196,7 +196,7 @@ def _github_payload(result: FetchResult, token: str | None) -> tuple[dict[str, A
                if limited else f"HTTP {result.status}")
         return None, why, limited
     try:
-        body = json.loads(result.body)
+        body = loads_untrusted(result.body)
     except ValueError:
         body = None
     lic = body.get("license") if isinstance(body, dict) else None

@@ -1,0 +1,45 @@
+"""JSON from outside opencheck (a checked folder's files, a server's answers, a report or store written elsewhere),
+parsed so that no number can break later arithmetic or output, and every failure is a ValueError.
+
+`json.loads` accepts `NaN`, `Infinity` and `-Infinity`, turns `1e999` into an infinite float (then `int()` raises
+OverflowError, and `json.dumps` writes the invalid `Infinity` back), and reads integers of any length up to 4,300
+digits (a product of two of them has more, and `str()` of that raises ValueError). It raises RecursionError, not
+ValueError, for deep nesting. Here a number that is not finite reads as null (which is what JavaScript's
+`JSON.stringify`, the Hub's own writer, makes of it), an integer of more than 20 digits (past 2^64, more than any
+file size, tensor dimension or count) is an error, and so is nesting past the interpreter's limit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+MAX_INT_DIGITS = 20  # 2**64 has 20 digits: sizes, offsets, shapes and counts all fit
+
+
+def _constant(_name: str) -> None:
+    return None  # NaN, Infinity, -Infinity
+
+
+def _float(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) else None  # 1e999
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"integer of {len(text.lstrip('-')):,} digits is out of range")
+    return int(text)
+
+
+# The hooks alone, for a parser that handles nesting and errors its own way (yaml_loading.load_json_text).
+NUMBER_HOOKS: dict[str, Any] = {"parse_constant": _constant, "parse_float": _float, "parse_int": _int}
+
+
+def loads_untrusted(data: str | bytes | bytearray, **kwargs: Any) -> Any:
+    """`json.loads` for untrusted text: non-finite numbers read as None; ValueError for anything it cannot read."""
+    try:
+        return json.loads(data, **NUMBER_HOOKS, **kwargs)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
