@@ -36,3 +36,9 @@ def test_a_pack_name_too_long_for_a_file_name_is_a_usage_error(tmp_path: Path) -
     (tmp_path / "README.md").write_text(CARD, encoding="utf-8")
     line = one_line_error(run_cli(["check", str(tmp_path), "-p", LONG]), ExitStatus.USAGE_ERROR)
     assert "unknown rule pack" in line
+
+
+def test_init_of_a_path_too_long_for_the_system_is_a_usage_error(tmp_path: Path) -> None:
+    line = one_line_error(run_cli(["init", "a/" * 3000, "-o", str(tmp_path / "o.yaml")], cwd=tmp_path),
+                          ExitStatus.USAGE_ERROR)
+    assert "too long" in line
