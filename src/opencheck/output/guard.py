@@ -15,6 +15,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 
 from opencheck.output.inert import (
+    bounded_message,
     inert_commands,
     inert_json,
     inert_shown_json,
@@ -89,9 +90,10 @@ def scrub_report(obj: T, scrubber: Redactor) -> T:
 
 
 def message(text: object, scrubber: Redactor | None = None) -> str:
-    """A message for one stderr line: line breaks as spaces, controls as U+FFFD, secrets redacted."""
+    """A message for one stderr line: line breaks as spaces, controls as U+FFFD, secrets redacted, at most
+    MAX_MESSAGE characters (the middle of a longer one is cut)."""
     text = terminal_text(str(text).replace("\r\n", " ").replace("\n", " "))
-    return scrubber.scrub(text) if scrubber is not None else text
+    return bounded_message(scrubber.scrub(text) if scrubber is not None else text)
 
 
 class GuardedStream(io.TextIOBase):

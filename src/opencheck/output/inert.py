@@ -167,3 +167,21 @@ def csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
         return "'" + value
     return value
+
+
+MAX_MESSAGE = 2000  # characters of one message line (an error, a validation message) before its middle is cut
+
+
+def bounded_message(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text`, or its head and tail with the middle cut when it is longer than `limit`.
+
+    A message may quote attacker text (a 500 KB rule list in a schema error, a 5,000-character pack name). Cuts fall
+    on spaces, and a word cut in two is dropped whole: a token has no spaces, so no part of one is ever shown
+    without the whole of it, which the redactor would have seen.
+    """
+    if len(text) <= limit:
+        return text
+    head, tail = text[:limit * 2 // 3], text[-(limit // 4):]
+    head = head[:head.rfind(" ")] if " " in head else ""
+    tail = tail[tail.find(" ") + 1:] if " " in tail else ""
+    return f"{head} [... {len(text) - len(head) - len(tail):,} characters cut ...] {tail}".strip()
