@@ -5,8 +5,9 @@ parsed so that no number can break later arithmetic or output, and every failure
 OverflowError, and `json.dumps` writes the invalid `Infinity` back), and reads integers of any length up to 4,300
 digits (a product of two of them has more, and `str()` of that raises ValueError). It raises RecursionError, not
 ValueError, for deep nesting. Here a number that is not finite reads as null (which is what JavaScript's
-`JSON.stringify`, the Hub's own writer, makes of it), an integer of more than 20 digits (past 2^64, more than any
-file size, tensor dimension or count) is an error, and so is nesting past the interpreter's limit.
+`JSON.stringify`, the Hub's own writer, makes of it), an integer of more than 100 digits is an error (real files
+hold at most about 30, e.g. a tokenizer's `model_max_length` of int(1e30); a product of a few 100-digit numbers
+stays far below the 4,300 digits `str()` writes), and so is nesting past the interpreter's limit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import math
 from typing import Any
 
-MAX_INT_DIGITS = 20  # 2**64 has 20 digits: sizes, offsets, shapes and counts all fit
+MAX_INT_DIGITS = 100
 
 
 def _constant(_name: str) -> None:

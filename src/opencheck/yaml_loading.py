@@ -350,7 +350,7 @@ def load_json_text(text: str | bytes, source: str, *, max_bytes: int = DEFAULT_M
         data = json.loads(decoded, object_pairs_hook=pairs_hook, **NUMBER_HOOKS)
     except json.JSONDecodeError as exc:
         raise _fail(source, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
-    except ValueError as exc:  # an integer of more than 20 digits (untrusted_json); json has no line for it
+    except ValueError as exc:  # an integer of more than 100 digits (untrusted_json); json has no line for it
         raise _fail(source, 1, f"invalid JSON: {exc}") from None
     except _DuplicateJsonKey as exc:
         raise _json_duplicate(decoded, source, exc.key, max_bytes) from None

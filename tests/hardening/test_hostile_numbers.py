@@ -48,9 +48,9 @@ def _safetensors(header: str, data: bytes = b"\0" * 4) -> bytes:
 
 
 def test_untrusted_json_reads_non_finite_numbers_as_null_and_refuses_the_rest() -> None:
-    assert loads_untrusted('[NaN, Infinity, -Infinity, 1e999, -1e999, 1.5, 18446744073709551616]') == [
-        None, None, None, None, None, 1.5, 2**64]
-    for hostile in ("1" + "0" * 20, "-" + BIG, "[" * 100_000 + "]" * 100_000, b'"\xff"'):
+    assert loads_untrusted('[NaN, Infinity, -Infinity, 1e999, -1e999, 1.5, 1000000000000000019884624838656]') == [
+        None, None, None, None, None, 1.5, 1000000000000000019884624838656]
+    for hostile in ("1" + "0" * 100, "-" + BIG, "[" * 100_000 + "]" * 100_000, b'"\xff"'):
         with pytest.raises(ValueError):
             loads_untrusted(hostile)
 

@@ -77,7 +77,7 @@ def load_report_file(path: Path) -> dict[str, Any]:
         raise InvalidReport(f"{path}: cannot read report: {exc.strerror or exc}") from None
     try:
         data = loads_untrusted(raw.decode("utf-8"))
-    except ValueError as exc:  # not UTF-8, not JSON, a 21-digit number, nesting past the interpreter's limit
+    except ValueError as exc:  # not UTF-8, not JSON, a 101-digit number, nesting past the interpreter's limit
         raise InvalidReport(f"{path}: not a JSON report: {exc}") from None
     check_report_dict(data, str(path))
     return data
