@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 MAX_INT_DIGITS = 100
@@ -38,9 +39,30 @@ def _int(text: str) -> int:
 NUMBER_HOOKS: dict[str, Any] = {"parse_constant": _constant, "parse_float": _float, "parse_int": _int}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (keys included) replaced by U+FFFD.
+
+    A JSON escape such as `"\\ud800"` decodes to a lone surrogate, which no UTF-8 writer (stdout, a report file,
+    SQLite) can encode: one in a Hub answer ended a check, in any format, with UnicodeEncodeError."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def loads_untrusted(data: str | bytes | bytearray, **kwargs: Any) -> Any:
-    """`json.loads` for untrusted text: non-finite numbers read as None; ValueError for anything it cannot read."""
+    """`json.loads` for untrusted text: non-finite numbers read as None, lone surrogates as U+FFFD; ValueError for
+    anything it cannot read."""
     try:
-        return json.loads(data, **NUMBER_HOOKS, **kwargs)
+        value = json.loads(data, **NUMBER_HOOKS, **kwargs)
+        # Only a document with a \uD8xx-\uDFxx escape can hold a surrogate: the others skip the walk.
+        escaped = (b"\\ud", b"\\uD") if isinstance(data, (bytes, bytearray)) else ("\\ud", "\\uD")
+        return without_lone_surrogates(value) if any(e in data for e in escaped) else value  # type: ignore[operator]
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+import pytest
+from tests.hardening.helpers import run_cli
+
+from opencheck.exit_status import ExitStatus
 from opencheck.sources.arxiv import parse_record
 
 RECORD = ('<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><GetRecord><record><metadata>'
@@ -27,3 +34,45 @@ def test_a_utf8_record_whatever_its_declaration_says_is_read_as_utf8() -> None:
     assert parse_record(body)["license"] == "https://ex.org/é"
     with pytest.raises(ValueError, match="declares a DTD"):
         parse_record((DTD + RECORD).encode())
+
+
+INFO = ('{"id": "org/model", "sha": "' + "0" * 40 + '", "siblings": [{"rfilename": "README.md"}, '
+        '{"rfilename": "a\\ud800.safetensors"}], "cardData": {"license": "\\ud800", "datasets": ["o/\\udfff"]}, '
+        '"tags": ["\\udfff", "license:mit"], "author": "\\ud83d"}')
+
+
+class _SurrogateHub(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = INFO.encode() if self.path.startswith("/api/models/") else b"---\nlicense: mit\n---\n# M\n"
+        self.send_response(200 if self.path.startswith("/api/models/") or "README" in self.path else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def surrogate_hub() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SurrogateHub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_lone_surrogates_in_a_hub_answer_are_replaced_in_every_output(surrogate_hub: str, tmp_path: Path) -> None:
+    # Fixed: a JSON escape `\ud800` decoded to a lone surrogate, which stdout, a report file and SQLite cannot
+    # encode: every format of the check ended in an internal UnicodeEncodeError.
+    env = {"HF_ENDPOINT": surrogate_hub}
+    for fmt in ("text", "json", "markdown", "html", "sarif", "junit", "badge"):
+        result = run_cli(["check", "org/model", "-p", "mof", "-f", fmt, "--no-cache"], env=env)
+        assert result.code == ExitStatus.SUCCESS, (fmt, result.err)
+        assert not any("\ud800" <= c <= "\udfff" for c in result.out + result.err)
+    targets = tmp_path / "targets.txt"
+    targets.write_text("org/model\n", encoding="utf-8")
+    result = run_cli(["batch", str(targets), "--db", str(tmp_path / "s.db"), "-p", "mof", "--no-cache"], env=env)
+    assert result.code == ExitStatus.SUCCESS and "internal error" not in result.err, result.err

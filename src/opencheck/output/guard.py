@@ -22,6 +22,7 @@ from opencheck.output.inert import (
     inert_terminal,
     inert_xml,
     terminal_text,
+    without_surrogates,
 )
 from opencheck.output.redact import Redactor, scrub_data
 
@@ -72,7 +73,7 @@ def hub_token_file_secret(env: Environment) -> str | None:
 
 def finish(text: str, kind: OutputKind, scrubber: Redactor) -> str:
     """`text` ready to be written: secrets redacted, then made inert for `kind`."""
-    text = scrubber.scrub(text)
+    text = scrubber.scrub(without_surrogates(text))
     if kind in (OutputKind.TEXT, OutputKind.MARKDOWN):
         return inert_terminal(text)
     if kind == OutputKind.JSON:
@@ -167,7 +168,7 @@ class GuardedStream(io.TextIOBase):
         self.flush()
 
     def _emit(self, chunk: str) -> None:
-        text = self.scrubber.scrub(chunk)
+        text = self.scrubber.scrub(without_surrogates(chunk))
         # A chunk that continues a line must not be read as starting one.
         text = inert_terminal(text if self._line_start else "x" + text, tty=self._tty)
         if not self._line_start:

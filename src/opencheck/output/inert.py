@@ -185,3 +185,12 @@ def bounded_message(text: str, limit: int = MAX_MESSAGE) -> str:
     head = head[:head.rfind(" ")] if " " in head else ""
     tail = tail[tail.find(" ") + 1:] if " " in tail else ""
     return f"{head} [... {len(text) - len(head) - len(tail):,} characters cut ...] {tail}".strip()
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD: no UTF-8 writer can encode one (UnicodeEncodeError), and one can
+    arrive from any text decoded with `surrogateescape` or a JSON `\\udXXX` escape that slipped past the readers."""
+    return _SURROGATES.sub(REPLACEMENT, text)
