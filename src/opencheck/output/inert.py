@@ -31,7 +31,8 @@ _TTY_SEQUENCE = re.compile(f"(\x1b\\[[0-9;]{{0,32}}[mA-HK]|\x1b\\[\\?25[hl]|\r)"
                            f"|[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}\u2028\u2029]")
 # Characters JSON and XML may carry raw inside strings that a terminal or a viewer would act on.
 _ESCAPABLE = re.compile(f"[\x7f-\x9f{BIDI}\u2028\u2029]")
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# XML 1.0 has no C0 control but tab, LF and CR, no surrogate and not U+FFFE/U+FFFF, even as a reference.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _XML_ESCAPABLE = re.compile("[\r\x7f-\x9f\u2028\u2029]")
 _BIDI_CONTROL = re.compile(f"[{BIDI}]")
 # GitHub's runner trims a line (any Unicode white space) and runs it as a command if it starts with "::" or, in
