@@ -76,3 +76,59 @@ def test_lone_surrogates_in_a_hub_answer_are_replaced_in_every_output(surrogate_
     targets.write_text("org/model\n", encoding="utf-8")
     result = run_cli(["batch", str(targets), "--db", str(tmp_path / "s.db"), "-p", "mof", "--no-cache"], env=env)
     assert result.code == ExitStatus.SUCCESS and "internal error" not in result.err, result.err
+
+
+class _HostileHistory(BaseHTTPRequestHandler):
+    link = ""
+
+    def do_GET(self) -> None:
+        headers: dict[str, str] = {}
+        if "/commits/" in self.path:
+            body = ('[{"id": 5, "title": {"a": 1}, "date": 12345}, 1, null, "x", {"id": "' + "a" * 40 + '", '
+                    '"title": "\\u202e::error::x", "date": "2024-01-01T00:00:00Z"}]')
+            if self.link:
+                headers["Link"] = f'<{self.link}>; rel="next"'
+        elif self.path.endswith("/refs"):
+            body = '{"branches": [{"name": "main", "targetCommit": 5}, {"name": 5}], "tags": "x"}'
+        elif self.path.startswith("/api/models/"):
+            body = '{"id": "org/model", "sha": "' + "a" * 40 + '", "siblings": [{"rfilename": "README.md"}]}'
+        else:
+            body = "---\nlicense: mit\n---\n# M\n"
+        self.send_response(200)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body.encode())))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def history_hub() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HostileHistory)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        _HostileHistory.link = ""
+        server.shutdown()
+        server.server_close()
+
+
+def test_history_reads_commits_of_any_json_type(history_hub: str) -> None:
+    # Fixed: a commit id that was a number reached the sha pattern: TypeError, an internal error.
+    for fmt in ("text", "json", "markdown", "html"):
+        result = run_cli(["history", "org/model", "-f", fmt, "--no-cache"], env={"HF_ENDPOINT": history_hub})
+        assert result.code == ExitStatus.SUCCESS, (fmt, result.err)
+        assert "\u202e" not in result.out
+        assert not any(line.lstrip().startswith("::") for line in result.out.splitlines())
+
+
+@pytest.mark.parametrize("link", ["http://[x]/next", "http://127.0.0.1:99999/next", "http://127.0.0.1:abc/next"])
+def test_history_next_page_link_urllib_cannot_split_is_one_line(history_hub: str, link: str) -> None:
+    _HostileHistory.link = link
+    result = run_cli(["history", "org/model", "--no-cache"], env={"HF_ENDPOINT": history_hub})
+    assert result.code == ExitStatus.RUNTIME_ERROR and "internal error" not in result.err, result.err
+    assert "next page is on another host" in result.err and len(result.err.splitlines()) == 1

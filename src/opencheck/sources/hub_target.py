@@ -36,9 +36,9 @@ class HubTarget:
         return f"{self.repo_id}@{self.revision}" if self.revision else self.repo_id
 
 
-def is_commit_sha(text: str | None) -> bool:
-    """True for a full 40-hex commit sha."""
-    return text is not None and bool(_SHA_RE.match(text))
+def is_commit_sha(text: object) -> bool:
+    """True for a full 40-hex commit sha (False for anything that is not a string: servers send any JSON type)."""
+    return isinstance(text, str) and bool(_SHA_RE.match(text))
 
 
 def _check_repo_id(repo_id: str, original: str) -> str:
