@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -132,3 +133,57 @@ def test_history_next_page_link_urllib_cannot_split_is_one_line(history_hub: str
     result = run_cli(["history", "org/model", "--no-cache"], env={"HF_ENDPOINT": history_hub})
     assert result.code == ExitStatus.RUNTIME_ERROR and "internal error" not in result.err, result.err
     assert "next page is on another host" in result.err and len(result.err.splitlines()) == 1
+
+
+WRONG_TYPES = [5, {"a": 1}, [1, {"x": 2}], None, True, 1.5, "x"]
+CARD_KEYS = ("license", "license_name", "license_link", "datasets", "base_model", "model-index", "co2_eq_emissions",
+             "language", "tags", "pipeline_tag", "library_name", "model_name")
+INFO_KEYS = ("tags", "cardData", "gated", "private", "disabled", "pipeline_tag", "library_name", "baseModels",
+             "safetensors", "model-index", "evalResults", "lastModified", "downloads", "likes", "config")
+
+
+def _wrong_types_info(shift: int) -> str:
+    info: dict[str, object] = {"id": "org/model", "sha": "a" * 40,
+                               "siblings": [{"rfilename": "README.md"}, {"rfilename": "x", "lfs": 5, "size": "big"}]}
+    info.update({key: WRONG_TYPES[(shift + i) % len(WRONG_TYPES)] for i, key in enumerate(INFO_KEYS)})
+    if shift % 2:
+        info["cardData"] = {key: WRONG_TYPES[(shift + i) % len(WRONG_TYPES)] for i, key in enumerate(CARD_KEYS)}
+    return json.dumps(info)
+
+
+class _WrongTypesHub(BaseHTTPRequestHandler):
+    shift = 0
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/api/datasets/"):
+            body = json.dumps({key: WRONG_TYPES[(self.shift + i) % 7] for i, key in enumerate(INFO_KEYS)})
+        elif self.path.endswith("/refs"):
+            body = json.dumps({"branches": WRONG_TYPES[self.shift % 7], "tags": WRONG_TYPES[(self.shift + 1) % 7]})
+        elif self.path.startswith("/api/models/"):
+            body = _wrong_types_info(self.shift)
+        else:
+            body = "---\nlicense: mit\ndatasets: [o/d]\n---\n# M\n"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body.encode())))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("shift", range(len(WRONG_TYPES)))
+def test_model_info_fields_of_any_json_type_are_read_as_absent(shift: int) -> None:
+    # Fixed: `tags` of 5, `None` or 1.5 (and `refs.branches`, dataset `tags`) were iterated as lists: TypeError.
+    _WrongTypesHub.shift = shift
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WrongTypesHub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {"HF_ENDPOINT": f"http://127.0.0.1:{server.server_address[1]}"}
+        for fmt in ("json", "html"):
+            result = run_cli(["check", "org/model", "-p", "all", "-f", fmt, "--no-cache"], env=env)
+            assert result.code in (ExitStatus.SUCCESS, ExitStatus.GATE_FAILED), (fmt, result.err)
+            assert "internal error" not in result.err
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -227,7 +227,7 @@ class HubSession:
             raise SourceError(f"{what}: invalid JSON from {self.host}") from None
         if not isinstance(data, dict):
             raise SourceError(f"{what}: unexpected response from {self.host}")
-        return data
+        return typed_info(data)
 
     def github_licence(self, api: str, token: str | None, owner: str, name: str) -> FetchResult:
         """GET {api}/repos/{owner}/{name}/license (a separate client: the HF token never goes to GitHub)."""
@@ -270,3 +270,22 @@ def card_data(info: dict[str, Any]) -> dict[str, Any]:
     """The card front matter a model info answer carries (`cardData`), or {}."""
     data = info.get("cardData")
     return data if isinstance(data, dict) else {}
+
+
+_LIST_FIELDS = ("tags", "siblings", "spaces", "widgetData", "evalResults", "model-index")
+_OBJECT_FIELDS = ("cardData", "safetensors", "config", "gguf", "transformersInfo", "baseModels")
+
+
+def typed_info(info: dict[str, Any]) -> dict[str, Any]:
+    """A model or dataset info answer whose list and object fields have the type the Hub documents (a list field of
+    another type reads as empty, an object field as absent) and whose `tags` are strings: a server may send any
+    JSON type anywhere, and every reader after this one iterates them as it expects."""
+    out = dict(info)
+    for key in _LIST_FIELDS:
+        if key in out and not isinstance(out[key], list):
+            out[key] = []
+    out["tags"] = [t for t in out.get("tags") or [] if isinstance(t, str)]
+    for key in _OBJECT_FIELDS:
+        if key in out and not isinstance(out[key], dict):
+            del out[key]
+    return out

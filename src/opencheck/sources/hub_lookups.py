@@ -53,8 +53,8 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
         if isinstance(refs, dict):
             evidence.hub["branches"] = [
                 {"name": b.get("name"), "target_commit": b.get("targetCommit")}
-                for b in refs.get("branches", []) if isinstance(b, dict) and isinstance(b.get("name"), str)]
-            evidence.hub["tags_refs"] = [t.get("name") for t in refs.get("tags", []) if isinstance(t, dict)]
+                for b in _items(refs.get("branches")) if isinstance(b, dict) and isinstance(b.get("name"), str)]
+            evidence.hub["tags_refs"] = [t.get("name") for t in _items(refs.get("tags")) if isinstance(t, dict)]
         elif offline:
             lookup_failed(evidence, "refs", repo, "hub-refs-unavailable", "offline and the branch list is not cached",
                     Provenance(note=f"branches of {repo}"))
@@ -76,6 +76,10 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
         lookup_papers(hub, evidence, papers, offline=offline, api=arxiv_api)
     if "documents" in needs:
         _documents(hub, evidence, info, offline=offline)
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []  # a cached or served refs answer may hold any JSON type
 
 
 def _dataset_ids(info: dict[str, Any]) -> list[str]:
