@@ -3,6 +3,7 @@ file or a server's `Location` header: a finding or one error line, never an inte
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,18 @@ def test_redirect_to_an_unusable_url_is_one_line(hub_server: HubReplayServer, lo
     line = one_line_error(result, ExitStatus.RUNTIME_ERROR)
     assert "not http(s) or cannot be read" in line
     assert hub_server.count("/api/models/EleutherAI/pythia-160m") == 1
+
+
+@pytest.mark.parametrize("reference", ["https://[x]/a", "https://ex.com/a b", "https://ex.com:99999/", "javascript:x"])
+def test_a_custom_pack_reference_that_is_no_uri_is_not_the_sarif_help_uri(tmp_path: Path, reference: str) -> None:
+    # Fixed: any reference starting with http(s) became the rule's `helpUri`, which SARIF requires to be a URI.
+    (tmp_path / "README.md").write_text("# M\n", encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(
+        'schema_version: 1\nname: mine\nversion: "1.0.0"\ntitle: t\ndescription: d\ngrading:\n  scheme: count\n'
+        "rules:\n- id: OC-MINE-ONE\n  title: t\n  severity: info\n  rationale: r\n  remediation: r\n"
+        f"  reference: {json.dumps(reference)}\n  condition:\n    card_text_matches: {{patterns: [zz]}}\n",
+        encoding="utf-8")
+    result = run_cli(["check", str(tmp_path), "-p", str(tmp_path / "pack.yaml"), "-f", "sarif"])
+    assert result.code == ExitStatus.SUCCESS, result.err
+    rules = json.loads(result.out)["runs"][0]["tool"]["driver"]["rules"]
+    assert all(rule["helpUri"] != reference and " " not in rule["helpUri"] for rule in rules)
