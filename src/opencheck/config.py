@@ -161,6 +161,9 @@ def _load_pyproject(raw: bytes, shown: str) -> tuple[dict[str, Any], Any]:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{shown}:{_toml_error_line(str(exc))}: $: invalid TOML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # an integer past Python's 4,300 digits; nesting past its limit
+        raise ConfigError(f"{shown}:1: $: invalid TOML: {exc if isinstance(exc, ValueError) else 'nested too deeply'}"
+                          ) from None
     table = (doc.get("tool") or {}).get("opencheck")
     if table is None:
         return {}, lambda _path: None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from opencheck.errors import ConfigError
+from opencheck.output.inert import bounded_message
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -125,7 +126,8 @@ def validate(
         path = tuple(error.absolute_path)
         line = line_of(path) if line_of is not None else None
         where = f"{source}:{line}" if line is not None else source
-        return (line or 0), f"{where}: {format_path(path)}: {_message(error)}"
+        # jsonschema's message quotes the offending value whole (a 500 KB rule list "is too long"): cut its middle.
+        return (line or 0), f"{where}: {format_path(path)}: {bounded_message(_message(error))}"
 
     first = locate(best)[1] if best is not None else None
     # The rest in source order, then by text, so output never depends on dict or set iteration.

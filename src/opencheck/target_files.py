@@ -21,15 +21,22 @@ def is_inside(path: str, root: str) -> bool:
 
 
 def leaves_folder(path: Path, folder: Path) -> bool:
-    """Whether `path`, with every symlink resolved, lies outside `folder`."""
-    return not is_inside(os.path.realpath(path), os.path.realpath(folder))
+    """Whether `path`, with every symlink resolved, lies outside `folder` (a path that names no file, one holding a
+    NUL, is never inside it)."""
+    try:
+        return not is_inside(os.path.realpath(path), os.path.realpath(folder))
+    except ValueError:  # "embedded null byte": the path comes from the folder's own configuration
+        return True
 
 
 def read_confined(path: Path, display: str, *, max_bytes: int, what: str, folder: Path | None = None) -> bytes:
     """Bytes of a regular file of at most `max_bytes`, inside `folder` when given; ConfigError otherwise."""
     from opencheck.sources.safetensors_header import NotRegularFile, open_regular
 
-    real = os.path.realpath(path)
+    try:
+        real = os.path.realpath(path)
+    except ValueError:  # a NUL in a name the checked folder's configuration gave
+        raise ConfigError(f"{display}: {what} not found (not a file)") from None
     if folder is not None and not is_inside(real, os.path.realpath(folder)):
         raise ConfigError(f"{display}: {what} is a symbolic link out of {folder}; not read (opencheck reads only "
                           "files inside the checked folder; name it with --config to use it)")

@@ -18,6 +18,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from opencheck.errors import InputError
+from opencheck.untrusted_json import NUMBER_HOOKS, without_lone_surrogates
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_MAX_NODES = 100_000
@@ -346,15 +347,17 @@ def load_json_text(text: str | bytes, source: str, *, max_bytes: int = DEFAULT_M
         return result
 
     try:
-        data = json.loads(decoded, object_pairs_hook=pairs_hook)
+        data = json.loads(decoded, object_pairs_hook=pairs_hook, **NUMBER_HOOKS)
     except json.JSONDecodeError as exc:
         raise _fail(source, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
-    except ValueError as exc:  # an integer of more than 4,300 digits; json has no line for it
+    except ValueError as exc:  # an integer of more than 100 digits (untrusted_json); json has no line for it
         raise _fail(source, 1, f"invalid JSON: {exc}") from None
     except _DuplicateJsonKey as exc:
         raise _json_duplicate(decoded, source, exc.key, max_bytes) from None
     except RecursionError:
         raise _fail(source, 1, "nesting too deep") from None
+    if "\\ud" in decoded or "\\uD" in decoded:  # a lone surrogate no UTF-8 writer can encode
+        data = without_lone_surrogates(data)
     return LoadedDocument(data=data, source=source, lines=_json_lines(decoded, source, max_bytes))
 
 

@@ -25,8 +25,14 @@ def _pyplot():  # type: ignore[no-untyped-def]
 
 
 def _svg(fig) -> str:  # type: ignore[no-untyped-def]
+    import warnings
+
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    with warnings.catch_warnings():
+        # A label is a stored organisation or licence name (untrusted): a glyph no font has is drawn as a box, not
+        # reported as a two-line UserWarning quoting it on stderr.
+        warnings.simplefilter("ignore", UserWarning)
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     _pyplot().close(fig)
     return _PROLOGUE.sub("", buffer.getvalue(), count=1)
 

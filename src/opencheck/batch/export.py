@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from opencheck.batch.store import StoreReader
+from opencheck.batch.stored_values import stored_components, typed_row, typed_value
 from opencheck.engine.packs import MOF_COMPONENT_NAMES
 from opencheck.errors import SourceError, UsageError
 from opencheck.output.inert import csv_cell, inert_commands, inert_json, inert_xml, terminal_text
@@ -48,17 +49,14 @@ def flat_rows(reader: StoreReader, scrub: Scrub | None = None) -> Iterator[dict[
 
 def _rows(reader: StoreReader) -> Iterator[dict[str, Any]]:
     for row in reader.latest_rows():
-        # A store written before look-ups were recorded has no such columns: those rows say nothing (None).
-        keys = row.keys()
-        out = {c: row[c] if c in keys else None for c in BASE_COLUMNS}
-        out["gate_passed"] = bool(out["gate_passed"])
-        try:
-            components = json.loads(row["components"])
-        except ValueError:
-            components = {}
+        # A store written before look-ups were recorded has no such columns: those rows say nothing (None). A store
+        # is untrusted: each value is typed by its column (text, a finite number or None), whatever SQLite holds.
+        out = typed_row(row, BASE_COLUMNS)
+        components = stored_components(row["components"])
         for name in MOF_COMPONENT_NAMES:
-            out[f"component:{name}"] = (components.get(name) or {}).get("status")
-        verdicts = _eu_verdicts(row["scheme"], row["grade_label"])
+            out[f"component:{name}"] = components.get(name, {}).get("status")
+        extra = typed_row(row, ("scheme", "grade_label"))
+        verdicts = _eu_verdicts(extra["scheme"], extra["grade_label"])
         for column in EU_COLUMNS:
             out[column] = verdicts.get(column.split(":", 1)[1])
         yield out
@@ -156,7 +154,7 @@ def write_html(reader: StoreReader, stream: TextIO, scrub: Scrub | None = None, 
                                           for c in ("target", "pack", "grade", "weights_licence_class",
                                                     "data_licence_class", "lookups_ran", "lookups_failed", "sha"))
                          + "</tr>")
-    errors = Counter(r["kind"] for r in reader.errors())
+    errors = Counter(typed_value("kind", r["kind"]) or "" for r in reader.errors())
     score_pack = next((p for p in ("open-training", "osai-index", "release", "mof") if p in tally.org_scores),
                       next(iter(tally.org_scores), None))
     figures = [
@@ -246,7 +244,7 @@ def compare(old: Path, new: Path) -> Iterator[dict[str, Any]]:
                "OR n.data_licence_class IS NOT o.data_licence_class ORDER BY n.target, n.pack")
         try:
             for row in conn.execute(sql):
-                item = dict(row)
+                item = typed_row(row)
                 old_rank, new_rank = item.pop("old_rank"), item.pop("new_rank")
                 item["change"] = ("more open" if (new_rank or 0) > (old_rank or 0) else
                                   "less open" if (new_rank or 0) < (old_rank or 0) else "changed")

@@ -9,15 +9,15 @@ import csv
 import hashlib
 import io
 import itertools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from opencheck.errors import SourceError, UsageError
 from opencheck.sources.http_limits import MAX_LISTING_PAGES, link_next
+from opencheck.untrusted_json import loads_untrusted
+from opencheck.url_parts import same_origin, url_host
 
 # Everything `collect_hub` reads from a model-info answer, so a listing entry can stand in for model_info.
 LISTING_EXPAND = (
@@ -107,7 +107,7 @@ def read_targets(path: Path) -> Iterator[BatchTarget]:
                     if not text or text.startswith("#"):
                         continue
                     try:
-                        record = json.loads(text)
+                        record = loads_untrusted(text)
                     except ValueError:
                         raise UsageError(f"{path}:{number}: not a JSON object") from None
                     value = next((record.get(c) for c in _TARGET_COLUMNS if isinstance(record, dict)
@@ -129,11 +129,6 @@ def read_targets(path: Path) -> Iterator[BatchTarget]:
 def count_targets(path: Path) -> int:
     """How many targets a file holds (a streaming pre-pass, for the progress bar's ETA)."""
     return sum(1 for _ in read_targets(path))
-
-
-def _same_origin(url: str, endpoint: str) -> bool:
-    a, b = urlsplit(url), urlsplit(endpoint)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
 
 
 def _digest(url: str) -> bytes:
@@ -168,11 +163,11 @@ def list_hub_models(client: Any, endpoint: str, query: HubQuery, token: str | No
             result = client.fetch(url, what=what, params=params, headers=headers)
             seen.add(_digest(str(result.request.url)))  # the first page's URL carries its query string only here
             if result.status != 200:
-                raise SourceError(f"{what}: HTTP {result.status} from {urlsplit(endpoint).hostname}")
+                raise SourceError(f"{what}: HTTP {result.status} from {url_host(endpoint)}")
             try:
-                items = json.loads(result.body)
+                items = loads_untrusted(result.body)
             except ValueError:
-                raise SourceError(f"{what}: invalid JSON from {urlsplit(endpoint).hostname}") from None
+                raise SourceError(f"{what}: invalid JSON from {url_host(endpoint)}") from None
             if not isinstance(items, list):
                 raise SourceError(f"{what}: unexpected response (not a list)")
             for item in items:
@@ -185,7 +180,7 @@ def list_hub_models(client: Any, endpoint: str, query: HubQuery, token: str | No
                 break
             url, params = link_next(result.headers.get("link")), None
             # The next-page URL comes from the server: never send the token to another origin.
-            if url and not _same_origin(url, endpoint):
+            if url and not same_origin(url, endpoint):
                 raise SourceError(f"{what}: next page is on another host; not following")
             if url and _digest(url) in seen:
                 raise SourceError(f"{what}: the next-page link points back to a page already listed; stopping")

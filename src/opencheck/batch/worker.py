@@ -19,6 +19,7 @@ from opencheck.batch.targets import BatchTarget
 from opencheck.check import CheckOptions
 from opencheck.errors import OpencheckError, UsageError
 from opencheck.output.redact import Redactor
+from opencheck.untrusted_json import loads_untrusted
 
 DEFAULT_JOBS = 8
 
@@ -143,7 +144,7 @@ def _probe_sha(target: str, settings: WorkerSettings) -> str:
                           headers=headers)
     if result.status == 200:
         try:
-            sha = json.loads(result.body).get("sha")
+            sha = loads_untrusted(result.body).get("sha")
         except (ValueError, AttributeError):
             sha = None
         if isinstance(sha, str):

@@ -41,6 +41,10 @@ def init(
 
     env: Environment = ctx.obj or Environment()
     folder = Path(resolve_target(env, target))
+    try:
+        folder.is_dir()
+    except OSError as exc:  # a name too long for the system (ENAMETOOLONG): Path.is_dir raises only then
+        raise UsageError(f"{target}: {exc.strerror or exc}") from None
     if reference and not from_reference:
         raise UsageError("--reference ID goes with --from-reference")
     raw, default = _starting_point(env, target, folder, token, offline, from_reference, reference)

@@ -15,6 +15,8 @@ from opencheck.evidence import Evidence, LicenceStatement, ModelCard, Provenance
 
 STATED_ELSEWHERE = "stated elsewhere"  # in a statement's note: not the dataset's own Hub card
 _MAX_LINE = 2_000  # characters of a card line read: bounds the work per line
+_MAX_DATASETS = 64  # named datasets taken part (real cards name a few dozen at most): bounds the work per line
+_MAX_MENTION_LINES = 50  # lines naming one dataset read for its licence: a statement comes with its first mentions
 _CLAUSE_SPLIT = re.compile(r";|(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
 _NEGATION = re.compile(r"\b(?:not|no|never|without|neither|nor|unlicen[cs]ed|isn't|aren't|wasn't|unknown|unclear)\b",
                        re.IGNORECASE)
@@ -115,16 +117,30 @@ def _github_licence(clause: str, github: dict[str, Any]) -> tuple[str, str | Non
     return None
 
 
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that matches where any of `patterns` does (each is bounded by its own lookarounds)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE) if patterns else None
+
+
 def _card_statements(card: ModelCard, wanted: list[str], named: list[str],
                      github: dict[str, Any]) -> dict[str, list[LicenceStatement]]:
+    # Bounded work on a hostile card (thousands of datasets, each named on every line): at most _MAX_DATASETS take
+    # part, one search per line finds the lines naming any dataset still looked for, and a dataset is dropped once
+    # found or after _MAX_MENTION_LINES lines name it. Trying every dataset on every line took minutes before.
+    named = named[:_MAX_DATASETS]
+    wanted = [d for d in wanted if d in set(named)]
     mentions = {d: _mention(d) for d in dict.fromkeys([*wanted, *named])}
     found: dict[str, list[LicenceStatement]] = {}
+    read = dict.fromkeys(wanted, 0)  # lines naming each dataset read so far
+    open_ids = list(wanted)
+    any_open = _any_of([mentions[d] for d in open_ids])
     lines = card.text.splitlines()
     for index in range(max(card.body_start_line, 1) - 1, len(lines)):
         line = lines[index][:_MAX_LINE]
-        for dataset_id in wanted:
-            if dataset_id in found or not mentions[dataset_id].search(line):
-                continue
+        if any_open is None or not any_open.search(line):
+            continue
+        for dataset_id in [d for d in open_ids if mentions[d].search(line)]:
+            read[dataset_id] += 1
             hits = [h for c in _clauses(line) if (h := _from_clause(c, dataset_id, mentions, github))]
             hits = hits or _label_below(lines, index, dataset_id, mentions)
             for raw, slug in hits[:1]:
@@ -133,6 +149,9 @@ def _card_statements(card: ModelCard, wanted: list[str], named: list[str],
                 found[dataset_id] = [LicenceStatement(raw=raw, scope="data", provenance=Provenance(
                     file=card.path, line=index + 1, url=f"https://github.com/{slug}" if slug else None,
                     note=f"{where} ({STATED_ELSEWHERE}: the Hub gives none)"))]
+        still = [d for d in open_ids if d not in found and read[d] < _MAX_MENTION_LINES]
+        if len(still) != len(open_ids):
+            open_ids, any_open = still, _any_of([mentions[d] for d in still])
     return found
 
 

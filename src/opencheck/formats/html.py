@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from html import escape
-from urllib.parse import urlparse
 
 from opencheck.evidence import Provenance
 from opencheck.report import ComponentRow, Report
 from opencheck.results import Grade, PackResult, RuleResult, RuleStatus
+from opencheck.url_parts import split_url
 
 STATUS_ORDER = {"fail": 0, "error": 1, "warn": 2, "inconclusive": 3, "pass": 4, "not_applicable": 5}
 STATUS_LABEL = {"pass": "pass", "warn": "warn", "fail": "fail", "inconclusive": "inconclusive",
@@ -113,8 +113,8 @@ def safe_url(url: str | None) -> str | None:
     """The URL if it is a plain http(s) link, else None (no javascript:, data: or relative links)."""
     if not url:
         return None
-    parsed = urlparse(url)
-    return url if parsed.scheme in ("http", "https") and parsed.netloc else None
+    parsed = split_url(url)
+    return url if parsed is not None and parsed.scheme in ("http", "https") and parsed.netloc else None
 
 
 def _link(url: str, text: str | None = None) -> str:

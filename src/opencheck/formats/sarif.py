@@ -11,6 +11,7 @@ from urllib.parse import quote
 from opencheck.evidence import TargetKind
 from opencheck.report import Report, RuleDoc
 from opencheck.results import RuleResult, RuleStatus
+from opencheck.url_parts import split_url
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/opencheck/opencheck"
@@ -58,8 +59,12 @@ def _doc_for(report: Report, result: RuleResult) -> RuleDoc:
 
 
 def _rule_descriptor(doc: RuleDoc, sarif_id: str) -> dict[str, Any]:
-    help_uri = doc.reference if doc.reference and doc.reference.startswith(("http://", "https://")) \
-        else f"{RULES_DOC_URI}#{doc.id.lower()}"
+    # A custom pack's reference is untrusted: only an http(s) URL urllib can split, with no space or control in it,
+    # is a SARIF `uri`; anything else would make the upload invalid, so the rule's own page stands in.
+    parts = split_url(doc.reference) if doc.reference else None
+    usable = parts is not None and parts.scheme in ("http", "https") and parts.netloc \
+        and not any(c.isspace() or ord(c) < 32 for c in doc.reference or "")
+    help_uri = doc.reference if usable and doc.reference else f"{RULES_DOC_URI}#{doc.id.lower()}"
     text = f"{doc.rationale}\n\nRemediation: {doc.remediation}"
     markdown = f"{doc.rationale}\n\n**Remediation:** {doc.remediation}"
     if doc.component:

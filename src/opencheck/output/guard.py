@@ -15,12 +15,14 @@ from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 
 from opencheck.output.inert import (
+    bounded_message,
     inert_commands,
     inert_json,
     inert_shown_json,
     inert_terminal,
     inert_xml,
     terminal_text,
+    without_surrogates,
 )
 from opencheck.output.redact import Redactor, scrub_data
 
@@ -71,7 +73,7 @@ def hub_token_file_secret(env: Environment) -> str | None:
 
 def finish(text: str, kind: OutputKind, scrubber: Redactor) -> str:
     """`text` ready to be written: secrets redacted, then made inert for `kind`."""
-    text = scrubber.scrub(text)
+    text = scrubber.scrub(without_surrogates(text))
     if kind in (OutputKind.TEXT, OutputKind.MARKDOWN):
         return inert_terminal(text)
     if kind == OutputKind.JSON:
@@ -89,9 +91,10 @@ def scrub_report(obj: T, scrubber: Redactor) -> T:
 
 
 def message(text: object, scrubber: Redactor | None = None) -> str:
-    """A message for one stderr line: line breaks as spaces, controls as U+FFFD, secrets redacted."""
+    """A message for one stderr line: line breaks as spaces, controls as U+FFFD, secrets redacted, at most
+    MAX_MESSAGE characters (the middle of a longer one is cut)."""
     text = terminal_text(str(text).replace("\r\n", " ").replace("\n", " "))
-    return scrubber.scrub(text) if scrubber is not None else text
+    return bounded_message(scrubber.scrub(text) if scrubber is not None else text)
 
 
 class GuardedStream(io.TextIOBase):
@@ -165,7 +168,7 @@ class GuardedStream(io.TextIOBase):
         self.flush()
 
     def _emit(self, chunk: str) -> None:
-        text = self.scrubber.scrub(chunk)
+        text = self.scrubber.scrub(without_surrogates(chunk))
         # A chunk that continues a line must not be read as starting one.
         text = inert_terminal(text if self._line_start else "x" + text, tty=self._tty)
         if not self._line_start:

@@ -31,7 +31,8 @@ _TTY_SEQUENCE = re.compile(f"(\x1b\\[[0-9;]{{0,32}}[mA-HK]|\x1b\\[\\?25[hl]|\r)"
                            f"|[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}\u2028\u2029]")
 # Characters JSON and XML may carry raw inside strings that a terminal or a viewer would act on.
 _ESCAPABLE = re.compile(f"[\x7f-\x9f{BIDI}\u2028\u2029]")
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# XML 1.0 has no C0 control but tab, LF and CR, no surrogate and not U+FFFE/U+FFFF, even as a reference.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _XML_ESCAPABLE = re.compile("[\r\x7f-\x9f\u2028\u2029]")
 _BIDI_CONTROL = re.compile(f"[{BIDI}]")
 # GitHub's runner trims a line (any Unicode white space) and runs it as a command if it starts with "::" or, in
@@ -167,3 +168,30 @@ def csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
         return "'" + value
     return value
+
+
+MAX_MESSAGE = 2000  # characters of one message line (an error, a validation message) before its middle is cut
+
+
+def bounded_message(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text`, or its head and tail with the middle cut when it is longer than `limit`.
+
+    A message may quote attacker text (a 500 KB rule list in a schema error, a 5,000-character pack name). Cuts fall
+    on spaces, and a word cut in two is dropped whole: a token has no spaces, so no part of one is ever shown
+    without the whole of it, which the redactor would have seen.
+    """
+    if len(text) <= limit:
+        return text
+    head, tail = text[:limit * 2 // 3], text[-(limit // 4):]
+    head = head[:head.rfind(" ")] if " " in head else ""
+    tail = tail[tail.find(" ") + 1:] if " " in tail else ""
+    return f"{head} [... {len(text) - len(head) - len(tail):,} characters cut ...] {tail}".strip()
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD: no UTF-8 writer can encode one (UnicodeEncodeError), and one can
+    arrive from any text decoded with `surrogateescape` or a JSON `\\udXXX` escape that slipped past the readers."""
+    return _SURROGATES.sub(REPLACEMENT, text)

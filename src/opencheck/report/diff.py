@@ -9,6 +9,7 @@ from typing import Any
 
 from opencheck.errors import UsageError
 from opencheck.report import GateResult, Report
+from opencheck.untrusted_json import loads_untrusted
 
 MAX_REPORT_BYTES = 50_000_000
 
@@ -75,8 +76,8 @@ def load_report_file(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InvalidReport(f"{path}: cannot read report: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loads_untrusted(raw.decode("utf-8"))
+    except ValueError as exc:  # not UTF-8, not JSON, a 101-digit number, nesting past the interpreter's limit
         raise InvalidReport(f"{path}: not a JSON report: {exc}") from None
     check_report_dict(data, str(path))
     return data

@@ -52,7 +52,7 @@ def load_pack(spec: str, *, base_dir: Path | None = None, folder: Path | None = 
     else:
         path = builtin_packs_dir() / f"{spec}.yaml"
         builtin = True
-        if not path.is_file():
+        if not _names_a_file(path):
             names = ", ".join(builtin_pack_names())
             raise ConfigError(f"unknown rule pack {spec!r}; built-in packs: {names} (or give a path to a .yaml pack)")
     display = spec if builtin else str(path)
@@ -64,6 +64,15 @@ def load_pack(spec: str, *, base_dir: Path | None = None, folder: Path | None = 
         pack = merge_packs(parent, pack, data, display)
     check_pack(pack, display)
     return pack
+
+
+def _names_a_file(path: Path) -> bool:
+    # A pack name may come from a checked folder's configuration: one too long for a file name (ENAMETOOLONG) or
+    # holding a NUL (ValueError) names no pack, which is a ConfigError, not an internal error.
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _read_builtin(path: Path, display: str) -> tuple[dict[str, Any], bytes]:

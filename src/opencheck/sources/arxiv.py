@@ -24,13 +24,22 @@ def parse_record(body: bytes) -> dict[str, Any]:
     ValueError for anything else."""
     if len(body) > MAX_RECORD_BYTES:
         raise ValueError(f"record larger than {MAX_RECORD_BYTES:,} bytes")
-    if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+    # The DTD test must see the characters the parser will: a body in UTF-16 (or any encoding its XML declaration
+    # names) hid `<!DOCTYPE` from a test of the bytes. So the body must be UTF-8, and the parser is given the decoded
+    # text, which makes expat read it as UTF-8 whatever the declaration says.
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("record is not UTF-8") from None
+    if "\x00" in text:  # UTF-16 without a byte-order mark is valid UTF-8 full of NULs, and expat still reads it
+        raise ValueError("record is not UTF-8")
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         # OAI-PMH records never declare a DTD; refusing one rules out entity-expansion attacks from a mirror.
         raise ValueError("record declares a DTD")
     from xml.etree import ElementTree  # only when a record arrives: most checks never ask arXiv
 
     try:
-        root = ElementTree.fromstring(body)
+        root = ElementTree.fromstring(text)
     except ElementTree.ParseError as exc:
         raise ValueError(f"not XML: {exc}") from None
     error = root.find(f"{_OAI}error")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from opencheck.evidence import Evidence, Problem, Provenance
+from opencheck.untrusted_json import loads_untrusted
 
 MAX_TREE_PATHS: Final = 5000  # code and config paths kept per repository
 CODE_SUFFIXES: Final = (".py", ".sh", ".ipynb", ".yaml", ".yml", ".json", ".jsonnet", ".toml", ".cfg", ".ini",
@@ -34,8 +35,6 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
     `unreachable` holds why GitHub cannot be reached (refused, timed out, rate limited), shared with the licence
     look-up and the other repositories: once set, the tree is reported failed with that reason without a request.
     """
-    import json
-
     from opencheck.errors import SourceError
     from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup, store_extra
 
@@ -76,7 +75,7 @@ def fetch_tree(hub: Any, evidence: Evidence, slug: str, *, offline: bool, api: s
         return {"status": "error"}
     else:
         try:
-            payload = parse_tree(json.loads(result.body))
+            payload = parse_tree(loads_untrusted(result.body))
         except ValueError as exc:
             evidence.problems.append(Problem("github-unavailable", f"{what}: {exc}", where))
             return {"status": "error"}

@@ -36,6 +36,7 @@ from opencheck.sources.hub_client import (
     resolve_token,
     shown,
     siblings,
+    typed_info,
 )
 from opencheck.sources.hub_http import RetryPolicy
 from opencheck.sources.hub_lookups import ArxivPapers, DatasetIds, GithubRepos, SyntheticData, run_lookups
@@ -97,6 +98,7 @@ def read_hub(
             info, readme_state, readme_text = _from_cache_only(target, cache)
         else:
             info, readme_state, readme_text = _fetch_core(hub, _usable_listing_info(target, prefetched_info))
+        info = typed_info(info)  # the listing, the cache or the server: any JSON type anywhere
         evidence = _build_evidence(target, endpoint, info, readme_state, readme_text)
         evidence.hub["from_cache"] = hub.requests == 0
         run_lookups(hub, evidence, info, needs=needs, offline=offline, github_api=github_api,
@@ -215,29 +217,54 @@ def _build_evidence(target: HubTarget, endpoint: str, info: dict[str, Any], read
     return evidence
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _records(value: Any) -> list[Any] | None:
+    return value if isinstance(value, list) else None
+
+
+def _base_models(value: Any) -> Any:
+    """The Hub's {relation, models: [{id}]}, or the card's string or list of strings; None for any other shape."""
+    if isinstance(value, dict):
+        models = value.get("models")
+        return {**value, "models": [m for m in models if isinstance(m, dict)] if isinstance(models, list) else []}
+    if isinstance(value, list):
+        return [b for b in value if isinstance(b, str)]
+    return _text(value)
+
+
 def _hub_facts(endpoint: str, repo_url: str, info: dict[str, Any], readme_state: str) -> dict[str, Any]:
-    """The model info answer's facts, as `evidence.hub` keeps them."""
+    """The model info answer's facts, as `evidence.hub` keeps them, each of the type the Hub documents (a server
+    may send any JSON type anywhere: a field of another type reads as absent, never as a crash later)."""
     data = card_data(info)
     safetensors = info.get("safetensors") if isinstance(info.get("safetensors"), dict) else None
+    gated = info.get("gated", False)
+    tags = info.get("tags")
     return {
         "endpoint": endpoint,
         "url": repo_url,
         "sha": info["sha"],
-        "gated": info.get("gated", False),
-        "private": info.get("private", False),
-        "disabled": info.get("disabled", False),
-        "tags": [t for t in info.get("tags") or [] if isinstance(t, str)],
-        "pipeline_tag": info.get("pipeline_tag"),
-        "library_name": info.get("library_name") or data.get("library_name"),
-        "base_models": info.get("baseModels") or data.get("base_model"),
+        "gated": gated if isinstance(gated, (bool, str)) else False,  # false, "auto" or "manual"
+        "private": info.get("private") is True,
+        "disabled": info.get("disabled") is True,
+        "tags": [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
+        "pipeline_tag": _text(info.get("pipeline_tag")),
+        "library_name": _text(info.get("library_name")) or _text(data.get("library_name")),
+        "base_models": _base_models(info.get("baseModels")) or _base_models(data.get("base_model")),
         "safetensors": safetensors,
-        "model_index": info.get("model-index") or data.get("model-index"),
-        "eval_results": info.get("evalResults"),
+        "model_index": _records(info.get("model-index")) or _records(data.get("model-index")),
+        "eval_results": _records(info.get("evalResults")),
         "card_data": data,
         "card_status": readme_state,
-        "last_modified": info.get("lastModified"),
-        "downloads": info.get("downloads"),
-        "likes": info.get("likes"),
+        "last_modified": _text(info.get("lastModified")),
+        "downloads": _count(info.get("downloads")),
+        "likes": _count(info.get("likes")),
     }
 
 

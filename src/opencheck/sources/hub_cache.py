@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from opencheck.untrusted_json import loads_untrusted
+
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -49,7 +51,7 @@ class HubCache:
     @staticmethod
     def _read(path: Path) -> Any:
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return loads_untrusted(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
 

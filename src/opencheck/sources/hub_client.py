@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from opencheck.errors import SourceError, UsageError
 from opencheck.sources.hub_cache import HubCache
 from opencheck.sources.hub_http import CountingClient, FetchResult, RetryPolicy, server_wait
 from opencheck.sources.hub_target import HubTarget, is_commit_sha
+from opencheck.untrusted_json import loads_untrusted
 
 _README_MAX_BYTES = 2 * 1024 * 1024
 _TRUE = ("1", "true", "yes", "on")
@@ -151,7 +151,7 @@ class HubSession:
         except (HfHubHTTPError, BadRequestError) as exc:
             raise SourceError(self.describe_hub_error(exc, what)) from None
         try:
-            return json.loads(result.body), result
+            return loads_untrusted(result.body), result
         except ValueError:
             raise SourceError(f"{what}: invalid JSON from {self.host} (truncated or corrupt response)") from None
 
@@ -222,12 +222,12 @@ class HubSession:
         result = self.client.fetch(f"{self.endpoint}/api/datasets/{dataset_id}", what=what, headers=self._headers())
         self._raise_for(result)  # huggingface_hub errors propagate: the caller turns them into problems
         try:
-            data = json.loads(result.body)
+            data = loads_untrusted(result.body)
         except ValueError:
             raise SourceError(f"{what}: invalid JSON from {self.host}") from None
         if not isinstance(data, dict):
             raise SourceError(f"{what}: unexpected response from {self.host}")
-        return data
+        return typed_info(data)
 
     def github_licence(self, api: str, token: str | None, owner: str, name: str) -> FetchResult:
         """GET {api}/repos/{owner}/{name}/license (a separate client: the HF token never goes to GitHub)."""
@@ -270,3 +270,22 @@ def card_data(info: dict[str, Any]) -> dict[str, Any]:
     """The card front matter a model info answer carries (`cardData`), or {}."""
     data = info.get("cardData")
     return data if isinstance(data, dict) else {}
+
+
+_LIST_FIELDS = ("tags", "siblings", "spaces", "widgetData", "evalResults", "model-index")
+_OBJECT_FIELDS = ("cardData", "safetensors", "config", "gguf", "transformersInfo", "baseModels")
+
+
+def typed_info(info: dict[str, Any]) -> dict[str, Any]:
+    """A model or dataset info answer whose list and object fields have the type the Hub documents (a list field of
+    another type reads as empty, an object field as absent) and whose `tags` are strings: a server may send any
+    JSON type anywhere, and every reader after this one iterates them as it expects."""
+    out = dict(info)
+    for key in _LIST_FIELDS:
+        if key in out and not isinstance(out[key], list):
+            out[key] = []
+    out["tags"] = [t for t in out.get("tags") or [] if isinstance(t, str)]
+    for key in _OBJECT_FIELDS:
+        if key in out and not isinstance(out[key], dict):
+            del out[key]
+    return out

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from opencheck.errors import SourceError
 from opencheck.sources.http_limits import link_next
 from opencheck.sources.hub_http import RetryPolicy
 from opencheck.sources.hub_target import HubTarget, is_commit_sha
+from opencheck.url_parts import same_origin
 
 MAX_COMMIT_PAGES = 200  # pages of one commits listing (the Hub serves 50 a page: 10,000 commits)
 
@@ -40,11 +41,6 @@ class HubBranch:
 
 def _digest(url: str) -> bytes:
     return hashlib.blake2b(url.encode("utf-8", "replace"), digest_size=16).digest()
-
-
-def _same_origin(url: str, endpoint: str) -> bool:
-    a, b = urlsplit(url), urlsplit(endpoint)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
 
 
 def _commit(item: Any) -> HubCommit | None:
@@ -110,7 +106,7 @@ class HubRevisions:
                     return found
             url = link_next(result.headers.get("link"))
             # The next-page URL comes from the server: the token never goes to another origin.
-            if url and not _same_origin(url, self.endpoint):
+            if url and not same_origin(url, self.endpoint):
                 raise SourceError(f"{what}: next page is on another host; not following")
             if url and _digest(url) in seen:
                 raise SourceError(f"{what}: the next-page link points back to a page already listed; stopping")

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx2
 
 from opencheck import __version__ as _opencheck_version
 from opencheck.errors import SourceError
 from opencheck.sources.http_limits import bounded_header_items, server_wait
+from opencheck.url_parts import split_url, url_origin
 
 __all__ = ["CountingClient", "FetchResult", "RequestLimiter", "RetryPolicy", "make_http_client", "server_wait"]
 
@@ -71,9 +72,8 @@ class _Deadline(Exception):
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
+    # A Location is server text: one urllib cannot split (`http://[x]/`, port 99999) is an origin of its own.
+    return url_origin(url) or ("", "", None)
 
 
 def describe_transport_error(exc: Exception, timeout: float) -> str:
@@ -265,7 +265,13 @@ class CountingClient:
             location = result.headers.get("location")
             if result.status not in _REDIRECTS or not location:
                 return result
-            target = urljoin(result.url, location)
+            try:
+                target = urljoin(result.url, location)
+            except ValueError:  # urljoin splits the Location with urllib, which raises on a bad host or port
+                target = ""
+            if split_url(target) is None or _origin(target)[0] not in ("http", "https"):
+                raise SourceError(f"{origin[1]} redirected to a URL that is not http(s) or cannot be read; "
+                                  "not following")
             if _origin(target) != origin:
                 if not foreign_redirects:
                     raise SourceError(f"{origin[1]} redirected an API request to another host "

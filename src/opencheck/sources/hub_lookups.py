@@ -7,7 +7,6 @@ failure: its facts are unknown, not false.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,6 +24,7 @@ from opencheck.sources.dataset_cards import (
 from opencheck.sources.hub_client import HubSession, card_data
 from opencheck.sources.hub_http import FetchResult
 from opencheck.sources.lookup_calls import cached_extra, lookup_failed, soft_lookup, store_extra
+from opencheck.untrusted_json import loads_untrusted
 
 MAX_DATASETS = 10  # dataset cards looked up per model: bounds the request count of a check
 _DATASET_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?$")
@@ -56,8 +56,8 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
         if isinstance(refs, dict):
             evidence.hub["branches"] = [
                 {"name": b.get("name"), "target_commit": b.get("targetCommit")}
-                for b in refs.get("branches", []) if isinstance(b, dict) and isinstance(b.get("name"), str)]
-            evidence.hub["tags_refs"] = [t.get("name") for t in refs.get("tags", []) if isinstance(t, dict)]
+                for b in _items(refs.get("branches")) if isinstance(b, dict) and isinstance(b.get("name"), str)]
+            evidence.hub["tags_refs"] = [t.get("name") for t in _items(refs.get("tags")) if isinstance(t, dict)]
         elif offline:
             lookup_failed(evidence, "refs", repo, "hub-refs-unavailable", "offline and the branch list is not cached",
                     Provenance(note=f"branches of {repo}"))
@@ -81,6 +81,10 @@ def run_lookups(hub: HubSession, evidence: Evidence, info: dict[str, Any], *, ne
         lookup_papers(hub, evidence, papers, offline=offline, api=arxiv_api)
     if "documents" in needs:
         _documents(hub, evidence, info, offline=offline)
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []  # a cached or served refs answer may hold any JSON type
 
 
 def _dataset_ids(info: dict[str, Any], extra: list[str]) -> list[str]:
@@ -204,7 +208,7 @@ def _github_payload(result: FetchResult, token: str | None) -> tuple[dict[str, A
                if limited else f"HTTP {result.status}")
         return None, why, limited
     try:
-        body = json.loads(result.body)
+        body = loads_untrusted(result.body)
     except ValueError:
         body = None
     lic = body.get("license") if isinstance(body, dict) else None

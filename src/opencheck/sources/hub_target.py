@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from opencheck.errors import UsageError
+from opencheck.url_parts import split_url, url_host
 
 # Hub repo names: letters, digits, `-`, `_`, `.`; at most 96 characters per part (huggingface_hub's
 # validate_repo_id). `--` and `..` are forbidden because the cache layout uses `--` as a separator.
@@ -35,9 +36,9 @@ class HubTarget:
         return f"{self.repo_id}@{self.revision}" if self.revision else self.repo_id
 
 
-def is_commit_sha(text: str | None) -> bool:
-    """True for a full 40-hex commit sha."""
-    return text is not None and bool(_SHA_RE.match(text))
+def is_commit_sha(text: object) -> bool:
+    """True for a full 40-hex commit sha (False for anything that is not a string: servers send any JSON type)."""
+    return isinstance(text, str) and bool(_SHA_RE.match(text))
 
 
 def _check_repo_id(repo_id: str, original: str) -> str:
@@ -95,8 +96,8 @@ def parse_hub_target(text: str) -> HubTarget:
 
 
 def _parse_url(text: str, original: str) -> HubTarget:
-    parts = urlsplit(text)
-    if (parts.hostname or "").lower() not in _HUB_HOSTS:
+    parts = split_url(text)
+    if parts is None or (parts.hostname or "").lower() not in _HUB_HOSTS:
         raise UsageError(f"{original!r} is not a Hugging Face Hub URL")
     segments = [unquote(s) for s in parts.path.split("/") if s]
     if segments and segments[0] in ("datasets", "spaces"):
@@ -122,7 +123,7 @@ def looks_like_hub_target(text: str) -> bool:
     if text.startswith("hf://"):
         return True
     if text.startswith(("https://", "http://")):
-        return (urlsplit(text).hostname or "").lower() in _HUB_HOSTS
+        return url_host(text) in _HUB_HOSTS
     if not text or text.startswith((".", "/", "~", "\\")) or "\\" in text:
         return False
     repo_id, _revision = _split_at(text)

@@ -7,19 +7,19 @@ following a final symlink and without blocking on FIFOs.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import stat
 import struct
 from dataclasses import dataclass, field
-from math import prod
 from pathlib import Path
 from typing import Any
 
 from opencheck.evidence import Problem, Provenance
+from opencheck.untrusted_json import loads_untrusted
 
 MAX_HEADER_BYTES = 100_000_000  # the safetensors library itself refuses headers above 100 MB
 MAX_INDEX_BYTES = 50_000_000
+MAX_ELEMENTS = 2**64  # elements of one tensor: more than any file could hold
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -85,6 +85,17 @@ def _problem(code: str, message: str, display: str) -> Problem:
     return Problem(code, message, Provenance(file=display))
 
 
+def _element_count(shape: list[int]) -> int | None:
+    """The product of `shape`, or None past 2^64: no file holds more, and a product of hostile dimensions could
+    grow past what `str()` writes (4,300 digits) or take quadratic time to build."""
+    count = 1
+    for dim in shape:
+        count *= dim
+        if count > MAX_ELEMENTS:
+            return None
+    return count
+
+
 def summarise_header(
     header: Any, display: str, data_size: int | None = None
 ) -> tuple[SafetensorsSummary | None, list[Problem]]:
@@ -108,7 +119,9 @@ def summarise_header(
             or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape)
         ):
             return None, [_problem("safetensors-invalid", f"tensor {name!r} has no valid dtype/shape", display)]
-        count = prod(shape)
+        count = _element_count(shape)
+        if count is None:
+            return None, [_problem("safetensors-invalid", f"tensor {name!r} claims more than 2^64 elements", display)]
         summary.parameters += count
         summary.dtypes[dtype] = summary.dtypes.get(dtype, 0) + count
         summary.tensors += 1
@@ -166,7 +179,7 @@ def read_safetensors_header(
     if len(raw) < length:
         return None, [_problem("safetensors-invalid", "file ended inside the safetensors header", shown)]
     try:
-        header = json.loads(raw.decode("utf-8"))
+        header = loads_untrusted(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return None, [_problem("safetensors-invalid", f"safetensors header is not valid JSON: {exc}", shown)]
     return summarise_header(header, shown, size - 8 - length)
@@ -180,7 +193,7 @@ def parse_safetensors_index(
         return None, [_problem("weights-index-invalid", f"index is larger than {max_bytes} bytes; not read", display)]
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        document = json.loads(text)
+        document = loads_untrusted(text)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return None, [_problem("weights-index-invalid", f"weights index is not valid JSON: {exc}", display)]
     if not isinstance(document, dict) or not isinstance(document.get("weight_map"), dict):

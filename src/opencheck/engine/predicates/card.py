@@ -18,7 +18,7 @@ from opencheck.engine.predicates.registry import (
     _pack_pattern,
     predicate,
 )
-from opencheck.evidence import Provenance
+from opencheck.evidence import Provenance, Section
 from opencheck.results import Outcome
 from opencheck.wording import count, plural
 
@@ -232,18 +232,30 @@ def link_present(ctx: Context, args: dict[str, Any]) -> Outcome:
     return Outcome(_S.FAIL, f"no {what}link" + (f" to {shown}" if patterns else ""))
 
 
+def _placeholder_leaves(sections: list[Section]) -> list[Section]:
+    """Placeholder sections with no placeholder subsection: a parent section is "placeholder" when its subsections
+    are, so they are named, not the parent too. Linear (a stack finds where each section ends, a running count how
+    many placeholders lie inside it): comparing every pair of sections with every section between them took hours
+    on a card of 100,000 headings."""
+    ends = [len(sections)] * len(sections)  # index of the first later section of the same or a higher level
+    open_sections: list[int] = []  # indices whose end is not found yet, levels strictly increasing
+    for index, section in enumerate(sections):
+        while open_sections and sections[open_sections[-1]].level >= section.level:
+            ends[open_sections.pop()] = index
+        open_sections.append(index)
+    before = [0]  # before[i]: placeholders among sections[:i]
+    for section in sections:
+        before.append(before[-1] + section.placeholder)
+    return [s for i, s in enumerate(sections) if s.placeholder and before[ends[i]] == before[i + 1]]
+
+
 @predicate("card_no_placeholders")
 def card_no_placeholders(ctx: Context, args: dict[str, Any]) -> Outcome:
     """No card section holds only template placeholder text such as "[More Information Needed]"."""
     card = ctx.evidence.card
     if card is None:
         return _no_card(ctx)
-    hits = [s for s in card.sections if s.placeholder]
-    # A parent section is "placeholder" when its subsections are; name the subsections, not the parent too.
-    hits = [s for i, s in enumerate(hits) if not any(
-        t.line > s.line and t.level > s.level and not any(
-            u.level <= s.level and s.line < u.line <= t.line for u in card.sections)
-        for t in hits[i + 1:])]
+    hits = _placeholder_leaves(card.sections)
     if not hits:
         return Outcome(_S.PASS, f"{count(len(card.sections), 'card section')} with content, none a placeholder",
                        (Provenance(file=card.path, line=card.body_start_line),))
