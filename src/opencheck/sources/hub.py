@@ -49,6 +49,13 @@ KNOWN_NEEDS = frozenset(LOOKUP_NAMES) | {"dataset-cards"}  # the last: part of `
 _REPO_ID_OK = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
 
 
+def _arxiv_endpoint(arxiv_api: str | None) -> str:
+    from opencheck.sources.arxiv import ARXIV_API
+
+    return check_url((arxiv_api or os.environ.get("OPENCHECK_ARXIV_API") or ARXIV_API).rstrip("/"),
+                     "arXiv API endpoint")
+
+
 def read_hub(
     target: HubTarget,
     *,
@@ -86,10 +93,7 @@ def read_hub(
     offline = offline or env_true("HF_HUB_OFFLINE") or env_true("TRANSFORMERS_OFFLINE")
     endpoint = check_url((endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/"), "Hub endpoint")
     github_api = check_url(github_api.rstrip("/"), "GitHub API endpoint")
-    from opencheck.sources.arxiv import ARXIV_API
-
-    arxiv_api = check_url((arxiv_api or os.environ.get("OPENCHECK_ARXIV_API") or ARXIV_API).rstrip("/"),
-                          "arXiv API endpoint")
+    arxiv_api = _arxiv_endpoint(arxiv_api)
     cache = HubCache(cache_dir or default_cache_root()) if use_cache else None
     hub = HubSession(target, endpoint=endpoint, token=None if offline else resolve_token(token), cache=cache,
                timeout=timeout, retry=retry or RetryPolicy(), http=http_client)
