@@ -245,3 +245,20 @@ def test_the_base_model_table_lists_only_known_licences_that_are_not_open() -> N
         verdict = classify(str(entry["licence"]))
         assert verdict.expression and not verdict.is_open, name  # an open base model's licence decides nothing
         assert entry["source"] and entry["match"], name
+
+
+def test_a_merge_on_a_republished_llama_copy_keeps_the_llama_licence(tmp_path: Path) -> None:
+    # A mergekit card with no licence whose base is unsloth's copy of Llama 3.1: the same Llama Materials as
+    # meta-llama's, so the weights are under the Llama 3.1 licence, not of unknown licence.
+    report = _report(tmp_path, "mergekit--dare_linear_1_085")
+    weights = _component(report, "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("LicenseRef-scancode-llama-3.1-license-2024",
+                                                                 "restricted")
+    assert _result(report, "OC-OSAID-PARAMETERS-TERMS")["status"] == "fail"
+    assert family_licence("NousResearch/Llama-2-7b-hf") == "llama2"
+    assert family_licence("unsloth/llama-3-8b-Instruct") == "llama3"
+    assert family_licence("TheBloke/Llama-2-7B-GGUF") == "llama2"
+    assert family_licence("unsloth/gemma-2-9b-it") == "gemma"
+    # A name the table does not list stays unlisted, whoever republishes it.
+    assert family_licence("unsloth/DeepSeek-R1") is None
+    assert family_licence("TinyLlama/TinyLlama-1.1B-Chat-v1.0") is None

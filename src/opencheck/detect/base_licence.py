@@ -25,20 +25,37 @@ _MADE_FROM = re.compile(r"\b(?:fine[\s-]?tun\w*|finetun\w*|based\s+on|derived\s+
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
+_OWNER_PREFIX = re.compile(r"^[\w.-]+/")
+
+
 @lru_cache(maxsize=1)
-def _families() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    """(id pattern, licence, source) for each family of the packaged table, in table order."""
+def _families() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str, str], ...]:
+    """(id pattern, name pattern, licence, source) for each family of the packaged table, in table order. The name
+    pattern is the id pattern without its owner (`meta-llama/`), for a copy republished under another owner."""
     from opencheck._resources import load_packaged_mapping, rules_dir
 
     table = load_packaged_mapping(rules_dir() / "licenses" / "base_models.yaml", "families", "the base model table")
-    return tuple((re.compile(str(entry["match"]), re.IGNORECASE), str(entry["licence"]), str(entry["source"]))
-                 for entry in table["families"].values() if isinstance(entry, dict))
+    families = []
+    for entry in table["families"].values():
+        if not isinstance(entry, dict):
+            continue
+        match = str(entry["match"])
+        owner = _OWNER_PREFIX.match(match)
+        name = re.compile(match[owner.end():], re.IGNORECASE) if owner else None
+        families.append((re.compile(match, re.IGNORECASE), name, str(entry["licence"]), str(entry["source"])))
+    return tuple(families)
 
 
 def family_licence(model_id: str) -> str | None:
-    """The licence the packaged table gives a base model's family, or None when it lists none for it."""
-    for pattern, licence, _source in _families():
-        if pattern.match(model_id):
+    """The licence the packaged table gives a base model's family, or None when it lists none for it.
+
+    A copy of a family's weights republished under another owner (unsloth/Meta-Llama-3.1-8B-Instruct,
+    NousResearch/Llama-2-7b-hf, a quantiser's TheBloke/Llama-2-7B-GGUF) keeps the family's name and is the same
+    Llama Materials: its repository name matched against the family's name decides too.
+    """
+    name = model_id.split("/", 1)[1] if "/" in model_id else None
+    for pattern, name_pattern, licence, _source in _families():
+        if pattern.match(model_id) or (name and name_pattern is not None and name_pattern.match(name)):
             return licence
     return None
 
