@@ -262,3 +262,21 @@ def test_a_merge_on_a_republished_llama_copy_keeps_the_llama_licence(tmp_path: P
     # A name the table does not list stays unlisted, whoever republishes it.
     assert family_licence("unsloth/DeepSeek-R1") is None
     assert family_licence("TinyLlama/TinyLlama-1.1B-Chat-v1.0") is None
+
+
+def test_a_quantisations_calibration_dataset_is_not_its_training_data(tmp_path: Path) -> None:
+    # bartowski's GGUF card: "All quants made using imatrix option with combined_all_medium dataset from [Ed Addario
+    # here](.../datasets/eaddario/imatrix-calibration/...)": the importance matrix rounds weights, it trains nothing.
+    report = _report(tmp_path, "bartowski--openai_gpt-oss-20b-GGUF")
+    assert _component(report, "Datasets")["status"] != "present"
+    assert _result(report, "OC-OPEN-TRAINING-DATA-NAMED")["status"] == "fail"
+    folder = tmp_path / "gptq"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\nlicense: apache-2.0\n---\n# A GPTQ model\n\nTrained on [Tulu](https://huggingface.co/datasets/a/tulu).\n\n"
+        "## Quantization\n\nQuantised with 512 samples of [C4](https://huggingface.co/datasets/allenai/c4).\n\n"
+        "GPTQ calibration used [wiki](https://huggingface.co/datasets/Salesforce/wikitext) too.\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "open-training", "-f", "json", "--no-lookups"])
+    datasets = _component(json.loads(result.out), "Datasets")
+    assert [e.split(": ", 1)[1] for e in datasets["evidence"]] == ["a/tulu"]

@@ -21,13 +21,37 @@ _USE_TITLE = re.compile(r"\b(?:uses?|usage|how\s+to\s+use|quick\s*start|getting\
                         r"prompt(?:ing|s)?)\b", re.IGNORECASE)
 
 
+# Calibration data of a quantisation (llama.cpp's importance matrix, GPTQ's or AWQ's calibration samples) sets the
+# rounding of existing weights: it trains nothing. A dataset named so, or linked in a sentence or section about it.
+_CALIBRATION = re.compile(r"calibrat\w*|\bimatrix\b|\bimportance[\s-]+matrix\b", re.IGNORECASE)
+_QUANTISATION_TITLE = re.compile(r"quanti[sz]|calibrat", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _calibration_data(card: ModelCard, link: Link, dataset_id: str) -> bool:
+    """Whether a dataset link names a quantisation's calibration data rather than training data."""
+    if _CALIBRATION.search(dataset_id):
+        return True
+    lines = card.text.splitlines()
+    number = link.provenance.line or 0
+    text = lines[number - 1] if 0 < number <= len(lines) else ""
+    at = text.find(link.url)
+    if _CALIBRATION.search(_SENTENCE_END.split(text[:at] if at >= 0 else text)[-1]):
+        return True
+    section = section_at(card, number)
+    return bool(section and _QUANTISATION_TITLE.search(section.title) and not _TRAINING_TITLE.search(section.title))
+
+
 def _not_training_data(card: ModelCard | None, link: Link, dataset_id: str) -> bool:
-    """A dataset link that names results (bigscience/evaluation-results) or sits in an evaluation or usage section:
-    it is what the model was scored on or used with, not what it was trained on."""
+    """A dataset link that names results (bigscience/evaluation-results), sits in an evaluation or usage section, or
+    names a quantisation's calibration data: it is what the model was scored on, used with or rounded with, not what
+    it was trained on."""
     if RESULTS_NAME.search(dataset_id):
         return True
     if card is None or link.provenance.file != card.path or not link.provenance.line:
         return False
+    if _calibration_data(card, link, dataset_id):
+        return True
     section = section_at(card, link.provenance.line)
     return bool(section and (SECTION_EVAL.search(section.title) or _USE_TITLE.search(section.title))
                 and not _TRAINING_TITLE.search(section.title))
