@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -280,3 +281,57 @@ def test_a_quantisations_calibration_dataset_is_not_its_training_data(tmp_path: 
     result = run_cli(["check", str(folder), "-p", "open-training", "-f", "json", "--no-lookups"])
     datasets = _component(json.loads(result.out), "Datasets")
     assert [e.split(": ", 1)[1] for e in datasets["evidence"]] == ["a/tulu"]
+
+
+def test_a_peft_fine_tune_naming_llama_2_only_in_words_stays_under_the_llama_2_licence(tmp_path: Path) -> None:
+    # Bode: `license: mit`, "**Modelo Base:** Llama 2" and "treinado por fine-tuning a partir do modelo Llama 2",
+    # with no Hub id of its base anywhere.
+    report = _report(tmp_path, "recogna-nlp--bode-7b-alpaca-pt-br")
+    weights = _component(report, "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("LicenseRef-scancode-llama-2-license-2023",
+                                                                 "restricted")
+    terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
+    assert terms["status"] == "fail"
+    assert any("made from Llama 2" in e.get("note", "") for e in terms["evidence"])
+
+
+@pytest.mark.parametrize(("body", "licence"), [
+    ("This model is a fine-tuned version of Meta's Llama 2 7B on our chat data.",
+     "LicenseRef-scancode-llama-2-license-2023"),
+    ("- **Finetuned from model [optional]:** Llama-3.1-8B-Instruct", "LicenseRef-scancode-llama-3.1-license-2024"),
+    ("We built it upon Gemma 7B with LoRA.", "LicenseRef-scancode-gemma-tou-2024-04-01"),
+    # Compared with, used as an adjective, or named for its design: not the base model.
+    ("It outperforms fine-tuned Llama 2 models on every benchmark.", "MIT"),
+    ("It is based on the Llama 2 architecture, trained from scratch on 3T tokens.", "MIT"),
+    ("Fine-tuned from our own base, it scores better than Llama 2.", "MIT"),
+    ("| Field | Value |\n|---|---|\n| Base model | Llama 2 |", "LicenseRef-scancode-llama-2-license-2023"),
+    ("| Model | MMLU |\n|---|---|\n| Llama 2 | 45.3 |", "MIT"),
+    ("```\nbase model: Llama 2\n```", "MIT"),
+])
+def test_a_base_model_named_in_words_binds_only_when_the_card_says_it_was_made_from_it(
+        tmp_path: Path, body: str, licence: str) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\nlicense: mit\n---\n# A model\n\n{body}\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == licence
+
+
+@pytest.mark.parametrize("filler", [" ", "Llama 2 ", "fine-tuned from ", "based on ", ". ", "|", "- **Base model:** ",
+                                    "[d](https://huggingface.co/datasets/a/b) calibration "])
+def test_base_model_and_calibration_prose_stay_linear_on_a_long_hostile_line(filler: str) -> None:
+    from types import SimpleNamespace
+
+    from opencheck.detect.base_prose import prose_bases
+    from opencheck.detect.datasets import named_datasets
+    from opencheck.detect.links import extract_links
+    from opencheck.sources.card import parse_card
+
+    line = "- **Base model:** fine-tuned from " + filler * (200_000 // len(filler)) + "q"
+    card, _ = parse_card(f"# M\n\n## Quantization\n\n{line}\n")
+    links = extract_links(card)[:2000]
+    start = time.perf_counter()
+    prose_bases(SimpleNamespace(card=card))
+    named_datasets(SimpleNamespace(card=card, links=links, hub={}))
+    assert time.perf_counter() - start < 2.0

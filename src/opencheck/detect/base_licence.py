@@ -114,6 +114,14 @@ def base_model_licences(evidence: Evidence) -> list[LicenceStatement]:
         statements.append(LicenceStatement(raw=licence, scope="weights", provenance=Provenance(
             file=where.file, line=where.line, key=where.key, url=where.url or f"https://huggingface.co/{model_id}",
             note=note)))
+    if not statements:
+        # No Hub id names a listed family: a base model named only in words ("Base model: Llama 2") decides.
+        from opencheck.detect.base_prose import prose_bases
+
+        for name, licence, where in prose_bases(evidence)[:1]:
+            statements.append(LicenceStatement(raw=licence, scope="weights", provenance=Provenance(
+                file=where.file, line=where.line, note=f"the card says the model was made from {name}, published "
+                f"under {licence}; weights made from it stay under those terms, whatever licence this card states")))
     return statements
 
 
