@@ -335,3 +335,17 @@ def test_base_model_and_calibration_prose_stay_linear_on_a_long_hostile_line(fil
     prose_bases(SimpleNamespace(card=card))
     named_datasets(SimpleNamespace(card=card, links=links, hub={}))
     assert time.perf_counter() - start < 2.0
+
+
+def test_the_cards_title_is_not_a_section_about_its_evaluation(tmp_path: Path) -> None:
+    # K2's title "# K2: a Fully Transparent OSS Reproduction of Llama 2 Performance Using 35% Less Data" holds the
+    # whole card; its "## Evaluations" section is empty. "Performance" in the title is not an evaluation.
+    report = _report(tmp_path, "LLM360--K2")
+    assert _component(report, "Evaluation results")["status"] != "present"
+    data_card = _component(report, "Data card")
+    assert data_card["status"] == "present"
+    assert all("Datasets and Mix" in e for e in data_card["evidence"])
+    # "Reproduction of Llama 2 Performance", "the data recipe used for Llama 2": not made from Llama 2.
+    assert _component(report, "Model parameters (Final)")["normalised"] == "Apache-2.0"
+    assert {e.split(": ", 1)[1] for e in _component(report, "Datasets")["evidence"]} == {
+        "cerebras/SlimPajama-627B", "bigcode/starcoderdata", "pile-of-law/pile-of-law", "tiiuae/falcon-refinedweb"}
