@@ -349,3 +349,26 @@ def test_the_cards_title_is_not_a_section_about_its_evaluation(tmp_path: Path) -
     assert _component(report, "Model parameters (Final)")["normalised"] == "Apache-2.0"
     assert {e.split(": ", 1)[1] for e in _component(report, "Datasets")["evidence"]} == {
         "cerebras/SlimPajama-627B", "bigcode/starcoderdata", "pile-of-law/pile-of-law", "tiiuae/falcon-refinedweb"}
+
+
+def test_an_openly_trained_models_card_shows_its_data_paper_and_scores(tmp_path: Path) -> None:
+    # DCLM-Baseline-7B: `license: apple-ascl` (permissive but not OSI-approved: left for review by hand), its three
+    # corpora linked in "Training Details", its paper in "Model Sources"; Llama2 named only in a comparison table.
+    report = _report(tmp_path, "apple--DCLM-Baseline-7B")
+    weights = _component(report, "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("LicenseRef-opencheck-apple-ascl", "unknown")
+    assert {e.split(": ", 1)[1] for e in _component(report, "Datasets")["evidence"]} == {
+        "mlfoundations/dclm-baseline-1.0", "bigcode/starcoderdata", "EleutherAI/proof-pile-2"}
+    assert _component(report, "Research paper")["status"] == "present"
+    assert _component(report, "Evaluation results")["status"] == "present"
+
+
+def test_a_model_similar_to_the_llama_architecture_is_not_a_llama_derivative(tmp_path: Path) -> None:
+    # Stable LM 2 1.6B: `license: other` with no name (its terms are not in the card), "similar to the LLaMA
+    # (Touvron et al., 2023) architecture": its weights are of unknown licence, not Llama's and never open.
+    report = _report(tmp_path, "stabilityai--stablelm-2-1_6b")
+    weights = _component(report, "Model parameters (Final)")
+    assert weights["licence_class"] == "unknown"
+    assert "llama" not in (weights["normalised"] or "").lower()
+    assert _result(report, "OC-OSAID-PARAMETERS-TERMS")["status"] != "pass"
+    assert _component(report, "Datasets")["status"] == "present"  # its six `datasets` entries
