@@ -293,6 +293,7 @@ def test_a_peft_fine_tune_naming_llama_2_only_in_words_stays_under_the_llama_2_l
     terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
     assert terms["status"] == "fail"
     assert any("made from Llama 2" in e.get("note", "") for e in terms["evidence"])
+    assert _component(report, "Research paper")["status"] == "present"  # its BibTeX cites arXiv 2401.02909
 
 
 @pytest.mark.parametrize(("body", "licence"), [
