@@ -373,3 +373,30 @@ def test_a_model_similar_to_the_llama_architecture_is_not_a_llama_derivative(tmp
     assert "llama" not in (weights["normalised"] or "").lower()
     assert _result(report, "OC-OSAID-PARAMETERS-TERMS")["status"] != "pass"
     assert _component(report, "Datasets")["status"] == "present"  # its six `datasets` entries
+
+
+@pytest.mark.parametrize(("base", "licence"), [
+    ("meta-llama/Llama-2-7b-hf", "LicenseRef-scancode-llama-2-license-2023"),
+    ("google/gemma-7b", "LicenseRef-scancode-gemma-tou-2024-04-01"),
+    # A local path the trainer wrote names no Hub model; an open base changes nothing.
+    ("/home/me/models/llama-2-7b", "Apache-2.0"),
+    ("D:/Uni/finetuned_models/meta_llama", "Apache-2.0"),
+    ("EleutherAI/pythia-160m", "Apache-2.0"),
+])
+def test_a_peft_adapters_config_names_its_base_model(tmp_path: Path, base: str, licence: str) -> None:
+    # A LoRA adapter folder whose card has no `base_model`: adapter_config.json's `base_model_name_or_path` is what
+    # PEFT loads the adapter onto, so its base model's terms bind the adapter.
+    folder = tmp_path / "adapter"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\nlibrary_name: peft\n---\n# An adapter\n",
+                                      encoding="utf-8")
+    (folder / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": base, "peft_type": "LORA"}),
+                                                encoding="utf-8")
+    write_safetensors(folder / "adapter_model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    report = json.loads(result.out)
+    assert _component(report, "Model parameters (Final)")["normalised"] == licence
+    if licence != "Apache-2.0":
+        terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
+        assert any(e.get("file") == "adapter_config.json" and e.get("key") == "base_model_name_or_path"
+                   for e in terms["evidence"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from opencheck.detect.base_model import base_model_ids, base_model_source
+from opencheck.detect.base_model import adapter_base_model, base_model_ids, base_model_source
 from opencheck.evidence import Evidence, LicenceStatement, Provenance
 
 _HUB_MODEL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/)"
@@ -91,8 +91,13 @@ def named_base_models(evidence: Evidence) -> list[tuple[str, Provenance]]:
     card = evidence.card
     if evidence.hub.get("base_models") is not None:
         where = Provenance(key="baseModels", note="the Hub's base models")
+    elif card is not None and card.metadata.get("base_model") is not None:
+        where = card.key_provenance("base_model")
+    elif adapter_base_model(evidence) is not None:
+        where = Provenance(file="adapter_config.json", key="base_model_name_or_path",
+                           note="the PEFT adapter's base model")
     else:
-        where = card.key_provenance("base_model") if card is not None else Provenance(key="base_model")
+        where = Provenance(key="base_model")
     found = [(model_id, where) for model_id in base_model_ids(base_model_source(evidence))]
     seen = {model_id.lower() for model_id, _ in found}
     for model_id, provenance in _linked_bases(evidence):
