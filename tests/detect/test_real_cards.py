@@ -400,3 +400,19 @@ def test_a_peft_adapters_config_names_its_base_model(tmp_path: Path, base: str, 
         terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
         assert any(e.get("file") == "adapter_config.json" and e.get("key") == "base_model_name_or_path"
                    for e in terms["evidence"])
+
+
+def test_a_blog_the_scores_are_reported_in_is_not_evaluation_code(tmp_path: Path) -> None:
+    # Qwen2.5-Coder GGUF: "Detailed evaluation results are reported in this [📑 blog](https://qwenlm.github.io/...)"
+    # is where the scores are; it made QwenLM/Qwen2.5-Coder the code used for evaluating the model.
+    report = _report(tmp_path, "Qwen--Qwen2.5-Coder-7B-Instruct-GGUF")
+    assert _component(report, "Evaluation code")["status"] != "present"
+    assert _component(report, "Model parameters (Final)")["normalised"] == "Apache-2.0"  # its base is Apache-2.0
+    assert _component(report, "Research paper")["status"] == "present"  # the Qwen2.5-Coder report its BibTeX cites
+    folder = tmp_path / "page"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\nlicense: mit\n---\n# M\n\n## Evaluation\n\nWe evaluate with the toolkit of "
+        "[our page](https://acme.github.io/kit/), see [kit](https://github.com/acme/kit).\n", encoding="utf-8")
+    result = run_cli(["check", str(folder), "-p", "open-training", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Evaluation code")["status"] == "present"  # a toolkit still counts
