@@ -301,6 +301,8 @@ def test_a_peft_fine_tune_naming_llama_2_only_in_words_stays_under_the_llama_2_l
      "LicenseRef-scancode-llama-2-license-2023"),
     ("- **Finetuned from model [optional]:** Llama-3.1-8B-Instruct", "LicenseRef-scancode-llama-3.1-license-2024"),
     ("We built it upon Gemma 7B with LoRA.", "LicenseRef-scancode-gemma-tou-2024-04-01"),
+    # A version at a sentence's end.
+    ("It was fine-tuned from Llama 3. It answers in Dutch.", "LicenseRef-opencheck-llama-3-license"),
     # Compared with, used as an adjective, or named for its design: not the base model.
     ("It outperforms fine-tuned Llama 2 models on every benchmark.", "MIT"),
     ("It is based on the Llama 2 architecture, trained from scratch on 3T tokens.", "MIT"),
