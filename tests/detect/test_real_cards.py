@@ -294,6 +294,22 @@ def test_a_peft_fine_tune_naming_llama_2_only_in_words_stays_under_the_llama_2_l
     assert terms["status"] == "fail"
     assert any("made from Llama 2" in e.get("note", "") for e in terms["evidence"])
     assert _component(report, "Research paper")["status"] == "present"  # its BibTeX cites arXiv 2401.02909
+    data_card = _component(report, "Data card")  # "## Treinamento e Dados": training and data, in Portuguese
+    assert data_card["status"] == "present"
+    assert any("Treinamento e Dados" in e for e in data_card["evidence"])
+
+
+@pytest.mark.parametrize(("title", "present"), [
+    ("Datos de entrenamiento", True), ("Données d'entraînement", True), ("Trainingsdaten", True), ("训练数据", True),
+    ("Dados de avaliação", False), ("Datos de evaluación", False), ("Uso", False),
+])
+def test_a_data_section_titled_in_another_language_is_a_data_card(tmp_path: Path, title: str, present: bool) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\nlicense: mit\n---\n# M\n\n## {title}\n\nWeb text, 2T tokens, filtered "
+                                      "for quality and deduplicated.\n", encoding="utf-8")
+    result = run_cli(["check", str(folder), "-p", "open-training", "-f", "json", "--no-lookups"])
+    assert (_component(json.loads(result.out), "Data card")["status"] == "present") is present
 
 
 @pytest.mark.parametrize(("body", "licence"), [
