@@ -425,7 +425,7 @@ def test_a_blog_the_scores_are_reported_in_is_not_evaluation_code(tmp_path: Path
     # is where the scores are; it made QwenLM/Qwen2.5-Coder the code used for evaluating the model.
     report = _report(tmp_path, "Qwen--Qwen2.5-Coder-7B-Instruct-GGUF")
     assert _component(report, "Evaluation code")["status"] != "present"
-    assert _component(report, "Model parameters (Final)")["normalised"] == "Apache-2.0"  # its base is Apache-2.0
+    assert _component(report, "Model parameters (Final)")["normalised"] == "Apache-2.0"  # its card's `license`
     assert _component(report, "Research paper")["status"] == "present"  # the Qwen2.5-Coder report its BibTeX cites
     folder = tmp_path / "page"
     folder.mkdir()
