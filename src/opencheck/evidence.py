@@ -323,6 +323,7 @@ class Evidence:
     git: GitInfo | None = None
     hub: dict[str, Any] = field(default_factory=dict)  # raw Hub facts (gated, tags, pipeline_tag, ...)
     config: dict[str, Any] = field(default_factory=dict)  # config.json, if any
+    adapter_config: dict[str, Any] = field(default_factory=dict)  # a PEFT adapter's adapter_config.json (local)
     training_configs: list[ParsedConfig] = field(default_factory=list)  # parsed training configs (local folders)
     problems: list[Problem] = field(default_factory=list)
     eu_declarations: dict[str, Any] = field(default_factory=dict)  # `eu-ai-act:` of the configuration file

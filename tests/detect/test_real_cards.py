@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +236,191 @@ def test_the_base_model_table_lists_only_known_licences_that_are_not_open() -> N
         verdict = classify(str(entry["licence"]))
         assert verdict.expression and not verdict.is_open, name  # an open base model's licence decides nothing
         assert entry["source"] and entry["match"], name
+
+
+def test_a_merge_on_a_republished_llama_copy_keeps_the_llama_licence(tmp_path: Path) -> None:
+    # A mergekit card with no licence whose base is unsloth's copy of Llama 3.1: the same Llama Materials as
+    # meta-llama's, so the weights are under the Llama 3.1 licence, not of unknown licence.
+    report = _report(tmp_path, "mergekit--dare_linear_1_085")
+    weights = _component(report, "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("LicenseRef-scancode-llama-3.1-license-2024",
+                                                                 "restricted")
+    assert _result(report, "OC-OSAID-PARAMETERS-TERMS")["status"] == "fail"
+    assert family_licence("NousResearch/Llama-2-7b-hf") == "llama2"
+    assert family_licence("unsloth/llama-3-8b-Instruct") == "llama3"
+    assert family_licence("TheBloke/Llama-2-7B-GGUF") == "llama2"
+    assert family_licence("unsloth/gemma-2-9b-it") == "gemma"
+    # A name the table does not list stays unlisted, whoever republishes it.
+    assert family_licence("unsloth/DeepSeek-R1") is None
+    assert family_licence("TinyLlama/TinyLlama-1.1B-Chat-v1.0") is None
+
+
+def test_a_quantisations_calibration_dataset_is_not_its_training_data(tmp_path: Path) -> None:
+    # bartowski's GGUF card: "All quants made using imatrix option with combined_all_medium dataset from [Ed Addario
+    # here](.../datasets/eaddario/imatrix-calibration/...)": the importance matrix rounds weights, it trains nothing.
+    report = _report(tmp_path, "bartowski--openai_gpt-oss-20b-GGUF")
+    assert _component(report, "Datasets")["status"] != "present"
+    assert _result(report, "OC-OPEN-TRAINING-DATA-NAMED")["status"] == "fail"
+    folder = tmp_path / "gptq"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\nlicense: apache-2.0\n---\n# A GPTQ model\n\nTrained on [Tulu](https://huggingface.co/datasets/a/tulu).\n\n"
+        "## Quantization\n\nQuantised with 512 samples of [C4](https://huggingface.co/datasets/allenai/c4).\n\n"
+        "GPTQ calibration used [wiki](https://huggingface.co/datasets/Salesforce/wikitext) too.\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "open-training", "-f", "json", "--no-lookups"])
+    datasets = _component(json.loads(result.out), "Datasets")
+    assert [e.split(": ", 1)[1] for e in datasets["evidence"]] == ["a/tulu"]
+
+
+def test_a_peft_fine_tune_naming_llama_2_only_in_words_stays_under_the_llama_2_licence(tmp_path: Path) -> None:
+    # Bode: `license: mit`, "**Modelo Base:** Llama 2" and "treinado por fine-tuning a partir do modelo Llama 2",
+    # with no Hub id of its base anywhere.
+    report = _report(tmp_path, "recogna-nlp--bode-7b-alpaca-pt-br")
+    weights = _component(report, "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("LicenseRef-scancode-llama-2-license-2023",
+                                                                 "restricted")
+    terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
+    assert terms["status"] == "fail"
+    assert any("made from Llama 2" in e.get("note", "") for e in terms["evidence"])
+    assert _component(report, "Research paper")["status"] == "present"  # its BibTeX cites arXiv 2401.02909
+    data_card = _component(report, "Data card")  # "## Treinamento e Dados": training and data, in Portuguese
+    assert data_card["status"] == "present"
+    assert any("Treinamento e Dados" in e for e in data_card["evidence"])
+
+
+@pytest.mark.parametrize(("title", "present"), [
+    ("Datos de entrenamiento", True), ("Données d'entraînement", True), ("Trainingsdaten", True), ("训练数据", True),
+    ("Dados de avaliação", False), ("Datos de evaluación", False), ("Uso", False),
+])
+def test_a_data_section_titled_in_another_language_is_a_data_card(tmp_path: Path, title: str, present: bool) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\nlicense: mit\n---\n# M\n\n## {title}\n\nWeb text, 2T tokens, filtered "
+                                      "for quality and deduplicated.\n", encoding="utf-8")
+    result = run_cli(["check", str(folder), "-p", "open-training", "-f", "json", "--no-lookups"])
+    assert (_component(json.loads(result.out), "Data card")["status"] == "present") is present
+
+
+@pytest.mark.parametrize(("body", "licence"), [
+    ("This model is a fine-tuned version of Meta's Llama 2 7B on our chat data.",
+     "LicenseRef-scancode-llama-2-license-2023"),
+    ("- **Finetuned from model [optional]:** Llama-3.1-8B-Instruct", "LicenseRef-scancode-llama-3.1-license-2024"),
+    ("We built it upon Gemma 7B with LoRA.", "LicenseRef-scancode-gemma-tou-2024-04-01"),
+    # A version at a sentence's end.
+    ("It was fine-tuned from Llama 3. It answers in Dutch.", "LicenseRef-opencheck-llama-3-license"),
+    # Compared with, used as an adjective, or named for its design: not the base model.
+    ("It outperforms fine-tuned Llama 2 models on every benchmark.", "MIT"),
+    ("It is based on the Llama 2 architecture, trained from scratch on 3T tokens.", "MIT"),
+    ("Fine-tuned from our own base, it scores better than Llama 2.", "MIT"),
+    ("| Field | Value |\n|---|---|\n| Base model | Llama 2 |", "LicenseRef-scancode-llama-2-license-2023"),
+    ("| Model | MMLU |\n|---|---|\n| Llama 2 | 45.3 |", "MIT"),
+    ("```\nbase model: Llama 2\n```", "MIT"),
+])
+def test_a_base_model_named_in_words_binds_only_when_the_card_says_it_was_made_from_it(
+        tmp_path: Path, body: str, licence: str) -> None:
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\nlicense: mit\n---\n# A model\n\n{body}\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == licence
+
+
+@pytest.mark.parametrize("filler", [" ", "Llama 2 ", "fine-tuned from ", "based on ", ". ", "|", "- **Base model:** ",
+                                    "[d](https://huggingface.co/datasets/a/b) calibration "])
+def test_base_model_and_calibration_prose_stay_linear_on_a_long_hostile_line(filler: str) -> None:
+    from types import SimpleNamespace
+
+    from opencheck.detect.base_prose import prose_bases
+    from opencheck.detect.datasets import named_datasets
+    from opencheck.detect.links import extract_links
+    from opencheck.sources.card import parse_card
+
+    line = "- **Base model:** fine-tuned from " + filler * (200_000 // len(filler)) + "q"
+    card, _ = parse_card(f"# M\n\n## Quantization\n\n{line}\n")
+    links = extract_links(card)[:2000]
+    start = time.perf_counter()
+    prose_bases(SimpleNamespace(card=card))
+    named_datasets(SimpleNamespace(card=card, links=links, hub={}))
+    assert time.perf_counter() - start < 2.0
+
+
+def test_the_cards_title_is_not_a_section_about_its_evaluation(tmp_path: Path) -> None:
+    # K2's title "# K2: a Fully Transparent OSS Reproduction of Llama 2 Performance Using 35% Less Data" holds the
+    # whole card; its "## Evaluations" section is empty. "Performance" in the title is not an evaluation.
+    report = _report(tmp_path, "LLM360--K2")
+    assert _component(report, "Evaluation results")["status"] != "present"
+    data_card = _component(report, "Data card")
+    assert data_card["status"] == "present"
+    assert all("Datasets and Mix" in e for e in data_card["evidence"])
+    # "Reproduction of Llama 2 Performance", "the data recipe used for Llama 2": not made from Llama 2.
+    assert _component(report, "Model parameters (Final)")["normalised"] == "Apache-2.0"
+    assert {e.split(": ", 1)[1] for e in _component(report, "Datasets")["evidence"]} == {
+        "cerebras/SlimPajama-627B", "bigcode/starcoderdata", "pile-of-law/pile-of-law", "tiiuae/falcon-refinedweb"}
+
+
+def test_an_openly_trained_models_card_shows_its_data_paper_and_scores(tmp_path: Path) -> None:
+    # DCLM-Baseline-7B: `license: apple-ascl` (permissive but not OSI-approved: left for review by hand), its three
+    # corpora linked in "Training Details", its paper in "Model Sources"; Llama2 named only in a comparison table.
+    report = _report(tmp_path, "apple--DCLM-Baseline-7B")
+    weights = _component(report, "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("LicenseRef-opencheck-apple-ascl", "unknown")
+    assert {e.split(": ", 1)[1] for e in _component(report, "Datasets")["evidence"]} == {
+        "mlfoundations/dclm-baseline-1.0", "bigcode/starcoderdata", "EleutherAI/proof-pile-2"}
+    assert _component(report, "Research paper")["status"] == "present"
+    assert _component(report, "Evaluation results")["status"] == "present"
+
+
+def test_a_model_similar_to_the_llama_architecture_is_not_a_llama_derivative(tmp_path: Path) -> None:
+    # Stable LM 2 1.6B: `license: other` with no name (its terms are not in the card), "similar to the LLaMA
+    # (Touvron et al., 2023) architecture": its weights are of unknown licence, not Llama's and never open.
+    report = _report(tmp_path, "stabilityai--stablelm-2-1_6b")
+    weights = _component(report, "Model parameters (Final)")
+    assert weights["licence_class"] == "unknown"
+    assert "llama" not in (weights["normalised"] or "").lower()
+    assert _result(report, "OC-OSAID-PARAMETERS-TERMS")["status"] != "pass"
+    assert _component(report, "Datasets")["status"] == "present"  # its six `datasets` entries
+
+
+@pytest.mark.parametrize(("base", "licence"), [
+    ("meta-llama/Llama-2-7b-hf", "LicenseRef-scancode-llama-2-license-2023"),
+    ("google/gemma-7b", "LicenseRef-scancode-gemma-tou-2024-04-01"),
+    # A local path the trainer wrote names no Hub model; an open base changes nothing.
+    ("/home/me/models/llama-2-7b", "Apache-2.0"),
+    ("D:/Uni/finetuned_models/meta_llama", "Apache-2.0"),
+    ("EleutherAI/pythia-160m", "Apache-2.0"),
+])
+def test_a_peft_adapters_config_names_its_base_model(tmp_path: Path, base: str, licence: str) -> None:
+    # A LoRA adapter folder whose card has no `base_model`: adapter_config.json's `base_model_name_or_path` is what
+    # PEFT loads the adapter onto, so its base model's terms bind the adapter.
+    folder = tmp_path / "adapter"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\nlibrary_name: peft\n---\n# An adapter\n",
+                                      encoding="utf-8")
+    (folder / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": base, "peft_type": "LORA"}),
+                                                encoding="utf-8")
+    write_safetensors(folder / "adapter_model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    report = json.loads(result.out)
+    assert _component(report, "Model parameters (Final)")["normalised"] == licence
+    if licence != "Apache-2.0":
+        terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
+        assert any(e.get("file") == "adapter_config.json" and e.get("key") == "base_model_name_or_path"
+                   for e in terms["evidence"])
+
+
+def test_a_blog_the_scores_are_reported_in_is_not_evaluation_code(tmp_path: Path) -> None:
+    # Qwen2.5-Coder GGUF: "Detailed evaluation results are reported in this [📑 blog](https://qwenlm.github.io/...)"
+    # is where the scores are; it made QwenLM/Qwen2.5-Coder the code used for evaluating the model.
+    report = _report(tmp_path, "Qwen--Qwen2.5-Coder-7B-Instruct-GGUF")
+    assert _component(report, "Evaluation code")["status"] != "present"
+    assert _component(report, "Model parameters (Final)")["normalised"] == "Apache-2.0"  # its card's `license`
+    assert _component(report, "Research paper")["status"] == "present"  # the Qwen2.5-Coder report its BibTeX cites
+    folder = tmp_path / "page"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\nlicense: mit\n---\n# M\n\n## Evaluation\n\nWe evaluate with the toolkit of "
+        "[our page](https://acme.github.io/kit/), see [kit](https://github.com/acme/kit).\n", encoding="utf-8")
+    result = run_cli(["check", str(folder), "-p", "open-training", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Evaluation code")["status"] == "present"  # a toolkit still counts

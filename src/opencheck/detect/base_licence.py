@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from opencheck.detect.base_model import base_model_ids, base_model_source
+from opencheck.detect.base_model import adapter_base_model, base_model_ids, base_model_source
 from opencheck.evidence import Evidence, LicenceStatement, Provenance
 
 _HUB_MODEL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/)"
@@ -25,20 +25,37 @@ _MADE_FROM = re.compile(r"\b(?:fine[\s-]?tun\w*|finetun\w*|based\s+on|derived\s+
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
+_OWNER_PREFIX = re.compile(r"^[\w.-]+/")
+
+
 @lru_cache(maxsize=1)
-def _families() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    """(id pattern, licence, source) for each family of the packaged table, in table order."""
+def _families() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str, str], ...]:
+    """(id pattern, name pattern, licence, source) for each family of the packaged table, in table order. The name
+    pattern is the id pattern without its owner (`meta-llama/`), for a copy republished under another owner."""
     from opencheck._resources import load_packaged_mapping, rules_dir
 
     table = load_packaged_mapping(rules_dir() / "licenses" / "base_models.yaml", "families", "the base model table")
-    return tuple((re.compile(str(entry["match"]), re.IGNORECASE), str(entry["licence"]), str(entry["source"]))
-                 for entry in table["families"].values() if isinstance(entry, dict))
+    families = []
+    for entry in table["families"].values():
+        if not isinstance(entry, dict):
+            continue
+        match = str(entry["match"])
+        owner = _OWNER_PREFIX.match(match)
+        name = re.compile(match[owner.end():], re.IGNORECASE) if owner else None
+        families.append((re.compile(match, re.IGNORECASE), name, str(entry["licence"]), str(entry["source"])))
+    return tuple(families)
 
 
 def family_licence(model_id: str) -> str | None:
-    """The licence the packaged table gives a base model's family, or None when it lists none for it."""
-    for pattern, licence, _source in _families():
-        if pattern.match(model_id):
+    """The licence the packaged table gives a base model's family, or None when it lists none for it.
+
+    A copy of a family's weights republished under another owner (unsloth/Meta-Llama-3.1-8B-Instruct,
+    NousResearch/Llama-2-7b-hf, a quantiser's TheBloke/Llama-2-7B-GGUF) keeps the family's name and is the same
+    Llama Materials: its repository name matched against the family's name decides too.
+    """
+    name = model_id.split("/", 1)[1] if "/" in model_id else None
+    for pattern, name_pattern, licence, _source in _families():
+        if pattern.match(model_id) or (name and name_pattern is not None and name_pattern.match(name)):
             return licence
     return None
 
@@ -74,8 +91,13 @@ def named_base_models(evidence: Evidence) -> list[tuple[str, Provenance]]:
     card = evidence.card
     if evidence.hub.get("base_models") is not None:
         where = Provenance(key="baseModels", note="the Hub's base models")
+    elif card is not None and card.metadata.get("base_model") is not None:
+        where = card.key_provenance("base_model")
+    elif adapter_base_model(evidence) is not None:
+        where = Provenance(file="adapter_config.json", key="base_model_name_or_path",
+                           note="the PEFT adapter's base model")
     else:
-        where = card.key_provenance("base_model") if card is not None else Provenance(key="base_model")
+        where = Provenance(key="base_model")
     found = [(model_id, where) for model_id in base_model_ids(base_model_source(evidence))]
     seen = {model_id.lower() for model_id, _ in found}
     for model_id, provenance in _linked_bases(evidence):
@@ -97,6 +119,14 @@ def base_model_licences(evidence: Evidence) -> list[LicenceStatement]:
         statements.append(LicenceStatement(raw=licence, scope="weights", provenance=Provenance(
             file=where.file, line=where.line, key=where.key, url=where.url or f"https://huggingface.co/{model_id}",
             note=note)))
+    if not statements:
+        # No Hub id names a listed family: a base model named only in words ("Base model: Llama 2") decides.
+        from opencheck.detect.base_prose import prose_bases
+
+        for name, licence, where in prose_bases(evidence)[:1]:
+            statements.append(LicenceStatement(raw=licence, scope="weights", provenance=Provenance(
+                file=where.file, line=where.line, note=f"the card says the model was made from {name}, published "
+                f"under {licence}; weights made from it stay under those terms, whatever licence this card states")))
     return statements
 
 

@@ -21,13 +21,38 @@ _USE_TITLE = re.compile(r"\b(?:uses?|usage|how\s+to\s+use|quick\s*start|getting\
                         r"prompt(?:ing|s)?)\b", re.IGNORECASE)
 
 
-def _not_training_data(card: ModelCard | None, link: Link, dataset_id: str) -> bool:
-    """A dataset link that names results (bigscience/evaluation-results) or sits in an evaluation or usage section:
-    it is what the model was scored on or used with, not what it was trained on."""
+# Calibration data of a quantisation (llama.cpp's importance matrix, GPTQ's or AWQ's calibration samples) sets the
+# rounding of existing weights: it trains nothing. A dataset named so, or linked in a sentence or section about it.
+_CALIBRATION = re.compile(r"calibrat\w*|\bimatrix\b|\bimportance[\s-]+matrix\b", re.IGNORECASE)
+_QUANTISATION_TITLE = re.compile(r"quanti[sz]|calibrat", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _calibration_data(card: ModelCard, link: Link, dataset_id: str, lines: list[str]) -> bool:
+    """Whether a dataset link names a quantisation's calibration data rather than training data."""
+    if _CALIBRATION.search(dataset_id):
+        return True
+    number = link.provenance.line or 0
+    text = lines[number - 1] if 0 < number <= len(lines) else ""
+    at = text.find(link.url)
+    # Only the sentence before the link, within a window that bounds the work on a line of thousands of links.
+    before = text[max(0, at - 300):at] if at >= 0 else text[:300]
+    if _CALIBRATION.search(_SENTENCE_END.split(before)[-1]):
+        return True
+    section = section_at(card, number)
+    return bool(section and _QUANTISATION_TITLE.search(section.title) and not _TRAINING_TITLE.search(section.title))
+
+
+def _not_training_data(card: ModelCard | None, link: Link, dataset_id: str, lines: list[str]) -> bool:
+    """A dataset link that names results (bigscience/evaluation-results), sits in an evaluation or usage section, or
+    names a quantisation's calibration data: it is what the model was scored on, used with or rounded with, not what
+    it was trained on."""
     if RESULTS_NAME.search(dataset_id):
         return True
     if card is None or link.provenance.file != card.path or not link.provenance.line:
         return False
+    if _calibration_data(card, link, dataset_id, lines):
+        return True
     section = section_at(card, link.provenance.line)
     return bool(section and (SECTION_EVAL.search(section.title) or _USE_TITLE.search(section.title))
                 and not _TRAINING_TITLE.search(section.title))
@@ -60,9 +85,10 @@ def _declared_datasets(evidence: Evidence, links: list[Link]) -> list[tuple[str,
         for item in items:
             if isinstance(item, str) and item.strip():
                 found.append((item.strip(), card.key_provenance("datasets")))
+    lines = card.text.splitlines() if card is not None else []
     for link in links:
         match = _DATASET_URL.match(link.url)
-        if link.kind == "dataset" and match and not _not_training_data(card, link, match.group(1)):
+        if link.kind == "dataset" and match and not _not_training_data(card, link, match.group(1), lines):
             found.append((match.group(1), link.provenance))
     tags = evidence.hub.get("tags")
     for tag in tags if isinstance(tags, list) else []:

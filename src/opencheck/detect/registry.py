@@ -83,9 +83,9 @@ DETECTORS: tuple[Detector, ...] = (
              "licence keys, sections and 'License:' lines, licence files, the look-ups' licences, and a licence the "
              "card states for a dataset the Hub gives none for, else the corpus table's (training_datasets.yaml)"),
     # After `licences`: it reads the card's own licence, and adds the base model's when that one binds the weights.
-    Detector("base-licences", ("card", "links", "hub.base_models", "licences"), ("licences",), detect_base_licences,
-             "the licence of a named base model whose terms bind the models made from it "
-             "(rules/licenses/base_models.yaml)"),
+    Detector("base-licences", ("card", "links", "hub.base_models", "adapter_config", "licences"), ("licences",),
+             detect_base_licences, "the licence of a named base model (card, Hub, a PEFT adapter's adapter_config.json "
+             "or the card's words) whose terms bind the models made from it (rules/licenses/base_models.yaml)"),
     Detector("datasets", ("card", "links", "hub.tags"), ("datasets",), detect_datasets,
              "training datasets the card, its dataset links or the Hub's dataset tags name, and well-known corpora "
              "its prose about training data names (rules/licenses/training_datasets.yaml)"),

@@ -266,6 +266,13 @@ def presented_as_own(prose: _Prose, link: Link) -> bool:
     return any(_OWN_TAIL.match(before[match.end():]) for match in _OWN.finditer(before))
 
 
+# A page the card says results are reported in ("Detailed evaluation results are reported in this [blog]") is where
+# the scores are, not the code that computed them.
+_REPORTED_IN = re.compile(r"\b(?:results?|scores?|numbers|performance)\b(?:\s+[\w-]+){0,3}?\s+"
+                          r"(?:are|is|were|can\s+be)\s+(?:reported|shown|presented|published|available|listed|found|"
+                          r"summari[sz]ed|detailed)\b", re.IGNORECASE)
+
+
 def _page_uses(prose: _Prose, links: list[Link]) -> dict[str, list[tuple[str, Link, str]]]:
     """Roles the card gives a project page `OWNER.github.io` (the LLaVA-OneVision framework's page), by owner: that
     owner's linked repository is the code the card means."""
@@ -274,6 +281,9 @@ def _page_uses(prose: _Prose, links: list[Link]) -> dict[str, list[tuple[str, Li
         try:
             page = _PROJECT_PAGE.match(urlsplit(link.url).hostname or "") if link.kind != "code-repository" else None
         except ValueError:
+            continue
+        around = prose.around(link) if page else None
+        if around is not None and _REPORTED_IN.search(around[0]):
             continue
         found = card_use(prose, link) if page else None
         if page and found and found[2]:  # only what a sentence says, not the section alone

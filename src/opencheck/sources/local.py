@@ -95,31 +95,34 @@ def _read_licences(evidence: Evidence, walk: Walk) -> None:
         evidence.licence_texts[entry.path] = text
 
 
-def _read_config(evidence: Evidence, walk: Walk) -> None:
+def _read_config(evidence: Evidence, walk: Walk, name: str = "config.json") -> None:
+    """Read a top-level JSON config (config.json, or a PEFT adapter's adapter_config.json) into the evidence."""
     from opencheck.yaml_loading import load_json_text
 
-    if not any(e.path == "config.json" for e in walk.by_kind.get(FileKind.CONFIG, ())):
+    if not any(e.path == name for e in walk.by_kind.get(FileKind.CONFIG, ())):
         return
-    text, truncated = _read_text(walk, "config.json", MAX_CONFIG_BYTES, "config-invalid")
+    text, truncated = _read_text(walk, name, MAX_CONFIG_BYTES, "config-invalid")
     if text is None:
         return
     if truncated:
         problem(
             walk,
             "config-invalid",
-            f"config.json is larger than {MAX_CONFIG_BYTES} bytes; not read",
-            "config.json",
+            f"{name} is larger than {MAX_CONFIG_BYTES} bytes; not read",
+            name,
         )
         return
     try:
-        document = load_json_text(text, "config.json", max_bytes=MAX_CONFIG_BYTES)
+        document = load_json_text(text, name, max_bytes=MAX_CONFIG_BYTES)
     except InputError as exc:
-        walk.problems.append(Problem("config-invalid", str(exc), Provenance(file="config.json")))
+        walk.problems.append(Problem("config-invalid", str(exc), Provenance(file=name)))
         return
-    if isinstance(document.data, dict):
+    if not isinstance(document.data, dict):
+        problem(walk, "config-invalid", f"{name} is not a JSON object", name)
+    elif name == "config.json":
         evidence.config = document.data
     else:
-        problem(walk, "config-invalid", "config.json is not a JSON object", "config.json")
+        evidence.adapter_config = document.data
 
 
 def _read_training_configs(evidence: Evidence, walk: Walk) -> None:
@@ -293,6 +296,7 @@ def read_local(root: Path, *, max_files: int = 1_000_000, max_card_bytes: int = 
     _read_card(evidence, walk, max_card_bytes)
     _read_licences(evidence, walk)
     _read_config(evidence, walk)
+    _read_config(evidence, walk, "adapter_config.json")  # names the base model of a PEFT adapter
     _read_training_configs(evidence, walk)
     _read_weights(evidence, walk)
     evidence.git = read_git(Path(root_real), walk.problems)

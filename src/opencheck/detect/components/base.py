@@ -109,10 +109,14 @@ def labelled_paragraphs(card: ModelCard) -> list[Section]:
 def good_sections(card: ModelCard | None, pattern: re.Pattern[str],
                   exclude: re.Pattern[str] | None = None) -> list[Section]:
     """The card's sections (headings, then bold-labelled paragraphs) with content whose title matches `pattern`
-    (and not `exclude`)."""
+    (and not `exclude`). The card's title is not a section about anything: a first heading that holds the card's
+    other headings ("# K2: ... Reproduction of Llama 2 Performance Using 35% Less Data") names the model."""
     if card is None:
         return []
-    return [s for s in [*card.sections, *labelled_paragraphs(card)]
+    sections = card.sections
+    if len(sections) > 1 and sections[1].level > sections[0].level:
+        sections = sections[1:]
+    return [s for s in [*sections, *labelled_paragraphs(card)]
             if pattern.search(s.title) and not s.placeholder and not (exclude and exclude.search(s.title))]
 
 

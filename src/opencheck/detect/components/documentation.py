@@ -22,12 +22,15 @@ from opencheck.evidence import Evidence, FileEntry, FileKind, LicenceStatement, 
 from opencheck.file_index import file_names
 from opencheck.sources.card import is_placeholder_text
 
+# English, and the words cards in other languages head their data sections with (Bode's "## Treinamento e Dados",
+# "Datos de entrenamiento", "Données d'entraînement", "Trainingsdaten", "训练数据").
 _SECTION_DATA = re.compile(
     r"\b(training[\s-]data|pre-?training[\s-]data|datasets?|data(?:\s+sources?)?|data[\s-]?mix(?:ture)?|"
-    r"training\s+corpus)\b",
+    r"training\s+corpus|dados|datos|donn[ée]es|trainingsdaten|datens[äa]tze?)\b|训练数据|数据集",
     re.IGNORECASE,
 )
-_SECTION_NOT_TRAINING_DATA = re.compile(r"\b(test|testing|eval\w*|validation)\b", re.IGNORECASE)
+_SECTION_NOT_TRAINING_DATA = re.compile(r"\b(test|testing|eval\w*|validation|avalia\w*|evalua\w*|[ée]valuation|"
+                                        r"teste|prueba)\b", re.IGNORECASE)
 _SECTION_SAMPLES = re.compile(
     r"^(examples?|sample(?:s| outputs?| generations?)|example (?:outputs?|generations?)|"
     r"generations?|model outputs?|outputs?)$",

@@ -1,0 +1,86 @@
+"""Base models a card names in prose, without a Hub id: "Base model: Llama 2", "a fine-tuned version of Llama 2".
+
+A community fine-tune often names its base only in words (in any language: "**Modelo Base:** Llama 2",
+"desenvolvido a partir do modelo Llama 2"). A family of `rules/licenses/base_models.yaml` with `names` (the words
+its models are called by) counts as the base model when its name follows a base-model label on a list line, or
+follows, within a few words in the same sentence, words that say the model was made from it ("fine-tuned version of",
+"based on", "a partir do"). A name used as an adjective ("outperforms fine-tuned Llama 2 models"), compared with
+("better than Llama 2"), or named for its design ("based on the Llama 2 architecture") is not a base model.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from opencheck.evidence import Evidence, Provenance
+from opencheck.sources.card import fenced_lines
+
+# A list or bold label naming the base model (English, Portuguese, Spanish, French, German, the Hub template's
+# "Finetuned from model [optional]").
+_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?:base[\s_-]*model|modelo[\s-]+(?:de\s+)?base|"
+                    r"mod[eè]le\s+de\s+base|basismodell|fine-?tuned\s+from(?:\s+model)?)\s*(?:\[optional\])?\s*"
+                    r"(?:\*\*|__)?\s*:", re.IGNORECASE)
+# Words that say the model was made from what follows: a made-from verb with its preposition, or a phrase.
+_CUE = re.compile(r"\b(?:fine[\s-]?tun\w*|finetun\w*|derived|built|distill\w*|quanti[sz]\w*|initiali[sz]ed|"
+                  r"adapter|continued\s+pre-?train\w*)(?:\s+[\w-]+){0,2}?\s+(?:from|of|upon)\b|"
+                  r"\bbased\s+on\b|\ba\s+partir\s+d[oae]s?\b|\bbasad[oa]\s+en\b|\bbaseado\s+n[oa]\b|"
+                  r"\bbas[ée]e?\s+sur\b", re.IGNORECASE)
+_COMPARED = re.compile(r"[,;:()]|\b(?:than|compared|versus|vs|like|unlike|outperform\w*)\b", re.IGNORECASE)
+_DESIGN = re.compile(r"^\W*(?:[\w.-]+\s+){0,2}?(?:architecture|tokeni[sz]er|design|style|format|template|recipe)\b",
+                     re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_MAX_GAP_WORDS = 4  # "fine-tuning a partir do modelo Llama 2": at most this many words between the cue and the name
+_WINDOW = 120  # characters before a name in which its cue is looked for: bounds the work on a long line
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    """(family, name pattern, licence) for each family of the packaged table that lists `names`."""
+    from opencheck._resources import load_packaged_mapping, rules_dir
+
+    table = load_packaged_mapping(rules_dir() / "licenses" / "base_models.yaml", "families", "the base model table")
+    return tuple((key, re.compile(str(entry["names"]), re.IGNORECASE), str(entry["licence"]))
+                 for key, entry in table["families"].items() if isinstance(entry, dict) and entry.get("names"))
+
+
+def _made_from(before: str, after: str) -> bool:
+    """Whether the words before a name say the model was made from it (and those after do not make it a design)."""
+    cues = list(_CUE.finditer(before[-_WINDOW:]))
+    if not cues:
+        return False
+    gap = before[-_WINDOW:][cues[-1].end():]
+    return len(gap.split()) <= _MAX_GAP_WORDS and not _COMPARED.search(gap) and not _DESIGN.match(after)
+
+
+def prose_bases(evidence: Evidence) -> list[tuple[str, str, Provenance]]:
+    """(the name as written, its family's licence, where) for each base model the card names only in prose."""
+    card = evidence.card
+    families = _names()
+    if card is None or not families:
+        return []
+    lines = card.text.splitlines()
+    fenced = fenced_lines(lines)
+    found: list[tuple[str, str, Provenance]] = []
+    for index, line in enumerate(lines):
+        if index + 1 < card.body_start_line or index + 1 in fenced:
+            continue
+        if line.lstrip().startswith("|"):
+            # A table row names a base model only as a key and its value ("| Base model | Llama 2 |"); other rows
+            # compare models.
+            cells = line.strip().strip("|").split("|", 2)
+            if len(cells) < 2 or not _LABEL.match(cells[0] + ":"):
+                continue
+            line = cells[0] + ": " + cells[1]
+        label = _LABEL.match(line)
+        for _family, pattern, licence in families:
+            for match in pattern.finditer(line):
+                # Windows around the name bound the work on a long line naming the family thousands of times.
+                sentence = _SENTENCE_END.split(line[max(0, match.start() - _WINDOW):match.start()])[-1]
+                labelled = label is not None and match.start() - label.end() <= _WINDOW and \
+                    not _COMPARED.search(line[label.end():match.start()])
+                if labelled or _made_from(sentence, line[match.end():match.end() + 80]):
+                    note = f"the card says the model was made from {match.group(0)}"
+                    found.append((match.group(0), licence, Provenance(file=card.path, line=index + 1, note=note)))
+                    break
+    return found
