@@ -313,6 +313,10 @@ def test_a_data_section_titled_in_another_language_is_a_data_card(tmp_path: Path
     ("It outperforms fine-tuned Llama 2 models on every benchmark.", "MIT"),
     ("It is based on the Llama 2 architecture, trained from scratch on 3T tokens.", "MIT"),
     ("Fine-tuned from our own base, it scores better than Llama 2.", "MIT"),
+    # A sentence about other models, or about a model trained from scratch.
+    ("It is trained from scratch; unlike models based on Llama 2, it has its own tokenizer.", "MIT"),
+    ("Like other fine-tunes of Gemma 7B, it follows instructions.", "MIT"),
+    ("Unlike models fine-tuned from [Llama 2](https://huggingface.co/meta-llama/Llama-2-7b-hf), it is MIT.", "MIT"),
     ("| Field | Value |\n|---|---|\n| Base model | Llama 2 |", "LicenseRef-scancode-llama-2-license-2023"),
     ("| Model | MMLU |\n|---|---|\n| Llama 2 | 45.3 |", "MIT"),
     ("```\nbase model: Llama 2\n```", "MIT"),

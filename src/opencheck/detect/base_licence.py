@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from opencheck.detect.base_model import adapter_base_model, base_model_ids, base_model_source
+from opencheck.detect.base_prose import about_other_models, prose_bases
 from opencheck.evidence import Evidence, LicenceStatement, Provenance
 
 _HUB_MODEL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/)"
@@ -79,7 +80,8 @@ def _linked_bases(evidence: Evidence) -> list[tuple[str, Provenance]]:
         # link between the cue and this one ("fine-tuned from [A], compared with [B]" names A only).
         sentence = _SENTENCE_END.split(before)[-1]
         cues = list(_MADE_FROM.finditer(sentence))
-        if not cues or "huggingface.co/" in sentence[cues[-1].end():]:
+        if not cues or "huggingface.co/" in sentence[cues[-1].end():] \
+                or about_other_models(sentence[:cues[-1].start()]):
             continue
         found.append((match.group(1), Provenance(file=card.path, line=line, url=link.url,
                                                  note=f"the card says the model was made from {match.group(1)}")))
@@ -121,8 +123,6 @@ def base_model_licences(evidence: Evidence) -> list[LicenceStatement]:
             note=note)))
     if not statements:
         # No Hub id names a listed family: a base model named only in words ("Base model: Llama 2") decides.
-        from opencheck.detect.base_prose import prose_bases
-
         for name, licence, where in prose_bases(evidence)[:1]:
             statements.append(LicenceStatement(raw=licence, scope="weights", provenance=Provenance(
                 file=where.file, line=where.line, note=f"the card says the model was made from {name}, published "

@@ -5,7 +5,8 @@ A community fine-tune often names its base only in words (in any language: "**Mo
 its models are called by) counts as the base model when its name follows a base-model label on a list line, or
 follows, within a few words in the same sentence, words that say the model was made from it ("fine-tuned version of",
 "based on", "a partir do"). A name used as an adjective ("outperforms fine-tuned Llama 2 models"), compared with
-("better than Llama 2"), or named for its design ("based on the Llama 2 architecture") is not a base model.
+("better than Llama 2"), named in a sentence about other models ("unlike models based on Llama 2") or about a model
+trained from scratch, or named for its design ("based on the Llama 2 architecture") is not a base model.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ _CUE = re.compile(r"\b(?:fine[\s-]?tun\w*|finetun\w*|derived|built|distill\w*|qu
                   r"\bbased\s+on\b|\ba\s+partir\s+d[oae]s?\b|\bbasad[oa]\s+en\b|\bbaseado\s+n[oa]\b|"
                   r"\bbas[ée]e?\s+sur\b", re.IGNORECASE)
 _COMPARED = re.compile(r"[,;:()]|\b(?:than|compared|versus|vs|like|unlike|outperform\w*)\b", re.IGNORECASE)
+# Before the cue: the sentence is about other models ("unlike models based on Llama 2", "like other fine-tunes of
+# Gemma") or says this one was not made from another ("trained from scratch").
+_OTHERS = re.compile(r"\b(?:than|compared|versus|vs|like|unlike|outperform\w*|rather|instead|other)\b"
+                     r"|\bfrom\s+scratch\b", re.IGNORECASE)
 _DESIGN = re.compile(r"^\W*(?:[\w.-]+\s+){0,2}?(?:architecture|tokeni[sz]er|design|style|format|template|recipe)\b",
                      re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
@@ -44,12 +49,21 @@ def _names() -> tuple[tuple[str, re.Pattern[str], str], ...]:
                  for key, entry in table["families"].items() if isinstance(entry, dict) and entry.get("names"))
 
 
+def about_other_models(head: str) -> bool:
+    """Whether the words before a made-from cue put the sentence about other models, or a model trained from
+    scratch ("unlike models fine-tuned from ...")."""
+    return bool(_OTHERS.search(head))
+
+
 def _made_from(before: str, after: str) -> bool:
     """Whether the words before a name say the model was made from it (and those after do not make it a design)."""
     cues = list(_CUE.finditer(before[-_WINDOW:]))
     if not cues:
         return False
-    gap = before[-_WINDOW:][cues[-1].end():]
+    window = before[-_WINDOW:]
+    gap = window[cues[-1].end():]
+    if about_other_models(window[:cues[-1].start()]):
+        return False
     return len(gap.split()) <= _MAX_GAP_WORDS and not _COMPARED.search(gap) and not _DESIGN.match(after)
 
 
