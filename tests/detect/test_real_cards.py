@@ -23,6 +23,16 @@ def _component(report: dict[str, Any], name: str) -> dict[str, Any]:
     return next(c for c in report["components"] if c["name"] == name)
 
 
+def _weights_licence(tmp_path: Path, card: str) -> str | None:
+    """The final weights' normalised licence when a folder holds this card and two parameters of weights."""
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(card, encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
+    return _component(json.loads(result.out), "Model parameters (Final)")["normalised"]
+
+
 def _result(report: dict[str, Any], rule_id: str) -> dict[str, Any]:
     return next(r for p in report["packs"] for r in p["results"] if r["rule_id"] == rule_id)
 
@@ -159,12 +169,7 @@ def test_a_licence_line_with_a_clause_after_it_is_the_licence_it_names(tmp_path:
 ])
 def test_a_licence_line_is_shortened_only_to_a_licence_it_alone_names(tmp_path: Path, line: str,
                                                                       expected: str | None) -> None:
-    folder = tmp_path / "card"
-    folder.mkdir()
-    (folder / "README.md").write_text(f"# Model\n\n- **License:** {line}\n", encoding="utf-8")
-    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
-    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
-    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == expected
+    assert _weights_licence(tmp_path, f"# Model\n\n- **License:** {line}\n") == expected
 
 
 def test_a_score_table_under_a_sibling_heading_of_the_evaluation_names_the_benchmarks(tmp_path: Path) -> None:
@@ -323,12 +328,7 @@ def test_a_data_section_titled_in_another_language_is_a_data_card(tmp_path: Path
 ])
 def test_a_base_model_named_in_words_binds_only_when_the_card_says_it_was_made_from_it(
         tmp_path: Path, body: str, licence: str) -> None:
-    folder = tmp_path / "card"
-    folder.mkdir()
-    (folder / "README.md").write_text(f"---\nlicense: mit\n---\n# A model\n\n{body}\n", encoding="utf-8")
-    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
-    result = run_cli(["check", str(folder), "-p", "osaid", "-f", "json", "--no-lookups"])
-    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == licence
+    assert _weights_licence(tmp_path, f"---\nlicense: mit\n---\n# A model\n\n{body}\n") == licence
 
 
 @pytest.mark.parametrize("filler", [" ", "Llama 2 ", "fine-tuned from ", "based on ", ". ", "|", "- **Base model:** ",
