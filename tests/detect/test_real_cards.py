@@ -49,6 +49,19 @@ def test_a_fine_tune_of_llama_2_stays_under_the_llama_2_licence_whatever_its_car
     assert any(e.get("url") == "https://huggingface.co/meta-llama/Llama-2-70b-hf"
                and "base model meta-llama/Llama-2-70b-hf" in e.get("note", "") for e in terms["evidence"])
     assert _result(report, "OC-OPEN-TRAINING-WEIGHTS-OPEN")["status"] == "fail"
+    # The fix is not "release the weights under open terms": the card already did, and the base's licence forbids it.
+    for rule_id in ("OC-OSAID-PARAMETERS-TERMS", "OC-OPEN-TRAINING-WEIGHTS-OPEN", "OC-MOF-WEIGHTS-FINAL"):
+        fix = _result(report, rule_id)["remediation"]
+        assert "made from a base model whose licence binds" in fix and "openly licensed base model" in fix, rule_id
+
+
+def test_a_models_own_restricted_licence_keeps_the_rules_fix(tmp_path: Path) -> None:
+    folder = tmp_path / "own"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: llama2\n---\n# Llama 2\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    report = json.loads(run_cli(["check", str(folder), "-f", "json", "--no-lookups"]).out)
+    assert _result(report, "OC-OSAID-PARAMETERS-TERMS")["remediation"].startswith("Release the weights under open")
 
 
 def test_a_base_model_key_naming_a_restricted_family_binds_an_open_card_licence(tmp_path: Path) -> None:

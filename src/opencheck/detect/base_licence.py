@@ -16,6 +16,8 @@ from opencheck.detect.base_model import adapter_base_model, base_model_ids, base
 from opencheck.detect.base_prose import about_other_models, prose_bases
 from opencheck.evidence import Evidence, LicenceStatement, Provenance
 
+# In a weights statement's note: the licence is the base model's, which the model's publisher cannot change.
+INHERITED = "weights made from it stay under those terms, whatever licence this card states"
 _HUB_MODEL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/)"
                         r"([\w.-]+/[\w.-]+)/?$", re.IGNORECASE)
 # Words that say the model was made from the model linked after them in the same sentence.
@@ -116,8 +118,7 @@ def base_model_licences(evidence: Evidence) -> list[LicenceStatement]:
         licence = family_licence(model_id)
         if licence is None:
             continue
-        note = (f"base model {model_id} is published under {licence}; weights made from it stay under those "
-                "terms, whatever licence this card states")
+        note = f"base model {model_id} is published under {licence}; {INHERITED}"
         statements.append(LicenceStatement(raw=licence, scope="weights", provenance=Provenance(
             file=where.file, line=where.line, key=where.key, url=where.url or f"https://huggingface.co/{model_id}",
             note=note)))
@@ -126,7 +127,7 @@ def base_model_licences(evidence: Evidence) -> list[LicenceStatement]:
         for name, licence, where in prose_bases(evidence)[:1]:
             statements.append(LicenceStatement(raw=licence, scope="weights", provenance=Provenance(
                 file=where.file, line=where.line, note=f"the card says the model was made from {name}, published "
-                f"under {licence}; weights made from it stay under those terms, whatever licence this card states")))
+                f"under {licence}; {INHERITED}")))
     return statements
 
 

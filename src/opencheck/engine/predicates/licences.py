@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from opencheck.detect.base_licence import INHERITED
 from opencheck.detect.dataset_licence_text import STATED_ELSEWHERE
 from opencheck.detect.training_corpora import FROM_TABLE
 from opencheck.engine.context import Context
@@ -24,6 +25,15 @@ def _not_looked_up(ctx: Context, name: str) -> str:
 
     why = not_looked_up(ctx.evidence, name)
     return f": {why} (GitHub look-up off; run with it, or declare the licence in opencheck.yaml)" if why else ""
+
+
+def _inherited_fix(statement: Any) -> str | None:
+    """The fix when a licence that is not open is the base model's: relicensing the weights is not the user's to do."""
+    if INHERITED not in (statement.provenance.note or ""):
+        return None
+    return ("These weights are made from a base model whose licence binds the models made from it, so they cannot "
+            "be released under other terms: to meet this rule, train from scratch or fine-tune an openly licensed "
+            "base model.")
 
 
 @predicate("component_open")
@@ -58,7 +68,7 @@ def component_open(ctx: Context, args: dict[str, Any]) -> Outcome:
                        f"{'' if ok else ', not OSI-approved'}", evidence)
     if not cls.is_open:
         return Outcome(_S.FAIL, f"{name}: licence {cls.expression or statement.raw!r} is "
-                       f"{cls.licence_class.value}, not open ({cls.reason})", evidence)
+                       f"{cls.licence_class.value}, not open ({cls.reason})", evidence, fix=_inherited_fix(statement))
     ctype = args.get("type")
     if ctype:
         from opencheck.licenses import suitability
@@ -114,7 +124,9 @@ def mof_component(ctx: Context, args: dict[str, Any]) -> Outcome:
     if opencheck_class.is_open:  # e.g. OpenMDW-1.1 (2026): permissive, but not on MOT's list yet
         hint = (f" (opencheck counts it as {opencheck_class.licence_class.value}: a permissive licence MOT does not "
                 "list yet)")
-    return Outcome(_S.FAIL, f"{name}: licence {verdict.licence!r} is not open under MOT{hint}", evidence)
+    statement = ctx.component_licence(name)
+    return Outcome(_S.FAIL, f"{name}: licence {verdict.licence!r} is not open under MOT{hint}", evidence,
+                   fix=_inherited_fix(statement) if statement is not None else None)
 
 
 def _type_fit_fix(name: str, verdict: Any) -> str:
@@ -148,7 +160,7 @@ def licence_class_in(ctx: Context, args: dict[str, Any]) -> Outcome:
     ok = cls.licence_class.value in classes
     return Outcome(_S.PASS if ok else _S.FAIL,
                    f"{label}: {cls.expression or statement.raw!r} is {cls.licence_class.value}",
-                   (statement.provenance,))
+                   (statement.provenance,), fix=None if ok else _inherited_fix(statement))
 
 
 def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
