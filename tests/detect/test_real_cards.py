@@ -61,7 +61,11 @@ def test_a_models_own_restricted_licence_keeps_the_rules_fix(tmp_path: Path) -> 
     (folder / "README.md").write_text("---\nlicense: llama2\n---\n# Llama 2\n", encoding="utf-8")
     write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
     report = json.loads(run_cli(["check", str(folder), "-f", "json", "--no-lookups"]).out)
-    assert _result(report, "OC-OSAID-PARAMETERS-TERMS")["remediation"].startswith("Release the weights under open")
+    terms = _result(report, "OC-OSAID-PARAMETERS-TERMS")
+    assert terms["remediation"].startswith("Release the weights under open")
+    # A LicenseRef id says what it stands for.
+    assert "'LicenseRef-scancode-llama-2-license-2023' (Llama 2 Community License Agreement) is restricted" in \
+        terms["message"]
 
 
 def test_a_base_model_key_naming_a_restricted_family_binds_an_open_card_licence(tmp_path: Path) -> None:

@@ -159,8 +159,18 @@ def licence_class_in(ctx: Context, args: dict[str, Any]) -> Outcome:
     cls = ctx.classify(statement.raw)
     ok = cls.licence_class.value in classes
     return Outcome(_S.PASS if ok else _S.FAIL,
-                   f"{label}: {cls.expression or statement.raw!r} is {cls.licence_class.value}",
+                   f"{label}: {_shown(cls.expression or statement.raw)} is {cls.licence_class.value}",
                    (statement.provenance,), fix=None if ok else _inherited_fix(statement))
+
+
+def _shown(expression: str) -> str:
+    """A licence as a finding quotes it: a `LicenseRef-` id says what it stands for ("Llama 2 Community License")."""
+    if expression.startswith("LicenseRef-"):
+        from opencheck.licenses.data import licence_name
+
+        if name := licence_name(expression):
+            return f"{expression!r} ({name})"
+    return repr(expression)
 
 
 def _datasets_classes(ctx: Context, classes: set[str]) -> Outcome:
