@@ -332,7 +332,8 @@ def test_a_base_model_named_in_words_binds_only_when_the_card_says_it_was_made_f
 
 
 @pytest.mark.parametrize("filler", [" ", "Llama 2 ", "fine-tuned from ", "based on ", ". ", "|", "- **Base model:** ",
-                                    "[d](https://huggingface.co/datasets/a/b) calibration "])
+                                    "[d](https://huggingface.co/datasets/a/b) calibration ", "A-1B is derived from Llama 2 ",
+                                    "-1B-", "derived from B-2B "])
 def test_base_model_and_calibration_prose_stay_linear_on_a_long_hostile_line(filler: str) -> None:
     from types import SimpleNamespace
 
@@ -345,7 +346,7 @@ def test_base_model_and_calibration_prose_stay_linear_on_a_long_hostile_line(fil
     card, _ = parse_card(f"# M\n\n## Quantization\n\n{line}\n")
     links = extract_links(card)[:2000]
     start = time.perf_counter()
-    prose_bases(SimpleNamespace(card=card))
+    prose_bases(SimpleNamespace(card=card, target=SimpleNamespace(id="o/m")))
     named_datasets(SimpleNamespace(card=card, links=links, hub={}))
     assert time.perf_counter() - start < 2.0
 
@@ -428,3 +429,42 @@ def test_a_blog_the_scores_are_reported_in_is_not_evaluation_code(tmp_path: Path
         "[our page](https://acme.github.io/kit/), see [kit](https://github.com/acme/kit).\n", encoding="utf-8")
     result = run_cli(["check", str(folder), "-p", "open-training", "-f", "json", "--no-lookups"])
     assert _component(json.loads(result.out), "Evaluation code")["status"] == "present"  # a toolkit still counts
+
+
+@pytest.mark.parametrize(("name", "licence"), [
+    ("deepseek-ai--DeepSeek-R1-Distill-Llama-8B", "LicenseRef-scancode-llama-3.1-license-2024"),
+    ("deepseek-ai--DeepSeek-R1-Distill-Llama-70B", "LicenseRef-scancode-llama-3.3-license-2024"),
+    ("deepseek-ai--DeepSeek-R1-Distill-Qwen-7B", "MIT"),
+    ("deepseek-ai--DeepSeek-R1", "MIT"),
+])
+def test_a_family_card_naming_each_members_base_binds_only_the_member_it_names(tmp_path: Path, name: str,
+                                                                                licence: str) -> None:
+    # DeepSeek-R1's card, shared by its distills: "DeepSeek-R1-Distill-Llama-8B is derived from Llama3.1-8B-Base and
+    # is originally licensed under llama3.1 license." binds that distill, not DeepSeek-R1 itself nor a Qwen distill.
+    target = tmp_path / name
+    shutil.copytree(CARDS / "deepseek-ai--DeepSeek-R1-Distill-Llama-8B", target)
+    write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(target), "-p", "osaid", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == licence
+
+
+def test_a_single_model_named_as_the_subject_binds_whatever_the_folder_is_called(tmp_path: Path) -> None:
+    # Only a card naming several members' bases is a family's card: one subject is this model, in any folder.
+    card = "Bode-7B is a fine-tuned version of Llama 2 for Portuguese.\n\nLicense: MIT\n"
+    assert _weights_licence(tmp_path, card) == "LicenseRef-scancode-llama-2-license-2023"
+
+
+@pytest.mark.parametrize(("name", "licence"), [("acme--Tiny-7B", "LicenseRef-scancode-llama-2-license-2023"),
+                                               ("acme--Tiny-2B", "LicenseRef-scancode-gemma-tou-2024-04-01"),
+                                               ("acme--Tiny-Large-1", "MIT")])
+def test_a_family_card_linking_each_members_base_binds_only_the_member_it_names(tmp_path: Path, name: str,
+                                                                                 licence: str) -> None:
+    target = tmp_path / name
+    target.mkdir()
+    (target / "README.md").write_text(
+        "---\nlicense: mit\n---\n# Tiny\n\n- Tiny-7B is fine-tuned from [Llama 2](https://huggingface.co/meta-llama/"
+        "Llama-2-7b-hf)\n- Tiny-2B is fine-tuned from [Gemma](https://huggingface.co/google/gemma-2b)\n",
+        encoding="utf-8")
+    write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(target), "-p", "osaid", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == licence
