@@ -332,8 +332,9 @@ def test_a_base_model_named_in_words_binds_only_when_the_card_says_it_was_made_f
 
 
 @pytest.mark.parametrize("filler", [" ", "Llama 2 ", "fine-tuned from ", "based on ", ". ", "|", "- **Base model:** ",
-                                    "[d](https://huggingface.co/datasets/a/b) calibration ", "A-1B is derived from Llama 2 ",
-                                    "-1B-", "derived from B-2B "])
+                                    "[d](https://huggingface.co/datasets/a/b) calibration ",
+                                    "A-1B is derived from Llama 2 ",
+                                    "-1B-", "derived from B-2B ", "<!-- [x](https://a.b) ", "--> <!--"])
 def test_base_model_and_calibration_prose_stay_linear_on_a_long_hostile_line(filler: str) -> None:
     from types import SimpleNamespace
 
@@ -468,3 +469,23 @@ def test_a_family_card_linking_each_members_base_binds_only_the_member_it_names(
     write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
     result = run_cli(["check", str(target), "-p", "osaid", "-f", "json", "--no-lookups"])
     assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == licence
+
+
+def test_a_link_inside_an_html_comment_is_not_evidence(tmp_path: Path) -> None:
+    # Granite 3.1's card ends with a commented-out citation template ("<!-- ## Citation ... url =
+    # {https://arxiv.org/abs/0000.00000} ... -->"): not on the card, so not its research paper.
+    report = _report(tmp_path, "ibm-granite--granite-3.1-1b-a400m-instruct")
+    paper = _component(report, "Research paper")
+    assert paper["status"] != "present"
+    assert not any("0000.00000" in e for e in paper["evidence"])
+    assert _component(report, "Technical report")["status"] == "present"  # the Granite 3.0 report it links
+
+
+def test_links_in_and_around_an_html_comment_keep_their_lines() -> None:
+    from opencheck.detect.links import extract_links
+    from opencheck.sources.card import parse_card
+
+    card, _ = parse_card("# M\n\nSee [ours](https://arxiv.org/abs/2401.00001) <!-- [old](https://arxiv.org/abs/1111."
+                         "11111)\n[older](https://arxiv.org/abs/2222.22222) -->\n[code](https://github.com/o/r)\n")
+    assert [(link.url, link.provenance.line) for link in extract_links(card)] == [
+        ("https://arxiv.org/abs/2401.00001", 3), ("https://github.com/o/r", 5)]

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from opencheck.detect.unique import add_unique
 from opencheck.evidence import Evidence, Link, ModelCard, Provenance
-from opencheck.sources.card import section_at
+from opencheck.sources.card import blank_html_comments, section_at
 
 _MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?"
@@ -216,7 +216,8 @@ def extract_links(card: ModelCard) -> list[Link]:
         links.append(Link(url=url, kind=kind, provenance=Provenance(file=card.path, line=line_no, key=key, url=url),
                           text=text))
 
-    for index, line in enumerate(card.text.splitlines()):
+    # A link inside an HTML comment is not on the card (a commented-out citation template's arXiv placeholder).
+    for index, line in enumerate(blank_html_comments(card.text).splitlines()):
         line_no = index + 1
         key = None
         if line_no < card.body_start_line:
