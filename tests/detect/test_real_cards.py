@@ -489,3 +489,24 @@ def test_links_in_and_around_an_html_comment_keep_their_lines() -> None:
                          "11111)\n[older](https://arxiv.org/abs/2222.22222) -->\n[code](https://github.com/o/r)\n")
     assert [(link.url, link.provenance.line) for link in extract_links(card)] == [
         ("https://arxiv.org/abs/2401.00001", 3), ("https://github.com/o/r", 5)]
+
+
+def test_the_hubs_page_of_an_arxiv_paper_is_a_paper_link(tmp_path: Path) -> None:
+    # Whisper's card links its paper as https://huggingface.co/papers/2212.04356: the Hub's page of an arXiv paper.
+    from opencheck.detect.papers import arxiv_id
+
+    assert classify_url("https://huggingface.co/papers/2212.04356") == "paper"
+    assert classify_url("https://huggingface.co/papers") == "other"
+    assert classify_url("https://huggingface.co/papers/trending") == "other"
+    assert arxiv_id("https://huggingface.co/papers/2212.04356") == "2212.04356"
+    assert arxiv_id("https://hf.co/papers/2212.04356v2") == "2212.04356"
+    assert arxiv_id("https://huggingface.co/papers") is None
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# Whisper\n\nSee [the paper](https://huggingface.co/"
+                                      "papers/2212.04356) for the details of Whisper.\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    report = json.loads(run_cli(["check", str(folder), "-f", "json", "--no-lookups"]).out)
+    paper = _component(report, "Research paper")
+    assert paper["status"] == "present"
+    assert any("huggingface.co/papers/2212.04356" in e for e in paper["evidence"])

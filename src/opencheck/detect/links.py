@@ -125,6 +125,9 @@ def classify_url(url: str, text: str = "", context: str = "") -> str:
         return "dataset"
     if host.endswith("arxiv.org") and segments[:1] in (["abs"], ["pdf"], ["html"]):
         return "paper"
+    if host in ("huggingface.co", "hf.co") and len(segments) == 2 and segments[0] == "papers" \
+            and re.fullmatch(r"\d{4}\.\d{4,5}(?:v\d+)?", segments[1]):
+        return "paper"  # the Hub's page of an arXiv paper, keyed by its arXiv id
     if host in _PAPER_HOSTS or (path.lower().endswith(".pdf") and not _NOT_A_PAPER.search(
             f"{text} {basename.replace('_', ' ').replace('-', ' ')}")):
         return "paper"
