@@ -510,3 +510,14 @@ def test_the_hubs_page_of_an_arxiv_paper_is_a_paper_link(tmp_path: Path) -> None
     paper = _component(report, "Research paper")
     assert paper["status"] == "present"
     assert any("huggingface.co/papers/2212.04356" in e for e in paper["evidence"])
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("- Optimizer: StableAdamW with trapezoidal LR scheduling and 1-sqrt decay.", False),  # ModernBERT's card
+    ("a learning rate decay of 0.1 every 10 epochs", False),
+    ("Learning rate schedule: cosine, lr 1e-4", True),
+    ("learning rate 3e-4 with a cosine learning rate schedule", True),
+    ("| LR | 2e-5 |", True),
+])
+def test_a_learning_rate_schedule_named_with_a_digit_on_its_line_is_not_a_learning_rate(text: str, found: bool) -> None:
+    assert ("learning_rate" in hyperparameters_from_text(text, "README.md")) is found
