@@ -521,3 +521,24 @@ def test_the_hubs_page_of_an_arxiv_paper_is_a_paper_link(tmp_path: Path) -> None
 ])
 def test_a_learning_rate_schedule_named_with_a_digit_on_its_line_is_not_a_learning_rate(text: str, found: bool) -> None:
     assert ("learning_rate" in hyperparameters_from_text(text, "README.md")) is found
+
+
+def test_a_bold_list_label_that_names_a_licence_states_it(tmp_path: Path) -> None:
+    # gpt-oss-20b's card (a copy without its front matter): "- **Permissive Apache 2.0 license:** Build freely ...".
+    weights = _component(_report(tmp_path, "openai--gpt-oss-20b"), "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("Apache-2.0", "osi")
+    for name, card, licence in [("a", "# M\n\n- **Open license:** use it freely\n", None),
+                                ("b", "# M\n\n- **Llama 3.1 Community License:** see below\n",
+                                 "LicenseRef-scancode-llama-3.1-license-2024")]:
+        (tmp_path / name).mkdir()
+        assert _weights_licence(tmp_path / name, card) == licence
+
+
+@pytest.mark.parametrize("filler", [" ", "a ", "*", "- **"])
+def test_the_licence_label_reading_stays_linear_on_a_long_hostile_line(filler: str) -> None:
+    from opencheck.detect.licences import _named_label_licence
+
+    line = "- **" + filler * (200_000 // len(filler)) + " license:**"
+    start = time.perf_counter()
+    _named_label_licence(line)
+    assert time.perf_counter() - start < 1.0
