@@ -349,7 +349,9 @@ def test_a_base_model_named_in_words_binds_only_when_the_card_says_it_was_made_f
 
 
 @pytest.mark.parametrize("filler", [" ", "Llama 2 ", "fine-tuned from ", "based on ", ". ", "|", "- **Base model:** ",
-                                    "[d](https://huggingface.co/datasets/a/b) calibration "])
+                                    "[d](https://huggingface.co/datasets/a/b) calibration ",
+                                    "A-1B is derived from Llama 2 ",
+                                    "-1B-", "derived from B-2B ", "<!-- [x](https://a.b) ", "--> <!--"])
 def test_base_model_and_calibration_prose_stay_linear_on_a_long_hostile_line(filler: str) -> None:
     from types import SimpleNamespace
 
@@ -362,7 +364,7 @@ def test_base_model_and_calibration_prose_stay_linear_on_a_long_hostile_line(fil
     card, _ = parse_card(f"# M\n\n## Quantization\n\n{line}\n")
     links = extract_links(card)[:2000]
     start = time.perf_counter()
-    prose_bases(SimpleNamespace(card=card))
+    prose_bases(SimpleNamespace(card=card, target=SimpleNamespace(id="o/m")))
     named_datasets(SimpleNamespace(card=card, links=links, hub={}))
     assert time.perf_counter() - start < 2.0
 
@@ -445,3 +447,115 @@ def test_a_blog_the_scores_are_reported_in_is_not_evaluation_code(tmp_path: Path
         "[our page](https://acme.github.io/kit/), see [kit](https://github.com/acme/kit).\n", encoding="utf-8")
     result = run_cli(["check", str(folder), "-p", "open-training", "-f", "json", "--no-lookups"])
     assert _component(json.loads(result.out), "Evaluation code")["status"] == "present"  # a toolkit still counts
+
+
+@pytest.mark.parametrize(("name", "licence"), [
+    ("deepseek-ai--DeepSeek-R1-Distill-Llama-8B", "LicenseRef-scancode-llama-3.1-license-2024"),
+    ("deepseek-ai--DeepSeek-R1-Distill-Llama-70B", "LicenseRef-scancode-llama-3.3-license-2024"),
+    ("deepseek-ai--DeepSeek-R1-Distill-Qwen-7B", "MIT"),
+    ("deepseek-ai--DeepSeek-R1", "MIT"),
+])
+def test_a_family_card_naming_each_members_base_binds_only_the_member_it_names(tmp_path: Path, name: str,
+                                                                                licence: str) -> None:
+    # DeepSeek-R1's card, shared by its distills: "DeepSeek-R1-Distill-Llama-8B is derived from Llama3.1-8B-Base and
+    # is originally licensed under llama3.1 license." binds that distill, not DeepSeek-R1 itself nor a Qwen distill.
+    target = tmp_path / name
+    shutil.copytree(CARDS / "deepseek-ai--DeepSeek-R1-Distill-Llama-8B", target)
+    write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(target), "-p", "osaid", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == licence
+
+
+def test_a_single_model_named_as_the_subject_binds_whatever_the_folder_is_called(tmp_path: Path) -> None:
+    # Only a card naming several members' bases is a family's card: one subject is this model, in any folder.
+    card = "Bode-7B is a fine-tuned version of Llama 2 for Portuguese.\n\nLicense: MIT\n"
+    assert _weights_licence(tmp_path, card) == "LicenseRef-scancode-llama-2-license-2023"
+
+
+@pytest.mark.parametrize(("name", "licence"), [("acme--Tiny-7B", "LicenseRef-scancode-llama-2-license-2023"),
+                                               ("acme--Tiny-2B", "LicenseRef-scancode-gemma-tou-2024-04-01"),
+                                               ("acme--Tiny-Large-1", "MIT")])
+def test_a_family_card_linking_each_members_base_binds_only_the_member_it_names(tmp_path: Path, name: str,
+                                                                                 licence: str) -> None:
+    target = tmp_path / name
+    target.mkdir()
+    (target / "README.md").write_text(
+        "---\nlicense: mit\n---\n# Tiny\n\n- Tiny-7B is fine-tuned from [Llama 2](https://huggingface.co/meta-llama/"
+        "Llama-2-7b-hf)\n- Tiny-2B is fine-tuned from [Gemma](https://huggingface.co/google/gemma-2b)\n",
+        encoding="utf-8")
+    write_safetensors(target / "model.safetensors", {"w": ("F32", [2])})
+    result = run_cli(["check", str(target), "-p", "osaid", "-f", "json", "--no-lookups"])
+    assert _component(json.loads(result.out), "Model parameters (Final)")["normalised"] == licence
+
+
+def test_a_link_inside_an_html_comment_is_not_evidence(tmp_path: Path) -> None:
+    # Granite 3.1's card ends with a commented-out citation template ("<!-- ## Citation ... url =
+    # {https://arxiv.org/abs/0000.00000} ... -->"): not on the card, so not its research paper.
+    report = _report(tmp_path, "ibm-granite--granite-3.1-1b-a400m-instruct")
+    paper = _component(report, "Research paper")
+    assert paper["status"] != "present"
+    assert not any("0000.00000" in e for e in paper["evidence"])
+    assert _component(report, "Technical report")["status"] == "present"  # the Granite 3.0 report it links
+
+
+def test_links_in_and_around_an_html_comment_keep_their_lines() -> None:
+    from opencheck.detect.links import extract_links
+    from opencheck.sources.card import parse_card
+
+    card, _ = parse_card("# M\n\nSee [ours](https://arxiv.org/abs/2401.00001) <!-- [old](https://arxiv.org/abs/1111."
+                         "11111)\n[older](https://arxiv.org/abs/2222.22222) -->\n[code](https://github.com/o/r)\n")
+    assert [(link.url, link.provenance.line) for link in extract_links(card)] == [
+        ("https://arxiv.org/abs/2401.00001", 3), ("https://github.com/o/r", 5)]
+
+
+def test_the_hubs_page_of_an_arxiv_paper_is_a_paper_link(tmp_path: Path) -> None:
+    # Whisper's card links its paper as https://huggingface.co/papers/2212.04356: the Hub's page of an arXiv paper.
+    from opencheck.detect.papers import arxiv_id
+
+    assert classify_url("https://huggingface.co/papers/2212.04356") == "paper"
+    assert classify_url("https://huggingface.co/papers") == "other"
+    assert classify_url("https://huggingface.co/papers/trending") == "other"
+    assert arxiv_id("https://huggingface.co/papers/2212.04356") == "2212.04356"
+    assert arxiv_id("https://hf.co/papers/2212.04356v2") == "2212.04356"
+    assert arxiv_id("https://huggingface.co/papers") is None
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# Whisper\n\nSee [the paper](https://huggingface.co/"
+                                      "papers/2212.04356) for the details of Whisper.\n", encoding="utf-8")
+    write_safetensors(folder / "model.safetensors", {"w": ("F32", [2])})
+    report = json.loads(run_cli(["check", str(folder), "-f", "json", "--no-lookups"]).out)
+    paper = _component(report, "Research paper")
+    assert paper["status"] == "present"
+    assert any("huggingface.co/papers/2212.04356" in e for e in paper["evidence"])
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("- Optimizer: StableAdamW with trapezoidal LR scheduling and 1-sqrt decay.", False),  # ModernBERT's card
+    ("a learning rate decay of 0.1 every 10 epochs", False),
+    ("Learning rate schedule: cosine, lr 1e-4", True),
+    ("learning rate 3e-4 with a cosine learning rate schedule", True),
+    ("| LR | 2e-5 |", True),
+])
+def test_a_learning_rate_schedule_named_with_a_digit_on_its_line_is_not_a_learning_rate(text: str, found: bool) -> None:
+    assert ("learning_rate" in hyperparameters_from_text(text, "README.md")) is found
+
+
+def test_a_bold_list_label_that_names_a_licence_states_it(tmp_path: Path) -> None:
+    # gpt-oss-20b's card (a copy without its front matter): "- **Permissive Apache 2.0 license:** Build freely ...".
+    weights = _component(_report(tmp_path, "openai--gpt-oss-20b"), "Model parameters (Final)")
+    assert (weights["normalised"], weights["licence_class"]) == ("Apache-2.0", "osi")
+    for name, card, licence in [("a", "# M\n\n- **Open license:** use it freely\n", None),
+                                ("b", "# M\n\n- **Llama 3.1 Community License:** see below\n",
+                                 "LicenseRef-scancode-llama-3.1-license-2024")]:
+        (tmp_path / name).mkdir()
+        assert _weights_licence(tmp_path / name, card) == licence
+
+
+@pytest.mark.parametrize("filler", [" ", "a ", "*", "- **"])
+def test_the_licence_label_reading_stays_linear_on_a_long_hostile_line(filler: str) -> None:
+    from opencheck.detect.licences import _named_label_licence
+
+    line = "- **" + filler * (200_000 // len(filler)) + " license:**"
+    start = time.perf_counter()
+    _named_label_licence(line)
+    assert time.perf_counter() - start < 1.0

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from opencheck.detect.base_model import adapter_base_model, base_model_ids, base_model_source
-from opencheck.detect.base_prose import about_other_models, prose_bases
+from opencheck.detect.base_prose import about_other_models, names_another_model, prose_bases
 from opencheck.evidence import Evidence, LicenceStatement, Provenance
 
 # In a weights statement's note: the licence is the base model's, which the model's publisher cannot change.
@@ -83,7 +83,8 @@ def _linked_bases(evidence: Evidence) -> list[tuple[str, Provenance]]:
         sentence = _SENTENCE_END.split(before)[-1]
         cues = list(_MADE_FROM.finditer(sentence))
         if not cues or "huggingface.co/" in sentence[cues[-1].end():] \
-                or about_other_models(sentence[:cues[-1].start()]):
+                or about_other_models(sentence[:cues[-1].start()]) \
+                or names_another_model(sentence[:cues[-1].start()], evidence):
             continue
         found.append((match.group(1), Provenance(file=card.path, line=line, url=link.url,
                                                  note=f"the card says the model was made from {match.group(1)}")))

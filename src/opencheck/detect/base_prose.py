@@ -7,6 +7,9 @@ follows, within a few words in the same sentence, words that say the model was m
 "based on", "a partir do"). A name used as an adjective ("outperforms fine-tuned Llama 2 models"), compared with
 ("better than Llama 2"), named in a sentence about other models ("unlike models based on Llama 2") or about a model
 trained from scratch, or named for its design ("based on the Llama 2 architecture") is not a base model.
+A card shared by a family that says which base each member was made from ("DeepSeek-R1-Distill-Llama-8B is derived
+from Llama3.1-8B-Base", "DeepSeek-R1-Distill-Llama-70B is derived from Llama3.3-70B-Instruct") names a base only for
+the member it names: the one this model's id names, none for the others (`names_another_model`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ _OTHERS = re.compile(r"\b(?:than|compared|versus|vs|like|unlike|outperform\w*|ra
 _DESIGN = re.compile(r"^\W*(?:[\w.-]+\s+){0,2}?(?:architecture|tokeni[sz]er|design|style|format|template|recipe)\b",
                      re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# A versioned model name as a sentence's subject: a word joining letters and digits with hyphens ("Qwen2.5-7B").
+_WORD = re.compile(r"[\w.-]+")
 _MAX_GAP_WORDS = 4  # "fine-tuning a partir do modelo Llama 2": at most this many words between the cue and the name
 _WINDOW = 120  # characters before a name in which its cue is looked for: bounds the work on a long line
 
@@ -53,6 +58,39 @@ def about_other_models(head: str) -> bool:
     """Whether the words before a made-from cue put the sentence about other models, or a model trained from
     scratch ("unlike models fine-tuned from ...")."""
     return bool(_OTHERS.search(head))
+
+
+def _subjects(head: str) -> frozenset[str]:
+    """The versioned model names in the words before a made-from cue ("DeepSeek-R1-Distill-Llama-8B is ")."""
+    words = (w.strip(".").lower() for w in _WORD.findall(head))
+    return frozenset(w for w in words if "-" in w and w[:1].isalpha() and any(c.isdigit() for c in w))
+
+
+@lru_cache(maxsize=4)
+def _card_subjects(text: str, body_start: int) -> frozenset[str]:
+    """Every versioned model name a made-from sentence of the card's body has as its subject."""
+    lines = text.splitlines()
+    fenced = fenced_lines(lines)
+    found: set[str] = set()
+    for index, line in enumerate(lines):
+        if index + 1 < body_start or index + 1 in fenced:
+            continue
+        for cue in _CUE.finditer(line):
+            found |= _subjects(_SENTENCE_END.split(line[max(0, cue.start() - _WINDOW):cue.start()])[-1])
+    return frozenset(found)
+
+
+def names_another_model(head: str, evidence: Evidence) -> bool:
+    """Whether the subject before a made-from cue is another member of a family whose shared card names each
+    member's base ("DeepSeek-R1-Distill-Llama-70B is derived from ..." read for DeepSeek-R1-Distill-Qwen-7B)."""
+    subjects = _subjects(head)
+    card = evidence.card
+    if not subjects or card is None:
+        return False
+    # The model's own name: the last part of its Hub id, or of a local folder named like "owner--name".
+    own = evidence.target.id.rstrip("/").split("/")[-1].split("--")[-1].lower()
+    # A card naming one subject only is about this model, whatever its folder is called.
+    return own not in subjects and len(_card_subjects(card.text, card.body_start_line)) >= 2
 
 
 def _made_from(before: str, after: str) -> bool:
@@ -93,7 +131,10 @@ def prose_bases(evidence: Evidence) -> list[tuple[str, str, Provenance]]:
                 sentence = _SENTENCE_END.split(line[max(0, match.start() - _WINDOW):match.start()])[-1]
                 labelled = label is not None and match.start() - label.end() <= _WINDOW and \
                     not _COMPARED.search(line[label.end():match.start()])
-                if labelled or _made_from(sentence, line[match.end():match.end() + 80]):
+                made = not labelled and _made_from(sentence, line[match.end():match.end() + 80])
+                if made and names_another_model(sentence, evidence):
+                    continue  # a sibling's base in a family's shared card
+                if labelled or made:
                     note = f"the card says the model was made from {match.group(0)}"
                     found.append((match.group(0), licence, Provenance(file=card.path, line=index + 1, note=note)))
                     break

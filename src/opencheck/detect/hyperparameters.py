@@ -41,7 +41,9 @@ _KEY_PATTERNS: dict[str, re.Pattern[str]] = {
 _TEXT_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     (name, re.compile(pattern, re.IGNORECASE), needs_number)
     for name, pattern, needs_number in [
-        ("learning_rate", r"\b(learning[\s_-]?rate|lr)\b", True),
+        # Not "LR scheduling" / "learning rate decay": a schedule's name, not a rate (ModernBERT's "StableAdamW with
+        # trapezoidal LR scheduling and 1-sqrt decay" has a digit, but no learning rate).
+        ("learning_rate", r"\b(learning[\s_-]?rate|lr)\b(?![\s_-]*(?:schedul|decay|warm))", True),
         ("batch_size", r"\bbatch[\s_-]?size\b|\bglobal[\s_-]batch\b|\btokens[\s_-]per[\s_-]batch\b", True),
         ("gradient_accumulation", r"\bgrad(?:ient)?[\s_-]?accumulation", True),
         ("optimizer", r"\b(adamw?|adafactor|sgd|lion|lamb|shampoo|muon|sophia|adam[\s_-]?beta\w*)\b", False),

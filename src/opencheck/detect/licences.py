@@ -16,6 +16,10 @@ _LICENCE_TITLE = re.compile(r"licen[cs]", re.IGNORECASE)
 _LICENCE_LABEL = re.compile(
     r"^\W*(?:\*\*|__)?licen[cs]e(?:\s*\(s\))?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.+)$", re.IGNORECASE
 )
+# A bold list label that is itself a licence's name: "- **Apache 2.0 License:** Open license allowing ..." (Mistral
+# Small 3), "- **Permissive Apache 2.0 license:** Build freely ..." (gpt-oss), the name before "license".
+_NAMED_LABEL = re.compile(r"^\s*[-*+]\s+(?:\*\*|__)([A-Za-z][\w .+-]{0,60}?)\s+licen[cs]e\s*:?\s*(?:\*\*|__)",
+                          re.IGNORECASE)
 # No brackets inside the text and no parentheses inside the target: each "[" or "(" then starts a scan that ends
 # at the next one, where `[^\]]*` would rescan a long bracket-only line from every "[" (quadratic).
 _MD_LINK_TEXT = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
@@ -156,6 +160,22 @@ def _label_licence(value: str) -> str:
     return clause
 
 
+def _named_label_licence(line: str) -> str | None:
+    """The licence a bold list label names ("**Permissive Apache 2.0 license:**"): the longest run of its last words
+    the licence table knows ("Apache 2.0 License"), or None (an adjective alone, "**Open license:**", names none)."""
+    match = _NAMED_LABEL.match(line)
+    if not match:
+        return None
+    from opencheck.licenses import normalise
+
+    words = match.group(1).split()[-6:]
+    for start in range(len(words)):
+        name = " ".join([*words[start:], "License"])
+        if normalise(name).expression:
+            return name
+    return None
+
+
 def _section_licences(card: ModelCard, lines: list[str], seen_lines: set[int]) -> list[LicenceStatement]:
     """The first stated line of each licence section with content (the repository's, as written), and each sentence
     of the section that licenses one part (`licence_scopes`)."""
@@ -190,6 +210,9 @@ def _card_licences(card: ModelCard) -> list[LicenceStatement]:
             where = Provenance(file=card.path, line=index + 1, note="'License:' line in the card")
             statements.append(LicenceStatement(raw=_label_licence(match.group(1))[:300], scope="repository",
                                                provenance=where))
+        elif not match and (named := _named_label_licence(lines[index])) is not None:
+            where = Provenance(file=card.path, line=index + 1, note="a list label naming the licence")
+            statements.append(LicenceStatement(raw=named, scope="repository", provenance=where))
     return statements
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from opencheck.detect.unique import add_unique
 from opencheck.evidence import Evidence, Link, ModelCard, Provenance
-from opencheck.sources.card import section_at
+from opencheck.sources.card import blank_html_comments, section_at
 
 _MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?"
@@ -125,6 +125,9 @@ def classify_url(url: str, text: str = "", context: str = "") -> str:
         return "dataset"
     if host.endswith("arxiv.org") and segments[:1] in (["abs"], ["pdf"], ["html"]):
         return "paper"
+    if host in ("huggingface.co", "hf.co") and len(segments) == 2 and segments[0] == "papers" \
+            and re.fullmatch(r"\d{4}\.\d{4,5}(?:v\d+)?", segments[1]):
+        return "paper"  # the Hub's page of an arXiv paper, keyed by its arXiv id
     if host in _PAPER_HOSTS or (path.lower().endswith(".pdf") and not _NOT_A_PAPER.search(
             f"{text} {basename.replace('_', ' ').replace('-', ' ')}")):
         return "paper"
@@ -216,7 +219,8 @@ def extract_links(card: ModelCard) -> list[Link]:
         links.append(Link(url=url, kind=kind, provenance=Provenance(file=card.path, line=line_no, key=key, url=url),
                           text=text))
 
-    for index, line in enumerate(card.text.splitlines()):
+    # A link inside an HTML comment is not on the card (a commented-out citation template's arXiv placeholder).
+    for index, line in enumerate(blank_html_comments(card.text).splitlines()):
         line_no = index + 1
         key = None
         if line_no < card.body_start_line:

@@ -15,14 +15,16 @@ from opencheck.sources.arxiv import MAX_PAPERS
 
 # arXiv's own licence, as SPDX has no id for it; the licence table does not count it as open.
 NONEXCLUSIVE: Final = "LicenseRef-arXiv-nonexclusive-distrib-1.0"
-_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+# An arXiv page, or the Hub's page of an arXiv paper (huggingface.co/papers/2212.04356, keyed by its arXiv id).
+_ARXIV_URL = re.compile(r"^https?://(?:(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|(?:www\.)?(?:huggingface\.co|"
+                        r"hf\.co)/papers/(?=\d{4}\.))"
                         r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
                         re.IGNORECASE)
 _CC = re.compile(r"creativecommons\.org/licenses/(by(?:-nc)?(?:-sa|-nd)?)/(\d\.\d)", re.IGNORECASE)
 
 
 def arxiv_id(url: str) -> str | None:
-    """The arXiv id (without version) an abs/pdf/html URL names, or None."""
+    """The arXiv id (without version) an abs/pdf/html URL, or the Hub's page of the paper, names, or None."""
     match = _ARXIV_URL.match(url.strip())
     return match.group(1) if match else None
 

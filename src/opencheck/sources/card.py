@@ -115,6 +115,19 @@ def _without_html_comments(text: str) -> str:
     return "".join(parts)
 
 
+def blank_html_comments(text: str) -> str:
+    """The text with each closed `<!-- ... -->` comment blanked to spaces, its line breaks kept (so line numbers
+    hold): what a comment holds is not shown on the card and is not evidence."""
+    parts: list[str] = []
+    pos = 0
+    while (start := text.find("<!--", pos)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        parts.append(text[pos:start])
+        parts.append("".join(c if c == "\n" else " " for c in text[start:end + 3]))
+        pos = end + 3
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def is_placeholder_text(text: str) -> bool:
     """True when text is empty or holds only template placeholders such as "[More Information Needed]"."""
     text = _without_html_comments(text)
