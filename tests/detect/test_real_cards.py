@@ -369,6 +369,21 @@ def test_base_model_and_calibration_prose_stay_linear_on_a_long_hostile_line(fil
     assert time.perf_counter() - start < 2.0
 
 
+@pytest.mark.parametrize("line", ["- " + " " * 20_000 + "q", " " * 20_000 + "q", "- " + "\t" * 20_000,
+                                  "Base model" + " " * 20_000 + "q", "- **" + " " * 20_000 + "q"])
+def test_a_long_run_of_spaces_on_a_card_line_is_read_in_linear_time(tmp_path: Path, line: str) -> None:
+    # The base-model label's runs of spaces competed for the same spaces: 20,000 of them took 10 s.
+    from types import SimpleNamespace
+
+    from opencheck.detect.base_prose import prose_bases
+    from opencheck.sources.card import parse_card
+
+    card, _ = parse_card(f"# M\n\n{line}\n")
+    start = time.perf_counter()
+    assert prose_bases(SimpleNamespace(card=card, target=SimpleNamespace(id="o/m"))) == []
+    assert time.perf_counter() - start < 1.0
+
+
 def test_the_cards_title_is_not_a_section_about_its_evaluation(tmp_path: Path) -> None:
     # K2's title "# K2: a Fully Transparent OSS Reproduction of Llama 2 Performance Using 35% Less Data" holds the
     # whole card; its "## Evaluations" section is empty. "Performance" in the title is not an evaluation.
