@@ -49,6 +49,7 @@ REGRESSIONS = (
     ("License: ", "[", "q"),  # link text `\[([^\]]*)\]` from every "["
     ("", "[x](", "q"),  # link target `\([^)]*\)` from every "("
     ("license", " ", "q"),  # licence mention `^\s*(?:[*_#>\-\s]*)licen[cs]e\s*[*_]*\s*:` (in LICENSE)
+    ("- ", " ", "q"),  # base-model label `^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*`: three blank runs for the same spaces
 )
 
 
