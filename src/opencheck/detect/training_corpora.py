@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from opencheck.detect.sentences import TABLE_ROW
 from opencheck.evidence import LicenceStatement, ModelCard, Provenance, Section
+from opencheck.sources.card import fenced_lines
 
 FROM_TABLE = "opencheck's training corpus table"  # in a statement's note: the table's licence, not a look-up's
 _MAX_LINE = 4_000  # characters of a card line read: bounds the work per line
@@ -38,7 +39,6 @@ _ELSEWHERE_TITLE = re.compile(
     r"|getting\s+started|inference|prompt(?:ing|s)?|citations?|cite|bibtex|references?|acknowledge?ments?"
     r"|limitations?|bias(?:es)?|comparisons?|related\s+work)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z*\[])")
-_FENCE = re.compile(r"^\s*(?:```|~~~)")
 
 
 @dataclass(frozen=True)
@@ -101,17 +101,16 @@ def _prose_lines(card: ModelCard) -> list[tuple[int, str, str]]:
 
     chains = _section_chains(card)
     lines = without_citations(card.text).splitlines()
+    first = max(card.body_start_line, 1)
+    fenced = fenced_lines(lines, first - 1)  # the card parser's own fence rules
     found: list[tuple[int, str, str]] = []
-    fenced, chain_at, kind = False, 0, ""
-    for number in range(max(card.body_start_line, 1), len(lines) + 1):
+    chain_at, kind = 0, ""
+    for number in range(first, len(lines) + 1):
         while chain_at < len(chains) and chains[chain_at][0] <= number:
             kind = _kind(chains[chain_at][1])
             chain_at += 1
         line = lines[number - 1]
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if fenced or kind == "skip" or not line.strip() or line.lstrip().startswith("#"):
+        if number in fenced or kind == "skip" or not line.strip() or line.lstrip().startswith("#"):
             continue
         found.append((number, line[:_MAX_LINE], kind))
     return found
