@@ -10,8 +10,8 @@ whose terms are not open.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from opencheck.detect.base_families import base_families
 from opencheck.detect.base_model import adapter_base_model, base_model_ids, base_model_source
 from opencheck.detect.base_prose import about_other_models, names_another_model, prose_bases
 from opencheck.evidence import Evidence, LicenceStatement, Provenance
@@ -28,25 +28,6 @@ _MADE_FROM = re.compile(r"\b(?:fine[\s-]?tun\w*|finetun\w*|based\s+on|derived\s+
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
-_OWNER_PREFIX = re.compile(r"^[\w.-]+/")
-
-
-@lru_cache(maxsize=1)
-def _families() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str, str], ...]:
-    """(id pattern, name pattern, licence, source) for each family of the packaged table, in table order. The name
-    pattern is the id pattern without its owner (`meta-llama/`), for a copy republished under another owner."""
-    from opencheck._resources import load_packaged_mapping, rules_dir
-
-    table = load_packaged_mapping(rules_dir() / "licenses" / "base_models.yaml", "families", "the base model table")
-    families = []
-    for entry in table["families"].values():
-        if not isinstance(entry, dict):
-            continue
-        match = str(entry["match"])
-        owner = _OWNER_PREFIX.match(match)
-        name = re.compile(match[owner.end():], re.IGNORECASE) if owner else None
-        families.append((re.compile(match, re.IGNORECASE), name, str(entry["licence"]), str(entry["source"])))
-    return tuple(families)
 
 
 def family_licence(model_id: str) -> str | None:
@@ -57,9 +38,10 @@ def family_licence(model_id: str) -> str | None:
     Llama Materials: its repository name matched against the family's name decides too.
     """
     name = model_id.split("/", 1)[1] if "/" in model_id else None
-    for pattern, name_pattern, licence, _source in _families():
-        if pattern.match(model_id) or (name and name_pattern is not None and name_pattern.match(name)):
-            return licence
+    for family in base_families():
+        if family.match.match(model_id) or (name and family.republished is not None
+                                            and family.republished.match(name)):
+            return family.licence
     return None
 
 

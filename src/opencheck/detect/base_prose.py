@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from opencheck.detect.base_families import base_families
 from opencheck.evidence import Evidence, Provenance
 from opencheck.sources.card import fenced_lines
 
@@ -44,16 +45,6 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _WORD = re.compile(r"[\w.-]+")
 _MAX_GAP_WORDS = 4  # "fine-tuning a partir do modelo Llama 2": at most this many words between the cue and the name
 _WINDOW = 120  # characters before a name in which its cue is looked for: bounds the work on a long line
-
-
-@lru_cache(maxsize=1)
-def _names() -> tuple[tuple[str, re.Pattern[str], str], ...]:
-    """(family, name pattern, licence) for each family of the packaged table that lists `names`."""
-    from opencheck._resources import load_packaged_mapping, rules_dir
-
-    table = load_packaged_mapping(rules_dir() / "licenses" / "base_models.yaml", "families", "the base model table")
-    return tuple((key, re.compile(str(entry["names"]), re.IGNORECASE), str(entry["licence"]))
-                 for key, entry in table["families"].items() if isinstance(entry, dict) and entry.get("names"))
 
 
 def about_other_models(head: str) -> bool:
@@ -110,7 +101,7 @@ def _made_from(before: str, after: str) -> bool:
 def prose_bases(evidence: Evidence) -> list[tuple[str, str, Provenance]]:
     """(the name as written, its family's licence, where) for each base model the card names only in prose."""
     card = evidence.card
-    families = _names()
+    families = [(f.key, f.names, f.licence) for f in base_families() if f.names is not None]
     if card is None or not families:
         return []
     lines = card.text.splitlines()
