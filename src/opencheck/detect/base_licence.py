@@ -14,6 +14,7 @@ import re
 from opencheck.detect.base_families import base_families
 from opencheck.detect.base_model import adapter_base_model, base_model_ids, base_model_source
 from opencheck.detect.base_prose import about_other_models, names_another_model, prose_bases
+from opencheck.detect.sentences import sentence_before
 from opencheck.evidence import Evidence, LicenceStatement, Provenance
 
 # In a weights statement's note: the licence is the base model's, which the model's publisher cannot change.
@@ -25,7 +26,6 @@ _MADE_FROM = re.compile(r"\b(?:fine[\s-]?tun\w*|finetun\w*|based\s+on|derived\s+
                         r"quanti[sz]\w*|distill\w*|merge[sd]?\s+(?:of|from)|initiali[sz]ed\s+from|"
                         r"continued?\s+pre-?train\w*\s+(?:of|from)|adapter\s+(?:for|of)|original\s+model)\b",
                         re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
 
@@ -62,7 +62,7 @@ def _linked_bases(evidence: Evidence) -> list[tuple[str, Provenance]]:
         before = text[:at] if at >= 0 else text
         # Only the sentence the link is in, and only a cue before it ("fine-tuned from [X]"), with no other model
         # link between the cue and this one ("fine-tuned from [A], compared with [B]" names A only).
-        sentence = _SENTENCE_END.split(before)[-1]
+        sentence = sentence_before(before)
         cues = list(_MADE_FROM.finditer(sentence))
         if not cues or "huggingface.co/" in sentence[cues[-1].end():] \
                 or about_other_models(sentence[:cues[-1].start()]) \

@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 
 from opencheck.detect.base_families import base_families
+from opencheck.detect.sentences import sentence_before
 from opencheck.evidence import Evidence, Provenance
 from opencheck.sources.card import fenced_lines
 
@@ -40,7 +41,6 @@ _OTHERS = re.compile(r"\b(?:than|compared|versus|vs|like|unlike|outperform\w*|ra
                      r"|\bfrom\s+scratch\b", re.IGNORECASE)
 _DESIGN = re.compile(r"^\W*(?:[\w.-]+\s+){0,2}?(?:architecture|tokeni[sz]er|design|style|format|template|recipe)\b",
                      re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 # A versioned model name as a sentence's subject: a word joining letters and digits with hyphens ("Qwen2.5-7B").
 _WORD = re.compile(r"[\w.-]+")
 _MAX_GAP_WORDS = 4  # "fine-tuning a partir do modelo Llama 2": at most this many words between the cue and the name
@@ -69,7 +69,7 @@ def _card_subjects(text: str, body_start: int) -> frozenset[str]:
         if index + 1 < body_start or index + 1 in fenced:
             continue
         for cue in _CUE.finditer(line):
-            found |= _subjects(_SENTENCE_END.split(line[max(0, cue.start() - _WINDOW):cue.start()])[-1])
+            found |= _subjects(sentence_before(line[max(0, cue.start() - _WINDOW):cue.start()]))
     return frozenset(found)
 
 
@@ -121,7 +121,7 @@ def prose_bases(evidence: Evidence) -> list[tuple[str, str, Provenance]]:
         for _family, pattern, licence in families:
             for match in pattern.finditer(line):
                 # Windows around the name bound the work on a long line naming the family thousands of times.
-                sentence = _SENTENCE_END.split(line[max(0, match.start() - _WINDOW):match.start()])[-1]
+                sentence = sentence_before(line[max(0, match.start() - _WINDOW):match.start()])
                 labelled = label is not None and match.start() - label.end() <= _WINDOW and \
                     not _COMPARED.search(line[label.end():match.start()])
                 made = not labelled and _made_from(sentence, line[match.end():match.end() + 80])

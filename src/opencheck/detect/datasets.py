@@ -8,6 +8,7 @@ from typing import Any
 
 from opencheck.detect.benchmarks import SECTION_EVAL
 from opencheck.detect.results_names import RESULTS_NAME
+from opencheck.detect.sentences import sentence_before
 from opencheck.detect.training_corpora import Corpus, prose_corpora
 from opencheck.detect.unique import add_unique
 from opencheck.evidence import Evidence, Link, ModelCard, Provenance
@@ -25,7 +26,6 @@ _USE_TITLE = re.compile(r"\b(?:uses?|usage|how\s+to\s+use|quick\s*start|getting\
 # rounding of existing weights: it trains nothing. A dataset named so, or linked in a sentence or section about it.
 _CALIBRATION = re.compile(r"calibrat\w*|\bimatrix\b|\bimportance[\s-]+matrix\b", re.IGNORECASE)
 _QUANTISATION_TITLE = re.compile(r"quanti[sz]|calibrat", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
 def _calibration_data(card: ModelCard, link: Link, dataset_id: str, lines: list[str]) -> bool:
@@ -37,7 +37,7 @@ def _calibration_data(card: ModelCard, link: Link, dataset_id: str, lines: list[
     at = text.find(link.url)
     # Only the sentence before the link, within a window that bounds the work on a line of thousands of links.
     before = text[max(0, at - 300):at] if at >= 0 else text[:300]
-    if _CALIBRATION.search(_SENTENCE_END.split(before)[-1]):
+    if _CALIBRATION.search(sentence_before(before)):
         return True
     section = section_at(card, number)
     return bool(section and _QUANTISATION_TITLE.search(section.title) and not _TRAINING_TITLE.search(section.title))

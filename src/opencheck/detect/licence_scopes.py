@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
+from opencheck.detect.sentences import CLAUSE_BREAK
 from opencheck.evidence import LicenceStatement, Provenance
 
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z*\[])")
 _WEIGHTS = re.compile(r"\b(?:checkpoints?|weights|parameters|models?)\b", re.IGNORECASE)
 # "They are also subject to ...": a sentence that goes on about the part the previous one named.
 _SAME_SUBJECT = re.compile(r"^(?:they|these|those|it|this|both)\b", re.IGNORECASE)
@@ -40,7 +40,7 @@ def scoped_statements(lines: list[str], start: int, end: int, path: str, title: 
     found: list[LicenceStatement] = []
     for index in range(start, end):
         part: str | None = None
-        for sentence in _SENTENCE.split(lines[index].strip().lstrip("-* ").strip()):
+        for sentence in CLAUSE_BREAK.split(lines[index].strip().lstrip("-* ").strip()):
             weights, code = bool(_WEIGHTS.search(sentence)), bool(_CODE.search(sentence))
             if weights != code:
                 part = "weights" if weights else "code"

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from opencheck.detect.sentences import TABLE_ROW
+from opencheck.detect.sentences import CLAUSE_BREAK, TABLE_ROW
 from opencheck.evidence import LicenceStatement, ModelCard, Provenance, Section
 from opencheck.sources.card import fenced_lines
 
@@ -38,7 +38,6 @@ _ELSEWHERE_TITLE = re.compile(
     r"\b(?:evaluations?|results?|benchmarks?|performance|metrics|uses?|usage|how\s+to\s+use|quick\s*start"
     r"|getting\s+started|inference|prompt(?:ing|s)?|citations?|cite|bibtex|references?|acknowledge?ments?"
     r"|limitations?|bias(?:es)?|comparisons?|related\s+work)\b", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z*\[])")
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,7 @@ def prose_corpora(card: ModelCard | None, *, tables: bool = True) -> list[tuple[
     for number, line, kind in _prose_lines(card):
         if not tables and TABLE_ROW.match(line):
             continue
-        for sentence in _SENTENCE_BREAK.split(line):
+        for sentence in CLAUSE_BREAK.split(line):
             if _COMPARISON.search(sentence) or (kind != "data" and not _TRAINING_CUE.search(sentence)):
                 continue
             matches: list[tuple[int, Corpus, str]] = []
