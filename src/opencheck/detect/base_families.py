@@ -25,6 +25,7 @@ class BaseFamily:
 def base_families() -> tuple[BaseFamily, ...]:
     """Each family of the packaged table, in table order."""
     from opencheck._resources import load_packaged_mapping, rules_dir
+    from opencheck.compiled_forms import program_regex  # kept between runs like the program's own patterns
 
     table = load_packaged_mapping(rules_dir() / "licenses" / "base_models.yaml", "families", "the base model table")
     families = []
@@ -34,8 +35,8 @@ def base_families() -> tuple[BaseFamily, ...]:
         match = str(entry["match"])
         owner = _OWNER_PREFIX.match(match)
         families.append(BaseFamily(
-            str(key), re.compile(match, re.IGNORECASE),
-            re.compile(match[owner.end():], re.IGNORECASE) if owner else None,
-            re.compile(str(entry["names"]), re.IGNORECASE) if entry.get("names") else None,
+            str(key), program_regex(match, re.IGNORECASE),
+            program_regex(match[owner.end():], re.IGNORECASE) if owner else None,
+            program_regex(str(entry["names"]), re.IGNORECASE) if entry.get("names") else None,
             str(entry["licence"]), str(entry["source"])))
     return tuple(families)
