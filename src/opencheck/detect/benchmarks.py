@@ -4,10 +4,10 @@ licence each benchmark's own dataset card states (rules/licenses/benchmarks.yaml
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from opencheck.detect.name_patterns import NamedDataset, load_named_datasets
 from opencheck.evidence import Evidence, LicenceStatement, Provenance
 
 # The card sections that report evaluations (as the evaluation-results detector reads them).
@@ -30,29 +30,13 @@ def _scores_section(title: str, text: str) -> bool:
     return bool(_SCORE_TABLE.search(text[:heading.start()] if heading else text))
 
 
-@dataclass(frozen=True)
-class Benchmark:
-    """One known benchmark: its key in the table, its Hub dataset and the licence that dataset's card states."""
-
-    key: str
-    dataset: str
-    licence: str | None
-    pattern: re.Pattern[str]
+Benchmark = NamedDataset  # one known benchmark (rules/licenses/benchmarks.yaml)
 
 
 @lru_cache(maxsize=1)
 def known_benchmarks() -> tuple[Benchmark, ...]:
     """The packaged benchmark table, in table order (an earlier entry wins a name it shares with a later one)."""
-    from opencheck._resources import load_packaged_mapping, rules_dir
-    from opencheck.detect.name_patterns import names_pattern
-
-    table = load_packaged_mapping(rules_dir() / "licenses" / "benchmarks.yaml", "benchmarks",
-                                  "the benchmark table")["benchmarks"]
-    found = []
-    for key, entry in table.items():
-        found.append(Benchmark(str(key), str(entry["dataset"]), entry.get("licence"),
-                               names_pattern(entry.get("names"))))
-    return tuple(found)
+    return load_named_datasets("benchmarks.yaml", "benchmarks", "the benchmark table")
 
 
 def _lookup(name: str) -> Benchmark | None:

@@ -7,9 +7,9 @@ Each name maps to its Hub dataset and the licence that dataset's card states (ru
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+from opencheck.detect.name_patterns import NamedDataset, load_named_datasets
 from opencheck.detect.sentences import CLAUSE_BREAK, TABLE_ROW
 from opencheck.evidence import LicenceStatement, ModelCard, Provenance, Section
 from opencheck.sources.card import fenced_lines
@@ -40,31 +40,14 @@ _ELSEWHERE_TITLE = re.compile(
     r"|limitations?|bias(?:es)?|comparisons?|related\s+work)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Corpus:
-    """One known training corpus: its key in the table, its Hub dataset and the licence that dataset's card
-    states."""
-
-    key: str
-    dataset: str
-    licence: str | None
-    pattern: re.Pattern[str]
+Corpus = NamedDataset  # one known training corpus (rules/licenses/training_datasets.yaml)
 
 
 @lru_cache(maxsize=1)
 def known_corpora() -> tuple[Corpus, ...]:
     """The packaged training-corpus table, in table order (an earlier entry wins a name it shares with a later
     one)."""
-    from opencheck._resources import load_packaged_mapping, rules_dir
-    from opencheck.detect.name_patterns import names_pattern
-
-    table = load_packaged_mapping(rules_dir() / "licenses" / "training_datasets.yaml", "corpora",
-                                  "the training corpus table")["corpora"]
-    found = []
-    for key, entry in table.items():
-        found.append(Corpus(str(key), str(entry["dataset"]), entry.get("licence"),
-                            names_pattern(entry.get("names"))))
-    return tuple(found)
+    return load_named_datasets("training_datasets.yaml", "corpora", "the training corpus table")
 
 
 def by_dataset(dataset_id: str) -> Corpus | None:
